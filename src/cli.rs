@@ -1,0 +1,52 @@
+//! Command-line definitions (clap derive) — no logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// strife: a conflict escalation simulation engine.
+///
+/// Run a RON scenario and get tables and plots; validate scenario files.
+#[derive(Debug, Parser)]
+#[command(name = "strife", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario once and write tables, a summary and plots.
+    Run(RunArgs),
+    /// Load and check scenario files without running them.
+    Validate(ValidateArgs),
+}
+
+/// Arguments of `strife run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (.ron).
+    pub scenario: PathBuf,
+    /// Random seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario file name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Day limit (default: the scenario's `duration_days`).
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `strife validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (.ron).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}

@@ -1,0 +1,73 @@
+//! What each subcommand does: load, run, write, report. Returns errors; prints results.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{RunArgs, ValidateArgs};
+use crate::error::{Error, Result};
+use crate::output::summary::{Manifest, text_summary};
+use crate::output::{run_outputs, write};
+use crate::run::{RunOptions, run_one};
+use crate::scenario::load_scenario;
+
+/// `strife run`: run a scenario once, write its outputs, print a summary.
+pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
+    let loaded = load_scenario(&args.scenario)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_output_dir(&args.scenario));
+    write::check_writable(&out)?;
+    let seed = args.seed.unwrap_or(loaded.scenario.seed);
+    let days = args.days.unwrap_or(loaded.scenario.duration_days);
+    let record = run_one(
+        &loaded.scenario,
+        RunOptions {
+            seed,
+            days: Some(days),
+        },
+    )?;
+    let manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
+    let files = run_outputs(&record, &manifest)?;
+    let written = write::write_atomically(&out, &files)?;
+    if !args.quiet {
+        print!("{}", text_summary(&record));
+        println!("\nWrote {} files to {}", written.len(), out.display());
+    }
+    Ok(())
+}
+
+/// `output/<scenario file stem>`.
+pub fn default_output_dir(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    PathBuf::from("output").join(stem)
+}
+
+/// `strife validate`: check every file, report every problem, fail if any file is bad.
+pub fn validate(args: &ValidateArgs) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut other = None;
+    for path in &args.scenarios {
+        match load_scenario(path) {
+            Ok(loaded) => println!(
+                "{}: ok ({} factions, {} places, {} routes, {} units)",
+                path.display(),
+                loaded.scenario.factions.len(),
+                loaded.scenario.places.len(),
+                loaded.scenario.routes.len(),
+                loaded.scenario.units.len()
+            ),
+            Err(Error::Invalid(diagnostics)) => problems.extend(diagnostics),
+            Err(e) => {
+                eprintln!("{e}");
+                other.get_or_insert(e);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    other.map_or(Ok(()), Err)
+}

@@ -1,0 +1,23 @@
+//! The `strife` binary: parse arguments, call the library, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use strife::cli::{Cli, Command};
+use strife::error::EXIT_OK;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command_line: Vec<String> = std::env::args().collect();
+    let result = match &cli.command {
+        Command::Run(args) => strife::commands::run(args, command_line),
+        Command::Validate(args) => strife::commands::validate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Outputs: tables (CSV), summary and manifest (JSON), plots (PNG, SVG), and writing them to a
+//! folder all at once.
+
+pub mod plot;
+pub mod summary;
+pub mod tables;
+pub mod write;
+
+use crate::error::Result;
+use crate::run::RunRecord;
+use summary::Manifest;
+
+/// Every output file of one run, as `(file name, bytes)`.
+pub fn run_outputs(record: &RunRecord, manifest: &Manifest) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![
+        ("forces.csv".to_owned(), tables::forces_csv(record)?),
+        ("control.csv".to_owned(), tables::control_csv(record)?),
+        ("casualties.csv".to_owned(), tables::casualties_csv(record)?),
+        ("supply.csv".to_owned(), tables::supply_csv(record)?),
+        ("events.csv".to_owned(), tables::events_csv(record)?),
+        ("summary.json".to_owned(), summary::summary_json(record)?),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    files.extend(plot::run_plots(record)?);
+    Ok(files)
+}

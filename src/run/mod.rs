@@ -1,0 +1,7 @@
+//! Running scenarios: one (scenario, seed) to a [`RunRecord`], with no I/O.
+
+pub mod one;
+pub mod record;
+
+pub use one::{RunOptions, run_one};
+pub use record::RunRecord;

@@ -1,0 +1,100 @@
+//! Run one scenario with one seed: build the world, tick until an end condition, collect the record.
+
+use bevy_ecs::schedule::LogLevel;
+use bevy_ecs::system::RunSystemOnce;
+
+use super::record::{ContingentCasualties, RunRecord};
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use crate::sim::components::{Casualties, Strength, Unit};
+use crate::sim::resources::{RunLog, RunStatus, Theatre};
+use crate::sim::{build_schedule, build_world, systems};
+
+/// Options of one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunOptions {
+    /// Seed of the run's random-number generator.
+    pub seed: u64,
+    /// Day limit (defaults to the scenario's `duration_days`).
+    pub days: Option<f64>,
+}
+
+/// Run `scenario` once and return its record. Pure: no I/O.
+pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
+    let days = options.days.unwrap_or(scenario.duration_days);
+    if !(days.is_finite() && days > 0.0) {
+        return Err(Error::Usage(format!("--days must be a positive number of days, not {days}")));
+    }
+    let mut world = build_world(scenario, options.seed, days)?;
+    let mut schedule = build_schedule(LogLevel::Ignore);
+    world
+        .run_system_once(systems::record_start)
+        .map_err(|e| Error::Internal(format!("recording the start: {e}")))?;
+    let mut ticks = 0;
+    loop {
+        schedule.run(&mut world);
+        ticks += 1;
+        if world.resource::<RunStatus>().ended.is_some() {
+            break;
+        }
+    }
+    let end = world
+        .resource_mut::<RunStatus>()
+        .ended
+        .take()
+        .ok_or_else(|| Error::Internal("run stopped without a reason".into()))?;
+    let log = std::mem::take(&mut *world.resource_mut::<RunLog>());
+    let theatre = world.resource::<Theatre>().clone();
+
+    let mut units: Vec<(usize, usize, Option<String>, u32, Casualties)> = world
+        .query::<(&Unit, &Strength, &Casualties)>()
+        .iter(&world)
+        .map(|(u, s, c)| (u.index, u.faction, u.contingent.clone(), s.personnel, *c))
+        .collect();
+    units.sort_by_key(|u| u.0);
+    let mut casualties: Vec<ContingentCasualties> = Vec::new();
+    for (index, faction, contingent, personnel, c) in units {
+        let contingent = contingent.unwrap_or_default();
+        let committed = scenario.units[index].personnel.round() as u32;
+        let row = match casualties
+            .iter_mut()
+            .find(|r| r.faction == faction && r.contingent == contingent)
+        {
+            Some(row) => row,
+            None => {
+                casualties.push(ContingentCasualties {
+                    faction,
+                    contingent,
+                    killed: 0,
+                    wounded: 0,
+                    captured: 0,
+                    deserted: 0,
+                    personnel_end: 0,
+                    personnel_committed: 0,
+                });
+                casualties.last_mut().ok_or_else(|| Error::Internal("empty casualty table".into()))?
+            }
+        };
+        row.killed += c.killed;
+        row.wounded += c.wounded;
+        row.captured += c.captured;
+        row.deserted += c.deserted;
+        row.personnel_end += personnel;
+        row.personnel_committed += committed;
+    }
+    casualties.sort_by_key(|r| r.faction);
+
+    Ok(RunRecord {
+        scenario_name: scenario.name.clone(),
+        start_date: scenario.start_date,
+        tick_hours: scenario.tick_hours,
+        seed: options.seed,
+        theatre,
+        samples: log.samples,
+        events: log.events,
+        captures: log.captures,
+        casualties,
+        end,
+        ticks,
+    })
+}

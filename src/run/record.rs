@@ -1,0 +1,71 @@
+//! The record of one run: everything the tables, summary and plots are made from.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use crate::sim::resources::{CaptureRecord, EndReason, LoggedEvent, Sample, Theatre};
+
+/// Casualties of one faction's contingent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContingentCasualties {
+    /// Faction index.
+    pub faction: usize,
+    /// Contingent (nationality), or empty.
+    pub contingent: String,
+    /// Killed.
+    pub killed: u32,
+    /// Wounded.
+    pub wounded: u32,
+    /// Captured.
+    pub captured: u32,
+    /// Deserted.
+    pub deserted: u32,
+    /// Personnel left at the end.
+    pub personnel_end: u32,
+    /// Personnel committed (initial plus reinforcements that arrived or were due).
+    pub personnel_committed: u32,
+}
+
+/// The complete outcome of one run.
+#[derive(Debug, Clone)]
+pub struct RunRecord {
+    /// Scenario title.
+    pub scenario_name: String,
+    /// Calendar date of hour 0.
+    pub start_date: NaiveDate,
+    /// Hours per tick.
+    pub tick_hours: f64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// The static theatre (names, colours, coordinates).
+    pub theatre: Theatre,
+    /// One sample at the start and one after every tick.
+    pub samples: Vec<Sample>,
+    /// Events in order.
+    pub events: Vec<LoggedEvent>,
+    /// Changes of hands in order.
+    pub captures: Vec<CaptureRecord>,
+    /// Casualties by faction and contingent, in faction then first-appearance order.
+    pub casualties: Vec<ContingentCasualties>,
+    /// Why the run ended.
+    pub end: EndReason,
+    /// Ticks run.
+    pub ticks: u64,
+}
+
+impl RunRecord {
+    /// The calendar date and time `hours` after the start.
+    pub fn datetime(&self, hours: f64) -> NaiveDateTime {
+        let minutes = (hours * 60.0).round() as i64;
+        self.start_date.and_time(chrono::NaiveTime::MIN) + Duration::minutes(minutes)
+    }
+
+    /// Days since the start.
+    pub fn day(hours: f64) -> f64 {
+        hours / 24.0
+    }
+
+    /// Faction index holding each place at the end.
+    pub fn final_control(&self) -> &[usize] {
+        self.samples.last().map_or(&[], |s| s.control.as_slice())
+    }
+}

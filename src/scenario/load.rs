@@ -1,0 +1,117 @@
+//! Reading a scenario file: size and encoding checks, RON parsing with `line:col` errors.
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+
+use super::schema::Scenario;
+use super::validate::validate;
+use crate::error::{Diagnostic, Error, Result};
+
+/// Largest scenario file accepted, bytes. Real scenarios are tens of kilobytes.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A scenario read from disk, with its source text kept for error positions and hashing.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The parsed and validated scenario.
+    pub scenario: Scenario,
+    /// The file as the user named it.
+    pub file: String,
+    /// The file's bytes (for the SHA-256 in the manifest).
+    pub source: String,
+}
+
+/// Read, parse and validate a scenario file, reporting every problem found.
+pub fn load_scenario(path: &Path) -> Result<LoadedScenario> {
+    let file = path.display().to_string();
+    let source = read_text(path)?;
+    let scenario = parse_scenario(&source, &file)?;
+    validate(&scenario, &source, &file).map_err(Error::Invalid)?;
+    Ok(LoadedScenario {
+        scenario,
+        file,
+        source,
+    })
+}
+
+/// Read a text file, refusing files that are too large or not UTF-8.
+pub fn read_text(path: &Path) -> Result<String> {
+    let file = path.display().to_string();
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            file,
+            "is a folder, not a scenario file",
+        )]));
+    }
+    if metadata.len() > MAX_SCENARIO_BYTES {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            file,
+            format!(
+                "file is {} bytes, larger than the {} bytes a scenario may be",
+                metadata.len(),
+                MAX_SCENARIO_BYTES
+            ),
+        )]));
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() + 1;
+        let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::Invalid(vec![
+            Diagnostic::new(file, "file is not valid UTF-8 text")
+                .at(&text, line, col)
+                .help("save the file as UTF-8"),
+        ])
+    })
+}
+
+/// Parse RON text into a [`Scenario`] (no validation), mapping syntax errors to diagnostics.
+pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario> {
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    options.from_str(source).map_err(|e| {
+        let ron::error::Position { line, col } = e.span.start;
+        let mut diagnostic = Diagnostic::new(file, e.code.to_string()).at(source, line, col);
+        if let Some(help) = syntax_help(&e.code) {
+            diagnostic = diagnostic.help(help);
+        }
+        Error::Invalid(vec![diagnostic])
+    })
+}
+
+/// A suggestion for a RON error, where one helps.
+fn syntax_help(code: &ron::Error) -> Option<String> {
+    match code {
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        } => suggest(found, expected.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+        ron::Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => Some(match suggest(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("expected one of: {}", expected.join(", ")),
+        }),
+        ron::Error::MissingStructField { field, .. } => {
+            Some(format!("add `{field}: ...` to this entry"))
+        }
+        _ => None,
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_owned())
+}

@@ -1,0 +1,299 @@
+//! The scenario file format: serde types for RON, every field documented with its unit.
+//!
+//! A scenario describes a theatre (places and the routes between them), the factions and their
+//! units, where supply comes from, the model parameters and when a run ends. Ids are short
+//! lower-case strings (`"goma"`, `"m23_north"`) that other entries use to refer to each other.
+//! Every struct denies unknown fields, so a typo is an error rather than a silently ignored line.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::params::Params;
+
+/// A whole scenario, as written in a `.ron` file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Human-readable title, used in plot titles and the summary.
+    pub name: String,
+    /// One or two sentences: what the scenario asks and where its figures come from.
+    #[serde(default)]
+    pub description: String,
+    /// Calendar date of tick 0 (ISO `"YYYY-MM-DD"`, midnight local time of the theatre).
+    pub start_date: NaiveDate,
+    /// Length of a run in days (the day limit; `--days` overrides it). Range 1–3,650.
+    pub duration_days: f64,
+    /// Length of one tick in hours. Default 1 h. Range 0.25–24.
+    #[serde(default = "default_tick_hours")]
+    pub tick_hours: f64,
+    /// Default random seed of a run (`--seed` overrides it).
+    #[serde(default)]
+    pub seed: u64,
+    /// The armed actors. Order sets the order of legends and tables.
+    pub factions: Vec<Faction>,
+    /// Towns, camps, airports and crossings: the nodes of the theatre graph.
+    pub places: Vec<Place>,
+    /// Roads, tracks, lake crossings and border crossings between places: the edges.
+    pub routes: Vec<Route>,
+    /// Military units, including reinforcements that arrive later.
+    pub units: Vec<Unit>,
+    /// Where each faction's supply enters the theatre.
+    #[serde(default)]
+    pub supply_sources: Vec<SupplySource>,
+    /// Model parameters; every one has a documented default.
+    #[serde(default)]
+    pub params: Params,
+    /// Conditions that end a run before the day limit. The day limit always applies.
+    #[serde(default)]
+    pub end_conditions: Vec<EndCondition>,
+}
+
+fn default_tick_hours() -> f64 {
+    1.0
+}
+
+/// An armed actor: a state army, a rebel movement, a militia, a peacekeeping mission.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Faction {
+    /// Short id used by units, places and sources (e.g. `"m23"`).
+    pub id: String,
+    /// Display name (e.g. `"M23 / AFC"`).
+    pub name: String,
+    /// Alliance the faction fights for. Factions on the same side never fight each other;
+    /// factions on different sides are hostile, except that peacekeepers only defend.
+    pub side: String,
+    /// What kind of force this is.
+    pub kind: FactionKind,
+    /// Colour in plots, `"#rrggbb"`. The same colour is used for the faction in every plot.
+    pub colour: String,
+    /// State that sponsors or commands the faction, if any (e.g. `"Rwanda"` for M23 and RDF).
+    #[serde(default)]
+    pub sponsor: Option<String>,
+    /// Whether places this faction takes are held in its own name. `false` for a covert force:
+    /// its captures are credited to the first faction of its side that claims territory (the
+    /// RDF's to M23). Default `true`.
+    #[serde(default = "yes")]
+    pub claims_territory: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The kind of an armed actor.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum FactionKind {
+    /// A national army acting in its own right.
+    StateArmy,
+    /// A rebel movement holding territory.
+    Rebel,
+    /// A local or ethnic militia.
+    Militia,
+    /// An impartial peacekeeping force: defends where it stands, never takes a place.
+    Peacekeeper,
+    /// A regional or intervention force deployed under a mandate (e.g. SAMIDRC).
+    RegionalForce,
+    /// Private military contractors.
+    Contractor,
+}
+
+/// A node of the theatre graph.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    /// Short id used by routes and units (e.g. `"goma"`).
+    pub id: String,
+    /// Display name (e.g. `"Goma"`).
+    pub name: String,
+    /// What kind of place it is.
+    pub kind: PlaceKind,
+    /// Latitude in decimal degrees (north positive).
+    pub lat: f64,
+    /// Longitude in decimal degrees (east positive).
+    pub lon: f64,
+    /// Country the place lies in (e.g. `"DRC"`, `"Rwanda"`).
+    pub country: String,
+    /// Residents, persons.
+    #[serde(default)]
+    pub population: f64,
+    /// Ground the defender fights on.
+    #[serde(default)]
+    pub terrain: Terrain,
+    /// Prepared defences, 0 (none) to 1 (fortified position).
+    #[serde(default)]
+    pub fortification: f64,
+    /// Faction id holding the place at the start.
+    pub controller: String,
+    /// A sanctuary (e.g. a town across an international border): attacking it is an escalation,
+    /// so attackers never take it as a routine objective and never path through it.
+    #[serde(default)]
+    pub sanctuary: bool,
+    /// A key place: its fall shocks the morale of the loser's units nearby.
+    #[serde(default)]
+    pub key: bool,
+}
+
+/// The kind of a place.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// A city (a provincial capital or larger).
+    City,
+    /// A town or village.
+    Town,
+    /// A camp for displaced people.
+    Camp,
+    /// An airport or airfield.
+    Airport,
+    /// A border crossing point.
+    BorderCrossing,
+    /// A lake or river port.
+    Port,
+    /// A military position or base.
+    Base,
+}
+
+/// The ground a defender fights on; sets the terrain multiplier of its combat power.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub enum Terrain {
+    /// Open ground, fields.
+    #[default]
+    Open,
+    /// Hills.
+    Hills,
+    /// Mountains, volcanic slopes.
+    Mountains,
+    /// Forest.
+    Forest,
+    /// Built-up area.
+    Urban,
+    /// Marsh, swamp.
+    Swamp,
+}
+
+/// An edge of the theatre graph, usable in both directions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Place id at one end.
+    pub from: String,
+    /// Place id at the other end.
+    pub to: String,
+    /// Length in kilometres (> 0).
+    pub km: f64,
+    /// What kind of route.
+    pub kind: RouteKind,
+    /// Speed of a unit moving along it, km/h. Default: by kind, see `params.movement`.
+    #[serde(default)]
+    pub speed_kmh: Option<f64>,
+    /// Supply it can carry, tonnes per day. Default: by kind, see `params.supply`.
+    #[serde(default)]
+    pub capacity_t_per_day: Option<f64>,
+}
+
+/// The kind of a route.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum RouteKind {
+    /// A paved or main road.
+    Road,
+    /// A dirt track.
+    Track,
+    /// A boat crossing of a lake.
+    Lake,
+    /// A short crossing of an international border.
+    Border,
+}
+
+/// A military unit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    /// Short id (e.g. `"rdf_north"`).
+    pub id: String,
+    /// Display name; defaults to the id.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Faction id.
+    pub faction: String,
+    /// Nationality of the contingent (e.g. `"South Africa"`); casualties are reported by it.
+    #[serde(default)]
+    pub contingent: Option<String>,
+    /// Place id where the unit starts, or arrives if it is a reinforcement.
+    pub place: String,
+    /// Soldiers, persons (≥ 0).
+    pub personnel: f64,
+    /// Combat power per soldier relative to a baseline light infantryman (1.0): equipment,
+    /// training, artillery, drones. Typical range 0.3–3.
+    #[serde(default = "one")]
+    pub firepower: f64,
+    /// Morale, 0 (broken) to 1 (excellent).
+    #[serde(default = "default_morale")]
+    pub morale: f64,
+    /// Supplies carried, days of consumption.
+    #[serde(default = "default_supply_days")]
+    pub supply_days: f64,
+    /// What the unit does.
+    #[serde(default)]
+    pub posture: Posture,
+    /// Place ids to take, in order (for `Attack`), or to guard (ignored by other postures).
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// Day (from the start, fractional) on which a reinforcement enters the theatre at `place`.
+    /// `None`: present from the start.
+    #[serde(default)]
+    pub arrival_day: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn default_morale() -> f64 {
+    0.7
+}
+fn default_supply_days() -> f64 {
+    7.0
+}
+
+/// What a unit is ordered to do.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default, Hash)]
+pub enum Posture {
+    /// Take the objectives in order, moving along the shortest usable route.
+    Attack,
+    /// Hold the place where it stands.
+    #[default]
+    Defend,
+    /// Move toward the nearest threatened friendly place and defend it.
+    Reserve,
+    /// Fall back to the nearest safe friendly place (broken units take this posture).
+    Withdraw,
+}
+
+/// Where a faction's supply enters the theatre.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SupplySource {
+    /// Place id of the source. It feeds only while a faction of the same side holds it.
+    pub place: String,
+    /// Faction ids supplied from here.
+    pub factions: Vec<String>,
+    /// Throughput, tonnes per day, shared by all the units it feeds.
+    pub tonnes_per_day: f64,
+}
+
+/// A condition that ends a run early.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum EndCondition {
+    /// The place changes hands to the given faction (or to any faction on the given side).
+    PlaceCaptured {
+        /// Place id.
+        place: String,
+        /// Faction id or side name; `None`: any capture.
+        #[serde(default)]
+        by: Option<String>,
+    },
+    /// Every unit of the side is broken, surrendered or destroyed.
+    SideBroken {
+        /// Side name.
+        side: String,
+    },
+}

@@ -1,0 +1,402 @@
+//! Checking a parsed scenario: references, ranges and the route graph, every problem at once.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::load::suggest;
+use super::schema::{EndCondition, Scenario};
+use crate::error::Diagnostic;
+
+/// Check a scenario; return every problem found, each located in `source` where possible.
+pub fn validate(scenario: &Scenario, source: &str, file: &str) -> Result<(), Vec<Diagnostic>> {
+    let mut check = Checker {
+        file,
+        source,
+        problems: Vec::new(),
+    };
+    check.run(scenario);
+    if check.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(check.problems)
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    source: &'a str,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn run(&mut self, s: &Scenario) {
+        self.check_run_settings(s);
+        let faction_ids = self.unique_ids("faction", s.factions.iter().map(|f| f.id.as_str()));
+        let place_ids = self.unique_ids("place", s.places.iter().map(|p| p.id.as_str()));
+        self.unique_ids("unit", s.units.iter().map(|u| u.id.as_str()));
+        let sides: HashSet<&str> = s.factions.iter().map(|f| f.side.as_str()).collect();
+
+        for f in &s.factions {
+            let valid_colour = f.colour.len() == 7
+                && f.colour.starts_with('#')
+                && f.colour[1..].chars().all(|c| c.is_ascii_hexdigit());
+            if !valid_colour {
+                self.problem_at(
+                    "colour",
+                    &f.colour,
+                    format!("faction `{}`: colour `{}` is not `#rrggbb`", f.id, f.colour),
+                    Some("write a colour as six hex digits, e.g. \"#1f77b4\"".into()),
+                );
+            }
+        }
+        if s.factions.is_empty() {
+            self.problem("the scenario has no factions", None);
+        }
+        if s.places.is_empty() {
+            self.problem("the scenario has no places", None);
+        }
+
+        for p in &s.places {
+            let what = format!("place `{}`", p.id);
+            self.reference("controller", &p.controller, "faction", &faction_ids);
+            self.in_range(&p.id, &what, "lat", p.lat, -90.0, 90.0);
+            self.in_range(&p.id, &what, "lon", p.lon, -180.0, 180.0);
+            self.non_negative(&p.id, &what, "population", p.population);
+            self.in_range(&p.id, &what, "fortification", p.fortification, 0.0, 1.0);
+        }
+        for r in &s.routes {
+            let what = format!("route `{}` – `{}`", r.from, r.to);
+            self.reference("from", &r.from, "place", &place_ids);
+            self.reference("to", &r.to, "place", &place_ids);
+            if r.from == r.to {
+                self.problem_at("to", &r.to, format!("{what} joins a place to itself"), None);
+            }
+            if !(r.km.is_finite() && r.km > 0.0) {
+                self.problem_at(
+                    "from",
+                    &r.from,
+                    format!("{what}: km must be a positive number, not {}", r.km),
+                    None,
+                );
+            }
+            for (name, value) in [("speed_kmh", r.speed_kmh), ("capacity_t_per_day", r.capacity_t_per_day)] {
+                if let Some(v) = value
+                    && !(v.is_finite() && v > 0.0)
+                {
+                    self.problem_at(
+                        "from",
+                        &r.from,
+                        format!("{what}: {name} must be a positive number, not {v}"),
+                        None,
+                    );
+                }
+            }
+        }
+        let graph = Graph::new(s, &place_ids);
+        for u in &s.units {
+            let what = format!("unit `{}`", u.id);
+            self.reference("faction", &u.faction, "faction", &faction_ids);
+            self.reference("place", &u.place, "place", &place_ids);
+            self.non_negative(&u.id, &what, "personnel", u.personnel);
+            self.non_negative(&u.id, &what, "firepower", u.firepower);
+            self.in_range(&u.id, &what, "morale", u.morale, 0.0, 1.0);
+            self.non_negative(&u.id, &what, "supply_days", u.supply_days);
+            for objective in &u.objectives {
+                if self.reference("objectives", objective, "place", &place_ids)
+                    && place_ids.contains_key(u.place.as_str())
+                    && !graph.connected(&u.place, objective)
+                {
+                    self.problem_at(
+                        "objectives",
+                        objective,
+                        format!(
+                            "{what}: objective `{objective}` cannot be reached from `{}` by any route",
+                            u.place
+                        ),
+                        Some("add a route, or pick an objective in the same part of the map".into()),
+                    );
+                }
+            }
+            if let Some(day) = u.arrival_day
+                && !(day.is_finite() && (0.0..=s.duration_days).contains(&day))
+            {
+                self.problem_at(
+                    "id",
+                    &u.id,
+                    format!(
+                        "{what}: arrival_day {day} is outside the run (0 to {} days)",
+                        s.duration_days
+                    ),
+                    None,
+                );
+            }
+        }
+        for source in &s.supply_sources {
+            self.reference("place", &source.place, "place", &place_ids);
+            for f in &source.factions {
+                self.reference("factions", f, "faction", &faction_ids);
+            }
+            self.non_negative(&source.place, "supply source", "tonnes_per_day", source.tonnes_per_day);
+        }
+        for end in &s.end_conditions {
+            match end {
+                EndCondition::PlaceCaptured { place, by } => {
+                    self.reference("place", place, "place", &place_ids);
+                    if let Some(by) = by
+                        && !faction_ids.contains_key(by.as_str())
+                        && !sides.contains(by.as_str())
+                    {
+                        let names = faction_ids.keys().copied().chain(sides.iter().copied());
+                        self.problem_at(
+                            "by",
+                            by,
+                            format!("unknown faction or side `{by}`"),
+                            suggest(by, names).map(|s| format!("did you mean `{s}`?")),
+                        );
+                    }
+                }
+                EndCondition::SideBroken { side } => {
+                    if !sides.contains(side.as_str()) {
+                        self.problem_at(
+                            "side",
+                            side,
+                            format!("unknown side `{side}`"),
+                            suggest(side, sides.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                        );
+                    }
+                }
+            }
+        }
+        self.check_params(s);
+    }
+
+    fn check_run_settings(&mut self, s: &Scenario) {
+        if !(s.duration_days.is_finite() && (1.0..=3650.0).contains(&s.duration_days)) {
+            self.problem_key(
+                "duration_days",
+                format!("duration_days is {}; it must be between 1 and 3650", s.duration_days),
+            );
+        }
+        if !(s.tick_hours.is_finite() && (0.25..=24.0).contains(&s.tick_hours)) {
+            self.problem_key(
+                "tick_hours",
+                format!("tick_hours is {}; it must be between 0.25 and 24", s.tick_hours),
+            );
+        }
+    }
+
+    fn check_params(&mut self, s: &Scenario) {
+        let p = &s.params;
+        let c = &p.combat;
+        let m = &p.morale;
+        let shares = [
+            ("max_daily_loss", c.max_daily_loss),
+            ("killed_share", c.killed_share),
+            ("peacekeeper_exposure", c.peacekeeper_exposure),
+            ("breakpoint_losses", c.breakpoint_losses),
+            ("breakpoint_morale", c.breakpoint_morale),
+            ("desertion_on_break", c.desertion_on_break),
+            ("out_of_supply_firepower", p.supply.out_of_supply_firepower),
+            ("minor_place_share", m.minor_place_share),
+            ("victory_share", m.victory_share),
+            ("rally_threshold", m.rally_threshold),
+        ];
+        for (name, value) in shares {
+            if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
+                self.problem_key(name, format!("params: {name} is {value}; it must be between 0 and 1"));
+            }
+        }
+        let t = &c.terrain;
+        let positives = [
+            ("attacker_base_rate", c.attacker_base_rate),
+            ("defender_base_rate", c.defender_base_rate),
+            ("force_ratio_exponent", c.force_ratio_exponent),
+            ("noise_sigma", c.noise_sigma),
+            ("fortification_bonus", c.fortification_bonus),
+            ("reserve_factor", c.reserve_factor),
+            ("withdraw_factor", c.withdraw_factor),
+            ("open", t.open),
+            ("hills", t.hills),
+            ("mountains", t.mountains),
+            ("forest", t.forest),
+            ("urban", t.urban),
+            ("swamp", t.swamp),
+            ("road_kmh", p.movement.road_kmh),
+            ("track_kmh", p.movement.track_kmh),
+            ("lake_kmh", p.movement.lake_kmh),
+            ("border_kmh", p.movement.border_kmh),
+            ("withdraw_speedup", p.movement.withdraw_speedup),
+            ("reserve_reach_hours", p.movement.reserve_reach_hours),
+            ("consumption_kg_per_person_day", p.supply.consumption_kg_per_person_day),
+            ("max_days", p.supply.max_days),
+            ("road_capacity", p.supply.road_capacity),
+            ("track_capacity", p.supply.track_capacity),
+            ("lake_capacity", p.supply.lake_capacity),
+            ("border_capacity", p.supply.border_capacity),
+            ("loss_sensitivity", m.loss_sensitivity),
+            ("out_of_supply_per_day", m.out_of_supply_per_day),
+            ("encircled_per_day", m.encircled_per_day),
+            ("recovery_per_day", m.recovery_per_day),
+            ("key_place_shock", m.key_place_shock),
+            ("rout_shock", m.rout_shock),
+            ("shock_radius_km", m.shock_radius_km),
+            ("rout_radius_km", m.rout_radius_km),
+        ];
+        for (name, value) in positives {
+            if !(value.is_finite() && value >= 0.0) {
+                self.problem_key(name, format!("params: {name} is {value}; it must be a number ≥ 0"));
+            }
+        }
+    }
+
+    /// Check ids are unique; return a map from id to index.
+    fn unique_ids<'s>(&mut self, what: &str, ids: impl Iterator<Item = &'s str>) -> HashMap<&'s str, usize> {
+        let mut seen = HashMap::new();
+        for (index, id) in ids.enumerate() {
+            if id.is_empty() {
+                self.problem(format!("a {what} has an empty id"), None);
+            } else if seen.insert(id, index).is_some() {
+                let (line, col) = nth_value_position(self.source, "id", id, 1).unwrap_or((0, 0));
+                let mut d = Diagnostic::new(self.file, format!("duplicate {what} id `{id}`"))
+                    .help(format!("each {what} needs its own id"));
+                if line > 0 {
+                    d = d.at(self.source, line, col);
+                }
+                self.problems.push(d);
+            }
+        }
+        seen
+    }
+
+    /// Check a reference; return whether it resolves.
+    fn reference(&mut self, key: &str, name: &str, what: &str, known: &HashMap<&str, usize>) -> bool {
+        if known.contains_key(name) {
+            return true;
+        }
+        let help = suggest(name, known.keys().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                let mut names: Vec<&str> = known.keys().copied().collect();
+                names.sort_unstable();
+                (!names.is_empty()).then(|| format!("known {what}s: {}", names.join(", ")))
+            });
+        self.problem_at(key, name, format!("unknown {what} `{name}`"), help);
+        false
+    }
+
+    fn in_range(&mut self, id: &str, what: &str, field: &str, value: f64, lo: f64, hi: f64) {
+        if !(value.is_finite() && (lo..=hi).contains(&value)) {
+            self.problem_at("id", id, format!("{what}: {field} is {value}; it must be between {lo} and {hi}"), None);
+        }
+    }
+
+    fn non_negative(&mut self, id: &str, what: &str, field: &str, value: f64) {
+        if !(value.is_finite() && value >= 0.0) {
+            self.problem_at("id", id, format!("{what}: {field} is {value}; it must be a number ≥ 0"), None);
+        }
+    }
+
+    fn problem(&mut self, message: impl Into<String>, help: Option<String>) {
+        let mut d = Diagnostic::new(self.file, message);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.problems.push(d);
+    }
+
+    /// A problem located at the string value `"value"` of field `key`.
+    fn problem_at(&mut self, key: &str, value: &str, message: String, help: Option<String>) {
+        let mut d = Diagnostic::new(self.file, message);
+        if let Some((line, col)) = nth_value_position(self.source, key, value, 0) {
+            d = d.at(self.source, line, col);
+        }
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.problems.push(d);
+    }
+
+    /// A problem located at the first field named `key`.
+    fn problem_key(&mut self, key: &str, message: String) {
+        let mut d = Diagnostic::new(self.file, message);
+        if let Some(offset) = find_key(self.source, key) {
+            let (line, col) = line_col(self.source, offset);
+            d = d.at(self.source, line, col);
+        }
+        self.problems.push(d);
+    }
+}
+
+/// The position of the `nth` occurrence of `key: "value"` (or, failing that, of `"value"`).
+fn nth_value_position(source: &str, key: &str, value: &str, nth: usize) -> Option<(usize, usize)> {
+    let quoted = format!("\"{value}\"");
+    let occurrences: Vec<usize> = source.match_indices(&quoted).map(|(i, _)| i).collect();
+    let after_key: Vec<usize> = occurrences
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let before = source[..i].trim_end();
+            let before = before.strip_suffix(':').unwrap_or(before).trim_end();
+            let before = before.trim_end_matches(['(', '[', ',', ' ', '\n', '\r', '\t']);
+            before.ends_with(key) || source[..i].trim_end().ends_with(&format!("{key}:"))
+        })
+        .collect();
+    after_key
+        .get(nth)
+        .or_else(|| after_key.first())
+        .or_else(|| occurrences.first())
+        .map(|&i| line_col(source, i))
+}
+
+/// Byte offset of the first `key:` that stands as a field name.
+fn find_key(source: &str, key: &str) -> Option<usize> {
+    source.match_indices(key).map(|(i, _)| i).find(|&i| {
+        let before_ok = source[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = source[i + key.len()..].trim_start();
+        before_ok && after.starts_with(':')
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The route graph, ignoring control, to check that objectives can be reached.
+struct Graph<'a> {
+    neighbours: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(s: &'a Scenario, places: &HashMap<&str, usize>) -> Self {
+        let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in &s.routes {
+            if places.contains_key(r.from.as_str()) && places.contains_key(r.to.as_str()) {
+                neighbours.entry(&r.from).or_default().push(&r.to);
+                neighbours.entry(&r.to).or_default().push(&r.from);
+            }
+        }
+        Self { neighbours }
+    }
+
+    fn connected(&self, from: &str, to: &str) -> bool {
+        let mut seen = HashSet::from([from]);
+        let mut queue = VecDeque::from([from]);
+        while let Some(p) = queue.pop_front() {
+            if p == to {
+                return true;
+            }
+            for &n in self.neighbours.get(p).into_iter().flatten() {
+                if seen.insert(n) {
+                    queue.push_back(n);
+                }
+            }
+        }
+        false
+    }
+}

@@ -1,0 +1,171 @@
+//! Components of the simulation's entities: places, routes and units.
+
+use bevy_ecs::prelude::Component;
+
+use crate::scenario::Posture;
+
+/// A place entity: its index into [`Theatre::places`](super::resources::Theatre).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Place {
+    /// Index of the place in the theatre.
+    pub index: usize,
+}
+
+/// Who holds a place.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Controller {
+    /// Faction index of the holder.
+    pub faction: usize,
+}
+
+/// A route entity: its index into [`Theatre::routes`](super::resources::Theatre).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Route {
+    /// Index of the route in the theatre.
+    pub index: usize,
+}
+
+/// Which sides a route is cut for: a hostile force holds or contests one of its ends.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Interdiction {
+    /// `cut[side]` is true when the side cannot use the route for supply.
+    pub cut: Vec<bool>,
+}
+
+/// A unit's identity, fixed for the whole run.
+#[derive(Component, Debug, Clone)]
+pub struct Unit {
+    /// Index of the unit in the scenario's list.
+    pub index: usize,
+    /// Faction index.
+    pub faction: usize,
+    /// Side index of the faction.
+    pub side: usize,
+    /// Contingent (nationality), if given.
+    pub contingent: Option<String>,
+    /// A peacekeeper: defends where it stands, never holds ground.
+    pub peacekeeper: bool,
+}
+
+/// Whether a unit is in play.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub enum Readiness {
+    /// A reinforcement not yet arrived; enters at the start of this tick.
+    Pending {
+        /// Tick of arrival.
+        arrival_tick: u64,
+    },
+    /// In the theatre.
+    Active,
+    /// Out of the fight: destroyed or surrendered.
+    Out,
+}
+
+/// Personnel and equipment.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Strength {
+    /// Soldiers fit to fight, persons.
+    pub personnel: u32,
+    /// Personnel when the unit last rallied (or started): the base of its breakpoint.
+    pub reference: u32,
+    /// Combat power per soldier relative to a baseline infantryman.
+    pub firepower: f64,
+}
+
+/// Morale, 0–1.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Morale {
+    /// Current morale.
+    pub value: f64,
+    /// Morale the unit recovers toward when rested and supplied.
+    pub baseline: f64,
+}
+
+/// Supplies held by a unit.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Supply {
+    /// Days of consumption held.
+    pub days: f64,
+    /// Whether a path to one of its faction's supply sources exists this tick.
+    pub connected: bool,
+}
+
+/// A unit's orders.
+#[derive(Component, Debug, Clone)]
+pub struct Orders {
+    /// What the unit is doing now.
+    pub posture: Posture,
+    /// The posture it was given in the scenario, resumed after rallying.
+    pub standing: Posture,
+    /// Place indices to take in order (for `Attack`).
+    pub objectives: Vec<usize>,
+}
+
+/// Where a unit is.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub enum Position {
+    /// At a place.
+    At(usize),
+    /// On a route, moving from one end to the other.
+    Moving {
+        /// Route index.
+        route: usize,
+        /// Place index it left.
+        from: usize,
+        /// Place index it is heading to.
+        to: usize,
+        /// Kilometres covered so far.
+        km_done: f64,
+    },
+}
+
+impl Position {
+    /// The place the unit is at, if it is not moving.
+    pub fn place(&self) -> Option<usize> {
+        match *self {
+            Position::At(p) => Some(p),
+            Position::Moving { .. } => None,
+        }
+    }
+
+    /// The place used for distances: where it is, or where it left from.
+    pub fn nearest_place(&self) -> usize {
+        match *self {
+            Position::At(p) => p,
+            Position::Moving { from, .. } => from,
+        }
+    }
+}
+
+/// Fighting state of a unit in the current tick.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct Condition {
+    /// Broken: withdrawing, not fighting, not holding ground.
+    pub broken: bool,
+    /// Took part in an engagement this tick.
+    pub engaged: bool,
+    /// Battle casualties (killed + wounded) this tick.
+    pub losses_this_tick: u32,
+    /// Personnel at the start of this tick, for loss fractions.
+    pub personnel_at_tick_start: u32,
+}
+
+/// Cumulative casualties of a unit, persons.
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Casualties {
+    /// Killed in action.
+    pub killed: u32,
+    /// Wounded, evacuated and out of the fight.
+    pub wounded: u32,
+    /// Surrendered or captured.
+    pub captured: u32,
+    /// Deserted when the unit broke.
+    pub deserted: u32,
+}
+
+impl Casualties {
+    /// All losses.
+    pub fn total(&self) -> u32 {
+        self.killed + self.wounded + self.captured + self.deserted
+    }
+}

@@ -1,0 +1,76 @@
+//! Messages: things that happened this tick, read by morale, the recorder and end conditions.
+
+use bevy_ecs::prelude::Message;
+
+/// A reinforcement entered the theatre.
+#[derive(Message, Debug, Clone)]
+pub struct ReinforcementArrived {
+    /// Unit index.
+    pub unit: usize,
+    /// Place index.
+    pub place: usize,
+    /// Personnel on arrival.
+    pub personnel: u32,
+}
+
+/// Hostile forces met at a place that was quiet the tick before.
+#[derive(Message, Debug, Clone)]
+pub struct FightingStarted {
+    /// Place index.
+    pub place: usize,
+    /// Side indices present, sorted.
+    pub sides: Vec<usize>,
+}
+
+/// A place changed hands.
+#[derive(Message, Debug, Clone)]
+pub struct PlaceCaptured {
+    /// Place index.
+    pub place: usize,
+    /// Faction index of the previous holder.
+    pub from: usize,
+    /// Faction index of the new holder.
+    pub by: usize,
+}
+
+/// A unit reached its breakpoint and began to withdraw.
+#[derive(Message, Debug, Clone)]
+pub struct UnitBroke {
+    /// Unit index.
+    pub unit: usize,
+    /// Place index where it broke (or the place it was leaving).
+    pub place: usize,
+    /// Personnel left after desertion.
+    pub personnel: u32,
+    /// Personnel who deserted.
+    pub deserted: u32,
+}
+
+/// A broken unit rallied at a safe place.
+#[derive(Message, Debug, Clone)]
+pub struct UnitRallied {
+    /// Unit index.
+    pub unit: usize,
+    /// Place index.
+    pub place: usize,
+}
+
+/// A broken unit, cut off with the enemy upon it, surrendered.
+#[derive(Message, Debug, Clone)]
+pub struct UnitSurrendered {
+    /// Unit index.
+    pub unit: usize,
+    /// Place index.
+    pub place: usize,
+    /// Persons captured.
+    pub personnel: u32,
+}
+
+/// A unit lost its last soldier.
+#[derive(Message, Debug, Clone)]
+pub struct UnitDestroyed {
+    /// Unit index.
+    pub unit: usize,
+    /// Place index.
+    pub place: usize,
+}

@@ -1,0 +1,367 @@
+//! Resources: the static theatre, parameters, clock, random numbers, and what the run records.
+
+use bevy_ecs::prelude::Resource;
+use rand::rngs::ChaCha8Rng;
+
+use crate::scenario::{FactionKind, Params, PlaceKind, RouteKind, Terrain};
+
+/// A faction as the simulation sees it.
+#[derive(Debug, Clone)]
+pub struct FactionInfo {
+    /// Scenario id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Side index.
+    pub side: usize,
+    /// Kind of force.
+    pub kind: FactionKind,
+    /// Plot colour, `#rrggbb`.
+    pub colour: String,
+    /// Whether places it takes are credited to it (false for covert forces).
+    pub claims_territory: bool,
+}
+
+/// A place as the simulation sees it (static data).
+#[derive(Debug, Clone)]
+pub struct PlaceInfo {
+    /// Scenario id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind of place.
+    pub kind: PlaceKind,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Residents, persons.
+    pub population: f64,
+    /// Ground.
+    pub terrain: Terrain,
+    /// Prepared defences, 0–1.
+    pub fortification: f64,
+    /// Attackers never take or cross it.
+    pub sanctuary: bool,
+    /// Its fall shocks morale.
+    pub key: bool,
+}
+
+/// A route as the simulation sees it (static data).
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    /// One end (place index).
+    pub a: usize,
+    /// The other end (place index).
+    pub b: usize,
+    /// Length, km.
+    pub km: f64,
+    /// Kind of route.
+    pub kind: RouteKind,
+    /// Movement speed, km/h.
+    pub speed_kmh: f64,
+    /// Supply capacity, t/day.
+    pub capacity_t_per_day: f64,
+}
+
+impl RouteInfo {
+    /// The end that is not `place`.
+    pub fn other(&self, place: usize) -> usize {
+        if self.a == place { self.b } else { self.a }
+    }
+
+    /// Hours to travel the route.
+    pub fn hours(&self) -> f64 {
+        self.km / self.speed_kmh
+    }
+}
+
+/// A supply source as the simulation sees it.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// Place index.
+    pub place: usize,
+    /// Faction indices fed.
+    pub factions: Vec<usize>,
+    /// Throughput, t/day.
+    pub tonnes_per_day: f64,
+}
+
+/// The static theatre: factions, sides, places, routes, sources, adjacency.
+#[derive(Resource, Debug, Clone)]
+pub struct Theatre {
+    /// Factions in scenario order.
+    pub factions: Vec<FactionInfo>,
+    /// Side names, in order of first appearance.
+    pub sides: Vec<String>,
+    /// Places in scenario order.
+    pub places: Vec<PlaceInfo>,
+    /// Routes in scenario order.
+    pub routes: Vec<RouteInfo>,
+    /// For each place, `(route index, neighbour place index)`.
+    pub adjacency: Vec<Vec<(usize, usize)>>,
+    /// Supply sources.
+    pub sources: Vec<SourceInfo>,
+    /// Unit display names, by unit index.
+    pub unit_names: Vec<String>,
+    /// Faction index of each unit, by unit index.
+    pub unit_factions: Vec<usize>,
+}
+
+impl Theatre {
+    /// Great-circle distance between two places, km (haversine, R = 6,371 km).
+    pub fn distance_km(&self, a: usize, b: usize) -> f64 {
+        let (p, q) = (&self.places[a], &self.places[b]);
+        let (lat1, lat2) = (p.lat.to_radians(), q.lat.to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (q.lon - p.lon).to_radians();
+        let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+    }
+
+    /// The faction a capture by `faction` is credited to: itself, or for a covert force the
+    /// first faction of its side that claims territory.
+    pub fn claimant(&self, faction: usize) -> usize {
+        if self.factions[faction].claims_territory {
+            return faction;
+        }
+        let side = self.factions[faction].side;
+        self.factions
+            .iter()
+            .position(|f| f.side == side && f.claims_territory)
+            .unwrap_or(faction)
+    }
+}
+
+/// Model parameters of this run.
+#[derive(Resource, Debug, Clone)]
+pub struct SimParams(pub Params);
+
+/// Simulation time.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Clock {
+    /// Index of the tick being run (0-based).
+    pub tick: u64,
+    /// Hours per tick.
+    pub tick_hours: f64,
+    /// Number of ticks in the run (the day limit).
+    pub total_ticks: u64,
+}
+
+impl Clock {
+    /// Hours since the start at the end of the current tick.
+    pub fn hours_at_end_of_tick(&self) -> f64 {
+        (self.tick + 1) as f64 * self.tick_hours
+    }
+
+    /// Length of a tick in days.
+    pub fn dt_days(&self) -> f64 {
+        self.tick_hours / 24.0
+    }
+}
+
+/// The one random-number generator of a run, seeded from the run's seed.
+#[derive(Resource, Debug)]
+pub struct SimRng(pub ChaCha8Rng);
+
+/// Control of every place, kept in step with the [`Controller`](super::components::Controller)
+/// components, plus which places are contested.
+#[derive(Resource, Debug, Clone)]
+pub struct ControlMap {
+    /// Faction index holding each place.
+    pub controller: Vec<usize>,
+    /// Whether hostile forces face each other at each place.
+    pub contested: Vec<bool>,
+    /// Whether each place has units of a side hostile to its holder.
+    pub threatened: Vec<bool>,
+    /// Bit mask of the sides with units at each place (peacekeepers excluded).
+    pub present: Vec<u64>,
+    /// Bit mask of the sides with unbroken units at each place: those who can hold it.
+    pub holding: Vec<u64>,
+}
+
+impl ControlMap {
+    /// Side index of the holder of a place.
+    pub fn side(&self, theatre: &Theatre, place: usize) -> usize {
+        theatre.factions[self.controller[place]].side
+    }
+
+    /// Whether units of a side other than `side` are at `place`.
+    pub fn hostile_to(&self, place: usize, side: usize) -> bool {
+        self.present[place] & !(1u64 << side) != 0
+    }
+
+    /// Whether unbroken units of `side` stand at `place`.
+    pub fn held_by(&self, place: usize, side: usize) -> bool {
+        self.holding[place] & (1u64 << side) != 0
+    }
+
+    /// Whether `side` holds `place` and no hostile unit stands in it.
+    pub fn safe_for(&self, theatre: &Theatre, place: usize, side: usize) -> bool {
+        self.side(theatre, place) == side && !self.hostile_to(place, side)
+    }
+}
+
+/// End conditions with their references resolved to indices.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct EndRules {
+    /// The conditions, in scenario order.
+    pub conditions: Vec<EndRule>,
+}
+
+/// One resolved end condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndRule {
+    /// A place is captured by a faction (or side), or by anyone.
+    PlaceCaptured {
+        /// Place index.
+        place: usize,
+        /// Who must take it.
+        by: Option<Captor>,
+    },
+    /// Every unit of a side is broken or out of action.
+    SideBroken {
+        /// Side index.
+        side: usize,
+    },
+}
+
+/// Who must take a place for an end condition to hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Captor {
+    /// A faction index.
+    Faction(usize),
+    /// A side index.
+    Side(usize),
+}
+
+/// Per-faction figures at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FactionSample {
+    /// Personnel in the theatre (arrived, not out of action).
+    pub personnel: u32,
+    /// Cumulative killed.
+    pub killed: u32,
+    /// Cumulative wounded.
+    pub wounded: u32,
+    /// Cumulative captured.
+    pub captured: u32,
+    /// Cumulative deserted.
+    pub deserted: u32,
+    /// Personnel-weighted mean supply held, days.
+    pub supply_days: f64,
+    /// Share of personnel with a path to a supply source, 0–1.
+    pub supplied_share: f64,
+}
+
+/// The state of the run at one instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Hours since the start.
+    pub hours: f64,
+    /// By faction index.
+    pub factions: Vec<FactionSample>,
+    /// Faction index holding each place.
+    pub control: Vec<usize>,
+}
+
+/// What kind of thing an event log entry reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A reinforcement arrived.
+    Reinforcement,
+    /// Fighting started at a place.
+    Fighting,
+    /// A place changed hands.
+    Capture,
+    /// A unit broke.
+    Rout,
+    /// A unit rallied.
+    Rally,
+    /// A unit surrendered.
+    Surrender,
+    /// A unit was destroyed.
+    Destroyed,
+    /// The run ended.
+    End,
+}
+
+impl EventKind {
+    /// Lower-case name used in the events table.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Reinforcement => "reinforcement",
+            EventKind::Fighting => "fighting",
+            EventKind::Capture => "capture",
+            EventKind::Rout => "rout",
+            EventKind::Rally => "rally",
+            EventKind::Surrender => "surrender",
+            EventKind::Destroyed => "destroyed",
+            EventKind::End => "end",
+        }
+    }
+}
+
+/// One line of the events log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedEvent {
+    /// Hours since the start.
+    pub hours: f64,
+    /// Kind of event.
+    pub kind: EventKind,
+    /// What happened, in words.
+    pub text: String,
+}
+
+/// A change of hands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptureRecord {
+    /// Hours since the start.
+    pub hours: f64,
+    /// Place index.
+    pub place: usize,
+    /// Faction index of the previous holder.
+    pub from: usize,
+    /// Faction index of the new holder.
+    pub by: usize,
+}
+
+/// Everything the recorder keeps during a run.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct RunLog {
+    /// One sample at the start and one after every tick.
+    pub samples: Vec<Sample>,
+    /// Events in order.
+    pub events: Vec<LoggedEvent>,
+    /// Changes of hands in order.
+    pub captures: Vec<CaptureRecord>,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndReason {
+    /// The day limit was reached.
+    DayLimit {
+        /// Days run.
+        days: f64,
+    },
+    /// An end condition on a capture held.
+    PlaceCaptured {
+        /// Place index.
+        place: usize,
+        /// Faction index of the captor.
+        by: usize,
+    },
+    /// Every unit of a side is broken or out of action.
+    SideBroken {
+        /// Side index.
+        side: usize,
+    },
+}
+
+/// Whether the run has ended.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct RunStatus {
+    /// Set when an end condition holds.
+    pub ended: Option<EndReason>,
+}

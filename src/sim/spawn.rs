@@ -1,0 +1,261 @@
+//! Turning a validated scenario into a world: resources for the static theatre, entities for
+//! places, routes and units.
+
+use std::collections::HashMap;
+
+use bevy_ecs::message::MessageRegistry;
+use bevy_ecs::prelude::World;
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+
+use super::components::*;
+use super::messages::*;
+use super::resources::*;
+use crate::error::{Error, Result};
+use crate::scenario::{EndCondition, FactionKind, Scenario};
+
+/// Build the world for one run of `scenario` with `seed`, ending after `days`.
+pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
+    let theatre = build_theatre(scenario)?;
+    let mut world = World::new();
+
+    register_messages(&mut world);
+
+    let place_index = index_of(scenario.places.iter().map(|p| p.id.as_str()));
+    let faction_index = index_of(scenario.factions.iter().map(|f| f.id.as_str()));
+    let lookup = |map: &HashMap<&str, usize>, id: &str, what: &str| {
+        map.get(id)
+            .copied()
+            .ok_or_else(|| Error::Internal(format!("unvalidated {what} `{id}`")))
+    };
+
+    let mut controller = Vec::with_capacity(scenario.places.len());
+    for (index, p) in scenario.places.iter().enumerate() {
+        let faction = lookup(&faction_index, &p.controller, "faction")?;
+        controller.push(faction);
+        world.spawn((Place { index }, Controller { faction }));
+    }
+    for index in 0..theatre.routes.len() {
+        world.spawn((
+            Route { index },
+            Interdiction {
+                cut: vec![false; theatre.sides.len()],
+            },
+        ));
+    }
+
+    let tick_hours = scenario.tick_hours;
+    for (index, u) in scenario.units.iter().enumerate() {
+        let faction = lookup(&faction_index, &u.faction, "faction")?;
+        let place = lookup(&place_index, &u.place, "place")?;
+        let objectives = u
+            .objectives
+            .iter()
+            .map(|o| lookup(&place_index, o, "place"))
+            .collect::<Result<Vec<_>>>()?;
+        let readiness = match u.arrival_day {
+            Some(day) if day > 0.0 => Readiness::Pending {
+                arrival_tick: (day * 24.0 / tick_hours).round() as u64,
+            },
+            _ => Readiness::Active,
+        };
+        let personnel = u.personnel.round() as u32;
+        world.spawn((
+            Unit {
+                index,
+                faction,
+                side: theatre.factions[faction].side,
+                contingent: u.contingent.clone(),
+                peacekeeper: theatre.factions[faction].kind == FactionKind::Peacekeeper,
+            },
+            readiness,
+            Strength {
+                personnel,
+                reference: personnel,
+                firepower: u.firepower,
+            },
+            Morale {
+                value: u.morale,
+                baseline: u.morale,
+            },
+            Supply {
+                days: u.supply_days,
+                connected: true,
+            },
+            Orders {
+                posture: u.posture,
+                standing: u.posture,
+                objectives,
+            },
+            Position::At(place),
+            Condition::default(),
+            Casualties::default(),
+        ));
+    }
+
+    let places = theatre.places.len();
+    world.insert_resource(ControlMap {
+        controller,
+        contested: vec![false; places],
+        threatened: vec![false; places],
+        present: vec![0; places],
+        holding: vec![0; places],
+    });
+    world.insert_resource(resolve_end_rules(scenario, &theatre, &place_index, &faction_index)?);
+    world.insert_resource(theatre);
+    world.insert_resource(SimParams(scenario.params.clone()));
+    world.insert_resource(Clock {
+        tick: 0,
+        tick_hours,
+        total_ticks: (days * 24.0 / tick_hours).round().max(1.0) as u64,
+    });
+    world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
+    world.insert_resource(RunLog::default());
+    world.insert_resource(RunStatus::default());
+    Ok(world)
+}
+
+fn resolve_end_rules(
+    scenario: &Scenario,
+    theatre: &Theatre,
+    place_index: &HashMap<&str, usize>,
+    faction_index: &HashMap<&str, usize>,
+) -> Result<EndRules> {
+    let side_index = |name: &str| theatre.sides.iter().position(|s| s == name);
+    let conditions = scenario
+        .end_conditions
+        .iter()
+        .map(|c| match c {
+            EndCondition::PlaceCaptured { place, by } => {
+                let place = *place_index
+                    .get(place.as_str())
+                    .ok_or_else(|| Error::Internal(format!("unvalidated place `{place}`")))?;
+                let by = match by {
+                    None => None,
+                    Some(name) => Some(
+                        faction_index
+                            .get(name.as_str())
+                            .map(|&f| Captor::Faction(f))
+                            .or_else(|| side_index(name).map(Captor::Side))
+                            .ok_or_else(|| Error::Internal(format!("unvalidated captor `{name}`")))?,
+                    ),
+                };
+                Ok(EndRule::PlaceCaptured { place, by })
+            }
+            EndCondition::SideBroken { side } => Ok(EndRule::SideBroken {
+                side: side_index(side)
+                    .ok_or_else(|| Error::Internal(format!("unvalidated side `{side}`")))?,
+            }),
+        })
+        .collect::<Result<_>>()?;
+    Ok(EndRules { conditions })
+}
+
+fn register_messages(world: &mut World) {
+    MessageRegistry::register_message::<ReinforcementArrived>(world);
+    MessageRegistry::register_message::<FightingStarted>(world);
+    MessageRegistry::register_message::<PlaceCaptured>(world);
+    MessageRegistry::register_message::<UnitBroke>(world);
+    MessageRegistry::register_message::<UnitRallied>(world);
+    MessageRegistry::register_message::<UnitSurrendered>(world);
+    MessageRegistry::register_message::<UnitDestroyed>(world);
+}
+
+fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
+}
+
+/// The static theatre of a scenario: factions, sides, places, routes with their defaults.
+pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
+    let place_index = index_of(scenario.places.iter().map(|p| p.id.as_str()));
+    let faction_index = index_of(scenario.factions.iter().map(|f| f.id.as_str()));
+    let missing = |what: &str, id: &str| Error::Internal(format!("unvalidated {what} `{id}`"));
+
+    let mut sides: Vec<String> = Vec::new();
+    let factions = scenario
+        .factions
+        .iter()
+        .map(|f| {
+            let side = sides.iter().position(|s| *s == f.side).unwrap_or_else(|| {
+                sides.push(f.side.clone());
+                sides.len() - 1
+            });
+            FactionInfo {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                side,
+                kind: f.kind,
+                colour: f.colour.clone(),
+                claims_territory: f.claims_territory,
+            }
+        })
+        .collect();
+    let places: Vec<PlaceInfo> = scenario
+        .places
+        .iter()
+        .map(|p| PlaceInfo {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            kind: p.kind,
+            lat: p.lat,
+            lon: p.lon,
+            population: p.population,
+            terrain: p.terrain,
+            fortification: p.fortification,
+            sanctuary: p.sanctuary,
+            key: p.key,
+        })
+        .collect();
+    let params = &scenario.params;
+    let mut adjacency = vec![Vec::new(); places.len()];
+    let mut routes = Vec::with_capacity(scenario.routes.len());
+    for (index, r) in scenario.routes.iter().enumerate() {
+        let a = *place_index.get(r.from.as_str()).ok_or_else(|| missing("place", &r.from))?;
+        let b = *place_index.get(r.to.as_str()).ok_or_else(|| missing("place", &r.to))?;
+        adjacency[a].push((index, b));
+        adjacency[b].push((index, a));
+        routes.push(RouteInfo {
+            a,
+            b,
+            km: r.km,
+            kind: r.kind,
+            speed_kmh: r.speed_kmh.unwrap_or_else(|| params.movement.speed(r.kind)),
+            capacity_t_per_day: r
+                .capacity_t_per_day
+                .unwrap_or_else(|| params.supply.capacity(r.kind)),
+        });
+    }
+    let sources = scenario
+        .supply_sources
+        .iter()
+        .map(|s| {
+            Ok(SourceInfo {
+                place: *place_index.get(s.place.as_str()).ok_or_else(|| missing("place", &s.place))?,
+                factions: s
+                    .factions
+                    .iter()
+                    .map(|f| faction_index.get(f.as_str()).copied().ok_or_else(|| missing("faction", f)))
+                    .collect::<Result<_>>()?,
+                tonnes_per_day: s.tonnes_per_day,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Theatre {
+        factions,
+        sides,
+        places,
+        routes,
+        adjacency,
+        sources,
+        unit_names: scenario
+            .units
+            .iter()
+            .map(|u| u.name.clone().unwrap_or_else(|| u.id.clone()))
+            .collect(),
+        unit_factions: scenario
+            .units
+            .iter()
+            .map(|u| faction_index.get(u.faction.as_str()).copied().ok_or_else(|| missing("faction", &u.faction)))
+            .collect::<Result<_>>()?,
+    })
+}

@@ -1,0 +1,191 @@
+//! Combat: force-ratio attrition (Helmbold/Dupuy family) wherever hostile units meet.
+//!
+//! See docs/MODEL.md, "Combat", for the equations and their sources.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::Posture;
+use crate::scenario::params::Params;
+use crate::sim::components::{
+    Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
+};
+use crate::sim::messages::UnitDestroyed;
+use crate::sim::resources::{Clock, ControlMap, SimParams, SimRng, Theatre};
+use crate::sim::rng::{lognormal_noise, stochastic_round};
+
+/// A unit standing at a place, as combat sees it.
+struct Combatant {
+    entity: Entity,
+    side: usize,
+    peacekeeper: bool,
+    personnel: u32,
+    /// Combat power before the defender's terrain and fortification.
+    power: f64,
+    /// Share of personnel exposed to fire.
+    exposure: f64,
+}
+
+/// Combat power of one unit: personnel × firepower × morale × supply × posture.
+pub fn combat_power(
+    params: &Params,
+    strength: &Strength,
+    morale: &Morale,
+    supply: &Supply,
+    posture: Posture,
+) -> f64 {
+    let morale_factor = 0.2 + 0.8 * morale.value;
+    let supply_factor = if supply.days > 0.0 {
+        1.0
+    } else {
+        params.supply.out_of_supply_firepower
+    };
+    let posture_factor = match posture {
+        Posture::Attack | Posture::Defend => 1.0,
+        Posture::Reserve => params.combat.reserve_factor,
+        Posture::Withdraw => params.combat.withdraw_factor,
+    };
+    strength.personnel as f64 * strength.firepower * morale_factor * supply_factor * posture_factor
+}
+
+/// Resolve one tick of fighting at every place where hostile sides meet.
+#[allow(clippy::type_complexity)]
+pub fn resolve_engagements(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    params: Res<SimParams>,
+    clock: Res<Clock>,
+    mut rng: ResMut<SimRng>,
+    mut units: Query<(
+        Entity,
+        &Unit,
+        &mut Readiness,
+        &Position,
+        &Orders,
+        &mut Strength,
+        &Morale,
+        &Supply,
+        &mut Condition,
+        &mut Casualties,
+    )>,
+    mut destroyed: MessageWriter<UnitDestroyed>,
+) {
+    let params = &params.0;
+    let combat = &params.combat;
+    let mut at_place: Vec<Vec<Combatant>> = (0..theatre.places.len()).map(|_| Vec::new()).collect();
+    for (entity, unit, readiness, position, orders, strength, morale, supply, mut condition, _) in
+        &mut units
+    {
+        condition.engaged = false;
+        condition.losses_this_tick = 0;
+        condition.personnel_at_tick_start = strength.personnel;
+        if *readiness != Readiness::Active || strength.personnel == 0 {
+            continue;
+        }
+        if let Position::At(place) = *position {
+            at_place[place].push(Combatant {
+                entity,
+                side: unit.side,
+                peacekeeper: unit.peacekeeper,
+                personnel: strength.personnel,
+                power: combat_power(params, &strength, morale, supply, orders.posture),
+                exposure: if unit.peacekeeper {
+                    combat.peacekeeper_exposure
+                } else {
+                    1.0
+                },
+            });
+        }
+    }
+
+    let dt_days = clock.dt_days();
+    for (place, present) in at_place.iter().enumerate() {
+        let mut sides: Vec<usize> = present.iter().filter(|c| !c.peacekeeper).map(|c| c.side).collect();
+        sides.sort_unstable();
+        sides.dedup();
+        if sides.len() < 2 {
+            continue;
+        }
+        let defender = defending_side(&theatre, &control, place, &sides, present);
+        let info = &theatre.places[place];
+        let defence = combat.terrain.factor(info.terrain) * (1.0 + combat.fortification_bonus * info.fortification);
+        let in_defence = |c: &Combatant| c.side == defender || c.peacekeeper;
+        let defence_power: f64 = present.iter().filter(|c| in_defence(c)).map(|c| c.power * defence).sum();
+        let attack_power: f64 = present.iter().filter(|c| !in_defence(c)).map(|c| c.power).sum();
+
+        let noise_attacker = lognormal_noise(&mut rng.0, combat.noise_sigma);
+        let noise_defender = lognormal_noise(&mut rng.0, combat.noise_sigma);
+        let (attacker_rate, defender_rate) = loss_rates(params, attack_power, defence_power);
+        let attacker_rate = (attacker_rate * noise_attacker).min(combat.max_daily_loss);
+        let defender_rate = (defender_rate * noise_defender).min(combat.max_daily_loss);
+
+        for c in present {
+            let rate = if in_defence(c) { defender_rate } else { attacker_rate };
+            let expected = rate * dt_days * c.exposure * c.personnel as f64;
+            let loss = stochastic_round(&mut rng.0, expected).min(c.personnel);
+            let killed = stochastic_round(&mut rng.0, loss as f64 * combat.killed_share).min(loss);
+            let Ok((_, unit, mut readiness, _, _, mut strength, _, _, mut condition, mut casualties)) =
+                units.get_mut(c.entity)
+            else {
+                continue;
+            };
+            condition.engaged = true;
+            condition.losses_this_tick += loss;
+            strength.personnel -= loss;
+            casualties.killed += killed;
+            casualties.wounded += loss - killed;
+            if strength.personnel == 0 {
+                *readiness = Readiness::Out;
+                destroyed.write(UnitDestroyed {
+                    unit: unit.index,
+                    place,
+                });
+            }
+        }
+    }
+}
+
+/// Daily loss fractions `(attacker, defender)` before noise:
+/// `r_att = a·(P_def/P_att)^h`, `r_def = d·(P_att/P_def)^h`, capped at the daily maximum.
+pub fn loss_rates(params: &Params, attack_power: f64, defence_power: f64) -> (f64, f64) {
+    let c = &params.combat;
+    let cap = c.max_daily_loss;
+    match (attack_power > 0.0, defence_power > 0.0) {
+        (true, true) => {
+            let ratio = defence_power / attack_power;
+            (
+                (c.attacker_base_rate * ratio.powf(c.force_ratio_exponent)).min(cap),
+                (c.defender_base_rate * ratio.powf(-c.force_ratio_exponent)).min(cap),
+            )
+        }
+        (true, false) => (0.0, cap),
+        (false, true) => (cap, 0.0),
+        (false, false) => (0.0, 0.0),
+    }
+}
+
+/// The side defending a place: its holder's side if present, else the strongest side there.
+fn defending_side(
+    theatre: &Theatre,
+    control: &ControlMap,
+    place: usize,
+    sides: &[usize],
+    present: &[Combatant],
+) -> usize {
+    let holder = control.side(theatre, place);
+    if sides.contains(&holder) {
+        return holder;
+    }
+    let strength = |side: usize| -> u64 {
+        present
+            .iter()
+            .filter(|c| c.side == side && !c.peacekeeper)
+            .map(|c| u64::from(c.personnel))
+            .sum()
+    };
+    // Strongest first; ties go to the lower side index.
+    sides
+        .iter()
+        .copied()
+        .max_by(|&a, &b| strength(a).cmp(&strength(b)).then(b.cmp(&a)))
+        .unwrap_or(holder)
+}

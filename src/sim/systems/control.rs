@@ -1,0 +1,78 @@
+//! Control of places: a place changes hands when only one side holds it.
+
+use bevy_ecs::prelude::*;
+
+use crate::sim::components::{Condition, Controller, Place, Position, Readiness, Strength, Unit};
+use crate::sim::messages::{FightingStarted, PlaceCaptured};
+use crate::sim::resources::{ControlMap, Theatre};
+
+/// Update who is present at each place, which places are contested, and who holds them.
+pub fn update_control(
+    theatre: Res<Theatre>,
+    mut control: ResMut<ControlMap>,
+    units: Query<(&Unit, &Readiness, &Position, &Strength, &Condition)>,
+    mut places: Query<(&Place, &mut Controller)>,
+    mut fighting: MessageWriter<FightingStarted>,
+    mut captured: MessageWriter<PlaceCaptured>,
+) {
+    let n = theatre.places.len();
+    let mut present = vec![0u64; n];
+    let mut holding_sides = vec![0u64; n];
+    // Unbroken personnel by faction at each place: who can hold it.
+    let mut holding: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
+    for (unit, readiness, position, strength, condition) in &units {
+        let (Readiness::Active, Position::At(place)) = (*readiness, *position) else {
+            continue;
+        };
+        if unit.peacekeeper || strength.personnel == 0 {
+            continue;
+        }
+        present[place] |= 1u64 << unit.side;
+        if !condition.broken {
+            holding_sides[place] |= 1u64 << unit.side;
+            match holding[place].iter_mut().find(|(f, _)| *f == unit.faction) {
+                Some((_, p)) => *p += u64::from(strength.personnel),
+                None => holding[place].push((unit.faction, u64::from(strength.personnel))),
+            }
+        }
+    }
+
+    for place in 0..n {
+        let holder_side = control.side(&theatre, place);
+        let contested = present[place].count_ones() >= 2;
+        if contested && !control.contested[place] {
+            fighting.write(FightingStarted {
+                place,
+                sides: (0..64).filter(|s| present[place] & (1u64 << s) != 0).collect(),
+            });
+        }
+        control.contested[place] = contested;
+        control.threatened[place] = present[place] & !(1u64 << holder_side) != 0;
+        control.present[place] = present[place];
+        control.holding[place] = holding_sides[place];
+
+        let mut holders = holding[place].clone();
+        holders.sort_unstable();
+        let first_side = holders.first().map(|&(f, _)| theatre.factions[f].side);
+        let one_side = first_side.filter(|&s| holders.iter().all(|&(f, _)| theatre.factions[f].side == s));
+        if let Some(side) = one_side
+            && side != holder_side
+        {
+            // The strongest faction there takes it (ties: the first in the scenario).
+            let strongest = holders
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map_or(0, |&(f, _)| f);
+            let by = theatre.claimant(strongest);
+            let from = control.controller[place];
+            control.controller[place] = by;
+            captured.write(PlaceCaptured { place, from, by });
+        }
+    }
+
+    for (place, mut controller) in &mut places {
+        if controller.faction != control.controller[place.index] {
+            controller.faction = control.controller[place.index];
+        }
+    }
+}

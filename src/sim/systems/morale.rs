@@ -1,0 +1,158 @@
+//! Morale: losses, supply, encirclement, recovery and shocks; units break and rally.
+//!
+//! See docs/MODEL.md, "Morale".
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::Posture;
+use crate::sim::components::{
+    Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
+};
+use crate::sim::messages::{PlaceCaptured, UnitBroke, UnitRallied};
+use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+
+/// A morale shock centred on a place.
+struct Shock {
+    place: usize,
+    /// Side that loses morale.
+    loser: usize,
+    /// Side that gains, if any.
+    winner: Option<usize>,
+    /// Size at distance 0.
+    size: f64,
+    /// Distance at which it falls to 0, km.
+    radius_km: f64,
+    /// Unit that caused it (excluded from its own shock).
+    source_unit: Option<usize>,
+}
+
+/// Update morale, break units past their breakpoint, spread shocks, rally units at safety.
+#[allow(clippy::type_complexity)]
+pub fn update_morale(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    params: Res<SimParams>,
+    clock: Res<Clock>,
+    mut captures: MessageReader<PlaceCaptured>,
+    mut units: Query<(
+        &Unit,
+        &Readiness,
+        &Position,
+        &mut Orders,
+        &mut Strength,
+        &mut Morale,
+        &Supply,
+        &mut Condition,
+        &mut Casualties,
+    )>,
+    mut broke: MessageWriter<UnitBroke>,
+    mut rallied: MessageWriter<UnitRallied>,
+) {
+    let m = &params.0.morale;
+    let c = &params.0.combat;
+    let dt = clock.dt_days();
+    let capture_shocks: Vec<Shock> = captures
+        .read()
+        .map(|cap| {
+            let key = theatre.places[cap.place].key;
+            Shock {
+                place: cap.place,
+                loser: theatre.factions[cap.from].side,
+                winner: Some(theatre.factions[cap.by].side),
+                size: m.key_place_shock * if key { 1.0 } else { m.minor_place_share },
+                radius_km: m.shock_radius_km,
+                source_unit: None,
+            }
+        })
+        .collect();
+    let shock_weight = |from: usize, to: usize, radius: f64| {
+        let d = theatre.distance_km(from, to);
+        if radius > 0.0 && d < radius { 1.0 - d / radius } else { 0.0 }
+    };
+    let apply = |shocks: &[Shock], unit: &Unit, position: &Position, morale: &mut Morale| {
+        for s in shocks {
+            if s.source_unit == Some(unit.index) {
+                continue;
+            }
+            let w = shock_weight(s.place, position.nearest_place(), s.radius_km);
+            if unit.side == s.loser {
+                morale.value -= s.size * w;
+            } else if s.winner == Some(unit.side) {
+                morale.value += m.victory_share * s.size * w;
+            }
+        }
+        morale.value = morale.value.clamp(0.0, 1.0);
+    };
+
+    let mut rout_shocks = Vec::new();
+    for (unit, readiness, position, mut orders, mut strength, mut morale, supply, mut condition, mut casualties) in
+        &mut units
+    {
+        if *readiness != Readiness::Active {
+            continue;
+        }
+        let before = f64::from(condition.personnel_at_tick_start.max(1));
+        morale.value -= m.loss_sensitivity * f64::from(condition.losses_this_tick) / before;
+        if supply.days <= 0.0 {
+            morale.value -= m.out_of_supply_per_day * dt;
+        }
+        if !supply.connected {
+            morale.value -= m.encircled_per_day * dt;
+        }
+        if !condition.engaged && supply.days > 0.0 && morale.value < morale.baseline {
+            morale.value = (morale.value + m.recovery_per_day * dt).min(morale.baseline);
+        }
+        apply(&capture_shocks, unit, position, &mut morale);
+
+        let place = position.nearest_place();
+        let lost = strength.reference.saturating_sub(strength.personnel);
+        let loss_share = f64::from(lost) / f64::from(strength.reference.max(1));
+        if !condition.broken && (morale.value < c.breakpoint_morale || loss_share > c.breakpoint_losses) {
+            let deserted = (f64::from(strength.personnel) * c.desertion_on_break).round() as u32;
+            strength.personnel -= deserted.min(strength.personnel);
+            casualties.deserted += deserted;
+            condition.broken = true;
+            orders.posture = Posture::Withdraw;
+            broke.write(UnitBroke {
+                unit: unit.index,
+                place,
+                personnel: strength.personnel,
+                deserted,
+            });
+            rout_shocks.push(Shock {
+                place,
+                loser: unit.side,
+                winner: None,
+                size: m.rout_shock,
+                radius_km: m.rout_radius_km,
+                source_unit: Some(unit.index),
+            });
+        } else if condition.broken
+            && morale.value >= m.rally_threshold
+            && let Position::At(here) = *position
+        {
+            let safe = if unit.peacekeeper {
+                !control.contested[here]
+            } else {
+                control.safe_for(&theatre, here, unit.side)
+            };
+            if safe {
+                condition.broken = false;
+                orders.posture = orders.standing;
+                strength.reference = strength.personnel;
+                rallied.write(UnitRallied {
+                    unit: unit.index,
+                    place: here,
+                });
+            }
+        }
+    }
+
+    if !rout_shocks.is_empty() {
+        for (unit, readiness, position, _, _, mut morale, _, _, _) in &mut units {
+            if *readiness == Readiness::Active {
+                apply(&rout_shocks, unit, position, &mut morale);
+            }
+        }
+    }
+}

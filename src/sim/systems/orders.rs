@@ -1,0 +1,124 @@
+//! Orders: attackers head for their next objective, reserves for threatened places, broken
+//! units for safety (or surrender when cut off); defenders hold.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::Posture;
+use crate::sim::components::{Casualties, Condition, Orders, Position, Readiness, Strength, Unit};
+use crate::sim::messages::UnitSurrendered;
+use crate::sim::pathing::{Step, nearest};
+use crate::sim::resources::{ControlMap, SimParams, Theatre};
+
+/// Decide, for every unit standing at a place, whether and where it moves this tick.
+pub fn issue_orders(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    params: Res<SimParams>,
+    mut units: Query<(
+        &Unit,
+        &mut Readiness,
+        &mut Position,
+        &Orders,
+        &Condition,
+        &mut Strength,
+        &mut Casualties,
+    )>,
+    mut surrendered: MessageWriter<UnitSurrendered>,
+) {
+    let reach = params.0.movement.reserve_reach_hours;
+    for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in &mut units {
+        let (Readiness::Active, Position::At(here)) = (*readiness, *position) else {
+            continue;
+        };
+        let side = unit.side;
+        let step = match orders.posture {
+            Posture::Defend => None,
+            Posture::Attack => attack_step(&theatre, &control, side, here, &orders.objectives),
+            Posture::Reserve => {
+                if control.side(&theatre, here) == side && control.hostile_to(here, side) {
+                    None
+                } else {
+                    nearest(
+                        &theatre,
+                        here,
+                        |p| control.side(&theatre, p) == side,
+                        |p| control.hostile_to(p, side),
+                        reach,
+                    )
+                }
+            }
+            Posture::Withdraw => {
+                let safe = |p: usize| {
+                    if unit.peacekeeper {
+                        !control.contested[p] && !theatre.places[p].sanctuary
+                    } else {
+                        control.safe_for(&theatre, p, side)
+                    }
+                };
+                if safe(here) {
+                    None
+                } else {
+                    let enter = |p: usize| {
+                        if unit.peacekeeper {
+                            !theatre.places[p].sanctuary
+                        } else {
+                            control.side(&theatre, p) == side
+                        }
+                    };
+                    let step = nearest(&theatre, here, enter, safe, f64::INFINITY);
+                    // Cut off: nowhere safe to go, the enemy here, and no friends holding the place.
+                    let cut_off = step.is_none()
+                        && condition.broken
+                        && !unit.peacekeeper
+                        && control.hostile_to(here, side)
+                        && !control.held_by(here, side);
+                    if cut_off {
+                        let captured = strength.personnel;
+                        casualties.captured += captured;
+                        strength.personnel = 0;
+                        *readiness = Readiness::Out;
+                        surrendered.write(UnitSurrendered {
+                            unit: unit.index,
+                            place: here,
+                            personnel: captured,
+                        });
+                    }
+                    step
+                }
+            }
+        };
+        if let Some(step) = step {
+            *position = Position::Moving {
+                route: step.route,
+                from: here,
+                to: step.next,
+                km_done: 0.0,
+            };
+        }
+    }
+}
+
+/// The next move of an attacker: stay while fighting or taking its place, else head for the
+/// first objective its side does not hold, avoiding sanctuaries it does not hold.
+fn attack_step(
+    theatre: &Theatre,
+    control: &ControlMap,
+    side: usize,
+    here: usize,
+    objectives: &[usize],
+) -> Option<Step> {
+    if control.hostile_to(here, side) || control.side(theatre, here) != side {
+        return None;
+    }
+    let objective = objectives
+        .iter()
+        .copied()
+        .find(|&o| control.side(theatre, o) != side)?;
+    nearest(
+        theatre,
+        here,
+        |p| !theatre.places[p].sanctuary || control.side(theatre, p) == side,
+        |p| p == objective,
+        f64::INFINITY,
+    )
+}

@@ -1,0 +1,159 @@
+//! The recorder: a sample of every faction and place after each tick, and the events log.
+
+use bevy_ecs::prelude::*;
+
+use crate::sim::components::{Casualties, Position, Readiness, Strength, Supply, Unit};
+use crate::sim::messages::*;
+use crate::sim::resources::*;
+
+/// The units query the recorder reads.
+pub type RecordedUnits<'w, 's> =
+    Query<'w, 's, (&'static Unit, &'static Readiness, &'static Strength, &'static Supply, &'static Casualties)>;
+
+/// Per-faction figures of the units now.
+pub fn sample_factions(theatre: &Theatre, units: &RecordedUnits) -> Vec<FactionSample> {
+    let mut samples = vec![FactionSample::default(); theatre.factions.len()];
+    let mut supply_weight = vec![0.0; theatre.factions.len()];
+    let mut connected = vec![0.0; theatre.factions.len()];
+    for (unit, readiness, strength, supply, casualties) in units {
+        let s = &mut samples[unit.faction];
+        s.killed += casualties.killed;
+        s.wounded += casualties.wounded;
+        s.captured += casualties.captured;
+        s.deserted += casualties.deserted;
+        if *readiness == Readiness::Active {
+            s.personnel += strength.personnel;
+            let p = f64::from(strength.personnel);
+            supply_weight[unit.faction] += p * supply.days;
+            if supply.connected {
+                connected[unit.faction] += p;
+            }
+        }
+    }
+    for (i, s) in samples.iter_mut().enumerate() {
+        if s.personnel > 0 {
+            let p = f64::from(s.personnel);
+            s.supply_days = supply_weight[i] / p;
+            s.supplied_share = connected[i] / p;
+        }
+    }
+    samples
+}
+
+/// Record the state at the start of the run (hour 0).
+pub fn record_start(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    units: RecordedUnits,
+    mut log: ResMut<RunLog>,
+) {
+    let sample = Sample {
+        hours: 0.0,
+        factions: sample_factions(&theatre, &units),
+        control: control.controller.clone(),
+    };
+    log.samples.push(sample);
+}
+
+/// All the messages the recorder turns into events.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct TickMessages<'w, 's> {
+    arrived: MessageReader<'w, 's, ReinforcementArrived>,
+    fighting: MessageReader<'w, 's, FightingStarted>,
+    captured: MessageReader<'w, 's, PlaceCaptured>,
+    broke: MessageReader<'w, 's, UnitBroke>,
+    rallied: MessageReader<'w, 's, UnitRallied>,
+    surrendered: MessageReader<'w, 's, UnitSurrendered>,
+    destroyed: MessageReader<'w, 's, UnitDestroyed>,
+}
+
+/// Log this tick's events and take a sample.
+pub fn record_tick(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    clock: Res<Clock>,
+    units: RecordedUnits,
+    positions: Query<(&Unit, &Position)>,
+    mut messages: TickMessages,
+    mut log: ResMut<RunLog>,
+) {
+    let hours = clock.hours_at_end_of_tick();
+    let t = &*theatre;
+    let unit = |i: usize| {
+        let faction = &t.factions[t.unit_factions[i]].name;
+        format!("{} ({faction})", t.unit_names[i])
+    };
+    let place = |i: usize| t.places[i].name.as_str();
+    let mut events = Vec::new();
+    for m in messages.arrived.read() {
+        events.push((
+            EventKind::Reinforcement,
+            format!("{} arrives at {} with {} personnel", unit(m.unit), place(m.place), m.personnel),
+        ));
+    }
+    for m in messages.fighting.read() {
+        let sides: Vec<&str> = m.sides.iter().map(|&s| t.sides[s].as_str()).collect();
+        events.push((
+            EventKind::Fighting,
+            format!("fighting at {} between {}", place(m.place), sides.join(" and ")),
+        ));
+    }
+    for m in messages.captured.read() {
+        events.push((
+            EventKind::Capture,
+            format!(
+                "{} taken by {} from {}",
+                place(m.place),
+                t.factions[m.by].name,
+                t.factions[m.from].name
+            ),
+        ));
+        log.captures.push(CaptureRecord {
+            hours,
+            place: m.place,
+            from: m.from,
+            by: m.by,
+        });
+    }
+    for m in messages.broke.read() {
+        let moving = positions
+            .iter()
+            .any(|(u, p)| u.index == m.unit && matches!(p, Position::Moving { .. }));
+        let where_ = if moving { "near" } else { "at" };
+        events.push((
+            EventKind::Rout,
+            format!(
+                "{} breaks {where_} {} and withdraws; {} desert, {} remain",
+                unit(m.unit),
+                place(m.place),
+                m.deserted,
+                m.personnel
+            ),
+        ));
+    }
+    for m in messages.rallied.read() {
+        events.push((EventKind::Rally, format!("{} rallies at {}", unit(m.unit), place(m.place))));
+    }
+    for m in messages.surrendered.read() {
+        events.push((
+            EventKind::Surrender,
+            format!(
+                "{} is cut off and surrenders at {}: {} captured",
+                unit(m.unit),
+                place(m.place),
+                m.personnel
+            ),
+        ));
+    }
+    for m in messages.destroyed.read() {
+        events.push((EventKind::Destroyed, format!("{} is destroyed at {}", unit(m.unit), place(m.place))));
+    }
+    log.events
+        .extend(events.into_iter().map(|(kind, text)| LoggedEvent { hours, kind, text }));
+    let sample = Sample {
+        hours,
+        factions: sample_factions(&theatre, &units),
+        control: control.controller.clone(),
+    };
+    log.samples.push(sample);
+}

@@ -1,0 +1,120 @@
+//! Supply: sources feed units through friendly, uninterdicted routes, within capacity.
+//!
+//! See docs/MODEL.md, "Supply".
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::FactionKind;
+use crate::sim::components::{Interdiction, Position, Readiness, Route, Strength, Supply, Unit};
+use crate::sim::pathing::widest_from;
+use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+
+/// Mark cut routes, then resupply every unit from the best source that reaches it.
+pub fn distribute_supply(
+    theatre: Res<Theatre>,
+    control: Res<ControlMap>,
+    params: Res<SimParams>,
+    clock: Res<Clock>,
+    mut routes: Query<(&Route, &mut Interdiction)>,
+    mut units: Query<(&Unit, &Readiness, &Position, &Strength, &mut Supply)>,
+) {
+    let supply = &params.0.supply;
+    let sides = theatre.sides.len();
+    // A route is cut for a side when a hostile force holds or contests either end.
+    let cut = |route: usize, side: usize| {
+        let r = &theatre.routes[route];
+        !control.safe_for(&theatre, r.a, side) || !control.safe_for(&theatre, r.b, side)
+    };
+    for (route, mut interdiction) in &mut routes {
+        for side in 0..sides {
+            let now = cut(route.index, side);
+            if interdiction.cut[side] != now {
+                interdiction.cut[side] = now;
+            }
+        }
+    }
+
+    // Widest-path capacity from each source that its side still holds. Peacekeepers hold
+    // nothing: their sources and routes serve them wherever no one is fighting.
+    let quiet = |p: usize| !control.contested[p] && !theatre.places[p].sanctuary;
+    let widths: Vec<Option<Vec<f64>>> = theatre
+        .sources
+        .iter()
+        .map(|source| {
+            let faction = &theatre.factions[*source.factions.first()?];
+            let side = faction.side;
+            if faction.kind == FactionKind::Peacekeeper {
+                quiet(source.place).then(|| {
+                    widest_from(&theatre, source.place, quiet, |r| {
+                        quiet(theatre.routes[r].a) && quiet(theatre.routes[r].b)
+                    })
+                })
+            } else {
+                control.safe_for(&theatre, source.place, side).then(|| {
+                    widest_from(
+                        &theatre,
+                        source.place,
+                        |p| control.safe_for(&theatre, p, side),
+                        |r| !cut(r, side),
+                    )
+                })
+            }
+        })
+        .collect();
+
+    // Each unit draws on the widest source that reaches it; demands are summed per source and
+    // per (source, place) so that throughput and route capacity are shared.
+    let demand_of = |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
+    let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
+        theatre
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.factions.contains(&faction))
+            .filter_map(|(i, _)| {
+                let w = widths[i].as_ref()?[place];
+                (w > 0.0).then_some((i, w))
+            })
+            .fold(None, |best: Option<(usize, f64)>, (i, w)| match best {
+                Some((_, bw)) if bw >= w => best,
+                _ => Some((i, w)),
+            })
+    };
+    let n_places = theatre.places.len();
+    let mut source_demand = vec![0.0; theatre.sources.len()];
+    let mut place_demand = vec![0.0; theatre.sources.len() * n_places];
+    for (unit, readiness, position, strength, _) in &units {
+        if let (Readiness::Active, Position::At(place)) = (*readiness, *position)
+            && let Some((i, _)) = best_source(unit.faction, place)
+        {
+            source_demand[i] += demand_of(strength);
+            place_demand[i * n_places + place] += demand_of(strength);
+        }
+    }
+
+    let dt = clock.dt_days();
+    for (unit, readiness, position, strength, mut held) in &mut units {
+        if *readiness != Readiness::Active {
+            continue;
+        }
+        let delivered_share = match *position {
+            Position::At(place) => match best_source(unit.faction, place) {
+                Some((i, width)) => {
+                    held.connected = true;
+                    let by_route = width / place_demand[i * n_places + place].max(1e-9);
+                    let by_source = theatre.sources[i].tonnes_per_day / source_demand[i].max(1e-9);
+                    // Units refill at up to one extra day of supply per day.
+                    by_route.min(by_source).min(2.0)
+                }
+                None => {
+                    held.connected = false;
+                    0.0
+                }
+            },
+            Position::Moving { .. } => 0.0,
+        };
+        if strength.personnel > 0 {
+            held.days = (held.days + dt * (delivered_share - 1.0)).clamp(0.0, supply.max_days.max(held.days));
+        }
+    }
+}
