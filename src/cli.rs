@@ -36,7 +36,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Day limit (default: the scenario's `duration_days`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub days: Option<f64>,
     /// Print nothing but errors.
     #[arg(long, short)]

@@ -11,6 +11,13 @@ use crate::scenario::load_scenario;
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
+    if let Some(days) = args.days
+        && !(days.is_finite() && days > 0.0 && days <= 3650.0)
+    {
+        return Err(Error::Usage(format!(
+            "--days must be a number of days between 0 and 3650, not {days}"
+        )));
+    }
     let loaded = load_scenario(&args.scenario)?;
     let out = args
         .out

@@ -61,12 +61,18 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some((line, col)) => write!(f, "{}:{}:{}: error: {}", self.file, line, col, self.message)?,
+            Some((line, col)) => {
+                write!(f, "{}:{}:{}: error: {}", self.file, line, col, self.message)?
+            }
             None => write!(f, "{}: error: {}", self.file, self.message)?,
         }
         if let (Some((line, col)), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
-            write!(f, "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {:>col$}", "", "", "^")?;
+            write!(
+                f,
+                "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {:>col$}",
+                "", "", "^"
+            )?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;

@@ -1,9 +1,216 @@
 //! Plots of a run (PNG and SVG), drawn with plotters and an embedded DejaVu font.
+//!
+//! Four figures: personnel, control of places, cumulative casualties and days of supply, each
+//! by faction over calendar time. Every figure is drawn once, by code generic over the plotters
+//! backend, and rendered twice: into an RGB bitmap encoded as PNG, and into an SVG string.
+//! A faction has its scenario colour in every figure. Output is deterministic: the same record
+//! gives the same bytes.
+
+mod axis;
+mod control;
+mod lines;
+mod theme;
+
+use image::ImageEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use plotters::backend::RGBPixel;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
 use crate::error::Result;
 use crate::run::RunRecord;
+use control::ControlChart;
+use lines::LineChart;
+use theme::{draw_error, ensure_fonts};
 
 /// Every plot of one run, as `(file name, bytes)`: PNG and SVG of each.
-pub fn run_plots(_record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
-    Ok(Vec::new())
+///
+/// The files are `forces`, `control`, `casualties` and `supply`, each as `.png` and `.svg`.
+pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    let figures = [
+        ("forces", Figure::Lines(lines::forces(record))),
+        ("control", Figure::Control(control::control(record))),
+        ("casualties", Figure::Lines(lines::casualties(record))),
+        ("supply", Figure::Lines(lines::supply(record))),
+    ];
+    let mut files = Vec::with_capacity(2 * figures.len());
+    for (stem, figure) in &figures {
+        files.push((format!("{stem}.png"), render_png(figure)?));
+        files.push((format!("{stem}.svg"), render_svg(figure)?));
+    }
+    Ok(files)
+}
+
+/// One figure, ready to draw on any backend.
+enum Figure {
+    /// A line per faction over time.
+    Lines(LineChart),
+    /// The control timeline.
+    Control(ControlChart),
+}
+
+impl Figure {
+    /// Size of the image, pixels.
+    fn size(&self) -> (u32, u32) {
+        match self {
+            Figure::Lines(chart) => chart.size(),
+            Figure::Control(chart) => chart.size(),
+        }
+    }
+
+    /// Draw the figure on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        match self {
+            Figure::Lines(chart) => chart.draw(root),
+            Figure::Control(chart) => chart.draw(root),
+        }
+    }
+}
+
+/// Render `figure` to PNG bytes.
+fn render_png(figure: &Figure) -> Result<Vec<u8>> {
+    let (width, height) = figure.size();
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    {
+        let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut rgb, (width, height))
+            .map_err(draw_error)?;
+        let root = backend.into_drawing_area();
+        figure.draw(&root)?;
+        root.present().map_err(draw_error)?;
+    }
+    let mut png = Vec::new();
+    PngEncoder::new_with_quality(&mut png, CompressionType::Best, FilterType::Adaptive)
+        .write_image(&rgb, width, height, image::ColorType::Rgb8)
+        .map_err(draw_error)?;
+    Ok(png)
+}
+
+/// Render `figure` to SVG bytes.
+fn render_svg(figure: &Figure) -> Result<Vec<u8>> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, figure.size()).into_drawing_area();
+        figure.draw(&root)?;
+        root.present().map_err(draw_error)?;
+    }
+    Ok(svg.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::run::{RunOptions, run_one};
+    use crate::scenario::load_scenario;
+
+    const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+
+    /// The record of the minimal scenario with seed 7.
+    pub(super) fn minimal_record() -> RunRecord {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.ron");
+        let loaded = load_scenario(&path).expect("minimal scenario loads");
+        run_one(
+            &loaded.scenario,
+            RunOptions {
+                seed: 7,
+                days: None,
+            },
+        )
+        .expect("minimal run")
+    }
+
+    fn expected_names() -> Vec<String> {
+        ["forces", "control", "casualties", "supply"]
+            .iter()
+            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+            .collect()
+    }
+
+    fn check_files(record: &RunRecord, files: &[(String, Vec<u8>)]) {
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        assert_eq!(names, expected_names());
+        for (name, bytes) in files {
+            if name.ends_with(".png") {
+                assert!(bytes.starts_with(&PNG_SIGNATURE), "{name} is not a PNG");
+                let image = image::load_from_memory(bytes).expect("PNG decodes");
+                if name == "control.png" {
+                    assert_eq!(image.width(), 1200, "{name}");
+                    assert!(image.height() >= 120 + 28 * 3, "{name}");
+                } else {
+                    assert_eq!((image.width(), image.height()), (1200, 700), "{name}");
+                }
+            } else {
+                let svg = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+                assert!(svg.starts_with("<svg"), "{name}");
+                assert!(svg.contains("<text"), "{name} has no text");
+                assert!(
+                    svg.contains(&record.scenario_name),
+                    "{name} lacks the scenario name"
+                );
+                assert!(svg.contains("font-family=\"sans-serif\""), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn minimal_run_gives_eight_files() {
+        let record = minimal_record();
+        let files = run_plots(&record).expect("plots");
+        check_files(&record, &files);
+        let svg = |name: &str| {
+            let (_, bytes) = files.iter().find(|(n, _)| n == name).expect("file");
+            String::from_utf8_lossy(bytes).into_owned()
+        };
+        for faction in &record.theatre.factions {
+            assert!(
+                svg("forces.svg").contains(&faction.name),
+                "{}",
+                faction.name
+            );
+            assert!(
+                svg("control.svg").contains(&faction.name),
+                "{}",
+                faction.name
+            );
+        }
+        for place in &record.theatre.places {
+            assert!(svg("control.svg").contains(&place.name), "{}", place.name);
+        }
+        assert!(svg("forces.svg").contains("personnel (persons)"));
+        assert!(
+            svg("forces.svg").contains("1 Jan"),
+            "dates on the time axis"
+        );
+    }
+
+    #[test]
+    fn plots_are_deterministic() {
+        let record = minimal_record();
+        let first = run_plots(&record).expect("plots");
+        let second = run_plots(&record).expect("plots");
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn degenerate_records_still_plot() {
+        let mut record = minimal_record();
+        record.samples.truncate(1);
+        check_files(&record, &run_plots(&record).expect("one sample"));
+
+        for sample in &mut record.samples {
+            for f in &mut sample.factions {
+                *f = Default::default();
+            }
+        }
+        check_files(&record, &run_plots(&record).expect("all zero"));
+
+        record.samples.clear();
+        check_files(&record, &run_plots(&record).expect("no samples"));
+
+        record.theatre.factions.clear();
+        record.theatre.places.clear();
+        check_files(&record, &run_plots(&record).expect("no factions or places"));
+    }
 }

@@ -101,7 +101,10 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
             from: t.factions[c.from].id.clone(),
             day: round3(RunRecord::day(c.hours)),
             date: record.datetime(c.hours).format("%Y-%m-%d").to_string(),
-            datetime: record.datetime(c.hours).format("%Y-%m-%d %H:%M").to_string(),
+            datetime: record
+                .datetime(c.hours)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
         })
         .collect();
     let final_control = record
@@ -200,7 +203,13 @@ pub struct Manifest {
 
 impl Manifest {
     /// A manifest for a run of `source` (the scenario file's text).
-    pub fn new(scenario_file: &str, source: &str, seed: u64, days: f64, command_line: Vec<String>) -> Self {
+    pub fn new(
+        scenario_file: &str,
+        source: &str,
+        seed: u64,
+        days: f64,
+        command_line: Vec<String>,
+    ) -> Self {
         Self {
             engine_version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario_file: scenario_file.to_owned(),
@@ -219,11 +228,15 @@ impl Manifest {
 
 /// SHA-256 of bytes, lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
 }

@@ -25,11 +25,21 @@ fn csv_error(e: csv::Error) -> Error {
 pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let mut w = writer();
     w.write_record([
-        "day", "datetime", "faction", "personnel", "killed", "wounded", "captured", "deserted",
+        "day",
+        "datetime",
+        "faction",
+        "personnel",
+        "killed",
+        "wounded",
+        "captured",
+        "deserted",
     ])
     .map_err(csv_error)?;
     for sample in &record.samples {
-        let datetime = record.datetime(sample.hours).format("%Y-%m-%d %H:%M").to_string();
+        let datetime = record
+            .datetime(sample.hours)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
         for (f, s) in sample.factions.iter().enumerate() {
             w.write_record([
                 day(sample.hours),
@@ -50,9 +60,13 @@ pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// `control.csv`: one row per sample and place: the faction holding it.
 pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record(["day", "datetime", "place", "controller"]).map_err(csv_error)?;
+    w.write_record(["day", "datetime", "place", "controller"])
+        .map_err(csv_error)?;
     for sample in &record.samples {
-        let datetime = record.datetime(sample.hours).format("%Y-%m-%d %H:%M").to_string();
+        let datetime = record
+            .datetime(sample.hours)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
         for (p, &f) in sample.control.iter().enumerate() {
             w.write_record([
                 day(sample.hours),
@@ -70,10 +84,19 @@ pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// personnel connected to a source.
 pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record(["day", "datetime", "faction", "supply_days", "supplied_share"])
-        .map_err(csv_error)?;
+    w.write_record([
+        "day",
+        "datetime",
+        "faction",
+        "supply_days",
+        "supplied_share",
+    ])
+    .map_err(csv_error)?;
     for sample in &record.samples {
-        let datetime = record.datetime(sample.hours).format("%Y-%m-%d %H:%M").to_string();
+        let datetime = record
+            .datetime(sample.hours)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
         for (f, s) in sample.factions.iter().enumerate() {
             w.write_record([
                 day(sample.hours),
@@ -121,11 +144,15 @@ pub fn casualties_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// `events.csv`: the events log: time, kind and what happened.
 pub fn events_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record(["day", "datetime", "kind", "text"]).map_err(csv_error)?;
+    w.write_record(["day", "datetime", "kind", "text"])
+        .map_err(csv_error)?;
     for e in &record.events {
         w.write_record([
             day(e.hours),
-            record.datetime(e.hours).format("%Y-%m-%d %H:%M").to_string(),
+            record
+                .datetime(e.hours)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
             e.kind.name().to_owned(),
             e.text.clone(),
         ])

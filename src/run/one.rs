@@ -23,7 +23,9 @@ pub struct RunOptions {
 pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
     let days = options.days.unwrap_or(scenario.duration_days);
     if !(days.is_finite() && days > 0.0) {
-        return Err(Error::Usage(format!("--days must be a positive number of days, not {days}")));
+        return Err(Error::Usage(format!(
+            "--days must be a positive number of days, not {days}"
+        )));
     }
     let mut world = build_world(scenario, options.seed, days)?;
     let mut schedule = build_schedule(LogLevel::Ignore);
@@ -72,7 +74,9 @@ pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
                     personnel_end: 0,
                     personnel_committed: 0,
                 });
-                casualties.last_mut().ok_or_else(|| Error::Internal("empty casualty table".into()))?
+                casualties
+                    .last_mut()
+                    .ok_or_else(|| Error::Internal("empty casualty table".into()))?
             }
         };
         row.killed += c.killed;

@@ -78,7 +78,10 @@ impl Checker<'_> {
                     None,
                 );
             }
-            for (name, value) in [("speed_kmh", r.speed_kmh), ("capacity_t_per_day", r.capacity_t_per_day)] {
+            for (name, value) in [
+                ("speed_kmh", r.speed_kmh),
+                ("capacity_t_per_day", r.capacity_t_per_day),
+            ] {
                 if let Some(v) = value
                     && !(v.is_finite() && v > 0.0)
                 {
@@ -135,7 +138,12 @@ impl Checker<'_> {
             for f in &source.factions {
                 self.reference("factions", f, "faction", &faction_ids);
             }
-            self.non_negative(&source.place, "supply source", "tonnes_per_day", source.tonnes_per_day);
+            self.non_negative(
+                &source.place,
+                "supply source",
+                "tonnes_per_day",
+                source.tonnes_per_day,
+            );
         }
         for end in &s.end_conditions {
             match end {
@@ -160,7 +168,8 @@ impl Checker<'_> {
                             "side",
                             side,
                             format!("unknown side `{side}`"),
-                            suggest(side, sides.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                            suggest(side, sides.iter().copied())
+                                .map(|s| format!("did you mean `{s}`?")),
                         );
                     }
                 }
@@ -173,13 +182,19 @@ impl Checker<'_> {
         if !(s.duration_days.is_finite() && (1.0..=3650.0).contains(&s.duration_days)) {
             self.problem_key(
                 "duration_days",
-                format!("duration_days is {}; it must be between 1 and 3650", s.duration_days),
+                format!(
+                    "duration_days is {}; it must be between 1 and 3650",
+                    s.duration_days
+                ),
             );
         }
         if !(s.tick_hours.is_finite() && (0.25..=24.0).contains(&s.tick_hours)) {
             self.problem_key(
                 "tick_hours",
-                format!("tick_hours is {}; it must be between 0.25 and 24", s.tick_hours),
+                format!(
+                    "tick_hours is {}; it must be between 0.25 and 24",
+                    s.tick_hours
+                ),
             );
         }
     }
@@ -202,7 +217,10 @@ impl Checker<'_> {
         ];
         for (name, value) in shares {
             if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-                self.problem_key(name, format!("params: {name} is {value}; it must be between 0 and 1"));
+                self.problem_key(
+                    name,
+                    format!("params: {name} is {value}; it must be between 0 and 1"),
+                );
             }
         }
         let t = &c.terrain;
@@ -226,7 +244,10 @@ impl Checker<'_> {
             ("border_kmh", p.movement.border_kmh),
             ("withdraw_speedup", p.movement.withdraw_speedup),
             ("reserve_reach_hours", p.movement.reserve_reach_hours),
-            ("consumption_kg_per_person_day", p.supply.consumption_kg_per_person_day),
+            (
+                "consumption_kg_per_person_day",
+                p.supply.consumption_kg_per_person_day,
+            ),
             ("max_days", p.supply.max_days),
             ("road_capacity", p.supply.road_capacity),
             ("track_capacity", p.supply.track_capacity),
@@ -243,13 +264,20 @@ impl Checker<'_> {
         ];
         for (name, value) in positives {
             if !(value.is_finite() && value >= 0.0) {
-                self.problem_key(name, format!("params: {name} is {value}; it must be a number ≥ 0"));
+                self.problem_key(
+                    name,
+                    format!("params: {name} is {value}; it must be a number ≥ 0"),
+                );
             }
         }
     }
 
     /// Check ids are unique; return a map from id to index.
-    fn unique_ids<'s>(&mut self, what: &str, ids: impl Iterator<Item = &'s str>) -> HashMap<&'s str, usize> {
+    fn unique_ids<'s>(
+        &mut self,
+        what: &str,
+        ids: impl Iterator<Item = &'s str>,
+    ) -> HashMap<&'s str, usize> {
         let mut seen = HashMap::new();
         for (index, id) in ids.enumerate() {
             if id.is_empty() {
@@ -268,7 +296,13 @@ impl Checker<'_> {
     }
 
     /// Check a reference; return whether it resolves.
-    fn reference(&mut self, key: &str, name: &str, what: &str, known: &HashMap<&str, usize>) -> bool {
+    fn reference(
+        &mut self,
+        key: &str,
+        name: &str,
+        what: &str,
+        known: &HashMap<&str, usize>,
+    ) -> bool {
         if known.contains_key(name) {
             return true;
         }
@@ -285,13 +319,23 @@ impl Checker<'_> {
 
     fn in_range(&mut self, id: &str, what: &str, field: &str, value: f64, lo: f64, hi: f64) {
         if !(value.is_finite() && (lo..=hi).contains(&value)) {
-            self.problem_at("id", id, format!("{what}: {field} is {value}; it must be between {lo} and {hi}"), None);
+            self.problem_at(
+                "id",
+                id,
+                format!("{what}: {field} is {value}; it must be between {lo} and {hi}"),
+                None,
+            );
         }
     }
 
     fn non_negative(&mut self, id: &str, what: &str, field: &str, value: f64) {
         if !(value.is_finite() && value >= 0.0) {
-            self.problem_at("id", id, format!("{what}: {field} is {value}; it must be a number ≥ 0"), None);
+            self.problem_at(
+                "id",
+                id,
+                format!("{what}: {field} is {value}; it must be a number ≥ 0"),
+                None,
+            );
         }
     }
 

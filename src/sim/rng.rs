@@ -20,7 +20,7 @@ pub fn lognormal_noise(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
 
 /// Round `x ≥ 0` to an integer whose expectation is `x`: `floor(x) + Bernoulli(frac(x))`.
 pub fn stochastic_round(rng: &mut ChaCha8Rng, x: f64) -> u32 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 0;
     }
     let floor = x.floor();

@@ -101,7 +101,12 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         present: vec![0; places],
         holding: vec![0; places],
     });
-    world.insert_resource(resolve_end_rules(scenario, &theatre, &place_index, &faction_index)?);
+    world.insert_resource(resolve_end_rules(
+        scenario,
+        &theatre,
+        &place_index,
+        &faction_index,
+    )?);
     world.insert_resource(theatre);
     world.insert_resource(SimParams(scenario.params.clone()));
     world.insert_resource(Clock {
@@ -137,7 +142,9 @@ fn resolve_end_rules(
                             .get(name.as_str())
                             .map(|&f| Captor::Faction(f))
                             .or_else(|| side_index(name).map(Captor::Side))
-                            .ok_or_else(|| Error::Internal(format!("unvalidated captor `{name}`")))?,
+                            .ok_or_else(|| {
+                                Error::Internal(format!("unvalidated captor `{name}`"))
+                            })?,
                     ),
                 };
                 Ok(EndRule::PlaceCaptured { place, by })
@@ -210,8 +217,12 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
     let mut adjacency = vec![Vec::new(); places.len()];
     let mut routes = Vec::with_capacity(scenario.routes.len());
     for (index, r) in scenario.routes.iter().enumerate() {
-        let a = *place_index.get(r.from.as_str()).ok_or_else(|| missing("place", &r.from))?;
-        let b = *place_index.get(r.to.as_str()).ok_or_else(|| missing("place", &r.to))?;
+        let a = *place_index
+            .get(r.from.as_str())
+            .ok_or_else(|| missing("place", &r.from))?;
+        let b = *place_index
+            .get(r.to.as_str())
+            .ok_or_else(|| missing("place", &r.to))?;
         adjacency[a].push((index, b));
         adjacency[b].push((index, a));
         routes.push(RouteInfo {
@@ -230,11 +241,18 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
         .iter()
         .map(|s| {
             Ok(SourceInfo {
-                place: *place_index.get(s.place.as_str()).ok_or_else(|| missing("place", &s.place))?,
+                place: *place_index
+                    .get(s.place.as_str())
+                    .ok_or_else(|| missing("place", &s.place))?,
                 factions: s
                     .factions
                     .iter()
-                    .map(|f| faction_index.get(f.as_str()).copied().ok_or_else(|| missing("faction", f)))
+                    .map(|f| {
+                        faction_index
+                            .get(f.as_str())
+                            .copied()
+                            .ok_or_else(|| missing("faction", f))
+                    })
                     .collect::<Result<_>>()?,
                 tonnes_per_day: s.tonnes_per_day,
             })
@@ -255,7 +273,12 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
         unit_factions: scenario
             .units
             .iter()
-            .map(|u| faction_index.get(u.faction.as_str()).copied().ok_or_else(|| missing("faction", &u.faction)))
+            .map(|u| {
+                faction_index
+                    .get(u.faction.as_str())
+                    .copied()
+                    .ok_or_else(|| missing("faction", &u.faction))
+            })
             .collect::<Result<_>>()?,
     })
 }

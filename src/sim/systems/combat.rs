@@ -99,7 +99,11 @@ pub fn resolve_engagements(
 
     let dt_days = clock.dt_days();
     for (place, present) in at_place.iter().enumerate() {
-        let mut sides: Vec<usize> = present.iter().filter(|c| !c.peacekeeper).map(|c| c.side).collect();
+        let mut sides: Vec<usize> = present
+            .iter()
+            .filter(|c| !c.peacekeeper)
+            .map(|c| c.side)
+            .collect();
         sides.sort_unstable();
         sides.dedup();
         if sides.len() < 2 {
@@ -107,10 +111,19 @@ pub fn resolve_engagements(
         }
         let defender = defending_side(&theatre, &control, place, &sides, present);
         let info = &theatre.places[place];
-        let defence = combat.terrain.factor(info.terrain) * (1.0 + combat.fortification_bonus * info.fortification);
+        let defence = combat.terrain.factor(info.terrain)
+            * (1.0 + combat.fortification_bonus * info.fortification);
         let in_defence = |c: &Combatant| c.side == defender || c.peacekeeper;
-        let defence_power: f64 = present.iter().filter(|c| in_defence(c)).map(|c| c.power * defence).sum();
-        let attack_power: f64 = present.iter().filter(|c| !in_defence(c)).map(|c| c.power).sum();
+        let defence_power: f64 = present
+            .iter()
+            .filter(|c| in_defence(c))
+            .map(|c| c.power * defence)
+            .sum();
+        let attack_power: f64 = present
+            .iter()
+            .filter(|c| !in_defence(c))
+            .map(|c| c.power)
+            .sum();
 
         let noise_attacker = lognormal_noise(&mut rng.0, combat.noise_sigma);
         let noise_defender = lognormal_noise(&mut rng.0, combat.noise_sigma);
@@ -119,12 +132,26 @@ pub fn resolve_engagements(
         let defender_rate = (defender_rate * noise_defender).min(combat.max_daily_loss);
 
         for c in present {
-            let rate = if in_defence(c) { defender_rate } else { attacker_rate };
+            let rate = if in_defence(c) {
+                defender_rate
+            } else {
+                attacker_rate
+            };
             let expected = rate * dt_days * c.exposure * c.personnel as f64;
             let loss = stochastic_round(&mut rng.0, expected).min(c.personnel);
             let killed = stochastic_round(&mut rng.0, loss as f64 * combat.killed_share).min(loss);
-            let Ok((_, unit, mut readiness, _, _, mut strength, _, _, mut condition, mut casualties)) =
-                units.get_mut(c.entity)
+            let Ok((
+                _,
+                unit,
+                mut readiness,
+                _,
+                _,
+                mut strength,
+                _,
+                _,
+                mut condition,
+                mut casualties,
+            )) = units.get_mut(c.entity)
             else {
                 continue;
             };

@@ -43,7 +43,9 @@ pub fn update_control(
         if contested && !control.contested[place] {
             fighting.write(FightingStarted {
                 place,
-                sides: (0..64).filter(|s| present[place] & (1u64 << s) != 0).collect(),
+                sides: (0..64)
+                    .filter(|s| present[place] & (1u64 << s) != 0)
+                    .collect(),
             });
         }
         control.contested[place] = contested;
@@ -54,7 +56,8 @@ pub fn update_control(
         let mut holders = holding[place].clone();
         holders.sort_unstable();
         let first_side = holders.first().map(|&(f, _)| theatre.factions[f].side);
-        let one_side = first_side.filter(|&s| holders.iter().all(|&(f, _)| theatre.factions[f].side == s));
+        let one_side =
+            first_side.filter(|&s| holders.iter().all(|&(f, _)| theatre.factions[f].side == s));
         if let Some(side) = one_side
             && side != holder_side
         {

@@ -27,7 +27,7 @@ struct Shock {
 }
 
 /// Update morale, break units past their breakpoint, spread shocks, rally units at safety.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn update_morale(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
@@ -67,7 +67,11 @@ pub fn update_morale(
         .collect();
     let shock_weight = |from: usize, to: usize, radius: f64| {
         let d = theatre.distance_km(from, to);
-        if radius > 0.0 && d < radius { 1.0 - d / radius } else { 0.0 }
+        if radius > 0.0 && d < radius {
+            1.0 - d / radius
+        } else {
+            0.0
+        }
     };
     let apply = |shocks: &[Shock], unit: &Unit, position: &Position, morale: &mut Morale| {
         for s in shocks {
@@ -85,8 +89,17 @@ pub fn update_morale(
     };
 
     let mut rout_shocks = Vec::new();
-    for (unit, readiness, position, mut orders, mut strength, mut morale, supply, mut condition, mut casualties) in
-        &mut units
+    for (
+        unit,
+        readiness,
+        position,
+        mut orders,
+        mut strength,
+        mut morale,
+        supply,
+        mut condition,
+        mut casualties,
+    ) in &mut units
     {
         if *readiness != Readiness::Active {
             continue;
@@ -107,7 +120,9 @@ pub fn update_morale(
         let place = position.nearest_place();
         let lost = strength.reference.saturating_sub(strength.personnel);
         let loss_share = f64::from(lost) / f64::from(strength.reference.max(1));
-        if !condition.broken && (morale.value < c.breakpoint_morale || loss_share > c.breakpoint_losses) {
+        if !condition.broken
+            && (morale.value < c.breakpoint_morale || loss_share > c.breakpoint_losses)
+        {
             let deserted = (f64::from(strength.personnel) * c.desertion_on_break).round() as u32;
             strength.personnel -= deserted.min(strength.personnel);
             casualties.deserted += deserted;

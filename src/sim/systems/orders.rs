@@ -26,7 +26,9 @@ pub fn issue_orders(
     mut surrendered: MessageWriter<UnitSurrendered>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
-    for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in &mut units {
+    for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in
+        &mut units
+    {
         let (Readiness::Active, Position::At(here)) = (*readiness, *position) else {
             continue;
         };

@@ -7,8 +7,17 @@ use crate::sim::messages::*;
 use crate::sim::resources::*;
 
 /// The units query the recorder reads.
-pub type RecordedUnits<'w, 's> =
-    Query<'w, 's, (&'static Unit, &'static Readiness, &'static Strength, &'static Supply, &'static Casualties)>;
+pub type RecordedUnits<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static Unit,
+        &'static Readiness,
+        &'static Strength,
+        &'static Supply,
+        &'static Casualties,
+    ),
+>;
 
 /// Per-faction figures of the units now.
 pub fn sample_factions(theatre: &Theatre, units: &RecordedUnits) -> Vec<FactionSample> {
@@ -88,14 +97,23 @@ pub fn record_tick(
     for m in messages.arrived.read() {
         events.push((
             EventKind::Reinforcement,
-            format!("{} arrives at {} with {} personnel", unit(m.unit), place(m.place), m.personnel),
+            format!(
+                "{} arrives at {} with {} personnel",
+                unit(m.unit),
+                place(m.place),
+                m.personnel
+            ),
         ));
     }
     for m in messages.fighting.read() {
         let sides: Vec<&str> = m.sides.iter().map(|&s| t.sides[s].as_str()).collect();
         events.push((
             EventKind::Fighting,
-            format!("fighting at {} between {}", place(m.place), sides.join(" and ")),
+            format!(
+                "fighting at {} between {}",
+                place(m.place),
+                sides.join(" and ")
+            ),
         ));
     }
     for m in messages.captured.read() {
@@ -132,7 +150,10 @@ pub fn record_tick(
         ));
     }
     for m in messages.rallied.read() {
-        events.push((EventKind::Rally, format!("{} rallies at {}", unit(m.unit), place(m.place))));
+        events.push((
+            EventKind::Rally,
+            format!("{} rallies at {}", unit(m.unit), place(m.place)),
+        ));
     }
     for m in messages.surrendered.read() {
         events.push((
@@ -146,10 +167,16 @@ pub fn record_tick(
         ));
     }
     for m in messages.destroyed.read() {
-        events.push((EventKind::Destroyed, format!("{} is destroyed at {}", unit(m.unit), place(m.place))));
+        events.push((
+            EventKind::Destroyed,
+            format!("{} is destroyed at {}", unit(m.unit), place(m.place)),
+        ));
     }
-    log.events
-        .extend(events.into_iter().map(|(kind, text)| LoggedEvent { hours, kind, text }));
+    log.events.extend(
+        events
+            .into_iter()
+            .map(|(kind, text)| LoggedEvent { hours, kind, text }),
+    );
     let sample = Sample {
         hours,
         factions: sample_factions(&theatre, &units),

@@ -64,7 +64,8 @@ pub fn distribute_supply(
 
     // Each unit draws on the widest source that reaches it; demands are summed per source and
     // per (source, place) so that throughput and route capacity are shared.
-    let demand_of = |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
+    let demand_of =
+        |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
     let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
         theatre
             .sources
@@ -114,7 +115,8 @@ pub fn distribute_supply(
             Position::Moving { .. } => 0.0,
         };
         if strength.personnel > 0 {
-            held.days = (held.days + dt * (delivered_share - 1.0)).clamp(0.0, supply.max_days.max(held.days));
+            held.days = (held.days + dt * (delivered_share - 1.0))
+                .clamp(0.0, supply.max_days.max(held.days));
         }
     }
 }

@@ -1,0 +1,335 @@
+//! Shared look of every plot: the embedded font, text sizes, faction colours, the header
+//! (title and subtitle), the legend panel and the error mapping.
+
+use std::fmt::Display;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::register_font;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{Error, Result};
+use crate::run::RunRecord;
+
+/// The one font family every text uses, registered from the embedded DejaVu Sans.
+pub(super) const FONT: &str = "sans-serif";
+
+/// Text sizes (plotters units: about 1.24 × the em size in pixels).
+pub(super) const TITLE_SIZE: f64 = 27.0;
+pub(super) const SUBTITLE_SIZE: f64 = 18.0;
+pub(super) const DESC_SIZE: f64 = 19.0;
+pub(super) const LABEL_SIZE: f64 = 17.0;
+
+/// Height of the header (title and subtitle) above every chart, pixels.
+pub(super) const HEADER_HEIGHT: u32 = 66;
+/// Left and right page margin, pixels.
+pub(super) const PAGE_MARGIN: u32 = 20;
+/// Space between the header and the top of the plot frame, pixels.
+pub(super) const CHART_TOP: u32 = 12;
+/// Height of the area under the plot frame for date labels and the axis description.
+pub(super) const X_LABEL_AREA: u32 = 62;
+/// Space under the x labels, pixels.
+pub(super) const CHART_BOTTOM: u32 = 10;
+/// Space between the plot frame and the legend, pixels.
+pub(super) const CHART_RIGHT: u32 = 36;
+
+/// Dark grey of titles and labels.
+pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
+/// Mid grey of subtitles and notes.
+pub(super) const MUTED: RGBColor = RGBColor(100, 100, 100);
+/// Grid lines at labelled ticks.
+pub(super) const GRID: RGBColor = RGBColor(215, 215, 215);
+/// Grid lines between labelled ticks.
+pub(super) const GRID_LIGHT: RGBColor = RGBColor(238, 238, 238);
+/// Frame of the legend.
+const LEGEND_BORDER: RGBColor = RGBColor(190, 190, 190);
+
+/// Widest a legend name or row label may be before it is shortened with an ellipsis, pixels.
+pub(super) const MAX_NAME_WIDTH: u32 = 300;
+
+/// Colours used when a faction's colour is not `#rrggbb` (Tableau 10).
+const FALLBACK: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// Register the embedded DejaVu Sans as [`FONT`], once per process.
+pub(super) fn ensure_fonts() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        let regular = register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok();
+        let bold = register_font(FONT, FontStyle::Bold, dejavu::sans::bold()).is_ok();
+        regular && bold
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Internal(
+            "the embedded DejaVu font was rejected".to_owned(),
+        ))
+    }
+}
+
+/// Map a plotters (or encoder) error into the library's error.
+pub(super) fn draw_error<E: Display>(e: E) -> Error {
+    Error::Internal(format!("drawing a plot: {e}"))
+}
+
+/// The regular font at `size`.
+pub(super) fn font(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Normal)
+}
+
+/// The bold font at `size`.
+pub(super) fn bold(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Bold)
+}
+
+/// Text in the regular font at `size`, coloured `colour`.
+pub(super) fn text(size: f64, colour: RGBColor) -> TextStyle<'static> {
+    font(size).color(&colour)
+}
+
+/// Width of `s` set in `font`, pixels (estimated from its length if layout fails).
+pub(super) fn text_width(font: &FontDesc<'_>, s: &str) -> u32 {
+    font.box_size(s).map_or_else(
+        |_| (s.chars().count() as f64 * font.get_size() * 0.5).ceil() as u32,
+        |(w, _)| w,
+    )
+}
+
+/// `s`, shortened with an ellipsis if it is wider than `max_width` in `font`.
+pub(super) fn fit(font: &FontDesc<'_>, s: &str, max_width: u32) -> String {
+    if text_width(font, s) <= max_width {
+        return s.to_owned();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    (0..chars.len())
+        .rev()
+        .map(|n| format!("{}…", chars[..n].iter().collect::<String>().trim_end()))
+        .find(|short| text_width(font, short) <= max_width)
+        .unwrap_or_else(|| "…".to_owned())
+}
+
+/// The colour of faction `index`: its `#rrggbb`, or a fixed fallback.
+pub(super) fn faction_colour(record: &RunRecord, index: usize) -> RGBColor {
+    record
+        .theatre
+        .factions
+        .get(index)
+        .and_then(|f| parse_hex(&f.colour))
+        .unwrap_or(FALLBACK[index % FALLBACK.len()])
+}
+
+/// The display name of faction `index`.
+pub(super) fn faction_name(record: &RunRecord, index: usize) -> String {
+    record
+        .theatre
+        .factions
+        .get(index)
+        .map_or_else(|| format!("faction {index}"), |f| f.name.clone())
+}
+
+/// Parse `#rrggbb` (the `#` optional).
+fn parse_hex(s: &str) -> Option<RGBColor> {
+    let hex = s.trim().trim_start_matches('#');
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some(RGBColor(channel(0)?, channel(2)?, channel(4)?))
+}
+
+/// The title of a plot: `what — scenario`.
+pub(super) fn title(what: &str, record: &RunRecord) -> String {
+    format!("{what} — {}", record.scenario_name)
+}
+
+/// The subtitle of every plot: seed and the period covered.
+pub(super) fn subtitle(record: &RunRecord) -> String {
+    let end = record.samples.last().map_or(0.0, |s| s.hours);
+    let format = "%-d %b %Y %H:%M";
+    format!(
+        "Seed {} · {} to {} · {} factions, {} places",
+        record.seed,
+        record.datetime(0.0).format(format),
+        record.datetime(end).format(format),
+        record.theatre.factions.len(),
+        record.theatre.places.len()
+    )
+}
+
+/// Fill `root` white, draw the title and subtitle at its top, and return the area below them.
+pub(super) fn draw_header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> Result<DrawingArea<DB, Shift>> {
+    root.fill(&WHITE).map_err(draw_error)?;
+    let (width, _) = root.dim_in_pixel();
+    let max_width = width.saturating_sub(2 * PAGE_MARGIN);
+    let left = PAGE_MARGIN as i32;
+    // A long title is set smaller before it is shortened.
+    let title_font = [TITLE_SIZE, TITLE_SIZE - 3.0, TITLE_SIZE - 6.0]
+        .into_iter()
+        .map(bold)
+        .find(|f| text_width(f, title) <= max_width)
+        .unwrap_or_else(|| bold(TITLE_SIZE - 6.0));
+    let title = fit(&title_font, title, max_width);
+    root.draw(&Text::new(title, (left, 12), title_font.color(&INK)))
+        .map_err(draw_error)?;
+    let sub_font = font(SUBTITLE_SIZE);
+    let subtitle = fit(&sub_font, subtitle, max_width);
+    root.draw(&Text::new(subtitle, (left, 44), sub_font.color(&MUTED)))
+        .map_err(draw_error)?;
+    Ok(root.split_vertically(HEADER_HEIGHT).1)
+}
+
+/// How a legend entry shows its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Swatch {
+    /// A short thick line (for line plots).
+    Line,
+    /// A filled block (for bars).
+    Block,
+}
+
+/// One legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct LegendEntry {
+    /// Display name (already shortened to fit).
+    pub name: String,
+    /// Colour.
+    pub colour: RGBColor,
+}
+
+impl LegendEntry {
+    /// The entry of faction `index`.
+    pub fn faction(record: &RunRecord, index: usize) -> Self {
+        Self {
+            name: fit(
+                &font(LABEL_SIZE),
+                &faction_name(record, index),
+                MAX_NAME_WIDTH,
+            ),
+            colour: faction_colour(record, index),
+        }
+    }
+}
+
+const LEGEND_TITLE: &str = "Faction";
+const LEGEND_PAD: u32 = 12;
+const LEGEND_ROW: u32 = 26;
+const LEGEND_TITLE_ROW: u32 = 32;
+const SWATCH_WIDTH: u32 = 28;
+const SWATCH_GAP: u32 = 10;
+
+/// Width of the legend panel (frame plus the page margin right of it), pixels.
+pub(super) fn legend_width(entries: &[LegendEntry]) -> u32 {
+    if entries.is_empty() {
+        return PAGE_MARGIN;
+    }
+    let label = font(LABEL_SIZE);
+    let names = entries
+        .iter()
+        .map(|e| text_width(&label, &e.name))
+        .max()
+        .unwrap_or(0);
+    let title = text_width(&bold(LABEL_SIZE), LEGEND_TITLE);
+    (SWATCH_WIDTH + SWATCH_GAP + names).max(title) + 2 * LEGEND_PAD + PAGE_MARGIN
+}
+
+/// Height of the legend frame, pixels.
+pub(super) fn legend_height(entries: &[LegendEntry]) -> u32 {
+    LEGEND_TITLE_ROW + LEGEND_ROW * entries.len() as u32 + LEGEND_PAD
+}
+
+/// Draw the legend in a frame at the top of `area` (which includes the right page margin).
+pub(super) fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    swatch: Swatch,
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (width, _) = area.dim_in_pixel();
+    let right = width.saturating_sub(PAGE_MARGIN) as i32;
+    let top = CHART_TOP as i32;
+    let bottom = top + legend_height(entries) as i32;
+    area.draw(&Rectangle::new([(0, top), (right, bottom)], WHITE.filled()))
+        .map_err(draw_error)?;
+    area.draw(&Rectangle::new(
+        [(0, top), (right, bottom)],
+        LEGEND_BORDER.stroke_width(1),
+    ))
+    .map_err(draw_error)?;
+    let pad = LEGEND_PAD as i32;
+    let title_style = bold(LABEL_SIZE)
+        .color(&INK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let title_y = top + LEGEND_TITLE_ROW as i32 / 2 + 2;
+    area.draw(&Text::new(LEGEND_TITLE, (pad, title_y), title_style))
+        .map_err(draw_error)?;
+    let label = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, entry) in entries.iter().enumerate() {
+        let y = top + (LEGEND_TITLE_ROW + LEGEND_ROW * i as u32 + LEGEND_ROW / 2) as i32;
+        draw_swatch(area, (pad, y), entry.colour, swatch)?;
+        let x = pad + (SWATCH_WIDTH + SWATCH_GAP) as i32;
+        area.draw(&Text::new(entry.name.as_str(), (x, y), label.clone()))
+            .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// Draw one swatch whose left end is at `(x, y)` (vertical centre).
+fn draw_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    colour: RGBColor,
+    swatch: Swatch,
+) -> Result<()> {
+    let x1 = x + SWATCH_WIDTH as i32;
+    match swatch {
+        Swatch::Line => area.draw(&PathElement::new(
+            vec![(x, y), (x1, y)],
+            colour.stroke_width(3),
+        )),
+        Swatch::Block => area.draw(&Rectangle::new([(x, y - 8), (x1, y + 8)], colour.filled())),
+    }
+    .map_err(draw_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hex_colours() {
+        assert_eq!(parse_hex("#1f5fbf"), Some(RGBColor(0x1f, 0x5f, 0xbf)));
+        assert_eq!(parse_hex("D62728"), Some(RGBColor(0xd6, 0x27, 0x28)));
+        assert_eq!(parse_hex("#12345"), None);
+        assert_eq!(parse_hex("#gggggg"), None);
+        assert_eq!(parse_hex("#ééé"), None);
+    }
+
+    #[test]
+    fn fit_shortens_long_text_only() {
+        ensure_fonts().ok();
+        let f = font(LABEL_SIZE);
+        assert_eq!(fit(&f, "Goma", 200), "Goma");
+        let long = "A very long faction name that goes on and on and on";
+        let short = fit(&f, long, 120);
+        assert!(short.ends_with('…'));
+        assert!(text_width(&f, &short) <= 120);
+    }
+}

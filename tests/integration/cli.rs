@@ -1,0 +1,233 @@
+//! The binary: runs write their files; bad input gives a precise error, exit code 2, no panic.
+
+use predicates::prelude::*;
+
+use crate::common::{repo, strife, temp_file};
+
+fn minimal_text() -> String {
+    std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron")
+}
+
+/// Run `strife validate` on `text`; assert it fails with exit code 2 and no panic; return stderr.
+fn validate_error(text: &str) -> String {
+    let (_dir, path) = temp_file("broken.ron", text);
+    let output = strife().arg("validate").arg(&path).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "exit code; stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    assert!(
+        stderr.contains("broken.ron"),
+        "the file is named:\n{stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn run_writes_tables_summary_manifest_and_plots() {
+    let (dir, _) = temp_file("unused", "");
+    let out = dir.path().join("minimal");
+    strife()
+        .args(["run", "scenarios/minimal.ron", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Changes of hands"))
+        .stdout(predicate::str::contains("2025-01-0"))
+        .stdout(predicate::str::contains(
+            "Ended: River City captured by Rebels",
+        ));
+    for file in [
+        "forces.csv",
+        "control.csv",
+        "casualties.csv",
+        "supply.csv",
+        "events.csv",
+        "summary.json",
+        "manifest.json",
+        "forces.png",
+        "forces.svg",
+        "control.png",
+        "control.svg",
+        "casualties.png",
+        "casualties.svg",
+        "supply.png",
+        "supply.svg",
+    ] {
+        assert!(out.join(file).is_file(), "{file} was not written");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    let captures = summary["captures"].as_array().expect("captures list");
+    assert!(!captures.is_empty());
+    for key in ["place", "by", "day", "date"] {
+        assert!(captures[0].get(key).is_some(), "capture lacks `{key}`");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let expected = strife::output::summary::sha256_hex(minimal_text().as_bytes());
+    assert_eq!(manifest["scenario_sha256"], expected.as_str());
+    assert_eq!(manifest["seed"], 7);
+    assert!(
+        manifest["command_line"]
+            .as_array()
+            .is_some_and(|a| a.len() > 2)
+    );
+}
+
+#[test]
+fn default_output_folder_is_named_after_the_scenario_file() {
+    let (dir, path) = temp_file("tiny_theatre.ron", &minimal_text());
+    strife()
+        .args(["run", "-q"])
+        .arg(&path)
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    assert!(
+        dir.path()
+            .join("output/tiny_theatre/summary.json")
+            .is_file()
+    );
+}
+
+#[test]
+fn malformed_file_gives_file_line_col_and_exit_code_2() {
+    let text = minimal_text().replacen(
+        "duration_days: 30,",
+        "duration_days: 30\n    tick_hours 1,",
+        1,
+    );
+    let stderr = validate_error(&text);
+    assert!(
+        predicate::str::is_match(r"broken\.ron:\d+:\d+: error")
+            .expect("regex")
+            .eval(&stderr),
+        "no file:line:col in:\n{stderr}"
+    );
+}
+
+#[test]
+fn typo_in_a_field_name_is_named_with_a_suggestion() {
+    let text = minimal_text().replacen("personnel: 1500", "personel: 1500", 1);
+    let stderr = validate_error(&text);
+    assert!(
+        stderr.contains("personel"),
+        "the bad field is named:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `personnel`?"),
+        "suggestion:\n{stderr}"
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("personel"))
+        .expect("line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("broken.ron:{line}:")),
+        "line {line} in:\n{stderr}"
+    );
+}
+
+#[test]
+fn unknown_reference_is_located_with_a_suggestion() {
+    let text = minimal_text().replacen("place: \"ferry\"", "place: \"fery\"", 1);
+    let stderr = validate_error(&text);
+    assert!(stderr.contains("unknown place `fery`"), "{stderr}");
+    assert!(stderr.contains("did you mean `ferry`?"), "{stderr}");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"fery\""))
+        .expect("line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("broken.ron:{line}:")),
+        "line {line} in:\n{stderr}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = minimal_text()
+        .replacen(
+            "faction: \"reb\", place: \"hilltop\"",
+            "faction: \"rebs\", place: \"hilltop\"",
+            1,
+        )
+        .replacen("morale: 0.5", "morale: 1.5", 1)
+        .replacen("km: 20", "km: -20", 1);
+    let stderr = validate_error(&text);
+    assert!(stderr.contains("unknown faction `rebs`"), "{stderr}");
+    assert!(stderr.contains("morale is 1.5"), "{stderr}");
+    assert!(stderr.contains("km must be a positive number"), "{stderr}");
+    assert!(stderr.contains("3 problems found"), "{stderr}");
+}
+
+#[test]
+fn missing_file_and_bad_flags_are_user_errors() {
+    strife()
+        .args(["validate", "no/such/file.ron"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.ron"));
+    strife()
+        .args([
+            "run",
+            "scenarios/minimal.ron",
+            "--days",
+            "-3",
+            "--out",
+            "/tmp/strife-never-written",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--days"));
+    strife().args(["run", "--sed", "3"]).assert().code(2);
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    strife()
+        .args([
+            "validate",
+            "scenarios/minimal.ron",
+            "scenarios/goma_2025.ron",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("goma_2025.ron: ok"));
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_result_intact() {
+    let (dir, _) = temp_file("unused", "");
+    let out = dir.path().join("result");
+    strife()
+        .args(["run", "scenarios/minimal.ron", "-q", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let before = std::fs::read(out.join("summary.json")).expect("summary");
+    let (_bad_dir, bad) = temp_file("bad.ron", "Scenario(");
+    strife()
+        .args(["run", "-q"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read(out.join("summary.json")).expect("summary"),
+        before
+    );
+}

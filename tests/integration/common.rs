@@ -1,0 +1,36 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use strife::run::{RunOptions, RunRecord, run_one};
+use strife::scenario::{LoadedScenario, load_scenario};
+
+/// Path of a file under the repository root.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Load a shipped scenario, failing the test with the error text.
+pub fn load(path: &str) -> LoadedScenario {
+    load_scenario(&repo(path)).unwrap_or_else(|e| panic!("{path} does not load:\n{e}"))
+}
+
+/// Run a shipped scenario with a seed.
+pub fn run(path: &str, seed: u64, days: Option<f64>) -> RunRecord {
+    let loaded = load(path);
+    run_one(&loaded.scenario, RunOptions { seed, days })
+        .unwrap_or_else(|e| panic!("{path} does not run: {e}"))
+}
+
+/// The `strife` binary.
+pub fn strife() -> assert_cmd::Command {
+    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("strife"))
+}
+
+/// Write `text` to `name` in a fresh temporary folder; return both.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    (dir, path)
+}

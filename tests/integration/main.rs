@@ -1,0 +1,8 @@
+//! Integration tests of strife: the binary and the library on real scenario files.
+
+mod cli;
+mod common;
+mod determinism;
+mod model;
+mod properties;
+mod scenarios;

@@ -1,0 +1,132 @@
+//! The model's mechanics and invariants on the shipped scenarios.
+
+use bevy_ecs::schedule::LogLevel;
+use bevy_ecs::world::World;
+use strife::scenario::Scenario;
+use strife::sim::components::{Casualties, Morale, Strength, Supply, Unit};
+use strife::sim::resources::{ControlMap, RunStatus};
+use strife::sim::{build_schedule, build_world};
+
+use crate::common::{load, run};
+
+#[test]
+fn schedule_has_no_ambiguous_system_order() {
+    let scenario = load("scenarios/goma_2025.ron").scenario;
+    let mut world = build_world(&scenario, 1, 2.0).expect("world");
+    let mut schedule = build_schedule(LogLevel::Error);
+    schedule
+        .initialize(&mut world)
+        .expect("two systems touching the same data have no order between them");
+    schedule.run(&mut world);
+}
+
+/// Check the invariants of every unit in the world against the scenario.
+pub fn check_invariants(scenario: &Scenario, world: &mut World) {
+    let mut query = world.query::<(&Unit, &Strength, &Casualties, &Morale, &Supply)>();
+    for (unit, strength, casualties, morale, supply) in query.iter(world) {
+        let id = &scenario.units[unit.index].id;
+        let committed = scenario.units[unit.index].personnel.round() as u32;
+        assert_eq!(
+            strength.personnel + casualties.total(),
+            committed,
+            "unit {id}: personnel {} + casualties {:?} != committed {committed}",
+            strength.personnel,
+            casualties
+        );
+        assert!(
+            (0.0..=1.0).contains(&morale.value),
+            "unit {id}: morale {}",
+            morale.value
+        );
+        assert!(
+            supply.days.is_finite() && supply.days >= 0.0,
+            "unit {id}: supply {}",
+            supply.days
+        );
+    }
+    let control = world.resource::<ControlMap>();
+    for &f in &control.controller {
+        assert!(
+            f < scenario.factions.len(),
+            "control by unknown faction index {f}"
+        );
+    }
+}
+
+#[test]
+fn personnel_is_conserved_and_states_stay_in_range_every_tick() {
+    let scenario = load("scenarios/goma_2025.ron").scenario;
+    let mut world = build_world(&scenario, 3, 20.0).expect("world");
+    let mut schedule = build_schedule(LogLevel::Ignore);
+    while world.resource::<RunStatus>().ended.is_none() {
+        schedule.run(&mut world);
+        check_invariants(&scenario, &mut world);
+    }
+}
+
+#[test]
+fn casualty_table_balances_committed_against_remaining_and_losses() {
+    let record = run("scenarios/goma_2025.ron", 9, None);
+    for row in &record.casualties {
+        assert_eq!(
+            row.personnel_committed,
+            row.personnel_end + row.killed + row.wounded + row.captured + row.deserted,
+            "{row:?}"
+        );
+    }
+    for sample in &record.samples {
+        for f in &sample.factions {
+            assert!((0.0..=1.0).contains(&f.supplied_share));
+            assert!(f.supply_days.is_finite() && f.supply_days >= 0.0);
+        }
+    }
+}
+
+#[test]
+fn days_limit_is_respected() {
+    let record = run("scenarios/goma_2025.ron", 1, Some(3.0));
+    assert_eq!(record.ticks, 72, "3 days of 1-hour ticks");
+    assert_eq!(
+        record.samples.len(),
+        73,
+        "a sample at hour 0 and after each tick"
+    );
+}
+
+#[test]
+fn reinforcements_arrive_on_their_day() {
+    let record = run("scenarios/goma_2025.ron", 1, Some(8.0));
+    let arrival = record
+        .events
+        .iter()
+        .find(|e| e.text.starts_with("RDF reinforcements"))
+        .expect("the RDF reinforcements arrive");
+    assert!(
+        (arrival.hours - 6.0 * 24.0 - 1.0).abs() < 1e-9,
+        "arrived at hour {}",
+        arrival.hours
+    );
+}
+
+#[test]
+fn a_side_broken_end_condition_stops_the_run() {
+    let mut scenario = load("scenarios/minimal.ron").scenario;
+    scenario.end_conditions = vec![strife::scenario::EndCondition::SideBroken {
+        side: "government".into(),
+    }];
+    // A weak government: it breaks long before the day limit.
+    for unit in scenario.units.iter_mut().filter(|u| u.faction == "gov") {
+        unit.morale = 0.25;
+        unit.arrival_day = None;
+    }
+    let record = strife::run::run_one(
+        &scenario,
+        strife::run::RunOptions {
+            seed: 1,
+            days: None,
+        },
+    )
+    .expect("runs");
+    let summary = strife::output::summary::run_summary(&record);
+    assert_eq!(summary.end.kind, "side_broken", "{}", summary.end.text);
+}

@@ -1,0 +1,153 @@
+//! Property tests: random valid scenarios keep the model's invariants.
+
+use bevy_ecs::schedule::LogLevel;
+use proptest::prelude::*;
+use strife::scenario::*;
+use strife::sim::resources::RunStatus;
+use strife::sim::{build_schedule, build_world};
+
+use crate::model::check_invariants;
+
+/// A random valid scenario: a chain of places with extra links, two or three sides.
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        2usize..8,
+        2usize..4,
+        prop::collection::vec(
+            (
+                0usize..8,
+                1.0f64..5000.0,
+                0.1f64..3.0,
+                0.0f64..=1.0,
+                0usize..4,
+                0usize..8,
+                0.0f64..20.0,
+            ),
+            1..12,
+        ),
+        prop::collection::vec((0usize..8, 0usize..8, 0.5f64..80.0), 0..6),
+        0.25f64..6.0,
+        any::<u64>(),
+    )
+        .prop_map(|(n_places, n_factions, units, links, tick_hours, seed)| {
+            let factions: Vec<Faction> = (0..n_factions)
+                .map(|i| Faction {
+                    id: format!("f{i}"),
+                    name: format!("Faction {i}"),
+                    side: format!("side{i}"),
+                    kind: if i == 2 {
+                        FactionKind::Peacekeeper
+                    } else {
+                        FactionKind::Rebel
+                    },
+                    colour: "#336699".into(),
+                    sponsor: None,
+                    claims_territory: true,
+                })
+                .collect();
+            let places: Vec<Place> = (0..n_places)
+                .map(|i| Place {
+                    id: format!("p{i}"),
+                    name: format!("Place {i}"),
+                    kind: PlaceKind::Town,
+                    lat: -1.0 - i as f64 * 0.1,
+                    lon: 29.0,
+                    country: "X".into(),
+                    population: 1000.0,
+                    terrain: Terrain::Hills,
+                    fortification: 0.3,
+                    controller: format!("f{}", i % 2),
+                    sanctuary: false,
+                    key: i == 0,
+                })
+                .collect();
+            let mut routes: Vec<Route> = (1..n_places)
+                .map(|i| Route {
+                    from: format!("p{}", i - 1),
+                    to: format!("p{i}"),
+                    km: 10.0,
+                    kind: RouteKind::Road,
+                    speed_kmh: None,
+                    capacity_t_per_day: None,
+                })
+                .collect();
+            for (a, b, km) in links {
+                let (a, b) = (a % n_places, b % n_places);
+                if a != b {
+                    routes.push(Route {
+                        from: format!("p{a}"),
+                        to: format!("p{b}"),
+                        km,
+                        kind: RouteKind::Track,
+                        speed_kmh: None,
+                        capacity_t_per_day: None,
+                    });
+                }
+            }
+            let postures = [
+                Posture::Attack,
+                Posture::Defend,
+                Posture::Reserve,
+                Posture::Withdraw,
+            ];
+            let units = units
+                .into_iter()
+                .enumerate()
+                .map(
+                    |(i, (place, personnel, firepower, morale, posture, objective, arrival))| {
+                        Unit {
+                            id: format!("u{i}"),
+                            name: None,
+                            faction: format!("f{}", i % n_factions),
+                            contingent: None,
+                            place: format!("p{}", place % n_places),
+                            personnel: personnel.round(),
+                            firepower,
+                            morale,
+                            supply_days: 5.0,
+                            posture: postures[posture],
+                            objectives: vec![format!("p{}", objective % n_places)],
+                            arrival_day: (arrival > 10.0).then_some(arrival - 10.0),
+                        }
+                    },
+                )
+                .collect();
+            Scenario {
+                name: "random".into(),
+                description: "generated".into(),
+                start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
+                duration_days: 12.0,
+                tick_hours,
+                seed,
+                supply_sources: vec![SupplySource {
+                    place: "p0".into(),
+                    factions: vec!["f0".into()],
+                    tonnes_per_day: 50.0,
+                }],
+                factions,
+                places,
+                routes,
+                units,
+                params: Params::default(),
+                end_conditions: vec![],
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn random_scenarios_keep_the_invariants(s in scenario()) {
+        let text = ron::ser::to_string(&s).expect("serialise");
+        strife::scenario::validate(&s, &text, "generated.ron").map_err(|d| {
+            TestCaseError::fail(format!("generated scenario is invalid: {d:?}"))
+        })?;
+        let mut world = build_world(&s, s.seed, s.duration_days).expect("world");
+        let mut schedule = build_schedule(LogLevel::Ignore);
+        while world.resource::<RunStatus>().ended.is_none() {
+            schedule.run(&mut world);
+            check_invariants(&s, &mut world);
+        }
+    }
+}
