@@ -6,7 +6,7 @@ use crate::cli::{RunArgs, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::{run_outputs, write};
-use crate::run::{RunOptions, run_one};
+use crate::run::{RunOptions, run_loaded};
 use crate::scenario::load_scenario;
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
@@ -26,8 +26,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     write::check_writable(&out)?;
     let seed = args.seed.unwrap_or(loaded.scenario.seed);
     let days = args.days.unwrap_or(loaded.scenario.duration_days);
-    let record = run_one(
-        &loaded.scenario,
+    let record = run_loaded(
+        &loaded,
         RunOptions {
             seed,
             days: Some(days),

@@ -102,7 +102,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::run::{RunOptions, run_one};
+    use crate::run::{RunOptions, run_loaded};
     use crate::scenario::load_scenario;
 
     const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
@@ -111,8 +111,8 @@ mod tests {
     pub(super) fn minimal_record() -> RunRecord {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.ron");
         let loaded = load_scenario(&path).expect("minimal scenario loads");
-        run_one(
-            &loaded.scenario,
+        run_loaded(
+            &loaded,
             RunOptions {
                 seed: 7,
                 days: None,

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
+use crate::scenario::Draw;
 use crate::sim::resources::EndReason;
 use crate::sim::systems::end::describe_end;
 
@@ -87,6 +88,8 @@ pub struct RunSummary {
     pub casualties_by_contingent: Vec<LossSummary>,
     /// Why the run ended.
     pub end: EndSummary,
+    /// Values drawn for the scenario's uncertain inputs.
+    pub inputs: Vec<Draw>,
 }
 
 /// Build the summary of a run.
@@ -172,6 +175,7 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
             text: describe_end(t, &record.end),
             day: round3(record.ticks as f64 * record.tick_hours / 24.0),
         },
+        inputs: record.inputs.clone(),
     }
 }
 

@@ -3,5 +3,5 @@
 pub mod one;
 pub mod record;
 
-pub use one::{RunOptions, run_one};
+pub use one::{RunOptions, run_loaded, run_one};
 pub use record::RunRecord;

@@ -5,7 +5,7 @@ use bevy_ecs::system::RunSystemOnce;
 
 use super::record::{ContingentCasualties, RunRecord};
 use crate::error::{Error, Result};
-use crate::scenario::Scenario;
+use crate::scenario::{LoadedScenario, Scenario};
 use crate::sim::components::{Casualties, Strength, Unit};
 use crate::sim::resources::{RunLog, RunStatus, Theatre};
 use crate::sim::{build_schedule, build_world, systems};
@@ -17,6 +17,15 @@ pub struct RunOptions {
     pub seed: u64,
     /// Day limit (defaults to the scenario's `duration_days`).
     pub days: Option<f64>,
+}
+
+/// Run a loaded scenario once with `seed`: draw its uncertain inputs, run, and keep the draws
+/// in the record.
+pub fn run_loaded(loaded: &LoadedScenario, options: RunOptions) -> Result<RunRecord> {
+    let (scenario, draws) = loaded.resolve(options.seed)?;
+    let mut record = run_one(&scenario, options)?;
+    record.inputs = draws;
+    Ok(record)
 }
 
 /// Run `scenario` once and return its record. Pure: no I/O.
@@ -100,5 +109,6 @@ pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
         casualties,
         end,
         ticks,
+        inputs: Vec::new(),
     })
 }

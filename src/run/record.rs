@@ -2,6 +2,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+use crate::scenario::Draw;
 use crate::sim::resources::{CaptureRecord, EndReason, LoggedEvent, Sample, Theatre};
 
 /// Casualties of one faction's contingent.
@@ -50,6 +51,8 @@ pub struct RunRecord {
     pub end: EndReason,
     /// Ticks run.
     pub ticks: u64,
+    /// Values drawn for the scenario's uncertain inputs, in a fixed order.
+    pub inputs: Vec<Draw>,
 }
 
 impl RunRecord {

@@ -5,7 +5,10 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::schema::Scenario;
-use super::validate::validate;
+use super::uncertain::{
+    Draw, Num, central_scenario, distributions, extreme_scenario, sample_scenario,
+};
+use super::validate::{locate_path, validate};
 use crate::error::{Diagnostic, Error, Result};
 
 /// Largest scenario file accepted, bytes. Real scenarios are tens of kilobytes.
@@ -14,8 +17,8 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// A scenario read from disk, with its source text kept for error positions and hashing.
 #[derive(Debug, Clone)]
 pub struct LoadedScenario {
-    /// The parsed and validated scenario.
-    pub scenario: Scenario,
+    /// The parsed and validated scenario, its numbers possibly uncertain.
+    pub scenario: Scenario<Num>,
     /// The file as the user named it.
     pub file: String,
     /// The file's bytes (for the SHA-256 in the manifest).
@@ -27,12 +30,80 @@ pub fn load_scenario(path: &Path) -> Result<LoadedScenario> {
     let file = path.display().to_string();
     let source = read_text(path)?;
     let scenario = parse_scenario(&source, &file)?;
-    validate(&scenario, &source, &file).map_err(Error::Invalid)?;
+    check_scenario(&scenario, &source, &file)?;
     Ok(LoadedScenario {
         scenario,
         file,
         source,
     })
+}
+
+impl LoadedScenario {
+    /// The scenario of one run: every uncertain input drawn from the stream of `seed`, and the
+    /// values drawn. A draw that makes the scenario invalid is reported with its path.
+    pub fn resolve(&self, seed: u64) -> Result<(Scenario, Vec<Draw>)> {
+        let (scenario, draws) = sample_scenario(&self.scenario, seed)?;
+        validate(&scenario, &self.source, &self.file).map_err(|mut problems| {
+            for p in &mut problems {
+                p.message = format!("with the values drawn for seed {seed}: {}", p.message);
+            }
+            Error::Invalid(problems)
+        })?;
+        Ok((scenario, draws))
+    }
+
+    /// The scenario with every uncertain input at its central value.
+    pub fn central(&self) -> Result<Scenario> {
+        central_scenario(&self.scenario)
+    }
+}
+
+/// Check a parsed scenario: every distribution's parameters, then the whole scenario with the
+/// distributions at their central values and at both ends of their ranges.
+pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Result<()> {
+    let mut problems = Vec::new();
+    for (path, dist) in distributions(scenario)? {
+        if let Err(why) = dist.check() {
+            let mut d = Diagnostic::new(file, format!("`{path}`: {why}"));
+            if let Some((line, col)) = locate_path(source, &path) {
+                d = d.at(source, line, col);
+            }
+            problems.push(d);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let variants = [
+        (central_scenario(scenario)?, ""),
+        (
+            extreme_scenario(scenario, false)?,
+            "with uncertain inputs at their lowest: ",
+        ),
+        (
+            extreme_scenario(scenario, true)?,
+            "with uncertain inputs at their highest: ",
+        ),
+    ];
+    for (variant, context) in variants {
+        if let Err(found) = validate(&variant, source, file) {
+            for mut d in found {
+                d.message = format!("{context}{}", d.message);
+                let plain = d.message.trim_start_matches(context);
+                if !problems
+                    .iter()
+                    .any(|p: &Diagnostic| p.message.ends_with(plain) && p.position == d.position)
+                {
+                    problems.push(d);
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
 /// Read a text file, refusing files that are too large or not UTF-8.
@@ -74,7 +145,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Parse RON text into a [`Scenario`] (no validation), mapping syntax errors to diagnostics.
-pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario> {
+pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     options.from_str(source).map_err(|e| {
         let ron::error::Position { line, col } = e.span.start;
@@ -101,6 +172,12 @@ fn syntax_help(code: &ron::Error) -> Option<String> {
         ron::Error::MissingStructField { field, .. } => {
             Some(format!("add `{field}: ...` to this entry"))
         }
+        ron::Error::Message(m) if m.contains("untagged enum Num") => Some(
+            "expected a number, or a distribution: Uniform(min: a, max: b), Normal(mean: m, sd: s), \
+             Triangular(min: a, mode: c, max: b), LogNormal(median: m, sigma: s), \
+             Choice(values: [..], weights: [..])"
+                .into(),
+        ),
         _ => None,
     }
 }

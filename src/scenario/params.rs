@@ -5,118 +5,129 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{RouteKind, Terrain};
+use super::schema::{Number, RouteKind, Terrain};
+
+impl<N: Number> Default for Params<N> {
+    fn default() -> Self {
+        Self {
+            combat: CombatParams::default(),
+            movement: MovementParams::default(),
+            supply: SupplyParams::default(),
+            morale: MoraleParams::default(),
+        }
+    }
+}
 
 /// All model parameters, grouped by concern.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct Params<N = f64> {
     /// Combat: attrition, posture, terrain, breakpoints.
-    pub combat: CombatParams,
+    pub combat: CombatParams<N>,
     /// Movement speeds by route kind.
-    pub movement: MovementParams,
+    pub movement: MovementParams<N>,
     /// Supply: consumption, capacities, effects of running out.
-    pub supply: SupplyParams,
+    pub supply: SupplyParams<N>,
     /// Morale: losses, supply, shocks, recovery.
-    pub morale: MoraleParams,
+    pub morale: MoraleParams<N>,
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct CombatParams {
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct CombatParams<N = f64> {
     /// Attacker's loss fraction per day at a force ratio of 1:1. Default 0.04/day: Dupuy's
     /// historical attacker rates at small-unit scale (assumed; see calibration).
-    pub attacker_base_rate: f64,
+    pub attacker_base_rate: N,
     /// Defender's loss fraction per day at a force ratio of 1:1. Default 0.03/day (Dupuy:
     /// defenders lose less than attackers at parity; assumed; see calibration).
-    pub defender_base_rate: f64,
+    pub defender_base_rate: N,
     /// Exponent of the force ratio in the loss rate (Helmbold's exponent). Default 0.8, between
     /// Helmbold's square-root law (0.5) and Lanchester's square law (1).
-    pub force_ratio_exponent: f64,
+    pub force_ratio_exponent: N,
     /// Ceiling on any unit's loss fraction per day. Default 0.5/day (assumed: a unit cannot lose
     /// more than half its strength in a day of fire before breaking).
-    pub max_daily_loss: f64,
+    pub max_daily_loss: N,
     /// Standard deviation of the log-normal noise on each engagement's loss rates. Default 0.3
     /// (assumed; see calibration).
-    pub noise_sigma: f64,
+    pub noise_sigma: N,
     /// Share of battle casualties killed (the rest are wounded). Default 0.25 (the classic 1:3
     /// killed-to-wounded ratio of modern infantry combat).
-    pub killed_share: f64,
+    pub killed_share: N,
     /// Defender multiplier per unit of fortification: power × (1 + bonus × fortification).
     /// Default 0.6 (Dupuy's fortified-defence posture factor ≈ 1.6).
-    pub fortification_bonus: f64,
+    pub fortification_bonus: N,
     /// Defender multiplier by terrain (Dupuy's terrain factors, rounded).
-    pub terrain: TerrainFactors,
+    pub terrain: TerrainFactors<N>,
     /// Combat-power multiplier of a unit in `Reserve` posture. Default 0.8 (assumed: not dug in).
-    pub reserve_factor: f64,
+    pub reserve_factor: N,
     /// Combat-power multiplier of a unit in `Withdraw` posture. Default 0.3 (assumed).
-    pub withdraw_factor: f64,
+    pub withdraw_factor: N,
     /// Share of its personnel a peacekeeping unit exposes to fire (troops inside bases).
     /// Default 0.15 (assumed; see calibration: 13 killed among thousands in Jan 2025).
-    pub peacekeeper_exposure: f64,
+    pub peacekeeper_exposure: N,
     /// Losses (killed, wounded, captured) as a share of a unit's initial strength at which it
     /// breaks. Default 0.3 (Dupuy: units cease to be effective at 20–40% losses).
-    pub breakpoint_losses: f64,
+    pub breakpoint_losses: N,
     /// Morale below which a unit breaks. Default 0.2 (assumed).
-    pub breakpoint_morale: f64,
+    pub breakpoint_morale: N,
     /// Share of a broken unit's personnel that deserts when it breaks. Default 0.1 (assumed).
-    pub desertion_on_break: f64,
+    pub desertion_on_break: N,
 }
 
-impl Default for CombatParams {
+impl<N: Number> Default for CombatParams<N> {
     fn default() -> Self {
         Self {
-            attacker_base_rate: 0.04,
-            defender_base_rate: 0.03,
-            force_ratio_exponent: 0.8,
-            max_daily_loss: 0.5,
-            noise_sigma: 0.3,
-            killed_share: 0.25,
-            fortification_bonus: 0.6,
+            attacker_base_rate: 0.04.into(),
+            defender_base_rate: 0.03.into(),
+            force_ratio_exponent: 0.8.into(),
+            max_daily_loss: 0.5.into(),
+            noise_sigma: 0.3.into(),
+            killed_share: 0.25.into(),
+            fortification_bonus: 0.6.into(),
             terrain: TerrainFactors::default(),
-            reserve_factor: 0.8,
-            withdraw_factor: 0.3,
-            peacekeeper_exposure: 0.15,
-            breakpoint_losses: 0.3,
-            breakpoint_morale: 0.2,
-            desertion_on_break: 0.1,
+            reserve_factor: 0.8.into(),
+            withdraw_factor: 0.3.into(),
+            peacekeeper_exposure: 0.15.into(),
+            breakpoint_losses: 0.3.into(),
+            breakpoint_morale: 0.2.into(),
+            desertion_on_break: 0.1.into(),
         }
     }
 }
 
 /// Defender combat-power multipliers by terrain.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct TerrainFactors {
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct TerrainFactors<N = f64> {
     /// Open ground. Default 1.0 (the reference).
-    pub open: f64,
+    pub open: N,
     /// Hills. Default 1.3 (Dupuy: rolling/mixed terrain 1.2–1.4).
-    pub hills: f64,
+    pub hills: N,
     /// Mountains. Default 1.6 (Dupuy: rugged terrain 1.5–1.6).
-    pub mountains: f64,
+    pub mountains: N,
     /// Forest. Default 1.3 (Dupuy: wooded 1.2–1.4).
-    pub forest: f64,
+    pub forest: N,
     /// Built-up area. Default 1.4 (Dupuy: urban 1.3–1.5).
-    pub urban: f64,
+    pub urban: N,
     /// Marsh. Default 1.2 (Dupuy: marsh 1.2).
-    pub swamp: f64,
+    pub swamp: N,
 }
 
-impl Default for TerrainFactors {
+impl<N: Number> Default for TerrainFactors<N> {
     fn default() -> Self {
         Self {
-            open: 1.0,
-            hills: 1.3,
-            mountains: 1.6,
-            forest: 1.3,
-            urban: 1.4,
-            swamp: 1.2,
+            open: 1.0.into(),
+            hills: 1.3.into(),
+            mountains: 1.6.into(),
+            forest: 1.3.into(),
+            urban: 1.4.into(),
+            swamp: 1.2.into(),
         }
     }
 }
 
-impl TerrainFactors {
+impl TerrainFactors<f64> {
     /// The multiplier for one terrain.
     pub fn factor(&self, terrain: Terrain) -> f64 {
         match terrain {
@@ -132,37 +143,37 @@ impl TerrainFactors {
 
 /// Movement speeds of units by route kind, km/h of march averaged over a day of moving.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct MovementParams {
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct MovementParams<N = f64> {
     /// Road. Default 2.0 km/h (≈ 48 km/day: motorised light infantry on poor roads; assumed).
-    pub road_kmh: f64,
+    pub road_kmh: N,
     /// Track. Default 1.0 km/h (≈ 24 km/day on foot; assumed).
-    pub track_kmh: f64,
+    pub track_kmh: N,
     /// Lake crossing by boat. Default 8.0 km/h (the 3–14 h Goma–Bukavu crossings).
-    pub lake_kmh: f64,
+    pub lake_kmh: N,
     /// Border crossing. Default 2.0 km/h (assumed, as road).
-    pub border_kmh: f64,
+    pub border_kmh: N,
     /// Speed multiplier of a withdrawing unit. Default 1.5 (assumed: a rout moves fast).
-    pub withdraw_speedup: f64,
+    pub withdraw_speedup: N,
     /// Farthest a reserve marches to a threatened place, hours of travel. Default 48 h
     /// (assumed: reserves are committed within two days' march).
-    pub reserve_reach_hours: f64,
+    pub reserve_reach_hours: N,
 }
 
-impl Default for MovementParams {
+impl<N: Number> Default for MovementParams<N> {
     fn default() -> Self {
         Self {
-            road_kmh: 2.0,
-            track_kmh: 1.0,
-            lake_kmh: 8.0,
-            border_kmh: 2.0,
-            withdraw_speedup: 1.5,
-            reserve_reach_hours: 48.0,
+            road_kmh: 2.0.into(),
+            track_kmh: 1.0.into(),
+            lake_kmh: 8.0.into(),
+            border_kmh: 2.0.into(),
+            withdraw_speedup: 1.5.into(),
+            reserve_reach_hours: 48.0.into(),
         }
     }
 }
 
-impl MovementParams {
+impl MovementParams<f64> {
     /// The default speed of a route kind, km/h.
     pub fn speed(&self, kind: RouteKind) -> f64 {
         match kind {
@@ -176,40 +187,40 @@ impl MovementParams {
 
 /// Supply parameters.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct SupplyParams {
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct SupplyParams<N = f64> {
     /// Consumption per soldier, kg/day (food, water, fuel, ammunition). Default 15 kg (light
     /// infantry in combat; assumed; see calibration).
-    pub consumption_kg_per_person_day: f64,
+    pub consumption_kg_per_person_day: N,
     /// Most days of supply a unit can hold. Default 10 days (assumed).
-    pub max_days: f64,
+    pub max_days: N,
     /// Firepower multiplier of a unit with no supply left. Default 0.5 (assumed).
-    pub out_of_supply_firepower: f64,
+    pub out_of_supply_firepower: N,
     /// Road capacity, t/day. Default 500 (a few dozen trucks a day; assumed).
-    pub road_capacity: f64,
+    pub road_capacity: N,
     /// Track capacity, t/day. Default 50 (assumed).
-    pub track_capacity: f64,
+    pub track_capacity: N,
     /// Lake capacity, t/day. Default 300 (barges and boats on Lake Kivu; assumed).
-    pub lake_capacity: f64,
+    pub lake_capacity: N,
     /// Border-crossing capacity, t/day. Default 500 (assumed, as road).
-    pub border_capacity: f64,
+    pub border_capacity: N,
 }
 
-impl Default for SupplyParams {
+impl<N: Number> Default for SupplyParams<N> {
     fn default() -> Self {
         Self {
-            consumption_kg_per_person_day: 15.0,
-            max_days: 10.0,
-            out_of_supply_firepower: 0.5,
-            road_capacity: 500.0,
-            track_capacity: 50.0,
-            lake_capacity: 300.0,
-            border_capacity: 500.0,
+            consumption_kg_per_person_day: 15.0.into(),
+            max_days: 10.0.into(),
+            out_of_supply_firepower: 0.5.into(),
+            road_capacity: 500.0.into(),
+            track_capacity: 50.0.into(),
+            lake_capacity: 300.0.into(),
+            border_capacity: 500.0.into(),
         }
     }
 }
 
-impl SupplyParams {
+impl SupplyParams<f64> {
     /// The default capacity of a route kind, t/day.
     pub fn capacity(&self, kind: RouteKind) -> f64 {
         match kind {
@@ -223,52 +234,52 @@ impl SupplyParams {
 
 /// Morale parameters.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct MoraleParams {
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct MoraleParams<N = f64> {
     /// Morale lost per unit fraction of strength lost: Δm = −k × losses / personnel.
     /// Default 1.5 (assumed: losing 10% in an engagement costs 0.15 morale).
-    pub loss_sensitivity: f64,
+    pub loss_sensitivity: N,
     /// Morale lost per day with no supply. Default 0.05/day (assumed).
-    pub out_of_supply_per_day: f64,
+    pub out_of_supply_per_day: N,
     /// Morale lost per day cut off from every supply source of the faction. Default 0.05/day.
-    pub encircled_per_day: f64,
+    pub encircled_per_day: N,
     /// Morale recovered per day toward the unit's starting morale when not fighting and
     /// supplied. Default 0.03/day (assumed).
-    pub recovery_per_day: f64,
+    pub recovery_per_day: N,
     /// Morale shock to the losing side's units when a key place falls, at distance 0.
     /// Default 0.15 (assumed; see calibration: the cascade that made Goma fall in days).
-    pub key_place_shock: f64,
+    pub key_place_shock: N,
     /// Shock of an ordinary place's fall, as a share of `key_place_shock`. Default 0.25.
-    pub minor_place_share: f64,
+    pub minor_place_share: N,
     /// Shock to allied units when a unit breaks nearby, at distance 0. Default 0.05 (assumed).
-    pub rout_shock: f64,
+    pub rout_shock: N,
     /// Radius of a rout's shock, km: it falls linearly to 0 at this distance. Default 25 km
     /// (assumed: news of a rout reaches the neighbouring positions).
-    pub rout_radius_km: f64,
+    pub rout_radius_km: N,
     /// Radius of a place's fall's shock, km: it falls linearly to 0 at this distance.
     /// Default 60 km (assumed: a provincial front).
-    pub shock_radius_km: f64,
+    pub shock_radius_km: N,
     /// Share of a shock received as a boost by the winning side. Default 0.5 (assumed).
-    pub victory_share: f64,
+    pub victory_share: N,
     /// A broken unit that has reached safety rallies (returns to `Defend`) once its morale
     /// is back above this. Default 0.4 (assumed).
-    pub rally_threshold: f64,
+    pub rally_threshold: N,
 }
 
-impl Default for MoraleParams {
+impl<N: Number> Default for MoraleParams<N> {
     fn default() -> Self {
         Self {
-            loss_sensitivity: 1.5,
-            out_of_supply_per_day: 0.05,
-            encircled_per_day: 0.05,
-            recovery_per_day: 0.03,
-            key_place_shock: 0.15,
-            minor_place_share: 0.25,
-            rout_shock: 0.05,
-            rout_radius_km: 25.0,
-            shock_radius_km: 60.0,
-            victory_share: 0.5,
-            rally_threshold: 0.4,
+            loss_sensitivity: 1.5.into(),
+            out_of_supply_per_day: 0.05.into(),
+            encircled_per_day: 0.05.into(),
+            recovery_per_day: 0.03.into(),
+            key_place_shock: 0.15.into(),
+            minor_place_share: 0.25.into(),
+            rout_shock: 0.05.into(),
+            rout_radius_km: 25.0.into(),
+            shock_radius_km: 60.0.into(),
+            victory_share: 0.5.into(),
+            rally_threshold: 0.4.into(),
         }
     }
 }

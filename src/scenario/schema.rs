@@ -10,10 +10,23 @@ use serde::{Deserialize, Serialize};
 
 use super::params::Params;
 
-/// A whole scenario, as written in a `.ron` file.
+/// The type of the numbers in a scenario: `f64` once resolved, or
+/// [`Num`](super::uncertain::Num) (a number or a distribution) as written in a file.
+pub trait Number:
+    Clone + std::fmt::Debug + PartialEq + From<f64> + Serialize + for<'de> Deserialize<'de>
+{
+}
+
+impl<T> Number for T where
+    T: Clone + std::fmt::Debug + PartialEq + From<f64> + Serialize + for<'de> Deserialize<'de>
+{
+}
+
+/// A whole scenario, as written in a `.ron` file. `N` is `f64` for a resolved scenario and
+/// [`Num`](super::uncertain::Num) for one as written, where any number may be a distribution.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Scenario<N = f64> {
     /// Human-readable title, used in plot titles and the summary.
     pub name: String,
     /// One or two sentences: what the scenario asks and where its figures come from.
@@ -32,17 +45,17 @@ pub struct Scenario {
     /// The armed actors. Order sets the order of legends and tables.
     pub factions: Vec<Faction>,
     /// Towns, camps, airports and crossings: the nodes of the theatre graph.
-    pub places: Vec<Place>,
+    pub places: Vec<Place<N>>,
     /// Roads, tracks, lake crossings and border crossings between places: the edges.
-    pub routes: Vec<Route>,
+    pub routes: Vec<Route<N>>,
     /// Military units, including reinforcements that arrive later.
-    pub units: Vec<Unit>,
+    pub units: Vec<Unit<N>>,
     /// Where each faction's supply enters the theatre.
     #[serde(default)]
-    pub supply_sources: Vec<SupplySource>,
+    pub supply_sources: Vec<SupplySource<N>>,
     /// Model parameters; every one has a documented default.
     #[serde(default)]
-    pub params: Params,
+    pub params: Params<N>,
     /// Conditions that end a run before the day limit. The day limit always applies.
     #[serde(default)]
     pub end_conditions: Vec<EndCondition>,
@@ -100,8 +113,8 @@ pub enum FactionKind {
 
 /// A node of the theatre graph.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Place {
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Place<N = f64> {
     /// Short id used by routes and units (e.g. `"goma"`).
     pub id: String,
     /// Display name (e.g. `"Goma"`).
@@ -115,14 +128,14 @@ pub struct Place {
     /// Country the place lies in (e.g. `"DRC"`, `"Rwanda"`).
     pub country: String,
     /// Residents, persons.
-    #[serde(default)]
-    pub population: f64,
+    #[serde(default = "zero")]
+    pub population: N,
     /// Ground the defender fights on.
     #[serde(default)]
     pub terrain: Terrain,
     /// Prepared defences, 0 (none) to 1 (fortified position).
-    #[serde(default)]
-    pub fortification: f64,
+    #[serde(default = "zero")]
+    pub fortification: N,
     /// Faction id holding the place at the start.
     pub controller: String,
     /// A sanctuary (e.g. a town across an international border): attacking it is an escalation,
@@ -173,22 +186,22 @@ pub enum Terrain {
 
 /// An edge of the theatre graph, usable in both directions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Route {
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Route<N = f64> {
     /// Place id at one end.
     pub from: String,
     /// Place id at the other end.
     pub to: String,
     /// Length in kilometres (> 0).
-    pub km: f64,
+    pub km: N,
     /// What kind of route.
     pub kind: RouteKind,
     /// Speed of a unit moving along it, km/h. Default: by kind, see `params.movement`.
     #[serde(default)]
-    pub speed_kmh: Option<f64>,
+    pub speed_kmh: Option<N>,
     /// Supply it can carry, tonnes per day. Default: by kind, see `params.supply`.
     #[serde(default)]
-    pub capacity_t_per_day: Option<f64>,
+    pub capacity_t_per_day: Option<N>,
 }
 
 /// The kind of a route.
@@ -206,8 +219,8 @@ pub enum RouteKind {
 
 /// A military unit.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Unit {
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Unit<N = f64> {
     /// Short id (e.g. `"rdf_north"`).
     pub id: String,
     /// Display name; defaults to the id.
@@ -221,17 +234,17 @@ pub struct Unit {
     /// Place id where the unit starts, or arrives if it is a reinforcement.
     pub place: String,
     /// Soldiers, persons (≥ 0).
-    pub personnel: f64,
+    pub personnel: N,
     /// Combat power per soldier relative to a baseline light infantryman (1.0): equipment,
     /// training, artillery, drones. Typical range 0.3–3.
     #[serde(default = "one")]
-    pub firepower: f64,
+    pub firepower: N,
     /// Morale, 0 (broken) to 1 (excellent).
     #[serde(default = "default_morale")]
-    pub morale: f64,
+    pub morale: N,
     /// Supplies carried, days of consumption.
     #[serde(default = "default_supply_days")]
-    pub supply_days: f64,
+    pub supply_days: N,
     /// What the unit does.
     #[serde(default)]
     pub posture: Posture,
@@ -241,17 +254,20 @@ pub struct Unit {
     /// Day (from the start, fractional) on which a reinforcement enters the theatre at `place`.
     /// `None`: present from the start.
     #[serde(default)]
-    pub arrival_day: Option<f64>,
+    pub arrival_day: Option<N>,
 }
 
-fn one() -> f64 {
-    1.0
+fn one<N: Number>() -> N {
+    1.0.into()
 }
-fn default_morale() -> f64 {
-    0.7
+fn default_morale<N: Number>() -> N {
+    0.7.into()
 }
-fn default_supply_days() -> f64 {
-    7.0
+fn default_supply_days<N: Number>() -> N {
+    7.0.into()
+}
+fn zero<N: Number>() -> N {
+    0.0.into()
 }
 
 /// What a unit is ordered to do.
@@ -270,14 +286,14 @@ pub enum Posture {
 
 /// Where a faction's supply enters the theatre.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SupplySource {
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct SupplySource<N = f64> {
     /// Place id of the source. It feeds only while a faction of the same side holds it.
     pub place: String,
     /// Faction ids supplied from here.
     pub factions: Vec<String>,
     /// Throughput, tonnes per day, shared by all the units it feeds.
-    pub tonnes_per_day: f64,
+    pub tonnes_per_day: N,
 }
 
 /// A condition that ends a run early.

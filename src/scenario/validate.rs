@@ -391,6 +391,25 @@ fn nth_value_position(source: &str, key: &str, value: &str, nth: usize) -> Optio
         .map(|&i| line_col(source, i))
 }
 
+/// Position of a path like `units.rdf_north.personnel` or `routes[3].km`: the field name that
+/// follows the entry's id (or the n-th entry), else the first field of that name.
+pub fn locate_path(source: &str, path: &str) -> Option<(usize, usize)> {
+    let field = path.rsplit('.').next()?;
+    let field = field.split('[').next()?;
+    let mut from = 0;
+    for part in path.split('.') {
+        let id = part.split('[').next().unwrap_or(part);
+        let quoted = format!("\"{id}\"");
+        if let Some(i) = source[from..].find(&quoted) {
+            from += i;
+        }
+    }
+    let offset = find_key(&source[from..], field)
+        .map(|i| i + from)
+        .or_else(|| find_key(source, field))?;
+    Some(line_col(source, offset))
+}
+
 /// Byte offset of the first `key:` that stands as a field name.
 fn find_key(source: &str, key: &str) -> Option<usize> {
     source.match_indices(key).map(|(i, _)| i).find(|&i| {

@@ -231,3 +231,40 @@ fn a_failed_run_leaves_the_previous_result_intact() {
         before
     );
 }
+
+#[test]
+fn impossible_distributions_and_risky_ranges_are_located() {
+    let text = minimal_text().replacen(
+        "personnel: 1500",
+        "personnel: Uniform(min: 2000, max: 1000)",
+        1,
+    );
+    let stderr = validate_error(&text);
+    assert!(
+        stderr.contains("`units.reb_column.personnel`: Uniform needs finite min ≤ max"),
+        "{stderr}"
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("Uniform(min: 2000"))
+        .expect("line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("broken.ron:{line}:")),
+        "line {line} in:\n{stderr}"
+    );
+
+    let text = minimal_text().replacen("morale: 0.5", "morale: Uniform(min: 0.4, max: 1.2)", 1);
+    let stderr = validate_error(&text);
+    assert!(
+        stderr.contains("at their highest: unit `gov_ferry`: morale is 1.2"),
+        "{stderr}"
+    );
+
+    let text = minimal_text().replacen("morale: 0.5", "morale: Unifrom(min: 0.4, max: 0.6)", 1);
+    let stderr = validate_error(&text);
+    assert!(
+        stderr.contains("a distribution: Uniform(min: a, max: b)"),
+        "{stderr}"
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use strife::run::{RunOptions, RunRecord, run_one};
+use strife::run::{RunOptions, RunRecord, run_loaded};
 use strife::scenario::{LoadedScenario, load_scenario};
 
 /// Path of a file under the repository root.
@@ -18,7 +18,7 @@ pub fn load(path: &str) -> LoadedScenario {
 /// Run a shipped scenario with a seed.
 pub fn run(path: &str, seed: u64, days: Option<f64>) -> RunRecord {
     let loaded = load(path);
-    run_one(&loaded.scenario, RunOptions { seed, days })
+    run_loaded(&loaded, RunOptions { seed, days })
         .unwrap_or_else(|e| panic!("{path} does not run: {e}"))
 }
 

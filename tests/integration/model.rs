@@ -11,7 +11,7 @@ use crate::common::{load, run};
 
 #[test]
 fn schedule_has_no_ambiguous_system_order() {
-    let scenario = load("scenarios/goma_2025.ron").scenario;
+    let scenario = load("scenarios/goma_2025.ron").central().expect("central");
     let mut world = build_world(&scenario, 1, 2.0).expect("world");
     let mut schedule = build_schedule(LogLevel::Error);
     schedule
@@ -55,7 +55,7 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
 
 #[test]
 fn personnel_is_conserved_and_states_stay_in_range_every_tick() {
-    let scenario = load("scenarios/goma_2025.ron").scenario;
+    let scenario = load("scenarios/goma_2025.ron").central().expect("central");
     let mut world = build_world(&scenario, 3, 20.0).expect("world");
     let mut schedule = build_schedule(LogLevel::Ignore);
     while world.resource::<RunStatus>().ended.is_none() {
@@ -110,7 +110,7 @@ fn reinforcements_arrive_on_their_day() {
 
 #[test]
 fn a_side_broken_end_condition_stops_the_run() {
-    let mut scenario = load("scenarios/minimal.ron").scenario;
+    let mut scenario = load("scenarios/minimal.ron").central().expect("central");
     scenario.end_conditions = vec![strife::scenario::EndCondition::SideBroken {
         side: "government".into(),
     }];
