@@ -7,6 +7,7 @@ use super::record::{ContingentCasualties, RunRecord};
 use crate::error::{Error, Result};
 use crate::scenario::{LoadedScenario, Scenario};
 use crate::sim::components::{Casualties, Strength, Unit};
+use crate::sim::politics::{Ceasefires, EscalationState, EventsFired, PoliticalStatus, Politics};
 use crate::sim::resources::{RunLog, RunStatus, Theatre};
 use crate::sim::{build_schedule, build_world, systems};
 
@@ -55,6 +56,11 @@ pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
         .take()
         .ok_or_else(|| Error::Internal("run stopped without a reason".into()))?;
     let log = std::mem::take(&mut *world.resource_mut::<RunLog>());
+    let politics = world.resource::<Politics>().clone();
+    let political = world.resource::<PoliticalStatus>().clone();
+    let ceasefires = world.resource::<Ceasefires>().history.clone();
+    let highest_rung = world.resource::<EscalationState>().highest;
+    let events_fired = world.resource::<EventsFired>().at.clone();
     let theatre = world.resource::<Theatre>().clone();
 
     let mut units: Vec<(usize, usize, Option<String>, u32, Casualties)> = world
@@ -110,5 +116,10 @@ pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
         end,
         ticks,
         inputs: Vec::new(),
+        politics,
+        political,
+        ceasefires,
+        highest_rung,
+        events_fired,
     })
 }

@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use crate::scenario::Draw;
+use crate::sim::politics::{CeasefireRecord, PoliticalStatus, Politics};
 use crate::sim::resources::{CaptureRecord, EndReason, LoggedEvent, Sample, Theatre};
 
 /// Casualties of one faction's contingent.
@@ -53,6 +54,16 @@ pub struct RunRecord {
     pub ticks: u64,
     /// Values drawn for the scenario's uncertain inputs, in a fixed order.
     pub inputs: Vec<Draw>,
+    /// The scenario's actors, states, rungs and events.
+    pub politics: Politics,
+    /// Instruments used, withdrawals and exposures over the run.
+    pub political: PoliticalStatus,
+    /// Every ceasefire offer and what became of it.
+    pub ceasefires: Vec<CeasefireRecord>,
+    /// The highest escalation rung reached and when (hours).
+    pub highest_rung: Option<(usize, f64)>,
+    /// When each scenario event happened (hours), if it did.
+    pub events_fired: Vec<Option<f64>>,
 }
 
 impl RunRecord {

@@ -2,12 +2,14 @@
 
 pub mod load;
 pub mod params;
+pub mod politics;
 pub mod schema;
 pub mod uncertain;
 pub mod validate;
 
 pub use load::{LoadedScenario, load_scenario, parse_scenario};
 pub use params::Params;
+pub use politics::*;
 pub use schema::*;
 pub use uncertain::{Distribution, Draw, Num};
 pub use validate::validate;

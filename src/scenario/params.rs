@@ -14,6 +14,8 @@ impl<N: Number> Default for Params<N> {
             movement: MovementParams::default(),
             supply: SupplyParams::default(),
             morale: MoraleParams::default(),
+            civilians: CivilianParams::default(),
+            diplomacy: DiplomacyParams::default(),
         }
     }
 }
@@ -30,6 +32,10 @@ pub struct Params<N = f64> {
     pub supply: SupplyParams<N>,
     /// Morale: losses, supply, shocks, recovery.
     pub morale: MoraleParams<N>,
+    /// Civilians: flight, harm, food.
+    pub civilians: CivilianParams<N>,
+    /// Diplomacy: exposure of covert forces, ceasefires, cross-border fire.
+    pub diplomacy: DiplomacyParams<N>,
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
@@ -282,4 +288,125 @@ impl<N: Number> Default for MoraleParams<N> {
             rally_threshold: 0.4.into(),
         }
     }
+}
+
+/// Civilian parameters: flight from danger, harm in fighting, food in cut-off places.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct CivilianParams<N = f64> {
+    /// Flight rate from a place being fought over, per day (share leaving = 1 − e^(−rate·dt)).
+    /// Default 1.0/day (assumed; see calibration: >400,000 newly displaced in days, UNHCR).
+    pub flight_fighting_per_day: N,
+    /// Flight rate from a place with hostile forces in it, or next to a fight, per day.
+    /// Default 0.15/day (assumed).
+    pub flight_threat_per_day: N,
+    /// Flight rate from a place with no food left, per day. Default 0.05/day (assumed).
+    pub flight_hunger_per_day: N,
+    /// Farthest people flee in one move, hours of travel. Default 72 h (assumed).
+    pub flight_reach_hours: N,
+    /// Weight of the travel time to a camp or across a border, relative to other safe places:
+    /// below 1, people prefer them. Default 0.5 (assumed).
+    pub camp_preference: N,
+    /// Civilians killed per military casualty in a fight at an inhabited place, before the
+    /// density factor. Default 0.5 (assumed; see calibration).
+    pub deaths_per_casualty: N,
+    /// Multiplier of civilian harm in built-up areas. Default 2 (assumed: urban fighting and
+    /// shelling).
+    pub urban_harm_factor: N,
+    /// People at which the density factor `people / (people + this)` reaches one half.
+    /// Default 20,000 (assumed).
+    pub density_half: N,
+    /// Days of food a place holds for its people when its routes are cut. Default 14 (assumed).
+    pub food_days: N,
+}
+
+impl<N: Number> Default for CivilianParams<N> {
+    fn default() -> Self {
+        Self {
+            flight_fighting_per_day: 1.0.into(),
+            flight_threat_per_day: 0.15.into(),
+            flight_hunger_per_day: 0.05.into(),
+            flight_reach_hours: 72.0.into(),
+            camp_preference: 0.5.into(),
+            deaths_per_casualty: 0.5.into(),
+            urban_harm_factor: 2.0.into(),
+            density_half: 20000.0.into(),
+            food_days: 14.0.into(),
+        }
+    }
+}
+
+/// Diplomacy parameters: exposure of covert forces, ceasefires, cross-border fire.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct DiplomacyParams<N = f64> {
+    /// Hazard of a covert force being exposed, per 1,000 of its personnel in the theatre per
+    /// day. Default 0.05 (assumed: 3,000–4,000 troops are exposed within days, as in 2024–25).
+    pub exposure_per_1000_per_day: N,
+    /// A side's base probability of accepting a ceasefire offer. Default 0.2 (assumed).
+    pub ceasefire_base_acceptance: N,
+    /// Added acceptance per unit of its sponsor's pressure-to-resolve ratio. Default 0.5.
+    pub ceasefire_pressure_weight: N,
+    /// Acceptance lost per place the side took (gained per place it lost) in the last
+    /// `momentum_days`. Default 0.1 (assumed: winners do not stop).
+    pub ceasefire_momentum_weight: N,
+    /// Window for a side's momentum, days. Default 7.
+    pub momentum_days: N,
+    /// Rate at which a ceasefire in force breaks down, per day. Default 0.05/day (assumed:
+    /// most ceasefires in the Kivus held for weeks, not months).
+    pub ceasefire_break_per_day: N,
+    /// Days a mediator waits before offering again after an offer. Default 7.
+    pub reoffer_days: N,
+    /// Probability per day of fire across a border where a fight stands next to another
+    /// side's sanctuary. Default 0.5/day (assumed: 27 Jan 2025, shells on Rubavu).
+    pub cross_border_fire_per_day: N,
+    /// Civilians killed by one exchange of cross-border fire. Default 3 (assumed).
+    pub cross_border_deaths: N,
+    /// Morale lost by a proxy's units when its sponsor withdraws. Default 0.2 (assumed).
+    pub abandonment_shock: N,
+}
+
+impl<N: Number> Default for DiplomacyParams<N> {
+    fn default() -> Self {
+        Self {
+            exposure_per_1000_per_day: 0.05.into(),
+            ceasefire_base_acceptance: 0.2.into(),
+            ceasefire_pressure_weight: 0.5.into(),
+            ceasefire_momentum_weight: 0.1.into(),
+            momentum_days: 7.0.into(),
+            ceasefire_break_per_day: 0.05.into(),
+            reoffer_days: 7.0.into(),
+            cross_border_fire_per_day: 0.5.into(),
+            cross_border_deaths: 3.0.into(),
+            abandonment_shock: 0.2.into(),
+        }
+    }
+}
+
+/// A copy of `params` with the number at `path` (e.g. `"combat.defender_base_rate"`) set to
+/// `value`; `Err` says why the path does not name a number.
+pub fn set_param(params: &Params, path: &str, value: f64) -> Result<Params, String> {
+    let mut tree = serde_json::to_value(params).map_err(|e| e.to_string())?;
+    let mut node = &mut tree;
+    for key in path.split('.') {
+        let keys: Vec<String> = node
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        node = node
+            .get_mut(key)
+            .ok_or_else(|| match suggest_key(key, &keys) {
+                Some(s) => format!("no parameter `{key}` in `{path}`; did you mean `{s}`?"),
+                None => format!("no parameter `{key}` in `{path}`"),
+            })?;
+    }
+    if !node.is_number() {
+        return Err(format!("`{path}` is a group of parameters, not a number"));
+    }
+    *node = serde_json::json!(value);
+    serde_json::from_value(tree).map_err(|e| e.to_string())
+}
+
+fn suggest_key(key: &str, keys: &[String]) -> Option<String> {
+    super::load::suggest(key, keys.iter().map(String::as_str))
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::params::Params;
+use super::politics::{Actor, Event, Rung, StateActor};
 
 /// The type of the numbers in a scenario: `f64` once resolved, or
 /// [`Num`](super::uncertain::Num) (a number or a distribution) as written in a file.
@@ -59,6 +60,19 @@ pub struct Scenario<N = f64> {
     /// Conditions that end a run before the day limit. The day limit always applies.
     #[serde(default)]
     pub end_conditions: Vec<EndCondition>,
+    /// Diplomatic actors: they turn triggers into attention and attention into pressure.
+    #[serde(default)]
+    pub actors: Vec<Actor<N>>,
+    /// States that decide: sponsors (pressure against resolve) and troop contributors
+    /// (deaths against tolerance).
+    #[serde(default)]
+    pub states: Vec<StateActor<N>>,
+    /// The escalation ladder, lowest rung first.
+    #[serde(default)]
+    pub escalation: Vec<Rung>,
+    /// Dated and conditional events.
+    #[serde(default)]
+    pub events: Vec<Event<N>>,
 }
 
 fn default_tick_hours() -> f64 {
@@ -255,6 +269,10 @@ pub struct Unit<N = f64> {
     /// `None`: present from the start.
     #[serde(default)]
     pub arrival_day: Option<N>,
+    /// Held back outside the theatre until an event (`Release`) or its state's decision to
+    /// reinforce sends it in at `place`. Default false.
+    #[serde(default)]
+    pub held: bool,
 }
 
 fn one<N: Number>() -> N {

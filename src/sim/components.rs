@@ -55,10 +55,14 @@ pub enum Readiness {
         /// Tick of arrival.
         arrival_tick: u64,
     },
+    /// Held back outside the theatre until an event or its state releases it.
+    Held,
     /// In the theatre.
     Active,
     /// Out of the fight: destroyed or surrendered.
     Out,
+    /// Left the theatre alive (withdrawn by its state).
+    Withdrawn,
 }
 
 /// Personnel and equipment.
@@ -99,6 +103,8 @@ pub struct Orders {
     pub standing: Posture,
     /// Place indices to take in order (for `Attack`).
     pub objectives: Vec<usize>,
+    /// Set when its state pulls it out: the state index whose country it heads for.
+    pub leaving_for: Option<usize>,
 }
 
 /// Where a unit is.
@@ -167,5 +173,67 @@ impl Casualties {
     /// All losses.
     pub fn total(&self) -> u32 {
         self.killed + self.wounded + self.captured + self.deserted
+    }
+}
+
+/// A diplomatic actor entity: its index into [`Politics::actors`](super::resources::Politics).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct DiplomaticActor {
+    /// Index of the actor.
+    pub index: usize,
+}
+
+/// An actor's attention to the crisis, and how far up its ladder it has climbed.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct Attention {
+    /// Attention, in attention units.
+    pub value: f64,
+    /// Highest step of its ladder used so far (index), if any.
+    pub level: Option<usize>,
+    /// Tick of its last ceasefire offer, if it mediates.
+    pub last_offer_tick: Option<u64>,
+}
+
+/// A state entity: its index into [`Politics::states`](super::resources::Politics).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct StateActorTag {
+    /// Index of the state.
+    pub index: usize,
+}
+
+/// Pressure on a state and what it does about it.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct StatePolicy {
+    /// Pressure from every actor's instruments in force, pressure units.
+    pub pressure: f64,
+    /// What it is doing.
+    pub stance: crate::scenario::Stance,
+    /// Its contingents have been pulled out.
+    pub contingents_withdrawn: bool,
+    /// Reserves sent so far.
+    pub reserves_sent: usize,
+    /// Tick of its next decision.
+    pub next_decision_tick: u64,
+}
+
+/// Civilians at a place.
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq)]
+pub struct Population {
+    /// Residents still at home, persons.
+    pub residents: f64,
+    /// People displaced from elsewhere sheltering here, persons.
+    pub displaced_here: f64,
+    /// Civilians killed here, persons (cumulative).
+    pub dead: f64,
+    /// Days of food held for the people here.
+    pub food_days: f64,
+    /// People were fleeing from here last tick.
+    pub fleeing: bool,
+}
+
+impl Population {
+    /// People present (residents and displaced).
+    pub fn present(&self) -> f64 {
+        self.residents + self.displaced_here
     }
 }

@@ -74,3 +74,12 @@ pub struct UnitDestroyed {
     /// Place index.
     pub place: usize,
 }
+
+/// A political or civilian happening, already put in words, for the events log.
+#[derive(Message, Debug, Clone)]
+pub struct Logged {
+    /// Kind of event.
+    pub kind: crate::sim::resources::EventKind,
+    /// What happened.
+    pub text: String,
+}

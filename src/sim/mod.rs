@@ -4,6 +4,7 @@
 pub mod components;
 pub mod messages;
 pub mod pathing;
+pub mod politics;
 pub mod resources;
 pub mod rng;
 pub mod spawn;
@@ -34,17 +35,31 @@ pub fn build_schedule(ambiguity: LogLevel) -> Schedule {
     });
     schedule.add_systems(
         (
-            systems::arrive_reinforcements,
-            systems::issue_orders,
-            systems::move_units,
-            systems::resolve_engagements,
-            systems::update_control,
-            systems::distribute_supply,
-            systems::update_morale,
-            systems::record_tick,
-            systems::check_end_conditions,
-            systems::advance_clock,
-            message_update_system,
+            (
+                systems::fire_events,
+                systems::arrive_reinforcements,
+                systems::issue_orders,
+                systems::move_units,
+                systems::resolve_engagements,
+                systems::update_control,
+                systems::exchange_cross_border_fire,
+                systems::distribute_supply,
+                systems::displace_civilians,
+                systems::update_morale,
+            )
+                .chain(),
+            (
+                systems::expose_covert_forces,
+                systems::turn_triggers_into_pressure,
+                systems::decide_state_policies,
+                systems::mediate_ceasefires,
+                systems::climb_escalation_ladder,
+                systems::record_tick,
+                systems::check_end_conditions,
+                systems::advance_clock,
+                message_update_system,
+            )
+                .chain(),
         )
             .chain()
             .in_set(SimulationSystems),

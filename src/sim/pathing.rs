@@ -135,3 +135,39 @@ pub fn widest_from(
     }
     width
 }
+
+/// Travel time in hours from `start` to every place, entering only places for which
+/// `can_enter` holds, up to `max_hours`; unreachable places get `f64::INFINITY`.
+pub fn hours_from(
+    theatre: &Theatre,
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    max_hours: f64,
+) -> Vec<f64> {
+    let mut best = vec![f64::INFINITY; theatre.places.len()];
+    let mut heap = BinaryHeap::new();
+    best[start] = 0.0;
+    heap.push(Entry {
+        hours: 0.0,
+        place: start,
+    });
+    while let Some(Entry { hours, place }) = heap.pop() {
+        if hours > best[place] {
+            continue;
+        }
+        for &(route, neighbour) in &theatre.adjacency[place] {
+            if !can_enter(neighbour) {
+                continue;
+            }
+            let t = hours + theatre.routes[route].hours();
+            if t < best[neighbour] && t <= max_hours {
+                best[neighbour] = t;
+                heap.push(Entry {
+                    hours: t,
+                    place: neighbour,
+                });
+            }
+        }
+    }
+    best
+}

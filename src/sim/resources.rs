@@ -35,6 +35,8 @@ pub struct PlaceInfo {
     pub lat: f64,
     /// Longitude, degrees.
     pub lon: f64,
+    /// Country it lies in.
+    pub country: String,
     /// Residents, persons.
     pub population: f64,
     /// Ground.
@@ -178,6 +180,10 @@ pub struct ControlMap {
     pub present: Vec<u64>,
     /// Bit mask of the sides with unbroken units at each place: those who can hold it.
     pub holding: Vec<u64>,
+    /// The faction that held each place before its last change of hands.
+    pub previous: Vec<usize>,
+    /// A side that gave the place back and may not take it again.
+    pub ceded: Vec<Option<usize>>,
 }
 
 impl ControlMap {
@@ -200,6 +206,13 @@ impl ControlMap {
     pub fn safe_for(&self, theatre: &Theatre, place: usize, side: usize) -> bool {
         self.side(theatre, place) == side && !self.hostile_to(place, side)
     }
+}
+
+/// Whether the supply of each place's holder reaches it: its people's food depends on it.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct CivilianSupply {
+    /// By place index.
+    pub connected: Vec<bool>,
 }
 
 /// End conditions with their references resolved to indices.
@@ -254,6 +267,19 @@ pub struct FactionSample {
     pub supplied_share: f64,
 }
 
+/// Civilians at one place at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlaceSample {
+    /// Residents at home.
+    pub residents: f64,
+    /// Displaced people sheltering here.
+    pub displaced_here: f64,
+    /// Civilians killed here so far.
+    pub dead: f64,
+    /// Days of food held.
+    pub food_days: f64,
+}
+
 /// The state of the run at one instant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
@@ -263,6 +289,28 @@ pub struct Sample {
     pub factions: Vec<FactionSample>,
     /// Faction index holding each place.
     pub control: Vec<usize>,
+    /// Civilians by place index.
+    pub places: Vec<PlaceSample>,
+    /// Attention of each actor.
+    pub attention: Vec<f64>,
+    /// Ladder step each actor has reached.
+    pub level: Vec<Option<usize>>,
+    /// Pressure each actor puts on its target.
+    pub pressure_from: Vec<f64>,
+    /// Pressure on each state.
+    pub pressure_on: Vec<f64>,
+    /// Stance of each state.
+    pub stance: Vec<crate::scenario::Stance>,
+    /// Current escalation rung.
+    pub rung: Option<usize>,
+    /// Whether a ceasefire is in force.
+    pub ceasefire: bool,
+    /// People newly displaced so far.
+    pub newly_displaced: f64,
+    /// Civilians killed so far.
+    pub civilian_deaths: f64,
+    /// Peacekeepers killed so far.
+    pub peacekeepers_killed: f64,
 }
 
 /// What kind of thing an event log entry reports.
@@ -282,6 +330,24 @@ pub enum EventKind {
     Surrender,
     /// A unit was destroyed.
     Destroyed,
+    /// A scenario event happened.
+    Event,
+    /// A diplomatic actor used an instrument.
+    Diplomacy,
+    /// A state changed its policy or pulled forces out.
+    Policy,
+    /// A ceasefire was offered, accepted, rejected, broken or expired.
+    Ceasefire,
+    /// The theatre climbed a rung of the escalation ladder.
+    Escalation,
+    /// A covert force was exposed.
+    Exposure,
+    /// Fire across an international border.
+    CrossBorderFire,
+    /// A place was handed back.
+    Handover,
+    /// Civilians began to flee a place.
+    Displacement,
     /// The run ended.
     End,
 }
@@ -297,6 +363,15 @@ impl EventKind {
             EventKind::Rally => "rally",
             EventKind::Surrender => "surrender",
             EventKind::Destroyed => "destroyed",
+            EventKind::Event => "event",
+            EventKind::Diplomacy => "diplomacy",
+            EventKind::Policy => "policy",
+            EventKind::Ceasefire => "ceasefire",
+            EventKind::Escalation => "escalation",
+            EventKind::Exposure => "exposure",
+            EventKind::CrossBorderFire => "cross-border fire",
+            EventKind::Handover => "handover",
+            EventKind::Displacement => "displacement",
             EventKind::End => "end",
         }
     }

@@ -108,6 +108,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             posture: postures[posture],
                             objectives: vec![format!("p{}", objective % n_places)],
                             arrival_day: (arrival > 10.0).then_some(arrival - 10.0),
+                            held: false,
                         }
                     },
                 )
@@ -130,6 +131,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 units,
                 params: Params::default(),
                 end_conditions: vec![],
+                actors: vec![],
+                states: vec![],
+                escalation: vec![],
+                events: vec![],
             }
         })
 }

@@ -4,12 +4,13 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::Posture;
 use crate::scenario::params::Params;
+use crate::scenario::{FactionKind, Posture};
 use crate::sim::components::{
     Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
 };
 use crate::sim::messages::UnitDestroyed;
+use crate::sim::politics::{Ceasefires, Tallies};
 use crate::sim::resources::{Clock, ControlMap, SimParams, SimRng, Theatre};
 use crate::sim::rng::{lognormal_noise, stochastic_round};
 
@@ -23,6 +24,8 @@ struct Combatant {
     power: f64,
     /// Share of personnel exposed to fire.
     exposure: f64,
+    /// A peacekeeper or regional intervention force: its dead are "peacekeepers killed".
+    peacekeeping: bool,
 }
 
 /// Combat power of one unit: personnel × firepower × morale × supply × posture.
@@ -48,7 +51,6 @@ pub fn combat_power(
 }
 
 /// Resolve one tick of fighting at every place where hostile sides meet.
-#[allow(clippy::type_complexity)]
 pub fn resolve_engagements(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
@@ -68,6 +70,8 @@ pub fn resolve_engagements(
         &mut Casualties,
     )>,
     mut destroyed: MessageWriter<UnitDestroyed>,
+    mut tallies: ResMut<Tallies>,
+    ceasefires: Res<Ceasefires>,
 ) {
     let params = &params.0;
     let combat = &params.combat;
@@ -88,6 +92,10 @@ pub fn resolve_engagements(
                 peacekeeper: unit.peacekeeper,
                 personnel: strength.personnel,
                 power: combat_power(params, &strength, morale, supply, orders.posture),
+                peacekeeping: matches!(
+                    theatre.factions[unit.faction].kind,
+                    FactionKind::Peacekeeper | FactionKind::RegionalForce
+                ),
                 exposure: if unit.peacekeeper {
                     combat.peacekeeper_exposure
                 } else {
@@ -97,6 +105,9 @@ pub fn resolve_engagements(
         }
     }
 
+    if ceasefires.in_force() {
+        return;
+    }
     let dt_days = clock.dt_days();
     for (place, present) in at_place.iter().enumerate() {
         let mut sides: Vec<usize> = present
@@ -157,6 +168,10 @@ pub fn resolve_engagements(
             };
             condition.engaged = true;
             condition.losses_this_tick += loss;
+            tallies.battle_casualties[place] += loss;
+            if c.peacekeeping {
+                tallies.tick.peacekeepers_killed += f64::from(killed);
+            }
             strength.personnel -= loss;
             casualties.killed += killed;
             casualties.wounded += loss - killed;

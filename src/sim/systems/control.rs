@@ -4,7 +4,8 @@ use bevy_ecs::prelude::*;
 
 use crate::sim::components::{Condition, Controller, Place, Position, Readiness, Strength, Unit};
 use crate::sim::messages::{FightingStarted, PlaceCaptured};
-use crate::sim::resources::{ControlMap, Theatre};
+use crate::sim::politics::{Politics, Tallies};
+use crate::sim::resources::{Clock, ControlMap, Theatre};
 
 /// Update who is present at each place, which places are contested, and who holds them.
 pub fn update_control(
@@ -14,6 +15,9 @@ pub fn update_control(
     mut places: Query<(&Place, &mut Controller)>,
     mut fighting: MessageWriter<FightingStarted>,
     mut captured: MessageWriter<PlaceCaptured>,
+    politics: Res<Politics>,
+    clock: Res<Clock>,
+    mut tallies: ResMut<Tallies>,
 ) {
     let n = theatre.places.len();
     let mut present = vec![0u64; n];
@@ -60,6 +64,7 @@ pub fn update_control(
             first_side.filter(|&s| holders.iter().all(|&(f, _)| theatre.factions[f].side == s));
         if let Some(side) = one_side
             && side != holder_side
+            && control.ceded[place] != Some(side)
         {
             // The strongest faction there takes it (ties: the first in the scenario).
             let strongest = holders
@@ -68,8 +73,16 @@ pub fn update_control(
                 .map_or(0, |&(f, _)| f);
             let by = theatre.claimant(strongest);
             let from = control.controller[place];
+            control.previous[place] = from;
             control.controller[place] = by;
             captured.write(PlaceCaptured { place, from, by });
+            tallies.taken[place][by] = true;
+            tallies
+                .capture_ticks
+                .push((clock.tick, theatre.factions[by].side, holder_side));
+            if let Some(state) = politics.faction_sponsor[by] {
+                tallies.captured_millions[state] += theatre.places[place].population / 1e6;
+            }
         }
     }
 

@@ -35,9 +35,9 @@ pub fn check_end_conditions(
                 let mut of_side = units.iter().filter(|(u, ..)| u.side == side).peekable();
                 let any = of_side.peek().is_some();
                 let all_broken = of_side.all(|(_, readiness, condition)| match readiness {
-                    Readiness::Out => true,
+                    Readiness::Out | Readiness::Withdrawn => true,
                     Readiness::Active => condition.broken,
-                    Readiness::Pending { .. } => false,
+                    Readiness::Pending { .. } | Readiness::Held => false,
                 });
                 (any && all_broken).then_some(EndReason::SideBroken { side })
             }
@@ -73,7 +73,8 @@ pub fn describe_end(theatre: &Theatre, reason: &EndReason) -> String {
     }
 }
 
-/// Move the clock to the next tick.
-pub fn advance_clock(mut clock: ResMut<Clock>) {
+/// Move the clock to the next tick and close this tick's tallies.
+pub fn advance_clock(mut clock: ResMut<Clock>, mut tallies: ResMut<crate::sim::politics::Tallies>) {
     clock.tick += 1;
+    tallies.close_tick();
 }

@@ -27,7 +27,6 @@ struct Shock {
 }
 
 /// Update morale, break units past their breakpoint, spread shocks, rally units at safety.
-#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn update_morale(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,

@@ -1,19 +1,25 @@
 //! Orders: attackers head for their next objective, reserves for threatened places, broken
-//! units for safety (or surrender when cut off); defenders hold.
+//! units for safety (or surrender when cut off); defenders hold; units pulled out by their
+//! state head home; during a ceasefire nobody advances.
 
 use bevy_ecs::prelude::*;
 
 use crate::scenario::Posture;
 use crate::sim::components::{Casualties, Condition, Orders, Position, Readiness, Strength, Unit};
+use crate::sim::messages::Logged;
 use crate::sim::messages::UnitSurrendered;
 use crate::sim::pathing::{Step, nearest};
-use crate::sim::resources::{ControlMap, SimParams, Theatre};
+use crate::sim::politics::{Ceasefires, Politics};
+use crate::sim::resources::{ControlMap, EventKind, SimParams, Theatre};
 
 /// Decide, for every unit standing at a place, whether and where it moves this tick.
 pub fn issue_orders(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
     params: Res<SimParams>,
+    politics: Res<Politics>,
+    ceasefires: Res<Ceasefires>,
+    mut left: MessageWriter<Logged>,
     mut units: Query<(
         &Unit,
         &mut Readiness,
@@ -33,8 +39,52 @@ pub fn issue_orders(
             continue;
         };
         let side = unit.side;
-        let step = match orders.posture {
+        if let Some(state) = orders.leaving_for {
+            // Pulled out by its state: head for the nearest place in that state's country.
+            let country = politics.states[state].name.as_str();
+            let home = |p: usize| theatre.places[p].country == country;
+            let step = (!home(here))
+                .then(|| {
+                    nearest(
+                        &theatre,
+                        here,
+                        |p| home(p) || control.side(&theatre, p) == side,
+                        home,
+                        f64::INFINITY,
+                    )
+                })
+                .flatten();
+            match step {
+                Some(step) => {
+                    *position = Position::Moving {
+                        route: step.route,
+                        from: here,
+                        to: step.next,
+                        km_done: 0.0,
+                    }
+                }
+                None => {
+                    *readiness = Readiness::Withdrawn;
+                    left.write(Logged {
+                        kind: EventKind::Policy,
+                        text: format!(
+                            "{} leaves the theatre with {} personnel",
+                            theatre.unit_names[unit.index], strength.personnel
+                        ),
+                    });
+                }
+            }
+            continue;
+        }
+        let ceded_here = control.ceded[here] == Some(side);
+        let posture = if ceded_here {
+            Posture::Withdraw
+        } else {
+            orders.posture
+        };
+        let step = match posture {
             Posture::Defend => None,
+            Posture::Attack if ceasefires.in_force() => None,
             Posture::Attack => attack_step(&theatre, &control, side, here, &orders.objectives),
             Posture::Reserve => {
                 if control.side(&theatre, here) == side && control.hostile_to(here, side) {
@@ -70,7 +120,7 @@ pub fn issue_orders(
                     let step = nearest(&theatre, here, enter, safe, f64::INFINITY);
                     // Cut off: nowhere safe to go, the enemy here, and no friends holding the place.
                     let cut_off = step.is_none()
-                        && condition.broken
+                        && (condition.broken || ceded_here)
                         && !unit.peacekeeper
                         && control.hostile_to(here, side)
                         && !control.held_by(here, side);
@@ -115,7 +165,7 @@ fn attack_step(
     let objective = objectives
         .iter()
         .copied()
-        .find(|&o| control.side(theatre, o) != side)?;
+        .find(|&o| control.side(theatre, o) != side && control.ceded[o] != Some(side))?;
     nearest(
         theatre,
         here,

@@ -2,8 +2,11 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::sim::components::{Casualties, Position, Readiness, Strength, Supply, Unit};
+use crate::sim::components::{
+    Casualties, Place, Population, Position, Readiness, Strength, Supply, Unit,
+};
 use crate::sim::messages::*;
+use crate::sim::politics::{Ceasefires, EscalationState, PoliticalStatus, Tallies};
 use crate::sim::resources::*;
 
 /// The units query the recorder reads.
@@ -49,19 +52,54 @@ pub fn sample_factions(theatre: &Theatre, units: &RecordedUnits) -> Vec<FactionS
     samples
 }
 
+/// Everything a sample is taken from.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct SampleSources<'w, 's> {
+    theatre: Res<'w, Theatre>,
+    control: Res<'w, ControlMap>,
+    units: RecordedUnits<'w, 's>,
+    places: Query<'w, 's, (&'static Place, &'static Population)>,
+    status: Res<'w, PoliticalStatus>,
+    escalation: Res<'w, EscalationState>,
+    tallies: Res<'w, Tallies>,
+    ceasefires: Res<'w, Ceasefires>,
+}
+
+impl SampleSources<'_, '_> {
+    /// The state of the run now.
+    fn sample(&self, hours: f64) -> Sample {
+        let mut places = vec![PlaceSample::default(); self.theatre.places.len()];
+        for (place, p) in &self.places {
+            places[place.index] = PlaceSample {
+                residents: p.residents,
+                displaced_here: p.displaced_here,
+                dead: p.dead,
+                food_days: p.food_days,
+            };
+        }
+        let totals = self.tallies.so_far();
+        Sample {
+            hours,
+            factions: sample_factions(&self.theatre, &self.units),
+            control: self.control.controller.clone(),
+            places,
+            attention: self.status.attention.clone(),
+            level: self.status.level.clone(),
+            pressure_from: self.status.pressure_from.clone(),
+            pressure_on: self.status.pressure_on.clone(),
+            stance: self.status.stance.clone(),
+            rung: self.escalation.current,
+            ceasefire: self.ceasefires.in_force(),
+            newly_displaced: totals.displaced,
+            civilian_deaths: totals.civilian_deaths,
+            peacekeepers_killed: totals.peacekeepers_killed,
+        }
+    }
+}
+
 /// Record the state at the start of the run (hour 0).
-pub fn record_start(
-    theatre: Res<Theatre>,
-    control: Res<ControlMap>,
-    units: RecordedUnits,
-    mut log: ResMut<RunLog>,
-) {
-    let sample = Sample {
-        hours: 0.0,
-        factions: sample_factions(&theatre, &units),
-        control: control.controller.clone(),
-    };
-    log.samples.push(sample);
+pub fn record_start(sources: SampleSources, mut log: ResMut<RunLog>) {
+    log.samples.push(sources.sample(0.0));
 }
 
 /// All the messages the recorder turns into events.
@@ -74,20 +112,20 @@ pub struct TickMessages<'w, 's> {
     rallied: MessageReader<'w, 's, UnitRallied>,
     surrendered: MessageReader<'w, 's, UnitSurrendered>,
     destroyed: MessageReader<'w, 's, UnitDestroyed>,
+    logged: MessageReader<'w, 's, Logged>,
 }
 
 /// Log this tick's events and take a sample.
 pub fn record_tick(
-    theatre: Res<Theatre>,
-    control: Res<ControlMap>,
+    sources: SampleSources,
     clock: Res<Clock>,
-    units: RecordedUnits,
     positions: Query<(&Unit, &Position)>,
     mut messages: TickMessages,
     mut log: ResMut<RunLog>,
 ) {
+    let theatre = &sources.theatre;
     let hours = clock.hours_at_end_of_tick();
-    let t = &*theatre;
+    let t = &**theatre;
     let unit = |i: usize| {
         let faction = &t.factions[t.unit_factions[i]].name;
         format!("{} ({faction})", t.unit_names[i])
@@ -172,15 +210,13 @@ pub fn record_tick(
             format!("{} is destroyed at {}", unit(m.unit), place(m.place)),
         ));
     }
+    for m in messages.logged.read() {
+        events.push((m.kind, m.text.clone()));
+    }
     log.events.extend(
         events
             .into_iter()
             .map(|(kind, text)| LoggedEvent { hours, kind, text }),
     );
-    let sample = Sample {
-        hours,
-        factions: sample_factions(&theatre, &units),
-        control: control.controller.clone(),
-    };
-    log.samples.push(sample);
+    log.samples.push(sources.sample(hours));
 }

@@ -4,17 +4,22 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::FactionKind;
+use crate::scenario::{FactionKind, Stance};
 use crate::sim::components::{Interdiction, Position, Readiness, Route, Strength, Supply, Unit};
 use crate::sim::pathing::widest_from;
-use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+use crate::sim::politics::{PoliticalStatus, Politics};
+use crate::sim::resources::{CivilianSupply, Clock, ControlMap, SimParams, Theatre};
 
-/// Mark cut routes, then resupply every unit from the best source that reaches it.
+/// Mark cut routes, then resupply every unit from the best source that reaches it, and mark
+/// the places whose holder's supply reaches them (for their civilians' food).
 pub fn distribute_supply(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
     params: Res<SimParams>,
     clock: Res<Clock>,
+    politics: Res<Politics>,
+    status: Res<PoliticalStatus>,
+    mut food: ResMut<CivilianSupply>,
     mut routes: Query<(&Route, &mut Interdiction)>,
     mut units: Query<(&Unit, &Readiness, &Position, &Strength, &mut Supply)>,
 ) {
@@ -62,6 +67,25 @@ pub fn distribute_supply(
         })
         .collect();
 
+    // A sponsor that has withdrawn no longer lets its proxies draw on sources in its country.
+    let withheld = |source: usize, faction: usize| {
+        let country = &theatre.places[theatre.sources[source].place].country;
+        politics.states.iter().enumerate().any(|(s, spec)| {
+            status.stance[s] == Stance::Withdraw
+                && spec.name == *country
+                && spec.proxies.contains(&faction)
+        })
+    };
+    for (place, connected) in food.connected.iter_mut().enumerate() {
+        let side = control.side(&theatre, place);
+        *connected = theatre.sources.iter().enumerate().any(|(i, s)| {
+            s.factions
+                .first()
+                .is_some_and(|&f| theatre.factions[f].side == side)
+                && widths[i].as_ref().is_some_and(|w| w[place] > 0.0)
+        });
+    }
+
     // Each unit draws on the widest source that reaches it; demands are summed per source and
     // per (source, place) so that throughput and route capacity are shared.
     let demand_of =
@@ -71,7 +95,7 @@ pub fn distribute_supply(
             .sources
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.factions.contains(&faction))
+            .filter(|(i, s)| s.factions.contains(&faction) && !withheld(*i, faction))
             .filter_map(|(i, _)| {
                 let w = widths[i].as_ref()?[place];
                 (w > 0.0).then_some((i, w))

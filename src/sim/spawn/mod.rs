@@ -1,5 +1,7 @@
 //! Turning a validated scenario into a world: resources for the static theatre, entities for
-//! places, routes and units.
+//! places, routes, units, diplomatic actors and states.
+
+pub mod politics;
 
 use std::collections::HashMap;
 
@@ -33,7 +35,15 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     for (index, p) in scenario.places.iter().enumerate() {
         let faction = lookup(&faction_index, &p.controller, "faction")?;
         controller.push(faction);
-        world.spawn((Place { index }, Controller { faction }));
+        world.spawn((
+            Place { index },
+            Controller { faction },
+            Population {
+                residents: p.population,
+                food_days: scenario.params.civilians.food_days,
+                ..Default::default()
+            },
+        ));
     }
     for index in 0..theatre.routes.len() {
         world.spawn((
@@ -54,6 +64,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
             .map(|o| lookup(&place_index, o, "place"))
             .collect::<Result<Vec<_>>>()?;
         let readiness = match u.arrival_day {
+            _ if u.held => Readiness::Held,
             Some(day) if day > 0.0 => Readiness::Pending {
                 arrival_tick: (day * 24.0 / tick_hours).round() as u64,
             },
@@ -86,6 +97,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
                 posture: u.posture,
                 standing: u.posture,
                 objectives,
+                leaving_for: None,
             },
             Position::At(place),
             Condition::default(),
@@ -94,7 +106,12 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     }
 
     let places = theatre.places.len();
+    world.insert_resource(CivilianSupply {
+        connected: vec![true; places],
+    });
     world.insert_resource(ControlMap {
+        previous: controller.clone(),
+        ceded: vec![None; places],
         controller,
         contested: vec![false; places],
         threatened: vec![false; places],
@@ -107,6 +124,8 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         &place_index,
         &faction_index,
     )?);
+    let politics = politics::resolve_politics(scenario, &theatre)?;
+    politics::spawn_politics(&mut world, politics, &theatre);
     world.insert_resource(theatre);
     world.insert_resource(SimParams(scenario.params.clone()));
     world.insert_resource(Clock {
@@ -166,6 +185,7 @@ fn register_messages(world: &mut World) {
     MessageRegistry::register_message::<UnitRallied>(world);
     MessageRegistry::register_message::<UnitSurrendered>(world);
     MessageRegistry::register_message::<UnitDestroyed>(world);
+    MessageRegistry::register_message::<Logged>(world);
 }
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
@@ -206,6 +226,7 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             kind: p.kind,
             lat: p.lat,
             lon: p.lon,
+            country: p.country.clone(),
             population: p.population,
             terrain: p.terrain,
             fortification: p.fortification,

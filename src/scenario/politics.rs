@@ -1,0 +1,374 @@
+//! The political part of a scenario: diplomatic actors and their ladders of instruments, states
+//! and their policies, the escalation ladder, and dated or conditional events.
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::Number;
+
+/// A diplomatic actor (the UN Security Council, a government, a regional body, a mediator).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Actor<N = f64> {
+    /// Short id (e.g. `"UNSC"`, `"US"`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The state whose conduct the actor tries to change; its instruments put pressure on it.
+    pub target: String,
+    /// Closeness to the target, 0–1: attention gained is multiplied by `1 − closeness`.
+    #[serde(default = "zero")]
+    pub closeness: N,
+    /// Attention lost per day, as a rate: `a ← a·exp(−decay·dt)`. Default 0.1/day (assumed: a
+    /// crisis falls out of the news in a few weeks).
+    #[serde(default = "default_decay")]
+    pub decay_per_day: N,
+    /// Attention gained per unit of each trigger. Defaults in docs/MODEL.md.
+    #[serde(default)]
+    pub weights: TriggerWeights<N>,
+    /// The instruments it can use, in order of escalation.
+    #[serde(default)]
+    pub ladder: Vec<Step<N>>,
+    /// If set, the actor mediates: it offers ceasefires.
+    #[serde(default)]
+    pub mediation: Option<Mediation<N>>,
+}
+
+fn zero<N: Number>() -> N {
+    0.0.into()
+}
+fn default_decay<N: Number>() -> N {
+    0.1.into()
+}
+
+/// Attention per unit of each trigger.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct TriggerWeights<N = f64> {
+    /// Per peacekeeper killed. Default 0.5 (assumed: 13 deaths made an emergency meeting).
+    pub peacekeepers_killed: N,
+    /// Per million residents of a place captured by a force the target sponsors. Default 4.
+    pub city_captured: N,
+    /// Per 100 civilians killed. Default 1.
+    pub civilian_deaths: N,
+    /// Per 100,000 people newly displaced. Default 1.
+    pub displaced: N,
+    /// When a covert force of the target is exposed. Default 3.
+    pub covert_exposure: N,
+    /// When a ceasefire is broken. Default 3.
+    pub ceasefire_broken: N,
+    /// When a diplomatic rupture happens. Default 2.
+    pub rupture: N,
+    /// When there is cross-border fire. Default 2.
+    pub cross_border_fire: N,
+}
+
+impl<N: Number> Default for TriggerWeights<N> {
+    fn default() -> Self {
+        Self {
+            peacekeepers_killed: 0.5.into(),
+            city_captured: 4.0.into(),
+            civilian_deaths: 1.0.into(),
+            displaced: 1.0.into(),
+            covert_exposure: 3.0.into(),
+            ceasefire_broken: 3.0.into(),
+            rupture: 2.0.into(),
+            cross_border_fire: 2.0.into(),
+        }
+    }
+}
+
+/// One step of an actor's ladder.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Step<N = f64> {
+    /// The instrument.
+    pub instrument: Instrument,
+    /// Attention at which the actor uses it.
+    pub attention: N,
+    /// Pressure it puts on the target while in force (pressure units; the target's `resolve`
+    /// is in the same units).
+    pub pressure: N,
+}
+
+/// A diplomatic instrument, in the usual order of escalation.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Instrument {
+    /// A public statement.
+    Statement,
+    /// An emergency meeting.
+    EmergencyMeeting,
+    /// A formal condemnation.
+    Condemnation,
+    /// Targeted sanctions. Binding: stays in force once imposed.
+    Sanctions,
+    /// Suspension of aid. Binding: stays in force once imposed.
+    AidSuspension,
+}
+
+impl Instrument {
+    /// Whether the instrument stays in force once used (sanctions, aid suspension), rather than
+    /// lasting only while attention stays above half its threshold.
+    pub fn binding(self) -> bool {
+        matches!(self, Instrument::Sanctions | Instrument::AidSuspension)
+    }
+
+    /// Lower-case words for tables and text.
+    pub fn words(self) -> &'static str {
+        match self {
+            Instrument::Statement => "statement",
+            Instrument::EmergencyMeeting => "emergency meeting",
+            Instrument::Condemnation => "condemnation",
+            Instrument::Sanctions => "sanctions",
+            Instrument::AidSuspension => "aid suspension",
+        }
+    }
+}
+
+/// How a mediator offers ceasefires.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Mediation<N = f64> {
+    /// Attention at which it offers a ceasefire.
+    pub offer_attention: N,
+    /// Days a ceasefire lasts if not broken. Default 30.
+    #[serde(default = "default_ceasefire_days")]
+    pub ceasefire_days: N,
+}
+
+fn default_ceasefire_days<N: Number>() -> N {
+    30.0.into()
+}
+
+/// A state that decides: a sponsor weighing pressure against resolve, or a troop-contributing
+/// country weighing its dead against its tolerance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct StateActor<N = f64> {
+    /// The state's name as used in `target`, faction `sponsor` and unit `contingent`
+    /// (e.g. `"Rwanda"`, `"South Africa"`).
+    pub id: String,
+    /// Pressure it bears before changing course (pressure units). Default: no limit.
+    #[serde(default)]
+    pub resolve: Option<N>,
+    /// Faction ids of its own forces, which it reinforces, draws down or withdraws.
+    #[serde(default)]
+    pub forces: Vec<String>,
+    /// Faction ids of the proxies it backs, whose supply it cuts when it withdraws.
+    #[serde(default)]
+    pub proxies: Vec<String>,
+    /// Unit ids held back (`held: true`), sent one at a time when it decides to reinforce.
+    #[serde(default)]
+    pub reserves: Vec<String>,
+    /// Deaths among its contingents (units whose `contingent` is this state) it bears before
+    /// pulling them out. Default: no limit.
+    #[serde(default)]
+    pub casualty_tolerance: Option<N>,
+    /// Pressure-to-resolve ratios at which its policy changes.
+    #[serde(default)]
+    pub policy: Policy<N>,
+}
+
+/// Pressure-to-resolve ratios at which a sponsor state changes its policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct Policy<N = f64> {
+    /// Below this ratio it reinforces. Default 0.3 (assumed).
+    pub reinforce_below: N,
+    /// At or above this ratio it draws down: its forces stop attacking and leave one unit at a
+    /// time. Default 1.0 (assumed: pressure equal to resolve).
+    pub draw_down_at: N,
+    /// At or above this ratio it withdraws its forces and cuts its proxies' supply.
+    /// Default 1.5 (assumed).
+    pub withdraw_at: N,
+    /// Probability that its proxies hand captured places back when it withdraws.
+    /// Default 0.5 (assumed; in 2012 M23 left Goma eleven days after taking it).
+    pub handover_probability: N,
+    /// Days between decisions. Default 1.
+    pub decide_every_days: N,
+}
+
+impl<N: Number> Default for Policy<N> {
+    fn default() -> Self {
+        Self {
+            reinforce_below: 0.3.into(),
+            draw_down_at: 1.0.into(),
+            withdraw_at: 1.5.into(),
+            handover_probability: 0.5.into(),
+            decide_every_days: 1.0.into(),
+        }
+    }
+}
+
+/// What a sponsor state is doing.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub enum Stance {
+    /// Sending reserves.
+    Reinforce,
+    /// Keeping its course.
+    #[default]
+    Hold,
+    /// Halting offensives and pulling units out one at a time.
+    DrawDown,
+    /// Pulling all its forces out and cutting its proxies' supply.
+    Withdraw,
+}
+
+impl Stance {
+    /// Lower-case word for tables.
+    pub fn word(self) -> &'static str {
+        match self {
+            Stance::Reinforce => "reinforce",
+            Stance::Hold => "hold",
+            Stance::DrawDown => "draw down",
+            Stance::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// A rung of the escalation ladder.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rung {
+    /// Name (e.g. `"Covert state intervention"`).
+    pub name: String,
+    /// When the theatre stands on this rung (or higher).
+    pub when: Condition,
+    /// Whether the rung, once reached, stays reached. Default true.
+    #[serde(default = "yes")]
+    pub sticky: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A condition on the state of a run, for events and escalation rungs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum Condition {
+    /// Always true.
+    Always,
+    /// From this day on (days since the start).
+    Day(f64),
+    /// The place has changed hands, to the given faction or side if named.
+    Captured {
+        /// Place id.
+        place: String,
+        /// Faction id or side name.
+        #[serde(default)]
+        by: Option<String>,
+    },
+    /// The place is held now by the faction or side.
+    HeldBy {
+        /// Place id.
+        place: String,
+        /// Faction id or side name.
+        by: String,
+    },
+    /// Hostile forces are fighting at the place now.
+    Fighting(String),
+    /// At least this many peacekeepers have been killed.
+    PeacekeepersKilled(f64),
+    /// At least this many civilians have been killed.
+    CivilianDeaths(f64),
+    /// At least this many people have been newly displaced.
+    Displaced(f64),
+    /// A covert force has been exposed.
+    CovertExposed,
+    /// A diplomatic rupture has happened.
+    Rupture,
+    /// There has been fire across an international border.
+    CrossBorderFire,
+    /// The state's pressure is at least this (pressure units).
+    Pressure {
+        /// State id.
+        state: String,
+        /// Threshold.
+        at_least: f64,
+    },
+    /// The actor has used the instrument (or a higher one).
+    Instrument {
+        /// Actor id.
+        actor: String,
+        /// Instrument.
+        instrument: Instrument,
+    },
+    /// The state's stance is this now.
+    Stance {
+        /// State id.
+        state: String,
+        /// Stance.
+        stance: Stance,
+    },
+    /// A ceasefire is in force.
+    CeasefireInForce,
+    /// The event has happened.
+    Happened(String),
+    /// All of these hold.
+    All(Vec<Condition>),
+    /// Any of these holds.
+    Any(Vec<Condition>),
+    /// This does not hold.
+    Not(Box<Condition>),
+}
+
+/// A dated or conditional event. It happens once: at the first tick its condition holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Event<N = f64> {
+    /// Short id (for `Happened`).
+    pub id: String,
+    /// What happened, in words (goes to the events log).
+    pub text: String,
+    /// When: `Day(5.5)` for a dated event, or any condition.
+    pub when: Condition,
+    /// What it does.
+    #[serde(default)]
+    pub actions: Vec<Action<N>>,
+}
+
+/// What an event does.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(bound = "N: Number")]
+pub enum Action<N = f64> {
+    /// The actor uses the instrument (climbing its ladder to that step at least).
+    Instrument {
+        /// Actor id.
+        actor: String,
+        /// Instrument (must be on the actor's ladder).
+        instrument: Instrument,
+    },
+    /// The actor's attention rises by this much.
+    Attention {
+        /// Actor id.
+        actor: String,
+        /// Attention added.
+        amount: N,
+    },
+    /// A diplomatic rupture (diplomats recalled, embassy closed): a trigger for every actor.
+    Rupture,
+    /// The mediator offers a ceasefire now.
+    MediationOffer(String),
+    /// A held unit (`held: true`) enters the theatre.
+    Release(String),
+    /// New equipment: every unit of the faction has its firepower multiplied by `factor`.
+    Firepower {
+        /// Faction id.
+        faction: String,
+        /// Multiplier.
+        factor: N,
+    },
+    /// Every unit of the faction has its morale changed by `delta` (clamped to 0–1).
+    Morale {
+        /// Faction id.
+        faction: String,
+        /// Change.
+        delta: N,
+    },
+    /// A model parameter changes, e.g. `SetParam(path: "combat.defender_base_rate", value: 0.02)`.
+    SetParam {
+        /// Path of the parameter under `params`.
+        path: String,
+        /// New value.
+        value: N,
+    },
+}

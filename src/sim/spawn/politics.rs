@@ -1,0 +1,256 @@
+//! Resolving the scenario's politics (actors, states, rungs, events) to indices, and spawning
+//! the actor and state entities.
+
+use std::collections::HashMap;
+
+use bevy_ecs::prelude::World;
+
+use crate::error::{Error, Result};
+use crate::scenario::{Action, Condition, Scenario};
+use crate::sim::components::{Attention, DiplomaticActor, StateActorTag, StatePolicy};
+use crate::sim::politics::*;
+use crate::sim::resources::{Captor, Theatre};
+
+/// Look-ups from scenario ids to indices.
+pub struct Ids<'a> {
+    /// Place ids.
+    pub places: HashMap<&'a str, usize>,
+    /// Faction ids.
+    pub factions: HashMap<&'a str, usize>,
+    /// Unit ids.
+    pub units: HashMap<&'a str, usize>,
+    /// State ids.
+    pub states: HashMap<&'a str, usize>,
+    /// Actor ids.
+    pub actors: HashMap<&'a str, usize>,
+    /// Event ids.
+    pub events: HashMap<&'a str, usize>,
+}
+
+impl<'a> Ids<'a> {
+    /// Index every id of the scenario.
+    pub fn new(s: &'a Scenario) -> Self {
+        fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+            ids.enumerate().map(|(i, id)| (id, i)).collect()
+        }
+        Self {
+            places: index(s.places.iter().map(|p| p.id.as_str())),
+            factions: index(s.factions.iter().map(|f| f.id.as_str())),
+            units: index(s.units.iter().map(|u| u.id.as_str())),
+            states: index(s.states.iter().map(|st| st.id.as_str())),
+            actors: index(s.actors.iter().map(|a| a.id.as_str())),
+            events: index(s.events.iter().map(|e| e.id.as_str())),
+        }
+    }
+}
+
+fn get(map: &HashMap<&str, usize>, id: &str, what: &str) -> Result<usize> {
+    map.get(id)
+        .copied()
+        .ok_or_else(|| Error::Internal(format!("unvalidated {what} `{id}`")))
+}
+
+/// A faction id or a side name as a captor.
+pub fn captor(theatre: &Theatre, ids: &Ids, name: &str) -> Result<Captor> {
+    ids.factions
+        .get(name)
+        .map(|&f| Captor::Faction(f))
+        .or_else(|| {
+            theatre
+                .sides
+                .iter()
+                .position(|s| s == name)
+                .map(Captor::Side)
+        })
+        .ok_or_else(|| Error::Internal(format!("unvalidated faction or side `{name}`")))
+}
+
+/// Resolve a condition's references.
+pub fn condition(theatre: &Theatre, ids: &Ids, c: &Condition) -> Result<Cond> {
+    let place = |id: &str| get(&ids.places, id, "place");
+    Ok(match c {
+        Condition::Always => Cond::Always,
+        Condition::Day(d) => Cond::Day(*d),
+        Condition::Captured { place: p, by } => Cond::Captured(
+            place(p)?,
+            by.as_deref().map(|b| captor(theatre, ids, b)).transpose()?,
+        ),
+        Condition::HeldBy { place: p, by } => Cond::HeldBy(place(p)?, captor(theatre, ids, by)?),
+        Condition::Fighting(p) => Cond::Fighting(place(p)?),
+        Condition::PeacekeepersKilled(n) => Cond::PeacekeepersKilled(*n),
+        Condition::CivilianDeaths(n) => Cond::CivilianDeaths(*n),
+        Condition::Displaced(n) => Cond::Displaced(*n),
+        Condition::CovertExposed => Cond::CovertExposed,
+        Condition::Rupture => Cond::Rupture,
+        Condition::CrossBorderFire => Cond::CrossBorderFire,
+        Condition::Pressure { state, at_least } => {
+            Cond::Pressure(get(&ids.states, state, "state")?, *at_least)
+        }
+        Condition::Instrument { actor, instrument } => {
+            Cond::Instrument(get(&ids.actors, actor, "actor")?, *instrument)
+        }
+        Condition::Stance { state, stance } => {
+            Cond::Stance(get(&ids.states, state, "state")?, *stance)
+        }
+        Condition::CeasefireInForce => Cond::CeasefireInForce,
+        Condition::Happened(e) => Cond::Happened(get(&ids.events, e, "event")?),
+        Condition::All(cs) => Cond::All(
+            cs.iter()
+                .map(|c| condition(theatre, ids, c))
+                .collect::<Result<_>>()?,
+        ),
+        Condition::Any(cs) => Cond::Any(
+            cs.iter()
+                .map(|c| condition(theatre, ids, c))
+                .collect::<Result<_>>()?,
+        ),
+        Condition::Not(c) => Cond::Not(Box::new(condition(theatre, ids, c)?)),
+    })
+}
+
+/// Resolve the scenario's politics.
+pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
+    let ids = Ids::new(s);
+    let factions = |list: &[String]| {
+        list.iter()
+            .map(|f| get(&ids.factions, f, "faction"))
+            .collect::<Result<Vec<_>>>()
+    };
+    let states = s
+        .states
+        .iter()
+        .map(|st| {
+            Ok(StateSpec {
+                name: st.id.clone(),
+                resolve: st.resolve,
+                forces: factions(&st.forces)?,
+                proxies: factions(&st.proxies)?,
+                reserves: st
+                    .reserves
+                    .iter()
+                    .map(|u| get(&ids.units, u, "unit"))
+                    .collect::<Result<_>>()?,
+                casualty_tolerance: st.casualty_tolerance,
+                policy: st.policy.clone(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let actors: Vec<ActorSpec> = s
+        .actors
+        .iter()
+        .map(|a| {
+            Ok(ActorSpec {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                target: get(&ids.states, &a.target, "state")?,
+                closeness: a.closeness,
+                decay_per_day: a.decay_per_day,
+                weights: a.weights.clone(),
+                ladder: a.ladder.clone(),
+                mediation: a.mediation.clone(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let rungs = s
+        .escalation
+        .iter()
+        .map(|r| Ok((r.name.clone(), condition(theatre, &ids, &r.when)?, r.sticky)))
+        .collect::<Result<_>>()?;
+    let events = s
+        .events
+        .iter()
+        .map(|e| {
+            let actions = e
+                .actions
+                .iter()
+                .map(|a| action(&ids, &actors, a))
+                .collect::<Result<_>>()?;
+            Ok(EventSpec {
+                id: e.id.clone(),
+                text: e.text.clone(),
+                when: condition(theatre, &ids, &e.when)?,
+                actions,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let faction_sponsor = s
+        .factions
+        .iter()
+        .map(|f| {
+            f.sponsor
+                .as_deref()
+                .and_then(|name| ids.states.get(name).copied())
+        })
+        .collect();
+    Ok(Politics {
+        actors,
+        states,
+        rungs,
+        events,
+        faction_sponsor,
+    })
+}
+
+fn action(ids: &Ids, actors: &[ActorSpec], a: &Action) -> Result<Act> {
+    Ok(match a {
+        Action::Instrument { actor, instrument } => {
+            let index = get(&ids.actors, actor, "actor")?;
+            let step = actors[index]
+                .ladder
+                .iter()
+                .position(|s| s.instrument == *instrument)
+                .ok_or_else(|| Error::Internal(format!("unvalidated instrument of `{actor}`")))?;
+            Act::Instrument(index, step)
+        }
+        Action::Attention { actor, amount } => {
+            Act::Attention(get(&ids.actors, actor, "actor")?, *amount)
+        }
+        Action::Rupture => Act::Rupture,
+        Action::MediationOffer(actor) => Act::MediationOffer(get(&ids.actors, actor, "actor")?),
+        Action::Release(unit) => Act::Release(get(&ids.units, unit, "unit")?),
+        Action::Firepower { faction, factor } => {
+            Act::Firepower(get(&ids.factions, faction, "faction")?, *factor)
+        }
+        Action::Morale { faction, delta } => {
+            Act::Morale(get(&ids.factions, faction, "faction")?, *delta)
+        }
+        Action::SetParam { path, value } => Act::SetParam(path.clone(), *value),
+    })
+}
+
+/// Spawn an entity per actor and per state, and the political resources.
+pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) {
+    for index in 0..politics.actors.len() {
+        world.spawn((DiplomaticActor { index }, Attention::default()));
+    }
+    for index in 0..politics.states.len() {
+        world.spawn((StateActorTag { index }, StatePolicy::default()));
+    }
+    let (n_actors, n_states) = (politics.actors.len(), politics.states.len());
+    let n_places = theatre.places.len();
+    let n_factions = theatre.factions.len();
+    world.insert_resource(Tallies {
+        captured_millions: vec![0.0; n_states],
+        taken: vec![vec![false; n_factions]; n_places],
+        exposed: vec![false; n_factions],
+        battle_casualties: vec![0; n_places],
+        ..Default::default()
+    });
+    world.insert_resource(PoliticalStatus {
+        attention: vec![0.0; n_actors],
+        level: vec![None; n_actors],
+        pressure_from: vec![0.0; n_actors],
+        pressure_on: vec![0.0; n_states],
+        stance: vec![Default::default(); n_states],
+        ..Default::default()
+    });
+    world.insert_resource(EscalationState {
+        reached: vec![false; politics.rungs.len()],
+        ..Default::default()
+    });
+    world.insert_resource(EventsFired {
+        at: vec![None; politics.events.len()],
+    });
+    world.insert_resource(Ceasefires::default());
+    world.insert_resource(politics);
+}

@@ -1,0 +1,122 @@
+//! Scenario events: dated or conditional happenings and what they do (an instrument used, a
+//! rupture, a mediation offer, a unit released, new equipment, a parameter changed).
+
+use bevy_ecs::prelude::*;
+
+use crate::sim::components::{Attention, DiplomaticActor, Morale, Readiness, Strength, Unit};
+use crate::sim::messages::Logged;
+use crate::sim::politics::*;
+use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
+
+/// Fire every event whose condition first holds this tick, in scenario order, and apply its
+/// actions. Exclusive: actions reach units, actors and parameters alike.
+pub fn fire_events(world: &mut World) {
+    let due = {
+        let politics = world.resource::<Politics>();
+        let mut fired = world.resource::<EventsFired>().clone();
+        let clock = world.resource::<Clock>();
+        let mut due = Vec::new();
+        for (i, event) in politics.events.iter().enumerate() {
+            if fired.at[i].is_some() {
+                continue;
+            }
+            let view = View {
+                clock,
+                theatre: world.resource::<Theatre>(),
+                control: world.resource::<ControlMap>(),
+                tallies: world.resource::<Tallies>(),
+                status: world.resource::<PoliticalStatus>(),
+                ceasefires: world.resource::<Ceasefires>(),
+                fired: &fired,
+                politics,
+            };
+            if view.holds(&event.when) {
+                fired.at[i] = Some(clock.hours_at_end_of_tick());
+                due.push((i, event.text.clone(), event.actions.clone()));
+            }
+        }
+        world.insert_resource(fired);
+        due
+    };
+    for (_, text, actions) in due {
+        world.write_message(Logged {
+            kind: EventKind::Event,
+            text,
+        });
+        for action in actions {
+            apply(world, &action);
+        }
+    }
+}
+
+fn apply(world: &mut World, action: &Act) {
+    let hours = world.resource::<Clock>().hours_at_end_of_tick();
+    let tick = world.resource::<Clock>().tick;
+    match *action {
+        Act::Instrument(actor, step) => {
+            let threshold = world.resource::<Politics>().actors[actor].ladder[step].attention;
+            let mut query = world.query::<(&DiplomaticActor, &mut Attention)>();
+            let mut raised = false;
+            for (a, mut attention) in query.iter_mut(world) {
+                if a.index == actor && attention.level.is_none_or(|l| l < step) {
+                    attention.level = Some(step);
+                    attention.value = attention.value.max(threshold);
+                    raised = true;
+                }
+            }
+            if raised {
+                world
+                    .resource_mut::<PoliticalStatus>()
+                    .instruments_used
+                    .push((hours, actor, step));
+            }
+        }
+        Act::Attention(actor, amount) => {
+            let mut query = world.query::<(&DiplomaticActor, &mut Attention)>();
+            for (a, mut attention) in query.iter_mut(world) {
+                if a.index == actor {
+                    attention.value = (attention.value + amount).max(0.0);
+                }
+            }
+        }
+        Act::Rupture => world.resource_mut::<Tallies>().tick.ruptures += 1.0,
+        Act::MediationOffer(actor) => world.resource_mut::<Ceasefires>().requested.push(actor),
+        Act::Release(unit) => {
+            let mut query = world.query::<(&Unit, &mut Readiness)>();
+            for (u, mut readiness) in query.iter_mut(world) {
+                if u.index == unit && *readiness == Readiness::Held {
+                    *readiness = Readiness::Pending { arrival_tick: tick };
+                }
+            }
+        }
+        Act::Firepower(faction, factor) => {
+            let mut query = world.query::<(&Unit, &mut Strength)>();
+            for (u, mut strength) in query.iter_mut(world) {
+                if u.faction == faction {
+                    strength.firepower *= factor;
+                }
+            }
+        }
+        Act::Morale(faction, delta) => {
+            let mut query = world.query::<(&Unit, &mut Morale)>();
+            for (u, mut morale) in query.iter_mut(world) {
+                if u.faction == faction {
+                    morale.value = (morale.value + delta).clamp(0.0, 1.0);
+                }
+            }
+        }
+        Act::SetParam(ref path, value) => {
+            let result =
+                crate::scenario::params::set_param(&world.resource::<SimParams>().0, path, value);
+            match result {
+                Ok(changed) => world.resource_mut::<SimParams>().0 = changed,
+                Err(why) => {
+                    world.write_message(Logged {
+                        kind: EventKind::Event,
+                        text: format!("parameter `{path}` not changed: {why}"),
+                    });
+                }
+            }
+        }
+    }
+}
