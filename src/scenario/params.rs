@@ -298,8 +298,11 @@ pub struct CivilianParams<N = f64> {
     /// Default 1.0/day (assumed; see calibration: >400,000 newly displaced in days, UNHCR).
     pub flight_fighting_per_day: N,
     /// Flight rate from a place with hostile forces in it, or next to a fight, per day.
-    /// Default 0.15/day (assumed).
+    /// Default 0.1/day (assumed).
     pub flight_threat_per_day: N,
+    /// A place is next to a fight when a route of at most this length leads to a place being
+    /// fought over. Default 15 km (assumed: within earshot of artillery).
+    pub near_fight_km: N,
     /// Flight rate from a place with no food left, per day. Default 0.05/day (assumed).
     pub flight_hunger_per_day: N,
     /// Farthest people flee in one move, hours of travel. Default 72 h (assumed).
@@ -324,7 +327,8 @@ impl<N: Number> Default for CivilianParams<N> {
     fn default() -> Self {
         Self {
             flight_fighting_per_day: 1.0.into(),
-            flight_threat_per_day: 0.15.into(),
+            flight_threat_per_day: 0.1.into(),
+            near_fight_km: 15.0.into(),
             flight_hunger_per_day: 0.05.into(),
             flight_reach_hours: 72.0.into(),
             camp_preference: 0.5.into(),
@@ -341,7 +345,7 @@ impl<N: Number> Default for CivilianParams<N> {
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct DiplomacyParams<N = f64> {
     /// Hazard of a covert force being exposed, per 1,000 of its personnel in the theatre per
-    /// day. Default 0.05 (assumed: 3,000–4,000 troops are exposed within days, as in 2024–25).
+    /// day. Default 0.02 (assumed: 3,000–4,000 troops are exposed within a fortnight or so).
     pub exposure_per_1000_per_day: N,
     /// A side's base probability of accepting a ceasefire offer. Default 0.2 (assumed).
     pub ceasefire_base_acceptance: N,
@@ -369,7 +373,7 @@ pub struct DiplomacyParams<N = f64> {
 impl<N: Number> Default for DiplomacyParams<N> {
     fn default() -> Self {
         Self {
-            exposure_per_1000_per_day: 0.05.into(),
+            exposure_per_1000_per_day: 0.02.into(),
             ceasefire_base_acceptance: 0.2.into(),
             ceasefire_pressure_weight: 0.5.into(),
             ceasefire_momentum_weight: 0.1.into(),

@@ -44,35 +44,36 @@ fn default_decay<N: Number>() -> N {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct TriggerWeights<N = f64> {
-    /// Per peacekeeper killed. Default 0.5 (assumed: 13 deaths made an emergency meeting).
+    /// Per peacekeeper killed. Default 0.3 (assumed: 13 deaths, with the rest, brought the
+    /// Security Council's emergency meeting).
     pub peacekeepers_killed: N,
-    /// Per million residents of a place captured by a force the target sponsors. Default 4.
+    /// Per million residents of a place captured by a force the target sponsors. Default 2.
     pub city_captured: N,
-    /// Per 100 civilians killed. Default 1.
+    /// Per 100 civilians killed. Default 0.2.
     pub civilian_deaths: N,
-    /// Per 100,000 people newly displaced. Default 1.
+    /// Per 100,000 people newly displaced. Default 0.5.
     pub displaced: N,
-    /// When a covert force of the target is exposed. Default 3.
+    /// When a covert force is exposed. Default 2.
     pub covert_exposure: N,
-    /// When a ceasefire is broken. Default 3.
+    /// When a ceasefire is broken. Default 2.
     pub ceasefire_broken: N,
-    /// When a diplomatic rupture happens. Default 2.
+    /// When a diplomatic rupture happens. Default 1.
     pub rupture: N,
-    /// When there is cross-border fire. Default 2.
+    /// When there is cross-border fire. Default 1.
     pub cross_border_fire: N,
 }
 
 impl<N: Number> Default for TriggerWeights<N> {
     fn default() -> Self {
         Self {
-            peacekeepers_killed: 0.5.into(),
-            city_captured: 4.0.into(),
-            civilian_deaths: 1.0.into(),
-            displaced: 1.0.into(),
-            covert_exposure: 3.0.into(),
-            ceasefire_broken: 3.0.into(),
-            rupture: 2.0.into(),
-            cross_border_fire: 2.0.into(),
+            peacekeepers_killed: 0.3.into(),
+            city_captured: 2.0.into(),
+            civilian_deaths: 0.2.into(),
+            displaced: 0.5.into(),
+            covert_exposure: 2.0.into(),
+            ceasefire_broken: 2.0.into(),
+            rupture: 1.0.into(),
+            cross_border_fire: 1.0.into(),
         }
     }
 }
@@ -172,7 +173,8 @@ pub struct StateActor<N = f64> {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct Policy<N = f64> {
-    /// Below this ratio it reinforces. Default 0.3 (assumed).
+    /// Below this ratio, and while one of its own or its proxies' units is broken (military
+    /// need), it reinforces. Default 0.3 (assumed).
     pub reinforce_below: N,
     /// At or above this ratio it draws down: its forces stop attacking and leave one unit at a
     /// time. Default 1.0 (assumed: pressure equal to resolve).

@@ -289,6 +289,8 @@ pub struct Sample {
     pub factions: Vec<FactionSample>,
     /// Faction index holding each place.
     pub control: Vec<usize>,
+    /// Whether hostile forces face each other at each place.
+    pub contested: Vec<bool>,
     /// Civilians by place index.
     pub places: Vec<PlaceSample>,
     /// Attention of each actor.

@@ -58,7 +58,7 @@ pub fn displace_civilians(
         .map(|p| {
             theatre.adjacency[p]
                 .iter()
-                .any(|&(_, q)| control.contested[q])
+                .any(|&(r, q)| control.contested[q] && theatre.routes[r].km <= c.near_fight_km)
         })
         .collect();
     let rate = |p: usize, pop: &Population| {

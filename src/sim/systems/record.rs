@@ -82,6 +82,7 @@ impl SampleSources<'_, '_> {
             hours,
             factions: sample_factions(&self.theatre, &self.units),
             control: self.control.controller.clone(),
+            contested: self.control.contested.clone(),
             places,
             attention: self.status.attention.clone(),
             level: self.status.level.clone(),

@@ -8,7 +8,7 @@ use rand::RngExt;
 
 use crate::scenario::{Posture, Stance};
 use crate::sim::components::{
-    Casualties, Morale, Orders, Readiness, StateActorTag, StatePolicy, Strength, Unit,
+    Casualties, Condition, Morale, Orders, Readiness, StateActorTag, StatePolicy, Strength, Unit,
 };
 use crate::sim::messages::{Logged, PlaceCaptured};
 use crate::sim::politics::{PoliticalStatus, Politics, Tallies};
@@ -28,13 +28,19 @@ type StateUnits<'w, 's> = Query<
     ),
 >;
 
-/// The stance a sponsor takes at a pressure-to-resolve ratio (withdrawal is final).
-pub fn stance_for(current: Stance, ratio: f64, policy: &crate::scenario::Policy) -> Stance {
+/// The stance a sponsor takes at a pressure-to-resolve ratio, given whether its side needs
+/// help (withdrawal is final).
+pub fn stance_for(
+    current: Stance,
+    ratio: f64,
+    need: bool,
+    policy: &crate::scenario::Policy,
+) -> Stance {
     if current == Stance::Withdraw || ratio >= policy.withdraw_at {
         Stance::Withdraw
     } else if ratio >= policy.draw_down_at {
         Stance::DrawDown
-    } else if ratio < policy.reinforce_below {
+    } else if ratio < policy.reinforce_below && need {
         Stance::Reinforce
     } else {
         Stance::Hold
@@ -52,11 +58,16 @@ pub fn decide_state_policies(
     mut control: ResMut<ControlMap>,
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut units: StateUnits,
+    conditions: Query<(&Unit, &Condition)>,
     mut status: ResMut<PoliticalStatus>,
     mut log: MessageWriter<Logged>,
     mut captured: MessageWriter<PlaceCaptured>,
 ) {
     let hours = clock.hours_at_end_of_tick();
+    let mut broken = vec![false; theatre.unit_names.len()];
+    for (u, condition) in &conditions {
+        broken[u.index] = condition.broken;
+    }
     for (tag, mut policy) in &mut states {
         let spec = &politics.states[tag.index];
 
@@ -97,7 +108,12 @@ pub fn decide_state_policies(
             .max(1.0) as u64;
         policy.next_decision_tick = clock.tick + every;
         let ratio = policy.pressure / resolve;
-        let stance = stance_for(policy.stance, ratio, &spec.policy);
+        let need = units.iter().any(|(u, readiness, ..)| {
+            *readiness == Readiness::Active
+                && (spec.forces.contains(&u.faction) || spec.proxies.contains(&u.faction))
+                && broken.get(u.index).copied().unwrap_or(false)
+        });
+        let stance = stance_for(policy.stance, ratio, need, &spec.policy);
         if stance != policy.stance {
             log.write(Logged {
                 kind: EventKind::Policy,
