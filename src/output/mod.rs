@@ -18,6 +18,10 @@ pub fn run_outputs(record: &RunRecord, manifest: &Manifest) -> Result<Vec<(Strin
         ("casualties.csv".to_owned(), tables::casualties_csv(record)?),
         ("supply.csv".to_owned(), tables::supply_csv(record)?),
         ("events.csv".to_owned(), tables::events_csv(record)?),
+        ("civilians.csv".to_owned(), tables::civilians_csv(record)?),
+        ("diplomacy.csv".to_owned(), tables::diplomacy_csv(record)?),
+        ("states.csv".to_owned(), tables::states_csv(record)?),
+        ("escalation.csv".to_owned(), tables::escalation_csv(record)?),
         ("summary.json".to_owned(), summary::summary_json(record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
-use crate::scenario::Draw;
+use crate::scenario::{Draw, FactionKind};
 use crate::sim::resources::EndReason;
 use crate::sim::systems::end::describe_end;
 
@@ -90,6 +90,124 @@ pub struct RunSummary {
     pub end: EndSummary,
     /// Values drawn for the scenario's uncertain inputs.
     pub inputs: Vec<Draw>,
+    /// Peacekeepers (peacekeeping and regional-force factions) killed.
+    pub peacekeepers_killed: PeacekeeperSummary,
+    /// Displacement and civilian deaths.
+    pub civilians: CivilianSummary,
+    /// The highest escalation rung reached, if the scenario has a ladder.
+    pub highest_rung: Option<RungSummary>,
+    /// Diplomatic instruments used, in order.
+    pub instruments: Vec<InstrumentSummary>,
+    /// Ceasefires offered and what became of them.
+    pub ceasefires: Vec<CeasefireSummary>,
+    /// Forces and contingents pulled out by their states.
+    pub withdrawals: Vec<WithdrawalSummary>,
+    /// Covert forces exposed.
+    pub exposures: Vec<Dated>,
+    /// Scenario events that happened.
+    pub events: Vec<Dated>,
+}
+
+/// Peacekeepers killed.
+#[derive(Debug, Serialize)]
+pub struct PeacekeeperSummary {
+    /// In all.
+    pub total: u32,
+    /// By faction and contingent.
+    pub by_contingent: Vec<ContingentKilled>,
+}
+
+/// Killed in one contingent.
+#[derive(Debug, Serialize)]
+pub struct ContingentKilled {
+    /// Faction id.
+    pub faction: String,
+    /// Contingent.
+    pub contingent: String,
+    /// Killed.
+    pub killed: u32,
+}
+
+/// Civilians.
+#[derive(Debug, Serialize)]
+pub struct CivilianSummary {
+    /// People who left their homes over the run.
+    pub newly_displaced: f64,
+    /// The most people displaced at one time (sheltering away from home).
+    pub peak_displaced: f64,
+    /// Day of that peak.
+    pub peak_displaced_day: f64,
+    /// Civilians killed.
+    pub deaths: f64,
+}
+
+/// A rung of the escalation ladder and when it was first reached.
+#[derive(Debug, Serialize)]
+pub struct RungSummary {
+    /// 1-based number.
+    pub rung: usize,
+    /// Name.
+    pub name: String,
+    /// Days since the start.
+    pub day: f64,
+    /// Calendar date.
+    pub date: String,
+}
+
+/// An instrument used.
+#[derive(Debug, Serialize)]
+pub struct InstrumentSummary {
+    /// Actor id.
+    pub actor: String,
+    /// Instrument, in words.
+    pub instrument: String,
+    /// Target state.
+    pub target: String,
+    /// Days since the start.
+    pub day: f64,
+    /// Calendar date.
+    pub date: String,
+}
+
+/// A ceasefire offer.
+#[derive(Debug, Serialize)]
+pub struct CeasefireSummary {
+    /// Mediator id.
+    pub mediator: String,
+    /// Day offered.
+    pub day: f64,
+    /// Calendar date offered.
+    pub date: String,
+    /// Whether every side accepted.
+    pub accepted: bool,
+    /// Day it ended, if it did.
+    pub ended_day: Option<f64>,
+    /// Whether it was broken.
+    pub broken: bool,
+}
+
+/// A withdrawal.
+#[derive(Debug, Serialize)]
+pub struct WithdrawalSummary {
+    /// State.
+    pub state: String,
+    /// What it pulled out.
+    pub what: String,
+    /// Days since the start.
+    pub day: f64,
+    /// Calendar date.
+    pub date: String,
+}
+
+/// Something that happened on a day.
+#[derive(Debug, Serialize)]
+pub struct Dated {
+    /// What (an id or a name).
+    pub what: String,
+    /// Days since the start.
+    pub day: f64,
+    /// Calendar date.
+    pub date: String,
 }
 
 /// Build the summary of a run.
@@ -176,6 +294,117 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
             day: round3(record.ticks as f64 * record.tick_hours / 24.0),
         },
         inputs: record.inputs.clone(),
+        peacekeepers_killed: peacekeepers(record),
+        civilians: civilians(record),
+        highest_rung: record.highest_rung.map(|(r, hours)| RungSummary {
+            rung: r + 1,
+            name: record.politics.rungs[r].0.clone(),
+            day: round3(RunRecord::day(hours)),
+            date: date(record, hours),
+        }),
+        instruments: record
+            .political
+            .instruments_used
+            .iter()
+            .map(|&(hours, actor, step)| {
+                let spec = &record.politics.actors[actor];
+                InstrumentSummary {
+                    actor: spec.id.clone(),
+                    instrument: spec.ladder[step].instrument.words().to_owned(),
+                    target: record.politics.states[spec.target].name.clone(),
+                    day: round3(RunRecord::day(hours)),
+                    date: date(record, hours),
+                }
+            })
+            .collect(),
+        ceasefires: record
+            .ceasefires
+            .iter()
+            .map(|c| CeasefireSummary {
+                mediator: record.politics.actors[c.mediator].id.clone(),
+                day: round3(RunRecord::day(c.offered_hours)),
+                date: date(record, c.offered_hours),
+                accepted: c.accepted,
+                ended_day: c.ended_hours.map(|h| round3(RunRecord::day(h))),
+                broken: c.broken,
+            })
+            .collect(),
+        withdrawals: record
+            .political
+            .withdrawals
+            .iter()
+            .map(|(hours, state, what)| WithdrawalSummary {
+                state: record.politics.states[*state].name.clone(),
+                what: what.clone(),
+                day: round3(RunRecord::day(*hours)),
+                date: date(record, *hours),
+            })
+            .collect(),
+        exposures: record
+            .political
+            .exposures
+            .iter()
+            .map(|&(hours, f)| dated(record, &t.factions[f].id, hours))
+            .collect(),
+        events: record
+            .events_fired
+            .iter()
+            .enumerate()
+            .filter_map(|(i, at)| {
+                at.map(|hours| dated(record, &record.politics.events[i].id, hours))
+            })
+            .collect(),
+    }
+}
+
+fn date(record: &RunRecord, hours: f64) -> String {
+    record.datetime(hours).format("%Y-%m-%d").to_string()
+}
+
+fn dated(record: &RunRecord, what: &str, hours: f64) -> Dated {
+    Dated {
+        what: what.to_owned(),
+        day: round3(RunRecord::day(hours)),
+        date: date(record, hours),
+    }
+}
+
+/// Whether a faction's dead count as peacekeepers killed.
+pub fn is_peacekeeping(kind: FactionKind) -> bool {
+    matches!(kind, FactionKind::Peacekeeper | FactionKind::RegionalForce)
+}
+
+fn peacekeepers(record: &RunRecord) -> PeacekeeperSummary {
+    let by_contingent: Vec<ContingentKilled> = record
+        .casualties
+        .iter()
+        .filter(|r| is_peacekeeping(record.theatre.factions[r.faction].kind))
+        .map(|r| ContingentKilled {
+            faction: record.theatre.factions[r.faction].id.clone(),
+            contingent: r.contingent.clone(),
+            killed: r.killed,
+        })
+        .collect();
+    PeacekeeperSummary {
+        total: by_contingent.iter().map(|c| c.killed).sum(),
+        by_contingent,
+    }
+}
+
+fn civilians(record: &RunRecord) -> CivilianSummary {
+    let displaced_now =
+        |s: &crate::sim::resources::Sample| s.places.iter().map(|p| p.displaced_here).sum::<f64>();
+    let (peak, peak_hours) = record
+        .samples
+        .iter()
+        .map(|s| (displaced_now(s), s.hours))
+        .fold((0.0, 0.0), |best, x| if x.0 > best.0 { x } else { best });
+    let last = record.samples.last();
+    CivilianSummary {
+        newly_displaced: last.map_or(0.0, |s| s.newly_displaced.round()),
+        peak_displaced: peak.round(),
+        peak_displaced_day: round3(RunRecord::day(peak_hours)),
+        deaths: last.map_or(0.0, |s| s.civilian_deaths.round()),
     }
 }
 
@@ -285,6 +514,59 @@ pub fn text_summary(record: &RunRecord) -> String {
         out.push_str(&format!(
             "  {:<20} {:>7}  {:>7}  {:>8}  {:>8}  {:>9}\n",
             faction.name, l.killed, l.wounded, l.captured, l.deserted, l.remaining
+        ));
+    }
+    out.push_str(&format!(
+        "\nPeacekeepers killed: {}{}\n",
+        s.peacekeepers_killed.total,
+        if s.peacekeepers_killed.total > 0 {
+            let parts: Vec<String> = s
+                .peacekeepers_killed
+                .by_contingent
+                .iter()
+                .filter(|c| c.killed > 0)
+                .map(|c| {
+                    let faction = t
+                        .factions
+                        .iter()
+                        .find(|f| f.id == c.faction)
+                        .map_or(c.faction.as_str(), |f| f.name.as_str());
+                    if c.contingent.is_empty() {
+                        format!("{} {faction}", c.killed)
+                    } else {
+                        format!("{} {faction} {}", c.killed, c.contingent)
+                    }
+                })
+                .collect();
+            format!(" ({})", parts.join(", "))
+        } else {
+            String::new()
+        }
+    ));
+    out.push_str(&format!(
+        "Civilians: {:.0} newly displaced, peak {:.0} displaced (day {:.1}), {:.0} killed\n",
+        s.civilians.newly_displaced,
+        s.civilians.peak_displaced,
+        s.civilians.peak_displaced_day,
+        s.civilians.deaths
+    ));
+    if let Some(r) = &s.highest_rung {
+        out.push_str(&format!(
+            "Highest escalation rung: {} ({}, day {:.1})\n",
+            r.name, r.date, r.day
+        ));
+    }
+    for w in &s.withdrawals {
+        out.push_str(&format!(
+            "Withdrawal: {} {} ({}, day {:.1})\n",
+            w.state, w.what, w.date, w.day
+        ));
+    }
+    let accepted = s.ceasefires.iter().filter(|c| c.accepted).count();
+    if !s.ceasefires.is_empty() {
+        out.push_str(&format!(
+            "Ceasefires: {} offered, {accepted} accepted\n",
+            s.ceasefires.len()
         ));
     }
     out.push_str(&format!("\nEnded: {}\n", s.end.text));

@@ -2,119 +2,241 @@
 
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
+use crate::sim::resources::Sample;
 
 /// Format hours since the start as the `day` column (days, three decimals).
 fn day(hours: f64) -> String {
     format!("{:.3}", hours / 24.0)
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("writing a table: {e}")))
-}
-
-fn csv_error(e: csv::Error) -> Error {
+fn csv_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("writing a table: {e}"))
+}
+
+/// A table with `day` and `datetime` first, then `header`, and for every sample the rows
+/// `rows` gives (each without its time columns).
+fn per_sample(
+    record: &RunRecord,
+    header: &[&str],
+    rows: impl Fn(&Sample) -> Vec<Vec<String>>,
+) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut full = vec!["day", "datetime"];
+    full.extend_from_slice(header);
+    w.write_record(&full).map_err(csv_error)?;
+    for sample in &record.samples {
+        let time = [
+            day(sample.hours),
+            record
+                .datetime(sample.hours)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ];
+        for row in rows(sample) {
+            w.write_record(time.iter().chain(&row)).map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// A table of plain rows.
+fn plain(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(csv_error)?;
+    for row in rows {
+        w.write_record(&row).map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+fn num(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn people(x: f64) -> String {
+    format!("{:.0}", x.max(0.0))
 }
 
 /// `forces.csv`: one row per sample and faction: personnel in the theatre and cumulative losses.
 pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let mut w = writer();
-    w.write_record([
-        "day",
-        "datetime",
+    let header = [
         "faction",
         "personnel",
         "killed",
         "wounded",
         "captured",
         "deserted",
-    ])
-    .map_err(csv_error)?;
-    for sample in &record.samples {
-        let datetime = record
-            .datetime(sample.hours)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        for (f, s) in sample.factions.iter().enumerate() {
-            w.write_record([
-                day(sample.hours),
-                datetime.clone(),
-                record.theatre.factions[f].id.clone(),
-                s.personnel.to_string(),
-                s.killed.to_string(),
-                s.wounded.to_string(),
-                s.captured.to_string(),
-                s.deserted.to_string(),
-            ])
-            .map_err(csv_error)?;
-        }
-    }
-    finish(w)
+    ];
+    per_sample(record, &header, |sample| {
+        sample
+            .factions
+            .iter()
+            .enumerate()
+            .map(|(f, s)| {
+                vec![
+                    record.theatre.factions[f].id.clone(),
+                    s.personnel.to_string(),
+                    s.killed.to_string(),
+                    s.wounded.to_string(),
+                    s.captured.to_string(),
+                    s.deserted.to_string(),
+                ]
+            })
+            .collect()
+    })
 }
 
-/// `control.csv`: one row per sample and place: the faction holding it.
+/// `control.csv`: one row per sample and place: the faction holding it, and whether it is
+/// fought over.
 pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let mut w = writer();
-    w.write_record(["day", "datetime", "place", "controller"])
-        .map_err(csv_error)?;
-    for sample in &record.samples {
-        let datetime = record
-            .datetime(sample.hours)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        for (p, &f) in sample.control.iter().enumerate() {
-            w.write_record([
-                day(sample.hours),
-                datetime.clone(),
-                record.theatre.places[p].id.clone(),
-                record.theatre.factions[f].id.clone(),
-            ])
-            .map_err(csv_error)?;
-        }
-    }
-    finish(w)
+    per_sample(record, &["place", "controller", "contested"], |sample| {
+        sample
+            .control
+            .iter()
+            .enumerate()
+            .map(|(p, &f)| {
+                vec![
+                    record.theatre.places[p].id.clone(),
+                    record.theatre.factions[f].id.clone(),
+                    sample
+                        .contested
+                        .get(p)
+                        .copied()
+                        .unwrap_or(false)
+                        .to_string(),
+                ]
+            })
+            .collect()
+    })
 }
 
 /// `supply.csv`: one row per sample and faction: mean days of supply held and the share of
 /// personnel connected to a source.
 pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let mut w = writer();
-    w.write_record([
-        "day",
-        "datetime",
-        "faction",
-        "supply_days",
-        "supplied_share",
-    ])
-    .map_err(csv_error)?;
-    for sample in &record.samples {
-        let datetime = record
-            .datetime(sample.hours)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        for (f, s) in sample.factions.iter().enumerate() {
-            w.write_record([
-                day(sample.hours),
-                datetime.clone(),
-                record.theatre.factions[f].id.clone(),
-                format!("{:.3}", s.supply_days),
-                format!("{:.3}", s.supplied_share),
-            ])
-            .map_err(csv_error)?;
-        }
-    }
-    finish(w)
+    per_sample(
+        record,
+        &["faction", "supply_days", "supplied_share"],
+        |sample| {
+            sample
+                .factions
+                .iter()
+                .enumerate()
+                .map(|(f, s)| {
+                    vec![
+                        record.theatre.factions[f].id.clone(),
+                        num(s.supply_days),
+                        num(s.supplied_share),
+                    ]
+                })
+                .collect()
+        },
+    )
+}
+
+/// `civilians.csv`: one row per sample and place: residents at home, displaced people
+/// sheltering there, civilians killed there so far, days of food held.
+pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    let header = ["place", "residents", "displaced_here", "dead", "food_days"];
+    per_sample(record, &header, |sample| {
+        sample
+            .places
+            .iter()
+            .enumerate()
+            .map(|(p, c)| {
+                vec![
+                    record.theatre.places[p].id.clone(),
+                    people(c.residents),
+                    people(c.displaced_here),
+                    people(c.dead),
+                    num(c.food_days),
+                ]
+            })
+            .collect()
+    })
+}
+
+/// `diplomacy.csv`: one row per sample and actor: attention, the highest instrument used, and
+/// the pressure it puts on its target now.
+pub fn diplomacy_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    let politics = &record.politics;
+    let header = ["actor", "target", "attention", "instrument", "pressure"];
+    per_sample(record, &header, |sample| {
+        politics
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(a, spec)| {
+                let instrument = sample
+                    .level
+                    .get(a)
+                    .copied()
+                    .flatten()
+                    .map_or("", |l| spec.ladder[l].instrument.words());
+                vec![
+                    spec.id.clone(),
+                    politics.states[spec.target].name.clone(),
+                    num(sample.attention.get(a).copied().unwrap_or(0.0)),
+                    instrument.to_owned(),
+                    num(sample.pressure_from.get(a).copied().unwrap_or(0.0)),
+                ]
+            })
+            .collect()
+    })
+}
+
+/// `states.csv`: one row per sample and state: pressure on it, its resolve, its stance.
+pub fn states_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    let states = &record.politics.states;
+    per_sample(
+        record,
+        &["state", "pressure", "resolve", "stance"],
+        |sample| {
+            states
+                .iter()
+                .enumerate()
+                .map(|(s, spec)| {
+                    vec![
+                        spec.name.clone(),
+                        num(sample.pressure_on.get(s).copied().unwrap_or(0.0)),
+                        spec.resolve.map(num).unwrap_or_default(),
+                        sample.stance.get(s).map_or("", |st| st.word()).to_owned(),
+                    ]
+                })
+                .collect()
+        },
+    )
+}
+
+/// `escalation.csv`: one row per sample: the escalation rung, whether a ceasefire is in force,
+/// and the running totals of displacement, civilian deaths and peacekeepers killed.
+pub fn escalation_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    let rungs = &record.politics.rungs;
+    let header = [
+        "rung",
+        "rung_name",
+        "ceasefire",
+        "newly_displaced",
+        "displaced_now",
+        "civilian_deaths",
+        "peacekeepers_killed",
+    ];
+    per_sample(record, &header, |sample| {
+        let displaced_now: f64 = sample.places.iter().map(|p| p.displaced_here).sum();
+        vec![vec![
+            sample.rung.map(|r| (r + 1).to_string()).unwrap_or_default(),
+            sample.rung.map(|r| rungs[r].0.clone()).unwrap_or_default(),
+            sample.ceasefire.to_string(),
+            people(sample.newly_displaced),
+            people(displaced_now),
+            people(sample.civilian_deaths),
+            people(sample.peacekeepers_killed),
+        ]]
+    })
 }
 
 /// `casualties.csv`: one row per faction and contingent: losses by kind at the end of the run.
 pub fn casualties_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let mut w = writer();
-    w.write_record([
+    let header = [
         "faction",
         "contingent",
         "committed",
@@ -123,40 +245,38 @@ pub fn casualties_csv(record: &RunRecord) -> Result<Vec<u8>> {
         "captured",
         "deserted",
         "remaining",
-    ])
-    .map_err(csv_error)?;
-    for row in &record.casualties {
-        w.write_record([
-            record.theatre.factions[row.faction].id.clone(),
-            row.contingent.clone(),
-            row.personnel_committed.to_string(),
-            row.killed.to_string(),
-            row.wounded.to_string(),
-            row.captured.to_string(),
-            row.deserted.to_string(),
-            row.personnel_end.to_string(),
-        ])
-        .map_err(csv_error)?;
-    }
-    finish(w)
+    ];
+    plain(
+        &header,
+        record.casualties.iter().map(|row| {
+            vec![
+                record.theatre.factions[row.faction].id.clone(),
+                row.contingent.clone(),
+                row.personnel_committed.to_string(),
+                row.killed.to_string(),
+                row.wounded.to_string(),
+                row.captured.to_string(),
+                row.deserted.to_string(),
+                row.personnel_end.to_string(),
+            ]
+        }),
+    )
 }
 
 /// `events.csv`: the events log: time, kind and what happened.
 pub fn events_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let mut w = writer();
-    w.write_record(["day", "datetime", "kind", "text"])
-        .map_err(csv_error)?;
-    for e in &record.events {
-        w.write_record([
-            day(e.hours),
-            record
-                .datetime(e.hours)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            e.kind.name().to_owned(),
-            e.text.clone(),
-        ])
-        .map_err(csv_error)?;
-    }
-    finish(w)
+    plain(
+        &["day", "datetime", "kind", "text"],
+        record.events.iter().map(|e| {
+            vec![
+                day(e.hours),
+                record
+                    .datetime(e.hours)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                e.kind.name().to_owned(),
+                e.text.clone(),
+            ]
+        }),
+    )
 }

@@ -72,6 +72,9 @@ pub struct CombatParams<N = f64> {
     /// Share of its personnel a peacekeeping unit exposes to fire (troops inside bases).
     /// Default 0.15 (assumed; see calibration: 13 killed among thousands in Jan 2025).
     pub peacekeeper_exposure: N,
+    /// Share of its personnel a regional intervention force (`RegionalForce`) exposes to fire:
+    /// it fights, but from prepared bases. Default 0.5 (assumed; see calibration).
+    pub regional_force_exposure: N,
     /// Losses (killed, wounded, captured) as a share of a unit's initial strength at which it
     /// breaks. Default 0.3 (Dupuy: units cease to be effective at 20–40% losses).
     pub breakpoint_losses: N,
@@ -95,6 +98,7 @@ impl<N: Number> Default for CombatParams<N> {
             reserve_factor: 0.8.into(),
             withdraw_factor: 0.3.into(),
             peacekeeper_exposure: 0.15.into(),
+            regional_force_exposure: 0.5.into(),
             breakpoint_losses: 0.3.into(),
             breakpoint_morale: 0.2.into(),
             desertion_on_break: 0.1.into(),
@@ -303,6 +307,12 @@ pub struct CivilianParams<N = f64> {
     /// A place is next to a fight when a route of at most this length leads to a place being
     /// fought over. Default 15 km (assumed: within earshot of artillery).
     pub near_fight_km: N,
+    /// Residents per soldier at which a fight's flight rate is halved: the rates above are
+    /// multiplied by `s / (s + people / this)`, `s` the soldiers at the place and at the fights
+    /// next to it, so that a battle in a town empties it while a battle in a city of a million
+    /// drives out a share. Default 10 (assumed; see calibration: Goma's residents mostly
+    /// stayed through the fighting of 26–29 January 2025).
+    pub people_per_soldier: N,
     /// Flight rate from a place with no food left, per day. Default 0.05/day (assumed).
     pub flight_hunger_per_day: N,
     /// Farthest people flee in one move, hours of travel. Default 72 h (assumed).
@@ -329,6 +339,7 @@ impl<N: Number> Default for CivilianParams<N> {
             flight_fighting_per_day: 1.0.into(),
             flight_threat_per_day: 0.1.into(),
             near_fight_km: 15.0.into(),
+            people_per_soldier: 10.0.into(),
             flight_hunger_per_day: 0.05.into(),
             flight_reach_hours: 72.0.into(),
             camp_preference: 0.5.into(),

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::load::suggest;
+use super::politics::{Action, Condition};
 use super::schema::{EndCondition, Scenario};
 use crate::error::Diagnostic;
 
@@ -19,6 +20,16 @@ pub fn validate(scenario: &Scenario, source: &str, file: &str) -> Result<(), Vec
     } else {
         Err(check.problems)
     }
+}
+
+/// The names a condition or action may refer to.
+struct Refs<'a> {
+    factions: &'a HashMap<&'a str, usize>,
+    places: &'a HashMap<&'a str, usize>,
+    sides: &'a HashSet<&'a str>,
+    states: &'a HashMap<&'a str, usize>,
+    actors: &'a HashMap<&'a str, usize>,
+    events: &'a HashMap<&'a str, usize>,
 }
 
 struct Checker<'a> {
@@ -175,7 +186,361 @@ impl Checker<'_> {
                 }
             }
         }
+        if sides.len() > 64 {
+            self.problem(
+                format!("{} sides: at most 64 are supported", sides.len()),
+                None,
+            );
+        }
+        for source in &s.supply_sources {
+            let side_of = |id: &String| {
+                s.factions
+                    .iter()
+                    .find(|f| &f.id == id)
+                    .map(|f| f.side.as_str())
+            };
+            let mut source_sides: Vec<&str> = source.factions.iter().filter_map(side_of).collect();
+            source_sides.dedup();
+            if source_sides.len() > 1 {
+                self.problem_at(
+                    "place",
+                    &source.place,
+                    format!(
+                        "supply source at `{}` feeds factions of different sides ({})",
+                        source.place,
+                        source_sides.join(", ")
+                    ),
+                    Some("give each side its own source".into()),
+                );
+            }
+        }
+        for u in &s.units {
+            if u.held && u.arrival_day.is_some() {
+                self.problem_at(
+                    "id",
+                    &u.id,
+                    format!("unit `{}` is both held and given an arrival_day", u.id),
+                    Some("a held unit arrives when released; remove one of the two".into()),
+                );
+            }
+        }
         self.check_params(s);
+        self.check_politics(s, &faction_ids, &place_ids, &sides);
+    }
+
+    fn check_politics(
+        &mut self,
+        s: &Scenario,
+        faction_ids: &HashMap<&str, usize>,
+        place_ids: &HashMap<&str, usize>,
+        sides: &HashSet<&str>,
+    ) {
+        let state_ids = self.unique_ids("state", s.states.iter().map(|st| st.id.as_str()));
+        let actor_ids = self.unique_ids("actor", s.actors.iter().map(|a| a.id.as_str()));
+        let event_ids = self.unique_ids("event", s.events.iter().map(|e| e.id.as_str()));
+        let unit_ids: HashMap<&str, usize> = s
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        let refs = Refs {
+            factions: faction_ids,
+            places: place_ids,
+            sides,
+            states: &state_ids,
+            actors: &actor_ids,
+            events: &event_ids,
+        };
+        for a in &s.actors {
+            let what = format!("actor `{}`", a.id);
+            self.reference("target", &a.target, "state", &state_ids);
+            self.in_range(&a.id, &what, "closeness", a.closeness, 0.0, 1.0);
+            self.non_negative(&a.id, &what, "decay_per_day", a.decay_per_day);
+            let w = &a.weights;
+            for (name, v) in [
+                ("peacekeepers_killed", w.peacekeepers_killed),
+                ("city_captured", w.city_captured),
+                ("civilian_deaths", w.civilian_deaths),
+                ("displaced", w.displaced),
+                ("covert_exposure", w.covert_exposure),
+                ("ceasefire_broken", w.ceasefire_broken),
+                ("rupture", w.rupture),
+                ("cross_border_fire", w.cross_border_fire),
+            ] {
+                self.non_negative(&a.id, &what, &format!("weights.{name}"), v);
+            }
+            let mut last = 0.0;
+            for step in &a.ladder {
+                self.non_negative(&a.id, &what, "ladder attention", step.attention);
+                self.non_negative(&a.id, &what, "ladder pressure", step.pressure);
+                if step.attention < last {
+                    self.problem_at(
+                        "id",
+                        &a.id,
+                        format!(
+                            "{what}: ladder steps must need rising attention ({} after {last})",
+                            step.attention
+                        ),
+                        Some("list the instruments from the least to the most severe".into()),
+                    );
+                }
+                last = step.attention;
+            }
+            if let Some(m) = &a.mediation {
+                self.non_negative(&a.id, &what, "offer_attention", m.offer_attention);
+                if !(m.ceasefire_days.is_finite() && m.ceasefire_days > 0.0) {
+                    self.problem_at(
+                        "id",
+                        &a.id,
+                        format!("{what}: ceasefire_days must be > 0"),
+                        None,
+                    );
+                }
+            }
+        }
+        for st in &s.states {
+            let what = format!("state `{}`", st.id);
+            if let Some(r) = st.resolve
+                && !(r.is_finite() && r > 0.0)
+            {
+                self.problem_at(
+                    "id",
+                    &st.id,
+                    format!("{what}: resolve must be > 0, not {r}"),
+                    None,
+                );
+            }
+            for f in st.forces.iter().chain(&st.proxies) {
+                self.reference("forces", f, "faction", faction_ids);
+            }
+            for r in &st.reserves {
+                if self.reference("reserves", r, "unit", &unit_ids)
+                    && let Some(u) = s.units.iter().find(|u| &u.id == r)
+                    && !u.held
+                {
+                    self.problem_at(
+                        "reserves",
+                        r,
+                        format!("{what}: reserve `{r}` is not held back"),
+                        Some(format!("add `held: true` to unit `{r}`")),
+                    );
+                }
+            }
+            if let Some(t) = st.casualty_tolerance {
+                self.non_negative(&st.id, &what, "casualty_tolerance", t);
+            }
+            let p = &st.policy;
+            for (name, v) in [
+                ("reinforce_below", p.reinforce_below),
+                ("draw_down_at", p.draw_down_at),
+                ("withdraw_at", p.withdraw_at),
+            ] {
+                self.non_negative(&st.id, &what, name, v);
+            }
+            if !(p.reinforce_below <= p.draw_down_at && p.draw_down_at <= p.withdraw_at) {
+                self.problem_at(
+                    "id",
+                    &st.id,
+                    format!("{what}: policy needs reinforce_below ≤ draw_down_at ≤ withdraw_at"),
+                    None,
+                );
+            }
+            self.in_range(
+                &st.id,
+                &what,
+                "handover_probability",
+                p.handover_probability,
+                0.0,
+                1.0,
+            );
+            if !(p.decide_every_days.is_finite() && p.decide_every_days > 0.0) {
+                self.problem_at(
+                    "id",
+                    &st.id,
+                    format!("{what}: decide_every_days must be > 0"),
+                    None,
+                );
+            }
+        }
+        for rung in &s.escalation {
+            self.condition(&rung.when, &refs, s.duration_days);
+        }
+        for e in &s.events {
+            self.condition(&e.when, &refs, s.duration_days);
+            for action in &e.actions {
+                self.action(action, s, &refs, &unit_ids);
+            }
+        }
+    }
+
+    fn condition(&mut self, c: &Condition, refs: &Refs, duration: f64) {
+        match c {
+            Condition::Always | Condition::CovertExposed | Condition::Rupture => {}
+            Condition::CrossBorderFire | Condition::CeasefireInForce => {}
+            Condition::Day(d) => {
+                if !(d.is_finite() && (0.0..=duration).contains(d)) {
+                    let exact = format!("Day({d}");
+                    let needle = if self.source.contains(&exact) {
+                        exact.as_str()
+                    } else {
+                        "Day("
+                    };
+                    self.problem_key_value(
+                        needle,
+                        format!("Day({d}) is outside the run (0 to {duration} days)"),
+                    );
+                }
+            }
+            Condition::Captured { place, by } => {
+                self.reference("place", place, "place", refs.places);
+                if let Some(by) = by {
+                    self.captor(by, refs);
+                }
+            }
+            Condition::HeldBy { place, by } => {
+                self.reference("place", place, "place", refs.places);
+                self.captor(by, refs);
+            }
+            Condition::Fighting(place) => {
+                self.reference("Fighting", place, "place", refs.places);
+            }
+            Condition::PeacekeepersKilled(n)
+            | Condition::CivilianDeaths(n)
+            | Condition::Displaced(n) => {
+                if !(n.is_finite() && *n >= 0.0) {
+                    self.problem(
+                        format!("a condition's threshold must be a number ≥ 0, not {n}"),
+                        None,
+                    );
+                }
+            }
+            Condition::Pressure { state, .. } | Condition::Stance { state, .. } => {
+                self.reference("state", state, "state", refs.states);
+            }
+            Condition::Instrument { actor, .. } => {
+                self.reference("actor", actor, "actor", refs.actors);
+            }
+            Condition::Happened(event) => {
+                self.reference("Happened", event, "event", refs.events);
+            }
+            Condition::All(cs) | Condition::Any(cs) => {
+                for c in cs {
+                    self.condition(c, refs, duration);
+                }
+            }
+            Condition::Not(c) => self.condition(c, refs, duration),
+        }
+    }
+
+    fn captor(&mut self, by: &str, refs: &Refs) {
+        if !refs.factions.contains_key(by) && !refs.sides.contains(by) {
+            let names = refs
+                .factions
+                .keys()
+                .copied()
+                .chain(refs.sides.iter().copied());
+            self.problem_at(
+                "by",
+                by,
+                format!("unknown faction or side `{by}`"),
+                suggest(by, names).map(|s| format!("did you mean `{s}`?")),
+            );
+        }
+    }
+
+    fn action(&mut self, a: &Action, s: &Scenario, refs: &Refs, units: &HashMap<&str, usize>) {
+        match a {
+            Action::Instrument { actor, instrument } => {
+                if self.reference("actor", actor, "actor", refs.actors)
+                    && let Some(spec) = s.actors.iter().find(|x| &x.id == actor)
+                    && !spec
+                        .ladder
+                        .iter()
+                        .any(|step| step.instrument == *instrument)
+                {
+                    let on: Vec<&str> =
+                        spec.ladder.iter().map(|st| st.instrument.words()).collect();
+                    self.problem_at(
+                        "actor",
+                        actor,
+                        format!(
+                            "actor `{actor}` has no {} on its ladder",
+                            instrument.words()
+                        ),
+                        Some(format!("its ladder has: {}", on.join(", "))),
+                    );
+                }
+            }
+            Action::Attention { actor, amount } => {
+                self.reference("actor", actor, "actor", refs.actors);
+                if !amount.is_finite() {
+                    self.problem("an Attention action needs a finite amount".to_owned(), None);
+                }
+            }
+            Action::Rupture => {}
+            Action::MediationOffer(actor) => {
+                if self.reference("MediationOffer", actor, "actor", refs.actors)
+                    && s.actors
+                        .iter()
+                        .any(|x| &x.id == actor && x.mediation.is_none())
+                {
+                    self.problem_at(
+                        "MediationOffer",
+                        actor,
+                        format!("actor `{actor}` does not mediate"),
+                        Some(format!(
+                            "give `{actor}` a `mediation: (offer_attention: ...)`"
+                        )),
+                    );
+                }
+            }
+            Action::Release(unit) => {
+                if self.reference("Release", unit, "unit", units)
+                    && s.units.iter().any(|u| &u.id == unit && !u.held)
+                {
+                    self.problem_at(
+                        "Release",
+                        unit,
+                        format!("unit `{unit}` is released by an event but is not held back"),
+                        Some(format!("add `held: true` to unit `{unit}`")),
+                    );
+                }
+            }
+            Action::Firepower { faction, factor } => {
+                self.reference("faction", faction, "faction", refs.factions);
+                self.non_negative(faction, "a Firepower action", "factor", *factor);
+            }
+            Action::Morale { faction, delta } => {
+                self.reference("faction", faction, "faction", refs.factions);
+                if !delta.is_finite() {
+                    self.problem("a Morale action needs a finite delta".to_owned(), None);
+                }
+            }
+            Action::SetParam { path, value } => {
+                if let Err(why) = super::params::set_param(&s.params, path, *value) {
+                    self.problem_at("path", path, format!("SetParam: {why}"), None);
+                }
+                if !value.is_finite() {
+                    self.problem_at(
+                        "path",
+                        path,
+                        format!("SetParam `{path}`: value must be finite"),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// A problem located at the first occurrence of `needle` in the source.
+    fn problem_key_value(&mut self, needle: &str, message: String) {
+        let mut d = Diagnostic::new(self.file, message);
+        if let Some(offset) = self.source.find(needle) {
+            let (line, col) = line_col(self.source, offset);
+            d = d.at(self.source, line, col);
+        }
+        self.problems.push(d);
     }
 
     fn check_run_settings(&mut self, s: &Scenario) {
@@ -207,6 +572,7 @@ impl Checker<'_> {
             ("max_daily_loss", c.max_daily_loss),
             ("killed_share", c.killed_share),
             ("peacekeeper_exposure", c.peacekeeper_exposure),
+            ("regional_force_exposure", c.regional_force_exposure),
             ("breakpoint_losses", c.breakpoint_losses),
             ("breakpoint_morale", c.breakpoint_morale),
             ("desertion_on_break", c.desertion_on_break),
@@ -261,6 +627,48 @@ impl Checker<'_> {
             ("rout_shock", m.rout_shock),
             ("shock_radius_km", m.shock_radius_km),
             ("rout_radius_km", m.rout_radius_km),
+            (
+                "flight_fighting_per_day",
+                p.civilians.flight_fighting_per_day,
+            ),
+            ("flight_threat_per_day", p.civilians.flight_threat_per_day),
+            ("near_fight_km", p.civilians.near_fight_km),
+            ("people_per_soldier", p.civilians.people_per_soldier),
+            ("flight_hunger_per_day", p.civilians.flight_hunger_per_day),
+            ("flight_reach_hours", p.civilians.flight_reach_hours),
+            ("camp_preference", p.civilians.camp_preference),
+            ("deaths_per_casualty", p.civilians.deaths_per_casualty),
+            ("urban_harm_factor", p.civilians.urban_harm_factor),
+            ("density_half", p.civilians.density_half),
+            ("food_days", p.civilians.food_days),
+            (
+                "exposure_per_1000_per_day",
+                p.diplomacy.exposure_per_1000_per_day,
+            ),
+            (
+                "ceasefire_base_acceptance",
+                p.diplomacy.ceasefire_base_acceptance,
+            ),
+            (
+                "ceasefire_pressure_weight",
+                p.diplomacy.ceasefire_pressure_weight,
+            ),
+            (
+                "ceasefire_momentum_weight",
+                p.diplomacy.ceasefire_momentum_weight,
+            ),
+            ("momentum_days", p.diplomacy.momentum_days),
+            (
+                "ceasefire_break_per_day",
+                p.diplomacy.ceasefire_break_per_day,
+            ),
+            ("reoffer_days", p.diplomacy.reoffer_days),
+            (
+                "cross_border_fire_per_day",
+                p.diplomacy.cross_border_fire_per_day,
+            ),
+            ("cross_border_deaths", p.diplomacy.cross_border_deaths),
+            ("abandonment_shock", p.diplomacy.abandonment_shock),
         ];
         for (name, value) in positives {
             if !(value.is_finite() && value >= 0.0) {

@@ -305,7 +305,8 @@ impl View<'_> {
         let t = self.tallies.so_far();
         match cond {
             Cond::Always => true,
-            Cond::Day(day) => self.clock.hours_at_end_of_tick() / 24.0 >= *day - 1e-9,
+            // Like an arrival day: from the tick that starts at that day.
+            Cond::Day(day) => self.clock.tick as f64 * self.clock.tick_hours / 24.0 >= *day - 1e-9,
             Cond::Captured(place, by) => match by {
                 None => self.tallies.taken[*place].iter().any(|&x| x),
                 Some(Captor::Faction(f)) => self.tallies.taken[*place][*f],

@@ -184,6 +184,8 @@ pub struct ControlMap {
     pub previous: Vec<usize>,
     /// A side that gave the place back and may not take it again.
     pub ceded: Vec<Option<usize>>,
+    /// Soldiers (peacekeepers excluded) standing at each place.
+    pub personnel: Vec<u32>,
 }
 
 impl ControlMap {

@@ -1,5 +1,6 @@
 //! Integration tests of strife: the binary and the library on real scenario files.
 
+mod calibration;
 mod cli;
 mod common;
 mod determinism;

@@ -93,19 +93,29 @@ fn days_limit_is_respected() {
     );
 }
 
-#[test]
-fn reinforcements_arrive_on_their_day() {
-    let record = run("scenarios/goma_2025.ron", 1, Some(8.0));
-    let arrival = record
+/// Hours of the first logged event whose text starts with `prefix`.
+fn logged_at(record: &strife::run::RunRecord, prefix: &str) -> f64 {
+    record
         .events
         .iter()
-        .find(|e| e.text.starts_with("RDF reinforcements"))
-        .expect("the RDF reinforcements arrive");
-    assert!(
-        (arrival.hours - 6.0 * 24.0 - 1.0).abs() < 1e-9,
-        "arrived at hour {}",
-        arrival.hours
+        .find(|e| e.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no event `{prefix}`"))
+        .hours
+}
+
+#[test]
+fn reinforcements_arrive_on_their_day_whether_dated_or_released() {
+    // Events are stamped at the end of the tick in which they happen: day 3 is the tick that
+    // starts at hour 72 and ends at hour 73.
+    let minimal = run("scenarios/minimal.ron", 7, None);
+    assert_eq!(logged_at(&minimal, "Relief battalion"), 3.0 * 24.0 + 1.0);
+    // Goma: the RDF reinforcements are held until an event on day 6 releases them.
+    let goma = run("scenarios/goma_2025.ron", 1, Some(8.0));
+    assert_eq!(
+        logged_at(&goma, "UN sources: 500–1,000 more RDF"),
+        6.0 * 24.0 + 1.0
     );
+    assert_eq!(logged_at(&goma, "RDF reinforcements"), 6.0 * 24.0 + 1.0);
 }
 
 #[test]

@@ -112,6 +112,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     world.insert_resource(ControlMap {
         previous: controller.clone(),
         ceded: vec![None; places],
+        personnel: vec![0; places],
         controller,
         contested: vec![false; places],
         threatened: vec![false; places],

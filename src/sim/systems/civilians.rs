@@ -54,21 +54,42 @@ pub fn displace_civilians(
     }
 
     // Flight: from every place in danger toward the best calm place within reach.
-    let near_fight: Vec<bool> = (0..n)
+    // Soldiers at each place and at the fights next to it; whether a fight is next door.
+    let (theatre, control) = (&*theatre, &*control);
+    let fights_next_door: Vec<Vec<usize>> = (0..n)
         .map(|p| {
             theatre.adjacency[p]
                 .iter()
-                .any(|&(r, q)| control.contested[q] && theatre.routes[r].km <= c.near_fight_km)
+                .filter(|&&(r, q)| control.contested[q] && theatre.routes[r].km <= c.near_fight_km)
+                .map(|&(_, q)| q)
+                .collect()
+        })
+        .collect();
+    let near_fight: Vec<bool> = fights_next_door.iter().map(|q| !q.is_empty()).collect();
+    let soldiers: Vec<f64> = (0..n)
+        .map(|p| {
+            let next_door: f64 = fights_next_door[p]
+                .iter()
+                .map(|&q| f64::from(control.personnel[q]))
+                .sum();
+            f64::from(control.personnel[p]) + next_door
         })
         .collect();
     let rate = |p: usize, pop: &Population| {
-        let mut r: f64 = if control.contested[p] {
+        let base: f64 = if control.contested[p] {
             c.flight_fighting_per_day
         } else if control.threatened[p] || near_fight[p] {
             c.flight_threat_per_day
         } else {
             0.0
         };
+        let s = soldiers[p];
+        let intensity = if s > 0.0 {
+            s / (s + pop.present() / c.people_per_soldier.max(1e-9))
+        } else {
+            0.0
+        };
+        let mut r = base * intensity;
         if pop.food_days <= 0.0 && pop.present() > 0.0 {
             r = r.max(c.flight_hunger_per_day);
         }
@@ -81,7 +102,7 @@ pub fn displace_civilians(
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
         }
-        let hours = hours_from(&theatre, p, |q| !control.contested[q], c.flight_reach_hours);
+        let hours = hours_from(theatre, p, |q| !control.contested[q], c.flight_reach_hours);
         let destination = (0..n)
             .filter(|&q| q != p && hours[q].is_finite() && calm(q))
             .map(|q| {

@@ -96,10 +96,10 @@ pub fn resolve_engagements(
                     theatre.factions[unit.faction].kind,
                     FactionKind::Peacekeeper | FactionKind::RegionalForce
                 ),
-                exposure: if unit.peacekeeper {
-                    combat.peacekeeper_exposure
-                } else {
-                    1.0
+                exposure: match theatre.factions[unit.faction].kind {
+                    FactionKind::Peacekeeper => combat.peacekeeper_exposure,
+                    FactionKind::RegionalForce => combat.regional_force_exposure,
+                    _ => 1.0,
                 },
             });
         }

@@ -21,6 +21,7 @@ pub fn update_control(
 ) {
     let n = theatre.places.len();
     let mut present = vec![0u64; n];
+    let mut personnel = vec![0u32; n];
     let mut holding_sides = vec![0u64; n];
     // Unbroken personnel by faction at each place: who can hold it.
     let mut holding: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
@@ -32,6 +33,7 @@ pub fn update_control(
             continue;
         }
         present[place] |= 1u64 << unit.side;
+        personnel[place] = personnel[place].saturating_add(strength.personnel);
         if !condition.broken {
             holding_sides[place] |= 1u64 << unit.side;
             match holding[place].iter_mut().find(|(f, _)| *f == unit.faction) {
@@ -86,6 +88,7 @@ pub fn update_control(
         }
     }
 
+    control.personnel = personnel;
     for (place, mut controller) in &mut places {
         if controller.faction != control.controller[place.index] {
             controller.faction = control.controller[place.index];
