@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod determinism;
 mod model;
+mod politics;
 mod properties;
 mod scenarios;

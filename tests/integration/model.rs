@@ -3,7 +3,7 @@
 use bevy_ecs::schedule::LogLevel;
 use bevy_ecs::world::World;
 use strife::scenario::Scenario;
-use strife::sim::components::{Casualties, Morale, Strength, Supply, Unit};
+use strife::sim::components::{Casualties, Morale, Population, Strength, Supply, Unit};
 use strife::sim::resources::{ControlMap, RunStatus};
 use strife::sim::{build_schedule, build_world};
 
@@ -50,6 +50,28 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
             f < scenario.factions.len(),
             "control by unknown faction index {f}"
         );
+    }
+    let total: f64 = scenario.places.iter().map(|p| p.population).sum();
+    let mut places = world.query::<&Population>();
+    let mut sum = 0.0;
+    for p in places.iter(world) {
+        assert!(
+            p.residents >= -1e-6 && p.displaced_here >= -1e-6,
+            "negative people: {p:?}"
+        );
+        assert!(
+            p.dead >= 0.0 && p.food_days >= 0.0 && p.food_days.is_finite(),
+            "{p:?}"
+        );
+        sum += p.present() + p.dead;
+    }
+    assert!(
+        (sum - total).abs() <= 1e-6 * total.max(1.0),
+        "population {sum} != {total}"
+    );
+    let status = world.resource::<strife::sim::politics::PoliticalStatus>();
+    for x in status.attention.iter().chain(&status.pressure_on) {
+        assert!(x.is_finite() && *x >= 0.0, "attention or pressure {x}");
     }
 }
 

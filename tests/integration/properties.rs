@@ -41,7 +41,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         FactionKind::Rebel
                     },
                     colour: "#336699".into(),
-                    sponsor: None,
+                    sponsor: (i == 1).then(|| "S".to_owned()),
                     claims_territory: true,
                 })
                 .collect();
@@ -53,7 +53,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     lat: -1.0 - i as f64 * 0.1,
                     lon: 29.0,
                     country: "X".into(),
-                    population: 1000.0,
+                    population: [0.0, 1.0, 5_000.0, 2_000_000.0][i % 4],
                     terrain: Terrain::Hills,
                     fortification: 0.3,
                     controller: format!("f{}", i % 2),
@@ -131,8 +131,39 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 units,
                 params: Params::default(),
                 end_conditions: vec![],
-                actors: vec![],
-                states: vec![],
+                actors: vec![Actor {
+                    id: "A".into(),
+                    name: "Actor".into(),
+                    target: "S".into(),
+                    closeness: 0.2,
+                    decay_per_day: 0.1,
+                    weights: TriggerWeights::default(),
+                    ladder: vec![
+                        Step {
+                            instrument: Instrument::Statement,
+                            attention: 0.1,
+                            pressure: 1.0,
+                        },
+                        Step {
+                            instrument: Instrument::Sanctions,
+                            attention: 1.0,
+                            pressure: 5.0,
+                        },
+                    ],
+                    mediation: Some(Mediation {
+                        offer_attention: 0.5,
+                        ceasefire_days: 3.0,
+                    }),
+                }],
+                states: vec![StateActor {
+                    id: "S".into(),
+                    resolve: Some(2.0),
+                    forces: vec![],
+                    proxies: vec!["f1".into()],
+                    reserves: vec![],
+                    casualty_tolerance: Some(10.0),
+                    policy: Policy::default(),
+                }],
                 escalation: vec![],
                 events: vec![],
             }
