@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::scenario::Override;
+
 /// strife: a conflict escalation simulation engine.
 ///
 /// Run a RON scenario and get tables and plots; validate scenario files.
@@ -41,6 +43,11 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Change a field: `PATH=VALUE`, e.g. `units.rdf_north.personnel=6000`,
+    /// `params.combat.defender_base_rate=0.02`, `places.goma.population=Uniform(min: 1e6, max: 2e6)`.
+    /// Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
 }
 
 /// Arguments of `strife validate`.

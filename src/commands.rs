@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::{run_outputs, write};
 use crate::run::{RunOptions, run_loaded};
-use crate::scenario::load_scenario;
+use crate::scenario::{load_scenario, load_with_overrides};
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
@@ -18,7 +18,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
             "--days must be a number of days between 0 and 3650, not {days}"
         )));
     }
-    let loaded = load_scenario(&args.scenario)?;
+    let loaded = load_with_overrides(&args.scenario, &args.set)?;
     let out = args
         .out
         .clone()
@@ -33,7 +33,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
             days: Some(days),
         },
     )?;
-    let manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
+    let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
+    manifest.overrides = loaded
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
     let files = run_outputs(&record, &manifest)?;
     let written = write::write_atomically(&out, &files)?;
     if !args.quiet {

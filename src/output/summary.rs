@@ -432,6 +432,8 @@ pub struct Manifest {
     pub days: f64,
     /// The command line, as typed.
     pub command_line: Vec<String>,
+    /// Overrides applied to the base scenario (what-if files, `--set`), `PATH=VALUE`.
+    pub overrides: Vec<String>,
 }
 
 impl Manifest {
@@ -450,6 +452,7 @@ impl Manifest {
             seed,
             days,
             command_line,
+            overrides: Vec::new(),
         }
     }
 

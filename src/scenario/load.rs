@@ -1,14 +1,16 @@
 //! Reading a scenario file: size and encoding checks, RON parsing with `line:col` errors.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
+use super::overrides::{Override, apply_overrides};
 use super::schema::Scenario;
 use super::uncertain::{
     Draw, Num, central_scenario, distributions, extreme_scenario, sample_scenario,
 };
 use super::validate::{locate_path, validate};
+use super::whatif::{WhatIf, is_whatif};
 use crate::error::{Diagnostic, Error, Result};
 
 /// Largest scenario file accepted, bytes. Real scenarios are tens of kilobytes.
@@ -23,18 +25,116 @@ pub struct LoadedScenario {
     pub file: String,
     /// The file's bytes (for the SHA-256 in the manifest).
     pub source: String,
+    /// Overrides applied to the base scenario (from what-if files and `--set`), in order.
+    pub overrides: Vec<Override>,
 }
 
-/// Read, parse and validate a scenario file, reporting every problem found.
+/// Read, parse and validate a scenario or what-if file, reporting every problem found.
 pub fn load_scenario(path: &Path) -> Result<LoadedScenario> {
+    load_with_overrides(path, &[])
+}
+
+/// Load a scenario or what-if file and apply `--set` overrides on top.
+pub fn load_with_overrides(path: &Path, overrides: &[Override]) -> Result<LoadedScenario> {
+    let mut chain = Vec::new();
+    let mut loaded = load_any(path, &mut chain)?;
+    if !overrides.is_empty() {
+        loaded.scenario = apply_overrides(&loaded.scenario, overrides)
+            .map_err(|why| Error::Usage(format!("--set: {why}")))?;
+        check_scenario(&loaded.scenario, &loaded.source, &loaded.file).map_err(|e| match e {
+            // The file's text no longer shows the values in question: drop the positions.
+            Error::Invalid(problems) => Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut d| {
+                        d.position = None;
+                        d.source_line = None;
+                        d.message = format!("with the --set overrides: {}", d.message);
+                        d
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+        loaded.overrides.extend(overrides.iter().cloned());
+    }
+    Ok(loaded)
+}
+
+/// Load a scenario, or a what-if and its base (recursively), refusing cycles.
+fn load_any(path: &Path, chain: &mut Vec<PathBuf>) -> Result<LoadedScenario> {
     let file = path.display().to_string();
     let source = read_text(path)?;
-    let scenario = parse_scenario(&source, &file)?;
-    check_scenario(&scenario, &source, &file)?;
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if chain.contains(&canonical) {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            file,
+            "this what-if includes itself through its `base` chain",
+        )]));
+    }
+    chain.push(canonical);
+    if !is_whatif(&source) {
+        let scenario = parse_scenario(&source, &file)?;
+        check_scenario(&scenario, &source, &file)?;
+        return Ok(LoadedScenario {
+            scenario,
+            file,
+            source,
+            overrides: Vec::new(),
+        });
+    }
+    let whatif: WhatIf = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .from_str(&source)
+        .map_err(|e| {
+            let ron::error::Position { line, col } = e.span.start;
+            let mut d = Diagnostic::new(&file, e.code.to_string()).at(&source, line, col);
+            if let Some(help) = syntax_help(&e.code) {
+                d = d.help(help);
+            }
+            Error::Invalid(vec![d])
+        })?;
+    let base_path = whatif.base_path(path);
+    if !base_path.is_file() {
+        let (line, col) = locate_path(&source, "base").unwrap_or((1, 1));
+        return Err(Error::Invalid(vec![
+            Diagnostic::new(
+                &file,
+                format!("base scenario `{}` not found", base_path.display()),
+            )
+            .at(&source, line, col)
+            .help("`base` is relative to the folder of the what-if file"),
+        ]));
+    }
+    let base = load_any(&base_path, chain)?;
+    let mut problems = Vec::new();
+    let mut scenario = base.scenario.clone();
+    for o in whatif.overrides() {
+        match apply_overrides(&scenario, std::slice::from_ref(&o)) {
+            Ok(s) => scenario = s,
+            Err(why) => {
+                let mut d = Diagnostic::new(&file, why);
+                if let Some(offset) = source.find(&format!("\"{}\"", o.path)) {
+                    let (line, col) = super::validate::line_col(&source, offset);
+                    d = d.at(&source, line, col);
+                }
+                problems.push(d);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    scenario.name = whatif.name.clone().unwrap_or(scenario.name);
+    scenario.description = whatif.description.clone();
+    check_scenario(&scenario, &base.source, &base.file)?;
+    let mut overrides = base.overrides;
+    overrides.extend(whatif.overrides());
     Ok(LoadedScenario {
         scenario,
         file,
         source,
+        overrides,
     })
 }
 

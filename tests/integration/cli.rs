@@ -268,3 +268,95 @@ fn impossible_distributions_and_risky_ranges_are_located() {
         "{stderr}"
     );
 }
+
+#[test]
+fn set_overrides_fields_and_names_the_nearest_paths() {
+    let (dir, _) = temp_file("unused", "");
+    let out = dir.path().join("set");
+    strife()
+        .args([
+            "run",
+            "scenarios/minimal.ron",
+            "-q",
+            "--set",
+            "units.reb_column.personnel=10",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+    assert!(
+        manifest.contains("units.reb_column.personnel=10"),
+        "{manifest}"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(
+        summary.contains("\"kind\": \"day_limit\""),
+        "ten rebels do not take the city:\n{summary}"
+    );
+
+    strife()
+        .args([
+            "run",
+            "scenarios/minimal.ron",
+            "--set",
+            "units.reb_colum.personnel=10",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `units.reb_column.personnel`?",
+        ));
+    strife()
+        .args([
+            "run",
+            "scenarios/minimal.ron",
+            "--set",
+            "units.reb_column.personnel=lots",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "expected a number, or a distribution",
+        ));
+    strife()
+        .args(["run", "scenarios/minimal.ron", "--set", "nonsense"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("PATH=VALUE"));
+}
+
+#[test]
+fn whatif_bases_must_exist_and_not_include_themselves() {
+    let (dir, missing) = temp_file(
+        "missing.ron",
+        "WhatIf(description: \"x\", base: \"nowhere.ron\", set: {})",
+    );
+    let stderr = validate_error_at(&missing);
+    assert!(
+        stderr.contains("base scenario") && stderr.contains("not found"),
+        "{stderr}"
+    );
+    let looped = dir.path().join("loop.ron");
+    std::fs::write(
+        &looped,
+        "WhatIf(description: \"x\", base: \"loop.ron\", set: {})",
+    )
+    .expect("write");
+    let stderr = validate_error_at(&looped);
+    assert!(stderr.contains("includes itself"), "{stderr}");
+}
+
+/// `strife validate` on a file that must fail with exit code 2; returns stderr.
+fn validate_error_at(path: &std::path::Path) -> String {
+    let output = strife().arg("validate").arg(path).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}

@@ -22,6 +22,7 @@ fn minimal_with(extra: &str) -> LoadedScenario {
         scenario,
         file: "test.ron".into(),
         source,
+        overrides: vec![],
     }
 }
 

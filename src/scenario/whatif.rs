@@ -1,0 +1,66 @@
+//! What-if files: a base scenario, a description, and a set of overrides, run like any scenario.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::overrides::Override;
+
+/// A what-if file, as written:
+///
+/// ```ron
+/// WhatIf(
+///     name: "Goma 2025 — no RDF troops",
+///     description: "What if Rwanda had sent no troops?",
+///     base: "../goma_2025.ron",
+///     set: { "units.rdf_south.personnel": "0" },
+/// )
+/// ```
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIf {
+    /// Title of the what-if (default: the base's name).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The question it asks, in a sentence or two.
+    pub description: String,
+    /// The base scenario (or another what-if), relative to this file.
+    pub base: String,
+    /// Overrides, `PATH: VALUE` as for `--set`.
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+}
+
+impl WhatIf {
+    /// The base's path, relative to the folder of the what-if file at `file`.
+    pub fn base_path(&self, file: &Path) -> PathBuf {
+        file.parent().unwrap_or(Path::new(".")).join(&self.base)
+    }
+
+    /// The overrides in path order.
+    pub fn overrides(&self) -> Vec<Override> {
+        self.set
+            .iter()
+            .map(|(path, value)| Override {
+                path: path.clone(),
+                value: value.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Whether RON text is a what-if file: its first token (after comments) is `WhatIf`.
+pub fn is_whatif(source: &str) -> bool {
+    let mut rest = source;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            return rest.starts_with("WhatIf");
+        }
+    }
+}
