@@ -31,9 +31,17 @@ pub enum Command {
 pub struct RunArgs {
     /// Scenario file (.ron).
     pub scenario: PathBuf,
-    /// Random seed (default: the scenario's `seed`).
+    /// Random seed (default: the scenario's `seed`); with `--runs`, the master seed from which
+    /// each run's seed is derived.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles
+    /// (default output: output/<scenario file name>-ensemble/).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
+    /// Threads for an ensemble (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
     /// Output folder (default: output/<scenario file name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{RunArgs, ValidateArgs};
 use crate::error::{Error, Result};
+use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::{run_outputs, write};
+use crate::run::ensemble::run_digests;
 use crate::run::{RunOptions, run_loaded};
-use crate::scenario::{load_scenario, load_with_overrides};
+use crate::scenario::{LoadedScenario, load_scenario, load_with_overrides};
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
@@ -19,6 +21,9 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         )));
     }
     let loaded = load_with_overrides(&args.scenario, &args.set)?;
+    if let Some(runs) = args.runs {
+        return run_ensemble_command(args, &loaded, runs, command_line);
+    }
     let out = args
         .out
         .clone()
@@ -43,6 +48,67 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     let written = write::write_atomically(&out, &files)?;
     if !args.quiet {
         print!("{}", text_summary(&record));
+        println!("\nWrote {} files to {}", written.len(), out.display());
+    }
+    Ok(())
+}
+
+/// `strife run --runs N`: an ensemble, in parallel, with a progress bar.
+fn run_ensemble_command(
+    args: &RunArgs,
+    loaded: &LoadedScenario,
+    runs: u64,
+    command_line: Vec<String>,
+) -> Result<()> {
+    if runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut dir = default_output_dir(&args.scenario).into_os_string();
+        dir.push("-ensemble");
+        PathBuf::from(dir)
+    });
+    write::check_writable(&out)?;
+    let master = args.seed.unwrap_or(loaded.scenario.seed);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Internal(format!("starting {} threads: {e}", args.jobs.unwrap_or(0)))
+        })?;
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(runs)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let ensemble =
+        pool.install(|| run_digests(loaded, master, 0..runs, args.days, || bar.inc(1)))?;
+    bar.finish_and_clear();
+    let mut manifest = Manifest::new(
+        &loaded.file,
+        &loaded.source,
+        master,
+        ensemble.days,
+        command_line,
+    );
+    manifest.runs = Some(runs);
+    manifest.overrides = loaded
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
+    let files = vec![
+        ("runs.csv".to_owned(), runs_csv(&ensemble)?),
+        ("summary.json".to_owned(), ensemble_summary_json(&ensemble)?),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    let written = write::write_atomically(&out, &files)?;
+    if !args.quiet {
+        print!("{}", ensemble_text(&ensemble));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
     Ok(())

@@ -1,14 +1,21 @@
 //! Plots of a run (PNG and SVG), drawn with plotters and an embedded DejaVu font.
 //!
-//! Four figures: personnel, control of places, cumulative casualties and days of supply, each
-//! by faction over calendar time. Every figure is drawn once, by code generic over the plotters
-//! backend, and rendered twice: into an RGB bitmap encoded as PNG, and into an SVG string.
-//! A faction has its scenario colour in every figure. Output is deterministic: the same record
-//! gives the same bytes.
+//! Eight figures: personnel, control of places, cumulative casualties and days of supply, each
+//! by faction over calendar time; pressure on states with the escalation rung; displaced
+//! people and civilian deaths; peacekeepers killed by contingent; and small multiples of the
+//! theatre map. Every figure is drawn once, by code generic over the plotters backend, and
+//! rendered twice: into an RGB bitmap encoded as PNG, and into an SVG string. A faction has its
+//! scenario colour in every figure. Output is deterministic: the same record gives the same
+//! bytes.
 
 mod axis;
+mod civilians;
 mod control;
+mod escalation;
 mod lines;
+mod map;
+mod panels;
+mod peacekeepers;
 mod theme;
 
 use image::ImageEncoder;
@@ -19,13 +26,18 @@ use plotters::prelude::*;
 
 use crate::error::Result;
 use crate::run::RunRecord;
+use civilians::CiviliansChart;
 use control::ControlChart;
+use escalation::EscalationChart;
 use lines::LineChart;
+use map::MapChart;
+use peacekeepers::PeacekeepersChart;
 use theme::{draw_error, ensure_fonts};
 
 /// Every plot of one run, as `(file name, bytes)`: PNG and SVG of each.
 ///
-/// The files are `forces`, `control`, `casualties` and `supply`, each as `.png` and `.svg`.
+/// The files are `forces`, `control`, `casualties`, `supply`, `escalation`, `displacement`,
+/// `peacekeepers` and `map`, each as `.png` and `.svg`.
 pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
     ensure_fonts()?;
     let figures = [
@@ -33,6 +45,19 @@ pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
         ("control", Figure::Control(control::control(record))),
         ("casualties", Figure::Lines(lines::casualties(record))),
         ("supply", Figure::Lines(lines::supply(record))),
+        (
+            "escalation",
+            Figure::Escalation(escalation::escalation(record)),
+        ),
+        (
+            "displacement",
+            Figure::Civilians(civilians::civilians(record)),
+        ),
+        (
+            "peacekeepers",
+            Figure::Peacekeepers(peacekeepers::peacekeepers(record)),
+        ),
+        ("map", Figure::Map(map::map(record))),
     ];
     let mut files = Vec::with_capacity(2 * figures.len());
     for (stem, figure) in &figures {
@@ -48,6 +73,14 @@ enum Figure {
     Lines(LineChart),
     /// The control timeline.
     Control(ControlChart),
+    /// Pressure on states and the escalation rung.
+    Escalation(EscalationChart),
+    /// Displaced people and civilian deaths.
+    Civilians(CiviliansChart),
+    /// Peacekeepers killed by contingent.
+    Peacekeepers(PeacekeepersChart),
+    /// Small multiples of the theatre map.
+    Map(MapChart),
 }
 
 impl Figure {
@@ -56,6 +89,10 @@ impl Figure {
         match self {
             Figure::Lines(chart) => chart.size(),
             Figure::Control(chart) => chart.size(),
+            Figure::Escalation(chart) => chart.size(),
+            Figure::Civilians(chart) => chart.size(),
+            Figure::Peacekeepers(chart) => chart.size(),
+            Figure::Map(chart) => chart.size(),
         }
     }
 
@@ -64,6 +101,10 @@ impl Figure {
         match self {
             Figure::Lines(chart) => chart.draw(root),
             Figure::Control(chart) => chart.draw(root),
+            Figure::Escalation(chart) => chart.draw(root),
+            Figure::Civilians(chart) => chart.draw(root),
+            Figure::Peacekeepers(chart) => chart.draw(root),
+            Figure::Map(chart) => chart.draw(root),
         }
     }
 }
@@ -121,11 +162,35 @@ mod tests {
         .expect("minimal run")
     }
 
+    /// The record of the Goma scenario over its first ten days (politics, civilians,
+    /// peacekeepers, and usually the fall of Goma).
+    fn goma_record() -> RunRecord {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/goma_2025.ron");
+        let loaded = load_scenario(&path).expect("Goma scenario loads");
+        run_loaded(
+            &loaded,
+            RunOptions {
+                seed: 11,
+                days: Some(10.0),
+            },
+        )
+        .expect("Goma run")
+    }
+
     fn expected_names() -> Vec<String> {
-        ["forces", "control", "casualties", "supply"]
-            .iter()
-            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
-            .collect()
+        [
+            "forces",
+            "control",
+            "casualties",
+            "supply",
+            "escalation",
+            "displacement",
+            "peacekeepers",
+            "map",
+        ]
+        .iter()
+        .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+        .collect()
     }
 
     fn check_files(record: &RunRecord, files: &[(String, Vec<u8>)]) {
@@ -135,11 +200,22 @@ mod tests {
             if name.ends_with(".png") {
                 assert!(bytes.starts_with(&PNG_SIGNATURE), "{name} is not a PNG");
                 let image = image::load_from_memory(bytes).expect("PNG decodes");
-                if name == "control.png" {
-                    assert_eq!(image.width(), 1200, "{name}");
-                    assert!(image.height() >= 120 + 28 * 3, "{name}");
-                } else {
-                    assert_eq!((image.width(), image.height()), (1200, 700), "{name}");
+                match name.as_str() {
+                    "forces.png" | "casualties.png" | "supply.png" => {
+                        assert_eq!((image.width(), image.height()), (1200, 700), "{name}");
+                    }
+                    "control.png" => {
+                        assert_eq!(image.width(), 1200, "{name}");
+                        assert!(image.height() >= 120 + 28 * 3, "{name}");
+                    }
+                    "map.png" => {
+                        assert_eq!(image.width(), 1500, "{name}");
+                        assert!(image.height() >= 300, "{name}");
+                    }
+                    _ => {
+                        assert_eq!(image.width(), 1200, "{name}");
+                        assert!(image.height() >= 300, "{name}");
+                    }
                 }
             } else {
                 let svg = std::str::from_utf8(bytes).expect("SVG is UTF-8");
@@ -154,15 +230,18 @@ mod tests {
         }
     }
 
+    /// The SVG named `name` among `files`, as text.
+    fn svg_of(files: &[(String, Vec<u8>)], name: &str) -> String {
+        let (_, bytes) = files.iter().find(|(n, _)| n == name).expect("file");
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
     #[test]
-    fn minimal_run_gives_eight_files() {
+    fn minimal_run_gives_sixteen_files() {
         let record = minimal_record();
         let files = run_plots(&record).expect("plots");
         check_files(&record, &files);
-        let svg = |name: &str| {
-            let (_, bytes) = files.iter().find(|(n, _)| n == name).expect("file");
-            String::from_utf8_lossy(bytes).into_owned()
-        };
+        let svg = |name: &str| svg_of(&files, name);
         for faction in &record.theatre.factions {
             assert!(
                 svg("forces.svg").contains(&faction.name),
@@ -183,6 +262,72 @@ mod tests {
             svg("forces.svg").contains("1 Jan"),
             "dates on the time axis"
         );
+        // No politics, no peacekeepers: the figures say so.
+        assert!(svg("escalation.svg").contains("No states in this scenario"));
+        assert!(svg("escalation.svg").contains("No escalation ladder in this scenario"));
+        assert!(svg("peacekeepers.svg").contains("No peacekeepers killed in this run"));
+        assert!(svg("displacement.svg").contains("displaced people (persons)"));
+        for place in &record.theatre.places {
+            assert!(svg("map.svg").contains(&place.name), "{}", place.name);
+        }
+        assert!(svg("map.svg").contains("Start, 1 Jan 2025"));
+        assert!(svg("map.svg").contains(" km"), "scale bar");
+    }
+
+    #[test]
+    fn goma_run_plots_politics_civilians_and_the_map() {
+        let record = goma_record();
+        let files = run_plots(&record).expect("plots");
+        check_files(&record, &files);
+        let escalation = svg_of(&files, "escalation.svg");
+        assert!(escalation.contains("pressure (pressure units)"));
+        for (index, state) in record.politics.states.iter().enumerate() {
+            let pressed = record
+                .samples
+                .iter()
+                .any(|s| s.pressure_on.get(index).is_some_and(|&p| p > 0.0));
+            if pressed {
+                assert!(escalation.contains(&state.name), "{}", state.name);
+                if state.resolve.is_some() {
+                    let label = format!("resolve of {}", state.name);
+                    assert!(escalation.contains(&label), "{label}");
+                }
+            }
+        }
+        for (name, _, _) in &record.politics.rungs {
+            let first = name.split_whitespace().next().unwrap_or_default();
+            assert!(escalation.contains(first), "rung {name}");
+        }
+
+        let displacement = svg_of(&files, "displacement.svg");
+        assert!(displacement.contains("killed (persons, cumulative)"));
+        assert!(displacement.contains("sheltering in"));
+
+        let peacekeepers = svg_of(&files, "peacekeepers.svg");
+        for c in &record.casualties {
+            let faction = &record.theatre.factions[c.faction];
+            if matches!(
+                faction.kind,
+                crate::scenario::FactionKind::Peacekeeper
+                    | crate::scenario::FactionKind::RegionalForce
+            ) && !c.contingent.is_empty()
+            {
+                let label = format!("{} — {}", faction.name, c.contingent);
+                assert!(peacekeepers.contains(&label), "{label}");
+            }
+        }
+
+        let map = svg_of(&files, "map.svg");
+        assert!(map.contains("Start, 20 Jan 2025"));
+        assert!(map.contains("End, ") || map.contains("(end)"));
+        for capture in record
+            .captures
+            .iter()
+            .filter(|c| record.theatre.places[c.place].kind == crate::scenario::PlaceKind::City)
+        {
+            let title = format!("{} taken by", record.theatre.places[capture.place].name);
+            assert!(map.contains(&title), "{title}");
+        }
     }
 
     #[test]

@@ -434,6 +434,9 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// Overrides applied to the base scenario (what-if files, `--set`), `PATH=VALUE`.
     pub overrides: Vec<String>,
+    /// Runs of an ensemble (the seed is then the master seed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
 }
 
 impl Manifest {
@@ -453,6 +456,7 @@ impl Manifest {
             days,
             command_line,
             overrides: Vec::new(),
+            runs: None,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod ensemble;
 pub mod one;
 pub mod record;
+pub mod stats;
 
 pub use one::{RunOptions, run_loaded, run_one};
 pub use record::RunRecord;

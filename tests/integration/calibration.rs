@@ -67,9 +67,14 @@ fn outcome(record: &RunRecord) -> Outcome {
 
 fn outcomes(runs: u64) -> Vec<Outcome> {
     let loaded = load("scenarios/goma_2025.ron");
-    run_ensemble(&loaded, 2025, runs, Some(30.0), |_, record| {
-        outcome(&record)
-    })
+    run_ensemble(
+        &loaded,
+        2025,
+        0..runs,
+        Some(30.0),
+        |_, record| outcome(&record),
+        || {},
+    )
     .expect("runs")
 }
 

@@ -22,7 +22,7 @@ const SIZE: (u32, u32) = (1200, 700);
 const Y_DESC_ROOM: u32 = 58;
 
 /// The coordinates of a line plot: days since the start against a value.
-type TimeValue = Cartesian2d<Keyed, Keyed>;
+pub(super) type TimeValue = Cartesian2d<Keyed, Keyed>;
 
 /// Which factions get a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +167,7 @@ fn by_faction(
 }
 
 /// Split points into runs at gaps (`None`), dropping points that change nothing.
-fn runs(points: &[(f64, Option<f64>)]) -> Vec<Vec<(f64, f64)>> {
+pub(super) fn runs(points: &[(f64, Option<f64>)]) -> Vec<Vec<(f64, f64)>> {
     points
         .split(|(_, v)| v.is_none())
         .filter(|run| !run.is_empty())
@@ -180,7 +180,7 @@ fn runs(points: &[(f64, Option<f64>)]) -> Vec<Vec<(f64, f64)>> {
 
 /// Keep the ends and every point whose value differs from a neighbour's: the drawn line is
 /// unchanged, but long flat stretches cost two points instead of hundreds.
-fn simplify(run: &[(f64, f64)]) -> Vec<(f64, f64)> {
+pub(super) fn simplify(run: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let last = run.len().saturating_sub(1);
     run.iter()
         .enumerate()
@@ -245,7 +245,7 @@ impl LineChart {
 }
 
 /// Draw one run of a line (a single point as a dot).
-fn draw_run<DB: DrawingBackend>(
+pub(super) fn draw_run<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, TimeValue>,
     run: &[(f64, f64)],
     colour: RGBColor,

@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -120,6 +121,51 @@ pub(super) fn fit(font: &FontDesc<'_>, s: &str, max_width: u32) -> String {
         .unwrap_or_else(|| "…".to_owned())
 }
 
+/// `s` broken at spaces into at most `max_lines` lines no wider than `max_width` in `font`;
+/// the last line is shortened with an ellipsis if the text does not fit. Two lines are
+/// balanced: the break that makes the wider line narrowest is chosen.
+pub(super) fn wrap(font: &FontDesc<'_>, s: &str, max_width: u32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut words = s.split_whitespace().peekable();
+    while words.peek().is_some() {
+        if lines.len() + 1 == max_lines.max(1) {
+            let rest: Vec<&str> = words.collect();
+            lines.push(fit(font, &rest.join(" "), max_width));
+            break;
+        }
+        let mut line = String::new();
+        while let Some(word) = words.peek() {
+            let candidate = if line.is_empty() {
+                (*word).to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if line.is_empty() || text_width(font, &candidate) <= max_width {
+                line = candidate;
+                words.next();
+            } else {
+                break;
+            }
+        }
+        lines.push(fit(font, &line, max_width));
+    }
+    if lines.len() == 2 && !lines[1].ends_with('…') {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let balanced = (1..words.len())
+            .map(|k| (words[..k].join(" "), words[k..].join(" ")))
+            .map(|(a, b)| {
+                let widest = text_width(font, &a).max(text_width(font, &b));
+                (widest, a, b)
+            })
+            .filter(|(widest, _, _)| *widest <= max_width)
+            .min_by_key(|(widest, _, _)| *widest);
+        if let Some((_, a, b)) = balanced {
+            lines = vec![a, b];
+        }
+    }
+    lines
+}
+
 /// The colour of faction `index`: its `#rrggbb`, or a fixed fallback.
 pub(super) fn faction_colour(record: &RunRecord, index: usize) -> RGBColor {
     record
@@ -201,6 +247,20 @@ pub(super) enum Swatch {
     Line,
     /// A filled block (for bars).
     Block,
+    /// A short dashed line (thresholds, cumulative totals).
+    Dashed,
+    /// A thin dashed line (tracks, lake crossings).
+    ThinDashed,
+    /// A dotted line (border crossings).
+    Dotted,
+    /// A filled circle of this radius, pixels (places on a map).
+    Dot(u32),
+    /// An unfilled ring (contested places).
+    Ring,
+    /// A line with a cross in its middle (cut routes).
+    Cut,
+    /// A small upward triangle (events on a time line).
+    Triangle,
 }
 
 /// One legend entry.
@@ -224,6 +284,100 @@ impl LegendEntry {
             colour: faction_colour(record, index),
         }
     }
+
+    /// An entry named `name` (shortened to fit) in `colour`.
+    pub fn new(name: &str, colour: RGBColor) -> Self {
+        Self {
+            name: fit(&font(LABEL_SIZE), name, MAX_NAME_WIDTH),
+            colour,
+        }
+    }
+}
+
+/// A legend: a title and entries, each with its own swatch.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Key {
+    /// Title, in bold.
+    pub title: String,
+    /// Entries and how each shows its colour.
+    pub entries: Vec<(LegendEntry, Swatch)>,
+}
+
+impl Key {
+    /// A key titled `title` with no entries yet.
+    pub fn new(title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Add an entry.
+    pub fn push(&mut self, entry: LegendEntry, swatch: Swatch) {
+        self.entries.push((entry, swatch));
+    }
+
+    /// Width of the frame, pixels (0 when there are no entries).
+    pub fn frame_width(&self) -> u32 {
+        if self.entries.is_empty() {
+            return 0;
+        }
+        let label = font(LABEL_SIZE);
+        let names = self
+            .entries
+            .iter()
+            .map(|(e, _)| text_width(&label, &e.name))
+            .max()
+            .unwrap_or(0);
+        let title = text_width(&bold(LABEL_SIZE), &self.title);
+        (SWATCH_WIDTH + SWATCH_GAP + names).max(title) + 2 * LEGEND_PAD
+    }
+
+    /// Height of the frame, pixels (0 when there are no entries).
+    pub fn height(&self) -> u32 {
+        if self.entries.is_empty() {
+            0
+        } else {
+            LEGEND_TITLE_ROW + LEGEND_ROW * self.entries.len() as u32 + LEGEND_PAD
+        }
+    }
+
+    /// Draw the key in a frame `width` pixels wide whose top left corner is at `(x, top)`.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        (x, top): (i32, i32),
+        width: u32,
+    ) -> Result<()> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let right = x + width as i32;
+        let bottom = top + self.height() as i32;
+        area.draw(&Rectangle::new([(x, top), (right, bottom)], WHITE.filled()))
+            .map_err(draw_error)?;
+        area.draw(&Rectangle::new(
+            [(x, top), (right, bottom)],
+            LEGEND_BORDER.stroke_width(1),
+        ))
+        .map_err(draw_error)?;
+        let pad = x + LEGEND_PAD as i32;
+        let title_style = bold(LABEL_SIZE)
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let title_y = top + LEGEND_TITLE_ROW as i32 / 2 + 2;
+        area.draw(&Text::new(self.title.as_str(), (pad, title_y), title_style))
+            .map_err(draw_error)?;
+        let label = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
+        for (i, (entry, swatch)) in self.entries.iter().enumerate() {
+            let y = top + (LEGEND_TITLE_ROW + LEGEND_ROW * i as u32 + LEGEND_ROW / 2) as i32;
+            draw_swatch(area, (pad, y), entry.colour, *swatch)?;
+            let label_x = pad + (SWATCH_WIDTH + SWATCH_GAP) as i32;
+            area.draw(&Text::new(entry.name.as_str(), (label_x, y), label.clone()))
+                .map_err(draw_error)?;
+        }
+        Ok(())
+    }
 }
 
 const LEGEND_TITLE: &str = "Faction";
@@ -233,19 +387,17 @@ const LEGEND_TITLE_ROW: u32 = 32;
 const SWATCH_WIDTH: u32 = 28;
 const SWATCH_GAP: u32 = 10;
 
+/// The faction legend of `entries`, all shown with `swatch`.
+fn faction_key(entries: &[LegendEntry], swatch: Swatch) -> Key {
+    Key {
+        title: LEGEND_TITLE.to_owned(),
+        entries: entries.iter().map(|e| (e.clone(), swatch)).collect(),
+    }
+}
+
 /// Width of the legend panel (frame plus the page margin right of it), pixels.
 pub(super) fn legend_width(entries: &[LegendEntry]) -> u32 {
-    if entries.is_empty() {
-        return PAGE_MARGIN;
-    }
-    let label = font(LABEL_SIZE);
-    let names = entries
-        .iter()
-        .map(|e| text_width(&label, &e.name))
-        .max()
-        .unwrap_or(0);
-    let title = text_width(&bold(LABEL_SIZE), LEGEND_TITLE);
-    (SWATCH_WIDTH + SWATCH_GAP + names).max(title) + 2 * LEGEND_PAD + PAGE_MARGIN
+    faction_key(entries, Swatch::Line).frame_width() + PAGE_MARGIN
 }
 
 /// Height of the legend frame, pixels.
@@ -259,54 +411,66 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     entries: &[LegendEntry],
     swatch: Swatch,
 ) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
     let (width, _) = area.dim_in_pixel();
-    let right = width.saturating_sub(PAGE_MARGIN) as i32;
-    let top = CHART_TOP as i32;
-    let bottom = top + legend_height(entries) as i32;
-    area.draw(&Rectangle::new([(0, top), (right, bottom)], WHITE.filled()))
-        .map_err(draw_error)?;
-    area.draw(&Rectangle::new(
-        [(0, top), (right, bottom)],
-        LEGEND_BORDER.stroke_width(1),
-    ))
-    .map_err(draw_error)?;
-    let pad = LEGEND_PAD as i32;
-    let title_style = bold(LABEL_SIZE)
-        .color(&INK)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    let title_y = top + LEGEND_TITLE_ROW as i32 / 2 + 2;
-    area.draw(&Text::new(LEGEND_TITLE, (pad, title_y), title_style))
-        .map_err(draw_error)?;
-    let label = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
-    for (i, entry) in entries.iter().enumerate() {
-        let y = top + (LEGEND_TITLE_ROW + LEGEND_ROW * i as u32 + LEGEND_ROW / 2) as i32;
-        draw_swatch(area, (pad, y), entry.colour, swatch)?;
-        let x = pad + (SWATCH_WIDTH + SWATCH_GAP) as i32;
-        area.draw(&Text::new(entry.name.as_str(), (x, y), label.clone()))
-            .map_err(draw_error)?;
-    }
-    Ok(())
+    faction_key(entries, swatch).draw(
+        area,
+        (0, CHART_TOP as i32),
+        width.saturating_sub(PAGE_MARGIN),
+    )
 }
 
 /// Draw one swatch whose left end is at `(x, y)` (vertical centre).
-fn draw_swatch<DB: DrawingBackend>(
+pub(super) fn draw_swatch<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (x, y): (i32, i32),
     colour: RGBColor,
     swatch: Swatch,
 ) -> Result<()> {
     let x1 = x + SWATCH_WIDTH as i32;
+    let mid = (x + x1) / 2;
+    let line = [(x, y), (x1, y)];
     match swatch {
-        Swatch::Line => area.draw(&PathElement::new(
-            vec![(x, y), (x1, y)],
-            colour.stroke_width(3),
-        )),
+        Swatch::Line => area.draw(&PathElement::new(line, colour.stroke_width(3))),
         Swatch::Block => area.draw(&Rectangle::new([(x, y - 8), (x1, y + 8)], colour.filled())),
+        Swatch::Dashed => area.draw(&DashedPathElement::new(line, 7, 4, colour.stroke_width(2))),
+        Swatch::ThinDashed => {
+            area.draw(&DashedPathElement::new(line, 5, 3, colour.stroke_width(1)))
+        }
+        Swatch::Dotted => area.draw(&DashedPathElement::new(line, 2, 3, colour.stroke_width(2))),
+        Swatch::Dot(r) => area.draw(&Circle::new((mid, y), r, colour.filled())),
+        Swatch::Ring => area.draw(&Circle::new((mid, y), 9, colour.stroke_width(2))),
+        Swatch::Cut => {
+            area.draw(&PathElement::new(line, colour.stroke_width(2)))
+                .map_err(draw_error)?;
+            draw_cross(area, (mid, y), 5, colour)
+        }
+        Swatch::Triangle => {
+            let points = vec![(mid - 6, y + 5), (mid + 6, y + 5), (mid, y - 6)];
+            area.draw(&Polygon::new(points, colour.filled()))
+        }
     }
     .map_err(draw_error)
+}
+
+/// Draw an × of half-size `half` centred at `(x, y)`, with a white halo.
+pub(super) fn draw_cross<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    half: i32,
+    colour: RGBColor,
+) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
+    for (style, extra) in [(WHITE.stroke_width(5), 1), (colour.stroke_width(2), 0)] {
+        let h = half + extra;
+        area.draw(&PathElement::new(
+            vec![(x - h, y - h), (x + h, y + h)],
+            style,
+        ))?;
+        area.draw(&PathElement::new(
+            vec![(x - h, y + h), (x + h, y - h)],
+            style,
+        ))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -331,5 +495,28 @@ mod tests {
         let short = fit(&f, long, 120);
         assert!(short.ends_with('…'));
         assert!(text_width(&f, &short) <= 120);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_shortens_the_last_line() {
+        ensure_fonts().ok();
+        let f = font(LABEL_SIZE);
+        assert_eq!(wrap(&f, "Regional war", 300, 2), vec!["Regional war"]);
+        let lines = wrap(&f, "Peacekeepers killed and diplomatic rupture", 200, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_width(&f, l) <= 200), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "Peacekeepers killed and diplomatic rupture"
+        );
+        let lines = wrap(
+            &f,
+            "one two three four five six seven eight nine ten",
+            60,
+            2,
+        );
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+        assert!(wrap(&f, "", 100, 2).is_empty());
     }
 }

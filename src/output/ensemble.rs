@@ -1,0 +1,292 @@
+//! Outputs of an ensemble: `runs.csv` (one row per run: drawn inputs and outcomes), the
+//! ensemble `summary.json` (probabilities and quantiles with confidence intervals), and the
+//! text printed by `strife run --runs N`.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::run::ensemble::EnsembleRecord;
+use crate::run::stats::{Distribution, Probability, distribution, probability};
+
+fn csv_error(e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("writing runs.csv: {e}"))
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(String::new, |v| format!("{v:.3}"))
+}
+
+/// `runs.csv`: one row per run, in run order: its seed, the values drawn for each uncertain
+/// input (`input.PATH`), the day each place first changed hands (`fall_day.PLACE`, empty if it
+/// did not), who held each place at the end (`holder_end.PLACE`), killed and all losses by
+/// faction, and the run's totals.
+pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
+    let t = &e.theatre;
+    let mut header: Vec<String> = vec!["run".into(), "seed".into()];
+    if let Some(first) = e.runs.first() {
+        header.extend(first.inputs.iter().map(|d| format!("input.{}", d.path)));
+    }
+    header.extend(t.places.iter().map(|p| format!("fall_day.{}", p.id)));
+    header.extend(t.places.iter().map(|p| format!("holder_end.{}", p.id)));
+    header.extend(t.factions.iter().map(|f| format!("killed.{}", f.id)));
+    header.extend(t.factions.iter().map(|f| format!("losses.{}", f.id)));
+    header.extend(
+        [
+            "peacekeepers_killed",
+            "newly_displaced",
+            "peak_displaced",
+            "civilian_deaths",
+            "highest_rung",
+            "withdrawals",
+            "ceasefires_accepted",
+            "end",
+        ]
+        .map(String::from),
+    );
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).map_err(csv_error)?;
+    for r in &e.runs {
+        let mut row: Vec<String> = vec![r.run.to_string(), r.seed.to_string()];
+        row.extend(r.inputs.iter().map(|d| format!("{}", d.value)));
+        row.extend(r.first_capture_day.iter().map(|d| opt(*d)));
+        row.extend(r.holder_end.iter().map(|&f| t.factions[f].id.clone()));
+        row.extend(r.killed.iter().map(u32::to_string));
+        row.extend(r.losses.iter().map(u32::to_string));
+        row.extend([
+            r.peacekeepers_killed.to_string(),
+            format!("{:.0}", r.newly_displaced),
+            format!("{:.0}", r.peak_displaced),
+            format!("{:.0}", r.civilian_deaths),
+            r.highest_rung.map(|x| x.to_string()).unwrap_or_default(),
+            r.withdrawals.to_string(),
+            r.ceasefires_accepted.to_string(),
+            r.end.to_owned(),
+        ]);
+        w.write_record(&row).map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// One place across the ensemble.
+#[derive(Debug, Serialize)]
+pub struct PlaceOutcome {
+    /// Place id.
+    pub place: String,
+    /// Probability that it changed hands at least once.
+    pub changed_hands: Probability,
+    /// Day of its first change of hands, over the runs where it changed hands.
+    pub fall_day: Option<Distribution>,
+    /// Calendar date of the median fall.
+    pub fall_date_median: Option<String>,
+    /// Who held it at the end: `(faction id, probability)`, most likely first.
+    pub holder_end: Vec<(String, f64)>,
+}
+
+/// A quantity of one faction across the ensemble.
+#[derive(Debug, Serialize)]
+pub struct FactionOutcome {
+    /// Faction id.
+    pub faction: String,
+    /// Its distribution.
+    pub distribution: Option<Distribution>,
+}
+
+/// The ensemble `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct EnsembleSummary {
+    /// Scenario title.
+    pub scenario: String,
+    /// Number of runs.
+    pub runs: usize,
+    /// Master seed.
+    pub master_seed: u64,
+    /// Day limit of each run.
+    pub days: f64,
+    /// Calendar date of day 0.
+    pub start_date: String,
+    /// Every place.
+    pub places: Vec<PlaceOutcome>,
+    /// Killed by faction.
+    pub killed: Vec<FactionOutcome>,
+    /// Peacekeepers killed.
+    pub peacekeepers_killed: Option<Distribution>,
+    /// People newly displaced.
+    pub newly_displaced: Option<Distribution>,
+    /// Peak of people displaced at one time.
+    pub peak_displaced: Option<Distribution>,
+    /// Civilians killed.
+    pub civilian_deaths: Option<Distribution>,
+    /// Probability of at least one withdrawal by a state.
+    pub withdrawal: Probability,
+    /// Probability of at least one accepted ceasefire.
+    pub ceasefire: Probability,
+    /// Highest escalation rung: `(rung number, name, probability)`.
+    pub highest_rung: Vec<(usize, String, f64)>,
+    /// The uncertain inputs as drawn: path and distribution of the draws.
+    pub inputs: Vec<(String, Option<Distribution>)>,
+}
+
+/// Build the ensemble summary.
+pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
+    let n = e.runs.len();
+    let t = &e.theatre;
+    let column = |f: &dyn Fn(&crate::run::ensemble::RunDigest) -> f64| -> Option<Distribution> {
+        distribution(&e.runs.iter().map(f).collect::<Vec<_>>())
+    };
+    let places = t
+        .places
+        .iter()
+        .enumerate()
+        .map(|(p, info)| {
+            let falls: Vec<f64> = e
+                .runs
+                .iter()
+                .filter_map(|r| r.first_capture_day[p])
+                .collect();
+            let fall_day = distribution(&falls);
+            let mut holders: Vec<(String, f64)> = t
+                .factions
+                .iter()
+                .enumerate()
+                .map(|(f, faction)| {
+                    let k = e.runs.iter().filter(|r| r.holder_end[p] == f).count();
+                    (faction.id.clone(), k as f64 / n.max(1) as f64)
+                })
+                .filter(|(_, share)| *share > 0.0)
+                .collect();
+            holders.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            PlaceOutcome {
+                place: info.id.clone(),
+                changed_hands: probability(falls.len(), n),
+                fall_date_median: fall_day.as_ref().map(|d| date(e, d.median)),
+                fall_day,
+                holder_end: holders,
+            }
+        })
+        .collect();
+    let killed = t
+        .factions
+        .iter()
+        .enumerate()
+        .map(|(f, faction)| FactionOutcome {
+            faction: faction.id.clone(),
+            distribution: column(&|r| f64::from(r.killed[f])),
+        })
+        .collect();
+    let mut highest_rung = Vec::new();
+    for (i, (name, ..)) in e.politics.rungs.iter().enumerate() {
+        let k = e
+            .runs
+            .iter()
+            .filter(|r| r.highest_rung == Some(i + 1))
+            .count();
+        if k > 0 {
+            highest_rung.push((i + 1, name.clone(), k as f64 / n as f64));
+        }
+    }
+    let inputs = e
+        .runs
+        .first()
+        .map(|first| {
+            first
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    (
+                        d.path.clone(),
+                        column(&|r| r.inputs.get(i).map_or(f64::NAN, |x| x.value)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    EnsembleSummary {
+        scenario: e.scenario_name.clone(),
+        runs: n,
+        master_seed: e.master_seed,
+        days: e.days,
+        start_date: e.start_date.format("%Y-%m-%d").to_string(),
+        places,
+        killed,
+        peacekeepers_killed: column(&|r| f64::from(r.peacekeepers_killed)),
+        newly_displaced: column(&|r| r.newly_displaced),
+        peak_displaced: column(&|r| r.peak_displaced),
+        civilian_deaths: column(&|r| r.civilian_deaths),
+        withdrawal: probability(e.runs.iter().filter(|r| r.withdrawals > 0).count(), n),
+        ceasefire: probability(
+            e.runs.iter().filter(|r| r.ceasefires_accepted > 0).count(),
+            n,
+        ),
+        highest_rung,
+        inputs,
+    }
+}
+
+/// The calendar date `day` days after the start.
+fn date(e: &EnsembleRecord, day: f64) -> String {
+    let minutes = (day * 24.0 * 60.0).round() as i64;
+    (e.start_date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(minutes))
+        .format("%-d %b %Y")
+        .to_string()
+}
+
+/// `summary.json` of an ensemble, pretty-printed.
+pub fn ensemble_summary_json(e: &EnsembleRecord) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&ensemble_summary(e))
+        .map_err(|err| Error::Internal(format!("writing JSON: {err}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The text `strife run --runs N` prints: for each place that changed hands in some run, how
+/// likely and when; then the totals.
+pub fn ensemble_text(e: &EnsembleRecord) -> String {
+    let s = ensemble_summary(e);
+    let mut out = format!(
+        "{} — {} runs (master seed {}), from {}, {} days each\n\nChanges of hands:\n",
+        s.scenario, s.runs, s.master_seed, s.start_date, s.days
+    );
+    for (p, place) in s.places.iter().enumerate() {
+        let Some(fall) = &place.fall_day else {
+            continue;
+        };
+        out.push_str(&format!(
+            "  {:<20} in {:>5.1}% of runs (90% CI {:.0}–{:.0}%); median {} (day {:.1}), 90% between {} and {}\n",
+            e.theatre.places[p].name,
+            100.0 * place.changed_hands.p,
+            100.0 * place.changed_hands.low,
+            100.0 * place.changed_hands.high,
+            date(e, fall.median),
+            fall.median,
+            date(e, fall.q05),
+            date(e, fall.q95),
+        ));
+    }
+    let line = |name: &str, d: &Option<Distribution>| match d {
+        Some(d) => format!(
+            "  {name:<24} median {:>9.0}   90% {:.0}–{:.0}\n",
+            d.median, d.q05, d.q95
+        ),
+        None => String::new(),
+    };
+    out.push('\n');
+    out.push_str(&line("peacekeepers killed", &s.peacekeepers_killed));
+    out.push_str(&line("newly displaced", &s.newly_displaced));
+    out.push_str(&line("civilians killed", &s.civilian_deaths));
+    for k in &s.killed {
+        let name = e
+            .theatre
+            .factions
+            .iter()
+            .find(|f| f.id == k.faction)
+            .map_or("", |f| f.name.as_str());
+        out.push_str(&line(&format!("{name} killed"), &k.distribution));
+    }
+    out.push_str(&format!(
+        "  a state withdraws forces  in {:.1}% of runs; a ceasefire is accepted in {:.1}%\n",
+        100.0 * s.withdrawal.p,
+        100.0 * s.ceasefire.p
+    ));
+    out
+}
