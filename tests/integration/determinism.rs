@@ -73,3 +73,54 @@ fn two_cli_runs_write_identical_files() {
         assert!(a == b, "{file} differs between two runs with the same seed");
     }
 }
+
+#[test]
+fn an_ensemble_is_byte_identical_whatever_the_number_of_threads() {
+    let (dir, _) = temp_file("unused", "");
+    for jobs in ["1", "2"] {
+        strife()
+            .args([
+                "run",
+                "scenarios/goma_2025.ron",
+                "--runs",
+                "12",
+                "--days",
+                "15",
+                "-q",
+            ])
+            .args(["--jobs", jobs, "--out"])
+            .arg(dir.path().join(jobs))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .assert()
+            .success();
+    }
+    for file in ["runs.csv", "summary.json"] {
+        let one = std::fs::read(dir.path().join("1").join(file)).expect(file);
+        let two = std::fs::read(dir.path().join("2").join(file)).expect(file);
+        assert!(one == two, "{file} differs between --jobs 1 and --jobs 2");
+    }
+    let runs = std::fs::read_to_string(dir.path().join("1/runs.csv")).expect("runs.csv");
+    assert_eq!(runs.lines().count(), 13, "a header and a row per run");
+    assert!(
+        runs.lines()
+            .next()
+            .is_some_and(|h| h.contains("input.units.rdf_north.personnel"))
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("1/summary.json")).expect("summary"))
+            .expect("json");
+    let goma = summary["places"]
+        .as_array()
+        .and_then(|places| places.iter().find(|p| p["place"] == "goma"))
+        .expect("goma in the summary");
+    assert!(
+        goma["changed_hands"]["p"].as_f64().is_some_and(|p| p > 0.5),
+        "{goma}"
+    );
+    assert!(
+        goma["fall_day"]["median"]
+            .as_f64()
+            .is_some_and(|d| (5.0..10.0).contains(&d)),
+        "{goma}"
+    );
+}

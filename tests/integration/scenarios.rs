@@ -78,13 +78,26 @@ fn goma_changes_hands_in_the_default_run() {
 }
 
 #[test]
-fn readme_scenario_example_parses() {
+fn readme_ron_examples_parse() {
     let readme = std::fs::read_to_string(repo("README.md")).expect("README.md");
-    let start = readme
-        .find("```ron\n")
-        .expect("a ```ron block in the README")
-        + 7;
-    let end = start + readme[start..].find("```").expect("end of the block");
-    strife::scenario::parse_scenario(&readme[start..end], "README.md")
-        .unwrap_or_else(|e| panic!("the README's scenario example does not parse:\n{e}"));
+    let blocks: Vec<&str> = readme
+        .split("```ron\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap_or(""))
+        .collect();
+    assert!(
+        blocks.len() >= 2,
+        "the README shows a scenario and a what-if"
+    );
+    for block in blocks {
+        if strife::scenario::whatif::is_whatif(block) {
+            ron::Options::default()
+                .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                .from_str::<strife::scenario::whatif::WhatIf>(block)
+                .unwrap_or_else(|e| panic!("the README's what-if example does not parse: {e}"));
+        } else {
+            strife::scenario::parse_scenario(block, "README.md")
+                .unwrap_or_else(|e| panic!("the README's scenario example does not parse:\n{e}"));
+        }
+    }
 }
