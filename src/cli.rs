@@ -24,6 +24,37 @@ pub enum Command {
     Run(RunArgs),
     /// Load and check scenario files without running them.
     Validate(ValidateArgs),
+    /// Run several scenarios with common random numbers and compare their outcomes.
+    Compare(CompareArgs),
+}
+
+/// Arguments of `strife compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario or what-if files; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Runs per scenario. Run k of every scenario uses the same seed.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub runs: u64,
+    /// Master seed (default: the baseline's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// Day limit (default: each scenario's `duration_days`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub days: Option<f64>,
+    /// Change a field of every scenario: `PATH=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output folder (default: output/compare-<first>-<second>...).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `strife run`.

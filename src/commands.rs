@@ -2,9 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{RunArgs, ValidateArgs};
+use crate::cli::{CompareArgs, RunArgs, ValidateArgs};
 use crate::error::{Error, Result};
+use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
+use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::{run_outputs, write};
 use crate::run::ensemble::run_digests;
@@ -109,6 +111,108 @@ fn run_ensemble_command(
     let written = write::write_atomically(&out, &files)?;
     if !args.quiet {
         print!("{}", ensemble_text(&ensemble));
+        println!("\nWrote {} files to {}", written.len(), out.display());
+    }
+    Ok(())
+}
+
+/// A thread pool of `jobs` threads (all cores if `None`).
+fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    if jobs == Some(0) {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Internal(format!("starting threads: {e}")))
+}
+
+/// A progress bar of `runs` runs on stderr, or a hidden one.
+fn progress_bar(runs: u64, quiet: bool) -> indicatif::ProgressBar {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(runs)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// `strife compare`: run every scenario with common random numbers and compare.
+pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
+    if args.runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    if let Some(days) = args.days
+        && !(days.is_finite() && days > 0.0 && days <= 3650.0)
+    {
+        return Err(Error::Usage(format!(
+            "--days must be a number of days between 0 and 3650, not {days}"
+        )));
+    }
+    let loaded: Vec<LoadedScenario> = args
+        .scenarios
+        .iter()
+        .map(|path| load_with_overrides(path, &args.set))
+        .collect::<Result<_>>()?;
+    let labels: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+        })
+        .collect();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", labels.join("-"))));
+    write::check_writable(&out)?;
+    let master = args.seed.unwrap_or(loaded[0].scenario.seed);
+    let pool = thread_pool(args.jobs)?;
+    let bar = progress_bar(args.runs * loaded.len() as u64, args.quiet);
+    let ensembles = loaded
+        .iter()
+        .map(|l| pool.install(|| run_digests(l, master, 0..args.runs, args.days, || bar.inc(1))))
+        .collect::<Result<Vec<_>>>()?;
+    bar.finish_and_clear();
+    let mut manifest = Manifest::new(
+        &loaded[0].file,
+        &loaded[0].source,
+        master,
+        ensembles[0].days,
+        command_line,
+    );
+    manifest.runs = Some(args.runs);
+    manifest.compared = loaded
+        .iter()
+        .map(|l| (l.file.clone(), sha256_hex(l.source.as_bytes())))
+        .collect();
+    manifest.overrides = args
+        .set
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
+    let mut files = vec![
+        (
+            "comparison.csv".to_owned(),
+            comparison_csv(&labels, &ensembles)?,
+        ),
+        (
+            "summary.json".to_owned(),
+            comparison_summary_json(&labels, &ensembles)?,
+        ),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    for (label, e) in labels.iter().zip(&ensembles) {
+        files.push((format!("runs_{label}.csv"), runs_csv(e)?));
+    }
+    let written = write::write_atomically(&out, &files)?;
+    if !args.quiet {
+        print!("{}", comparison_text(&labels, &ensembles));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
     Ok(())

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => strife::commands::run(args, command_line),
         Command::Validate(args) => strife::commands::validate(args),
+        Command::Compare(args) => strife::commands::compare(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

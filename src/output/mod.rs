@@ -1,6 +1,7 @@
 //! Outputs: tables (CSV), summary and manifest (JSON), plots (PNG, SVG), and writing them to a
 //! folder all at once.
 
+pub mod compare;
 pub mod ensemble;
 pub mod plot;
 pub mod summary;

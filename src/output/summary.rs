@@ -437,6 +437,9 @@ pub struct Manifest {
     /// Runs of an ensemble (the seed is then the master seed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<u64>,
+    /// For a comparison: every scenario file and its SHA-256, baseline first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compared: Vec<(String, String)>,
 }
 
 impl Manifest {
@@ -457,6 +460,7 @@ impl Manifest {
             command_line,
             overrides: Vec::new(),
             runs: None,
+            compared: Vec::new(),
         }
     }
 

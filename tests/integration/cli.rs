@@ -360,3 +360,49 @@ fn validate_error_at(path: &std::path::Path) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
+
+#[test]
+fn compare_runs_scenarios_with_common_random_numbers() {
+    let (dir, _) = temp_file("unused", "");
+    let whatif = dir.path().join("bigger_column.ron");
+    std::fs::write(
+        &whatif,
+        format!(
+            "WhatIf(description: \"A column twice as big\", base: \"{}\", set: {{\"units.reb_column.personnel\": \"3000\"}})",
+            repo("scenarios/minimal.ron").display()
+        ),
+    )
+    .expect("write what-if");
+    let out = dir.path().join("cmp");
+    strife()
+        .args(["compare", "scenarios/minimal.ron"])
+        .arg(&whatif)
+        .args(["--runs", "16", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("hastens River City's fall"));
+    let table = std::fs::read_to_string(out.join("comparison.csv")).expect("comparison.csv");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("fall_day.city,bigger_column,minimal,16,"))
+        .unwrap_or_else(|| panic!("no paired row for the city:\n{table}"));
+    let difference: f64 = row
+        .split(',')
+        .nth(6)
+        .and_then(|d| d.parse().ok())
+        .expect("difference");
+    assert!(
+        difference < 0.0,
+        "a bigger column takes the city sooner: {row}"
+    );
+    for file in [
+        "summary.json",
+        "manifest.json",
+        "runs_minimal.csv",
+        "runs_bigger_column.csv",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+}

@@ -1,0 +1,328 @@
+//! Outputs of a comparison: several scenarios run with common random numbers (run `k` of each
+//! uses the same seed), and the paired differences of their outcomes against the first.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::run::ensemble::{EnsembleRecord, RunDigest};
+use crate::run::stats::{Probability, probability};
+
+/// The paired difference of one outcome between a scenario and the baseline.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Difference {
+    /// What is compared, e.g. `fall_day.goma`, `p_fall.goma`, `peacekeepers_killed`.
+    pub metric: String,
+    /// The scenario compared with the baseline (its label).
+    pub scenario: String,
+    /// Pairs used (runs where the metric exists in both).
+    pub pairs: usize,
+    /// Baseline mean over those pairs.
+    pub baseline: f64,
+    /// Scenario mean over those pairs.
+    pub value: f64,
+    /// Mean paired difference, scenario − baseline.
+    pub difference: f64,
+    /// 90% confidence interval of the mean difference (normal approximation, 1.645 standard
+    /// errors of the paired differences).
+    pub ci: [f64; 2],
+}
+
+/// Paired difference of `f` between two ensembles' runs, over runs where both have a value.
+fn paired(
+    metric: &str,
+    label: &str,
+    base: &EnsembleRecord,
+    other: &EnsembleRecord,
+    f: impl Fn(&RunDigest) -> Option<f64>,
+) -> Option<Difference> {
+    let pairs: Vec<(f64, f64)> = base
+        .runs
+        .iter()
+        .zip(&other.runs)
+        .filter_map(|(a, b)| Some((f(a)?, f(b)?)))
+        .collect();
+    let n = pairs.len();
+    if n == 0 {
+        return None;
+    }
+    let nf = n as f64;
+    let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
+    let mean = diffs.iter().sum::<f64>() / nf;
+    let var = if n > 1 {
+        diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (nf - 1.0)
+    } else {
+        0.0
+    };
+    let half = 1.645 * (var / nf).sqrt();
+    // A difference of probabilities lies in [-1, 1].
+    let (lo, hi) = if metric.starts_with("p_") {
+        ((mean - half).max(-1.0), (mean + half).min(1.0))
+    } else {
+        (mean - half, mean + half)
+    };
+    Some(Difference {
+        metric: metric.to_owned(),
+        scenario: label.to_owned(),
+        pairs: n,
+        baseline: pairs.iter().map(|p| p.0).sum::<f64>() / nf,
+        value: pairs.iter().map(|p| p.1).sum::<f64>() / nf,
+        difference: mean,
+        ci: [lo, hi],
+    })
+}
+
+/// Every paired difference of `other` against `base`.
+pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let t = &base.theatre;
+    for (p, place) in t.places.iter().enumerate() {
+        let ever = |e: &EnsembleRecord| {
+            e.runs
+                .iter()
+                .any(|r| r.first_capture_day.get(p).copied().flatten().is_some())
+        };
+        if !(ever(base) || ever(other)) {
+            continue;
+        }
+        let fell = |r: &RunDigest| {
+            Some(if r.first_capture_day.get(p).copied().flatten().is_some() {
+                1.0
+            } else {
+                0.0
+            })
+        };
+        out.extend(paired(
+            &format!("p_fall.{}", place.id),
+            label,
+            base,
+            other,
+            fell,
+        ));
+        out.extend(paired(
+            &format!("fall_day.{}", place.id),
+            label,
+            base,
+            other,
+            |r| r.first_capture_day.get(p).copied().flatten(),
+        ));
+    }
+    out.extend(paired("peacekeepers_killed", label, base, other, |r| {
+        Some(f64::from(r.peacekeepers_killed))
+    }));
+    out.extend(paired("newly_displaced", label, base, other, |r| {
+        Some(r.newly_displaced)
+    }));
+    out.extend(paired("civilian_deaths", label, base, other, |r| {
+        Some(r.civilian_deaths)
+    }));
+    out.extend(paired("p_withdrawal", label, base, other, |r| {
+        Some(f64::from(u8::from(r.withdrawals > 0)))
+    }));
+    out.extend(paired("p_ceasefire", label, base, other, |r| {
+        Some(f64::from(u8::from(r.ceasefires_accepted > 0)))
+    }));
+    for (f, faction) in t.factions.iter().enumerate() {
+        out.extend(paired(
+            &format!("killed.{}", faction.id),
+            label,
+            base,
+            other,
+            |r| r.killed.get(f).map(|&k| f64::from(k)),
+        ));
+    }
+    out
+}
+
+/// `comparison.csv`: every paired difference of every scenario against the first.
+pub fn comparison_csv(labels: &[String], ensembles: &[EnsembleRecord]) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::Internal(format!("writing comparison.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "metric",
+        "scenario",
+        "baseline",
+        "pairs",
+        "baseline_mean",
+        "scenario_mean",
+        "difference",
+        "ci_low",
+        "ci_high",
+    ])
+    .map_err(err)?;
+    for (label, e) in labels.iter().zip(ensembles).skip(1) {
+        for d in differences(label, &ensembles[0], e) {
+            w.write_record([
+                d.metric,
+                d.scenario,
+                labels[0].clone(),
+                d.pairs.to_string(),
+                format!("{:.4}", d.baseline),
+                format!("{:.4}", d.value),
+                format!("{:.4}", d.difference),
+                format!("{:.4}", d.ci[0]),
+                format!("{:.4}", d.ci[1]),
+            ])
+            .map_err(err)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| Error::Internal(format!("writing comparison.csv: {e}")))
+}
+
+/// One scenario of a comparison, in `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct ComparedScenario {
+    /// Label (the file name without extension).
+    pub label: String,
+    /// Scenario title.
+    pub name: String,
+    /// Probability each place changed hands, for places that did in some scenario.
+    pub changed_hands: Vec<(String, Probability)>,
+}
+
+/// `summary.json` of a comparison.
+#[derive(Debug, Serialize)]
+pub struct ComparisonSummary {
+    /// Runs per scenario.
+    pub runs: usize,
+    /// Master seed (common random numbers: run k of each scenario has the same seed).
+    pub master_seed: u64,
+    /// The baseline (first) scenario's label.
+    pub baseline: String,
+    /// Each scenario.
+    pub scenarios: Vec<ComparedScenario>,
+    /// Paired differences against the baseline.
+    pub differences: Vec<Difference>,
+}
+
+/// Build the comparison summary.
+pub fn comparison_summary(labels: &[String], ensembles: &[EnsembleRecord]) -> ComparisonSummary {
+    let n = ensembles.first().map_or(0, |e| e.runs.len());
+    let scenarios = labels
+        .iter()
+        .zip(ensembles)
+        .map(|(label, e)| ComparedScenario {
+            label: label.clone(),
+            name: e.scenario_name.clone(),
+            changed_hands: e
+                .theatre
+                .places
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| {
+                    ensembles
+                        .iter()
+                        .any(|x| x.runs.iter().any(|r| r.first_capture_day[*p].is_some()))
+                })
+                .map(|(p, place)| {
+                    let k = e
+                        .runs
+                        .iter()
+                        .filter(|r| r.first_capture_day[p].is_some())
+                        .count();
+                    (place.id.clone(), probability(k, e.runs.len()))
+                })
+                .collect(),
+        })
+        .collect();
+    ComparisonSummary {
+        runs: n,
+        master_seed: ensembles.first().map_or(0, |e| e.master_seed),
+        baseline: labels.first().cloned().unwrap_or_default(),
+        scenarios,
+        differences: labels
+            .iter()
+            .zip(ensembles)
+            .skip(1)
+            .flat_map(|(label, e)| differences(label, &ensembles[0], e))
+            .collect(),
+    }
+}
+
+/// `summary.json` of a comparison, pretty-printed.
+pub fn comparison_summary_json(labels: &[String], ensembles: &[EnsembleRecord]) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&comparison_summary(labels, ensembles))
+        .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The text `strife compare` prints: for each scenario, how it differs from the baseline on
+/// the falls of the key places and the totals.
+pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> String {
+    let Some(base) = ensembles.first() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "Compared with {} ({}), {} runs each, common random numbers (master seed {}):\n",
+        base.scenario_name,
+        labels[0],
+        base.runs.len(),
+        base.master_seed
+    );
+    let t = &base.theatre;
+    for (label, e) in labels.iter().zip(ensembles).skip(1) {
+        out.push_str(&format!("\n{} ({label}):\n", e.scenario_name));
+        for d in differences(label, base, e) {
+            let words = if let Some(id) = d.metric.strip_prefix("p_fall.") {
+                let name = t
+                    .places
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map_or(id, |p| p.name.as_str());
+                if d.difference.abs() < 1e-12 {
+                    continue;
+                }
+                format!(
+                    "  {name} changes hands in {:.0}% of runs instead of {:.0}% ({:+.0} points, 90% CI {:+.0} to {:+.0})",
+                    100.0 * d.value,
+                    100.0 * d.baseline,
+                    100.0 * d.difference,
+                    100.0 * d.ci[0],
+                    100.0 * d.ci[1]
+                )
+            } else if let Some(id) = d.metric.strip_prefix("fall_day.") {
+                let name = t
+                    .places
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map_or(id, |p| p.name.as_str());
+                let place = t.places.iter().find(|p| p.id == id);
+                let important =
+                    place.is_some_and(|p| p.key || p.kind == crate::scenario::PlaceKind::City);
+                if !important || d.difference.abs() < 0.05 {
+                    continue;
+                }
+                let verb = if d.difference > 0.0 {
+                    "delays"
+                } else {
+                    "hastens"
+                };
+                format!(
+                    "  {verb} {name}'s fall by {:.1} days (90% CI {:.1} to {:.1}; {} paired runs where it fell in both)",
+                    d.difference.abs(),
+                    d.ci[0],
+                    d.ci[1],
+                    d.pairs
+                )
+            } else if ["peacekeepers_killed", "newly_displaced", "civilian_deaths"]
+                .contains(&d.metric.as_str())
+            {
+                format!(
+                    "  {}: {:.0} instead of {:.0} ({:+.0}, 90% CI {:+.0} to {:+.0})",
+                    d.metric.replace('_', " "),
+                    d.value,
+                    d.baseline,
+                    d.difference,
+                    d.ci[0],
+                    d.ci[1]
+                )
+            } else {
+                continue;
+            };
+            out.push_str(&words);
+            out.push('\n');
+        }
+    }
+    out
+}
