@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::run::sweep::Vary;
 use crate::scenario::Override;
 
 /// strife: a conflict escalation simulation engine.
@@ -26,6 +27,51 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Run several scenarios with common random numbers and compare their outcomes.
     Compare(CompareArgs),
+    /// Run an ensemble at every point of a grid of values and chart one metric.
+    Sweep(SweepArgs),
+    /// List the metrics `sweep` can chart (all of a scenario's, if one is given).
+    Metrics(MetricsArgs),
+}
+
+/// Arguments of `strife sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario or what-if file.
+    pub scenario: PathBuf,
+    /// An axis: `PATH=START:END:STEP` or `PATH=V1,V2,...` (one or two).
+    #[arg(long, value_name = "PATH=RANGE", required = true)]
+    pub vary: Vec<Vary>,
+    /// The metric to chart (see `strife metrics`).
+    #[arg(long)]
+    pub metric: String,
+    /// Runs per point; every point uses the same seeds.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub runs: u64,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// Day limit (default: the scenario's `duration_days`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub days: Option<f64>,
+    /// Change a field at every point: `PATH=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output folder (default: output/<scenario file name>-sweep/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `strife metrics`.
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// A scenario whose places and factions name the metrics.
+    pub scenario: Option<PathBuf>,
 }
 
 /// Arguments of `strife compare`.

@@ -2,14 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CompareArgs, RunArgs, ValidateArgs};
+use crate::cli::{CompareArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
+use crate::output::sweep::{sweep_csv, sweep_text};
 use crate::output::{run_outputs, write};
 use crate::run::ensemble::run_digests;
+use crate::run::sweep::run_sweep;
 use crate::run::{RunOptions, run_loaded};
 use crate::scenario::{LoadedScenario, load_scenario, load_with_overrides};
 
@@ -214,6 +216,83 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     if !args.quiet {
         print!("{}", comparison_text(&labels, &ensembles));
         println!("\nWrote {} files to {}", written.len(), out.display());
+    }
+    Ok(())
+}
+
+/// `strife sweep`: an ensemble at every point of a grid, reduced to one metric.
+pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
+    if args.runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    if args.vary.len() > 2 {
+        return Err(Error::Usage("a sweep has one or two --vary axes".into()));
+    }
+    let loaded = load_with_overrides(&args.scenario, &args.set)?;
+    let theatre = crate::sim::build_theatre(&loaded.central()?)?;
+    crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut dir = default_output_dir(&args.scenario).into_os_string();
+        dir.push("-sweep");
+        PathBuf::from(dir)
+    });
+    write::check_writable(&out)?;
+    let master = args.seed.unwrap_or(loaded.scenario.seed);
+    let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
+    let pool = thread_pool(args.jobs)?;
+    let bar = progress_bar(points * args.runs, args.quiet);
+    let record = pool.install(|| {
+        run_sweep(
+            &loaded,
+            &args.vary,
+            &args.metric,
+            master,
+            args.runs,
+            args.days,
+            || bar.inc(1),
+        )
+    })?;
+    bar.finish_and_clear();
+    let mut manifest = Manifest::new(
+        &loaded.file,
+        &loaded.source,
+        master,
+        args.days.unwrap_or(loaded.scenario.duration_days),
+        command_line,
+    );
+    manifest.runs = Some(args.runs);
+    manifest.overrides = loaded
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
+    let files = vec![
+        ("sweep.csv".to_owned(), sweep_csv(&record)?),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    let written = write::write_atomically(&out, &files)?;
+    if !args.quiet {
+        print!("{}", sweep_text(&record));
+        println!("\nWrote {} files to {}", written.len(), out.display());
+    }
+    Ok(())
+}
+
+/// `strife metrics`: the metric names, generic or of a scenario.
+pub fn metrics(args: &MetricsArgs) -> Result<()> {
+    match &args.scenario {
+        None => {
+            for (name, meaning) in crate::run::metrics::PATTERNS {
+                println!("{name:<22} {meaning}");
+            }
+        }
+        Some(path) => {
+            let loaded = load_scenario(path)?;
+            let theatre = crate::sim::build_theatre(&loaded.central()?)?;
+            for m in crate::run::metrics::Metric::all(&theatre) {
+                println!("{}", m.name(&theatre));
+            }
+        }
     }
     Ok(())
 }

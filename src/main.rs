@@ -13,6 +13,8 @@ fn main() -> ExitCode {
         Command::Run(args) => strife::commands::run(args, command_line),
         Command::Validate(args) => strife::commands::validate(args),
         Command::Compare(args) => strife::commands::compare(args, command_line),
+        Command::Sweep(args) => strife::commands::sweep(args, command_line),
+        Command::Metrics(args) => strife::commands::metrics(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

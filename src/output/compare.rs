@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::run::ensemble::{EnsembleRecord, RunDigest};
+use crate::run::metrics::Metric;
 use crate::run::stats::{Probability, probability};
 
 /// The paired difference of one outcome between a scenario and the baseline.
@@ -71,66 +72,22 @@ fn paired(
     })
 }
 
-/// Every paired difference of `other` against `base`.
+/// Every paired difference of `other` against `base`, for every metric that has a value in
+/// some run (places only if they changed hands in either).
 pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -> Vec<Difference> {
-    let mut out = Vec::new();
     let t = &base.theatre;
-    for (p, place) in t.places.iter().enumerate() {
-        let ever = |e: &EnsembleRecord| {
-            e.runs
-                .iter()
-                .any(|r| r.first_capture_day.get(p).copied().flatten().is_some())
-        };
-        if !(ever(base) || ever(other)) {
-            continue;
-        }
-        let fell = |r: &RunDigest| {
-            Some(if r.first_capture_day.get(p).copied().flatten().is_some() {
-                1.0
-            } else {
-                0.0
-            })
-        };
-        out.extend(paired(
-            &format!("p_fall.{}", place.id),
-            label,
-            base,
-            other,
-            fell,
-        ));
-        out.extend(paired(
-            &format!("fall_day.{}", place.id),
-            label,
-            base,
-            other,
-            |r| r.first_capture_day.get(p).copied().flatten(),
-        ));
-    }
-    out.extend(paired("peacekeepers_killed", label, base, other, |r| {
-        Some(f64::from(r.peacekeepers_killed))
-    }));
-    out.extend(paired("newly_displaced", label, base, other, |r| {
-        Some(r.newly_displaced)
-    }));
-    out.extend(paired("civilian_deaths", label, base, other, |r| {
-        Some(r.civilian_deaths)
-    }));
-    out.extend(paired("p_withdrawal", label, base, other, |r| {
-        Some(f64::from(u8::from(r.withdrawals > 0)))
-    }));
-    out.extend(paired("p_ceasefire", label, base, other, |r| {
-        Some(f64::from(u8::from(r.ceasefires_accepted > 0)))
-    }));
-    for (f, faction) in t.factions.iter().enumerate() {
-        out.extend(paired(
-            &format!("killed.{}", faction.id),
-            label,
-            base,
-            other,
-            |r| r.killed.get(f).map(|&k| f64::from(k)),
-        ));
-    }
-    out
+    Metric::all(t)
+        .into_iter()
+        .filter(|m| match *m {
+            Metric::PFall(p) | Metric::FallDay(p) => [base, other].iter().any(|e| {
+                e.runs
+                    .iter()
+                    .any(|r| r.first_capture_day.get(p).copied().flatten().is_some())
+            }),
+            _ => true,
+        })
+        .filter_map(|m| paired(&m.name(t), label, base, other, |r| m.value(r)))
+        .collect()
 }
 
 /// `comparison.csv`: every paired difference of every scenario against the first.

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod ensemble;
 pub mod plot;
 pub mod summary;
+pub mod sweep;
 pub mod tables;
 pub mod write;
 

@@ -406,3 +406,64 @@ fn compare_runs_scenarios_with_common_random_numbers() {
         assert!(out.join(file).is_file(), "{file}");
     }
 }
+
+#[test]
+fn sweep_charts_a_metric_over_a_grid_and_metrics_lists_the_names() {
+    let (dir, _) = temp_file("unused", "");
+    let out = dir.path().join("sweep");
+    strife()
+        .args([
+            "sweep",
+            "scenarios/minimal.ron",
+            "--vary",
+            "units.reb_column.personnel=500:2500:1000",
+        ])
+        .args([
+            "--vary",
+            "units.gov_city.morale=0.4,0.8",
+            "--metric",
+            "p_fall.city",
+            "--runs",
+            "8",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let table = std::fs::read_to_string(out.join("sweep.csv")).expect("sweep.csv");
+    let rows: Vec<&str> = table.lines().collect();
+    assert_eq!(rows.len(), 1 + 3 * 2, "a header and six points:\n{table}");
+    assert!(rows[0].starts_with("units.reb_column.personnel,units.gov_city.morale,metric,"));
+    let mean = |row: &str| {
+        row.split(',')
+            .nth(4)
+            .and_then(|x| x.parse::<f64>().ok())
+            .expect("mean")
+    };
+    assert!(
+        mean(rows[1]) <= mean(rows[5]),
+        "a bigger column takes the city at least as often:\n{table}"
+    );
+
+    strife()
+        .args([
+            "sweep",
+            "scenarios/minimal.ron",
+            "--vary",
+            "units.reb_column.personnel=1,2",
+        ])
+        .args(["--metric", "p_fall.cty", "--runs", "2"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `p_fall.city`?"));
+    strife()
+        .args(["metrics", "scenarios/minimal.ron"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fall_day.city"))
+        .stdout(predicate::str::contains("killed.reb"));
+}

@@ -1,0 +1,92 @@
+//! Outputs of a sweep: `sweep.csv` (the metric at every point of the grid) and its text.
+
+use crate::error::{Error, Result};
+use crate::run::sweep::SweepRecord;
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.4}")
+    } else {
+        String::new()
+    }
+}
+
+/// `sweep.csv`: one row per point: the value of each axis, then the metric's mean with its 90%
+/// interval, and its median, 5% and 95% quantiles over the runs.
+pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::Internal(format!("writing sweep.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = s.axes.iter().map(|a| a.path.clone()).collect();
+    header.extend(
+        [
+            "metric",
+            "runs_with_value",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "median",
+            "q05",
+            "q95",
+        ]
+        .map(String::from),
+    );
+    w.write_record(&header).map_err(err)?;
+    for p in &s.points {
+        let mut row = p.values.clone();
+        let [median, q05, q95] = p.quantiles.unwrap_or([f64::NAN; 3]);
+        row.extend([
+            s.metric.clone(),
+            p.n.to_string(),
+            num(p.mean),
+            num(p.ci[0]),
+            num(p.ci[1]),
+            num(median),
+            num(q05),
+            num(q95),
+        ]);
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Internal(format!("writing sweep.csv: {e}")))
+}
+
+/// The text `strife sweep` prints: a line per point.
+pub fn sweep_text(s: &SweepRecord) -> String {
+    let mut out = format!(
+        "{} — {} by {}, {} runs per point (master seed {}, the same runs at every point)\n\n",
+        s.scenario_name,
+        s.metric,
+        s.axes
+            .iter()
+            .map(|a| a.path.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        s.runs,
+        s.master_seed
+    );
+    for p in &s.points {
+        let at: Vec<String> = s
+            .axes
+            .iter()
+            .zip(&p.values)
+            .map(|(a, v)| format!("{}={v}", a.path))
+            .collect();
+        let value = if s.probability {
+            format!(
+                "{:.1}% (90% CI {:.1}–{:.1}%)",
+                100.0 * p.mean,
+                100.0 * p.ci[0],
+                100.0 * p.ci[1]
+            )
+        } else if p.n == 0 {
+            "no value in any run".to_owned()
+        } else {
+            format!(
+                "{:.2} (90% CI {:.2}–{:.2}; {} runs with a value)",
+                p.mean, p.ci[0], p.ci[1], p.n
+            )
+        };
+        out.push_str(&format!("  {:<50} {value}\n", at.join("  ")));
+    }
+    out
+}
