@@ -41,7 +41,8 @@ impl std::str::FromStr for Vary {
                 return Err(format!("`{spec}` is not START:END:STEP"));
             };
             let (start, end, step) = (numbers(start)?, numbers(end)?, numbers(step)?);
-            if !(step > 0.0) || !(end >= start) || !start.is_finite() || !end.is_finite() {
+            let well_formed = step > 0.0 && end >= start && start.is_finite() && end.is_finite();
+            if !well_formed {
                 return Err(format!("`{spec}` needs START ≤ END and STEP > 0"));
             }
             let count = ((end - start) / step + 1e-9).floor() as usize + 1;
