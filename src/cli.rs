@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::run::ensemble::Shard;
 use crate::run::sweep::Vary;
 use crate::scenario::Override;
 
@@ -31,6 +32,22 @@ pub enum Command {
     Sweep(SweepArgs),
     /// List the metrics `sweep` can chart (all of a scenario's, if one is given).
     Metrics(MetricsArgs),
+    /// Combine the shards of an ensemble (`run --runs N --shard I/N`) into its outputs.
+    Merge(MergeArgs),
+}
+
+/// Arguments of `strife merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders, each holding a `shard.json`.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output folder (default: output/<scenario file name>-ensemble/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `strife sweep`.
@@ -119,6 +136,10 @@ pub struct RunArgs {
     /// Threads for an ensemble (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
+    /// Run only shard I of N of the ensemble (a contiguous block of its runs) and write
+    /// `shard.json`; `strife merge` combines the shards.
+    #[arg(long, value_name = "I/N", requires = "runs")]
+    pub shard: Option<Shard>,
     /// Output folder (default: output/<scenario file name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,

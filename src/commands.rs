@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CompareArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs};
+use crate::cli::{CompareArgs, MergeArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
@@ -11,8 +11,10 @@ use crate::output::summary::{Manifest, text_summary};
 use crate::output::sweep::{sweep_csv, sweep_text};
 use crate::output::{run_outputs, write};
 use crate::run::ensemble::run_digests;
+use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
 use crate::run::sweep::run_sweep;
 use crate::run::{RunOptions, run_loaded};
+use crate::scenario::Override;
 use crate::scenario::{LoadedScenario, load_scenario, load_with_overrides};
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
@@ -67,55 +69,206 @@ fn run_ensemble_command(
     if runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
-    let out = args.out.clone().unwrap_or_else(|| {
-        let mut dir = default_output_dir(&args.scenario).into_os_string();
-        dir.push("-ensemble");
-        PathBuf::from(dir)
-    });
-    write::check_writable(&out)?;
     let master = args.seed.unwrap_or(loaded.scenario.seed);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Internal(format!("starting {} threads: {e}", args.jobs.unwrap_or(0)))
-        })?;
-    let bar = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(runs)
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    if let Some(shard) = args.shard {
+        return run_shard(args, loaded, runs, master, shard);
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| ensemble_dir(&args.scenario));
+    write::check_writable(&out)?;
+    let pool = thread_pool(args.jobs)?;
+    let bar = progress_bar(runs, args.quiet);
     let ensemble =
         pool.install(|| run_digests(loaded, master, 0..runs, args.days, || bar.inc(1)))?;
     bar.finish_and_clear();
-    let mut manifest = Manifest::new(
-        &loaded.file,
-        &loaded.source,
-        master,
-        ensemble.days,
-        command_line,
-    );
-    manifest.runs = Some(runs);
-    manifest.overrides = loaded
+    let overrides = loaded
         .overrides
         .iter()
         .map(|o| format!("{}={}", o.path, o.value))
         .collect();
+    write_ensemble(&out, &ensemble, loaded, overrides, command_line, args.quiet)
+}
+
+/// `output/<scenario file stem>-ensemble`.
+fn ensemble_dir(scenario: &Path) -> PathBuf {
+    let mut dir = default_output_dir(scenario).into_os_string();
+    dir.push("-ensemble");
+    PathBuf::from(dir)
+}
+
+/// Write an ensemble's files (and print its summary): the same for one machine and for merged
+/// shards.
+fn write_ensemble(
+    out: &Path,
+    ensemble: &EnsembleRecord,
+    loaded: &LoadedScenario,
+    overrides: Vec<String>,
+    command_line: Vec<String>,
+    quiet: bool,
+) -> Result<()> {
+    let mut manifest = Manifest::new(
+        &loaded.file,
+        &loaded.source,
+        ensemble.master_seed,
+        ensemble.days,
+        command_line,
+    );
+    manifest.runs = Some(ensemble.runs.len() as u64);
+    manifest.overrides = overrides;
     let files = vec![
-        ("runs.csv".to_owned(), runs_csv(&ensemble)?),
-        ("summary.json".to_owned(), ensemble_summary_json(&ensemble)?),
+        ("runs.csv".to_owned(), runs_csv(ensemble)?),
+        ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    let written = write::write_atomically(&out, &files)?;
-    if !args.quiet {
-        print!("{}", ensemble_text(&ensemble));
+    let written = write::write_atomically(out, &files)?;
+    if !quiet {
+        print!("{}", ensemble_text(ensemble));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
     Ok(())
+}
+
+/// `strife run --runs N --shard I/N`: run one block of the ensemble and write `shard.json`.
+fn run_shard(
+    args: &RunArgs,
+    loaded: &LoadedScenario,
+    runs: u64,
+    master: u64,
+    shard: Shard,
+) -> Result<()> {
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut dir = ensemble_dir(&args.scenario).into_os_string();
+        dir.push(format!("-shard-{}-of-{}", shard.index, shard.count));
+        PathBuf::from(dir)
+    });
+    write::check_writable(&out)?;
+    let block = shard.runs(runs);
+    let pool = thread_pool(args.jobs)?;
+    let bar = progress_bar(block.end - block.start, args.quiet);
+    let digests = pool.install(|| {
+        crate::run::ensemble::run_ensemble(
+            loaded,
+            master,
+            block.clone(),
+            args.days,
+            |k, r| digest(k, &r),
+            || bar.inc(1),
+        )
+    })?;
+    bar.finish_and_clear();
+    let file = ShardFile {
+        format: SHARD_FORMAT.into(),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_sha256: sha256_hex(loaded.source.as_bytes()),
+        set: args
+            .set
+            .iter()
+            .map(|o| format!("{}={}", o.path, o.value))
+            .collect(),
+        master_seed: master,
+        runs,
+        days: args.days,
+        shard,
+        digests,
+    };
+    let bytes = serde_json::to_vec(&file)
+        .map_err(|e| Error::Internal(format!("writing shard.json: {e}")))?;
+    write::write_atomically(&out, &[("shard.json".to_owned(), bytes)])?;
+    if !args.quiet {
+        println!(
+            "Shard {}/{}: runs {}–{} of {runs} written to {}",
+            shard.index,
+            shard.count,
+            block.start,
+            block.end.saturating_sub(1),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// `strife merge`: combine shards into exactly the tables and summary one machine would write.
+pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
+    let mut shards = Vec::new();
+    for dir in &args.shards {
+        let path = dir.join("shard.json");
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let shard: ShardFile = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Usage(format!("{}: not a strife shard: {e}", path.display())))?;
+        if shard.format != SHARD_FORMAT {
+            return Err(Error::Usage(format!(
+                "{}: unknown shard format `{}`",
+                path.display(),
+                shard.format
+            )));
+        }
+        shards.push(shard);
+    }
+    shards.sort_by_key(|s| s.shard.index);
+    let first = shards[0].clone();
+    let same = |s: &ShardFile| {
+        s.scenario_sha256 == first.scenario_sha256
+            && s.set == first.set
+            && s.master_seed == first.master_seed
+            && s.runs == first.runs
+            && s.days == first.days
+            && s.shard.count == first.shard.count
+    };
+    if let Some(odd) = shards.iter().find(|s| !same(s)) {
+        return Err(Error::Usage(format!(
+            "shard {}/{} does not belong with shard {}/{}: scenario, overrides, seed, runs or days differ",
+            odd.shard.index, odd.shard.count, first.shard.index, first.shard.count
+        )));
+    }
+    let indices: Vec<u64> = shards.iter().map(|s| s.shard.index).collect();
+    let expected: Vec<u64> = (1..=first.shard.count).collect();
+    if indices != expected {
+        return Err(Error::Usage(format!(
+            "merge needs each of shards 1 to {} once; got {indices:?}",
+            first.shard.count
+        )));
+    }
+    let overrides: Vec<Override> = first
+        .set
+        .iter()
+        .map(|s| s.parse::<Override>().map_err(Error::Usage))
+        .collect::<Result<_>>()?;
+    let loaded = load_with_overrides(Path::new(&first.scenario_file), &overrides)?;
+    if sha256_hex(loaded.source.as_bytes()) != first.scenario_sha256 {
+        return Err(Error::Usage(format!(
+            "{} has changed since the shards were run (its SHA-256 differs)",
+            first.scenario_file
+        )));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| ensemble_dir(Path::new(&first.scenario_file)));
+    write::check_writable(&out)?;
+    // The theatre and politics, as the single-machine ensemble takes them from its first run.
+    let ensemble = {
+        let mut e = run_digests(&loaded, first.master_seed, 0..1, first.days, || {})?;
+        e.runs = shards.into_iter().flat_map(|s| s.digests).collect();
+        e
+    };
+    let overrides = loaded
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
+    write_ensemble(
+        &out,
+        &ensemble,
+        &loaded,
+        overrides,
+        command_line,
+        args.quiet,
+    )
 }
 
 /// A thread pool of `jobs` threads (all cores if `None`).

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => strife::commands::compare(args, command_line),
         Command::Sweep(args) => strife::commands::sweep(args, command_line),
         Command::Metrics(args) => strife::commands::metrics(args),
+        Command::Merge(args) => strife::commands::merge(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -5,6 +5,7 @@
 //! the same run whatever the number of threads or shards, and results come back in run order.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::one::{RunOptions, run_loaded};
 use super::record::RunRecord;
@@ -42,8 +43,9 @@ pub fn run_ensemble<T: Send>(
         .collect()
 }
 
-/// What an ensemble keeps of one run.
-#[derive(Debug, Clone, PartialEq)]
+/// What an ensemble keeps of one run. Serialisable, so that shards of an ensemble run on
+/// different machines can be merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDigest {
     /// Run index in the ensemble.
     pub run: u64,
@@ -74,7 +76,7 @@ pub struct RunDigest {
     /// Ceasefires accepted.
     pub ceasefires_accepted: usize,
     /// Why the run ended, in one word.
-    pub end: &'static str,
+    pub end: String,
     /// Daily series (index = day, from 0): personnel by faction.
     pub personnel_daily: Vec<Vec<f64>>,
     /// Daily series: people displaced now (sheltering away from home).
@@ -134,7 +136,8 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
             EndReason::DayLimit { .. } => "day_limit",
             EndReason::PlaceCaptured { .. } => "place_captured",
             EndReason::SideBroken { .. } => "side_broken",
-        },
+        }
+        .to_owned(),
         personnel_daily: daily
             .iter()
             .map(|s| s.factions.iter().map(|f| f64::from(f.personnel)).collect())
@@ -204,3 +207,71 @@ pub fn run_digests(
         runs: digests,
     })
 }
+
+/// Which contiguous block of an ensemble's runs a shard runs: shard `index` (1-based) of
+/// `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// 1-based index.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The runs of this shard out of `runs`: `[⌊(i−1)·R/N⌋, ⌊i·R/N⌋)`.
+    pub fn runs(&self, runs: u64) -> std::ops::Range<u64> {
+        let cut = |i: u64| ((u128::from(i) * u128::from(runs)) / u128::from(self.count)) as u64;
+        cut(self.index - 1)..cut(self.index)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// Parse `I/N` with 1 ≤ I ≤ N.
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("`{text}` is not I/N (e.g. 3/10)"))?;
+        let (index, count) = (
+            i.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("`{i}` is not a whole number"))?,
+            n.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("`{n}` is not a whole number"))?,
+        );
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("`{text}`: I must be between 1 and N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// What a shard writes (`shard.json`): enough to merge it with the others and check they
+/// belong together.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ShardFile {
+    /// Format tag.
+    pub format: String,
+    /// Scenario file as given.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// Overrides (`PATH=VALUE`) given with `--set`.
+    pub set: Vec<String>,
+    /// Master seed.
+    pub master_seed: u64,
+    /// Runs of the whole ensemble.
+    pub runs: u64,
+    /// Day limit given with `--days`, if any.
+    pub days: Option<f64>,
+    /// This shard.
+    pub shard: Shard,
+    /// Its runs' digests, in run order.
+    pub digests: Vec<RunDigest>,
+}
+
+/// The format tag of `shard.json`.
+pub const SHARD_FORMAT: &str = "strife-shard-1";

@@ -242,7 +242,7 @@ fn clamp(x: f64, min: Option<f64>, max: Option<f64>) -> f64 {
 }
 
 /// One value drawn for an uncertain input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draw {
     /// Where the input is, e.g. `units.rdf_north.personnel` or `routes[3].km`.
     pub path: String,

@@ -3,6 +3,8 @@
 use strife::output::{summary::run_summary, tables};
 use strife::run::RunRecord;
 
+use predicates::prelude::*;
+
 use crate::common::{run, strife, temp_file};
 
 fn all_tables(record: &RunRecord) -> Vec<Vec<u8>> {
@@ -123,4 +125,56 @@ fn an_ensemble_is_byte_identical_whatever_the_number_of_threads() {
             .is_some_and(|d| (5.0..10.0).contains(&d)),
         "{goma}"
     );
+}
+
+#[test]
+fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
+    let (dir, _) = temp_file("unused", "");
+    let run = |extra: &[&str], out: &str| {
+        strife()
+            .args([
+                "run",
+                "scenarios/goma_2025.ron",
+                "--runs",
+                "10",
+                "--days",
+                "12",
+                "-q",
+            ])
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .assert()
+            .success();
+    };
+    run(&[], "single");
+    for i in 1..=3 {
+        run(&["--shard", &format!("{i}/3")], &format!("shard{i}"));
+    }
+    strife()
+        .arg("merge")
+        .args((1..=3).map(|i| dir.path().join(format!("shard{i}"))))
+        .args(["-q", "--out"])
+        .arg(dir.path().join("merged"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    for file in ["runs.csv", "summary.json"] {
+        let single = std::fs::read(dir.path().join("single").join(file)).expect(file);
+        let merged = std::fs::read(dir.path().join("merged").join(file)).expect(file);
+        assert!(
+            single == merged,
+            "{file}: merged shards differ from the single-machine ensemble"
+        );
+    }
+    // A missing shard is refused.
+    strife()
+        .arg("merge")
+        .arg(dir.path().join("shard1"))
+        .arg(dir.path().join("shard3"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("each of shards 1 to 3 once"));
 }
