@@ -117,11 +117,12 @@ fn write_ensemble(
     );
     manifest.runs = Some(ensemble.runs.len() as u64);
     manifest.overrides = overrides;
-    let files = vec![
+    let mut files = vec![
         ("runs.csv".to_owned(), runs_csv(ensemble)?),
         ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
+    files.extend(crate::output::plot::ensemble_plots(ensemble)?);
     let written = write::write_atomically(out, &files)?;
     if !quiet {
         print!("{}", ensemble_text(ensemble));

@@ -7,11 +7,18 @@
 //! rendered twice: into an RGB bitmap encoded as PNG, and into an SVG string. A faction has its
 //! scenario colour in every figure. Output is deterministic: the same record gives the same
 //! bytes.
+//!
+//! An ensemble of runs gets three figures of its own ([`ensemble_plots`]): fan charts of
+//! personnel by faction (a panel per faction) and of people displaced and pressure on states
+//! (median, middle 50% and 90% of runs, day by day), and the probability that each place has
+//! changed hands by each date, with its 90% Wilson interval.
 
 mod axis;
+mod capture;
 mod civilians;
 mod control;
 mod escalation;
+mod fan;
 mod lines;
 mod map;
 mod panels;
@@ -26,9 +33,12 @@ use plotters::prelude::*;
 
 use crate::error::Result;
 use crate::run::RunRecord;
+use crate::run::ensemble::EnsembleRecord;
+use capture::CaptureChart;
 use civilians::CiviliansChart;
 use control::ControlChart;
 use escalation::EscalationChart;
+use fan::{DisplacementFan, ForcesFan};
 use lines::LineChart;
 use map::MapChart;
 use peacekeepers::PeacekeepersChart;
@@ -59,8 +69,32 @@ pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
         ),
         ("map", Figure::Map(map::map(record))),
     ];
+    render_all(&figures)
+}
+
+/// Every plot of an ensemble, as `(file name, bytes)`: PNG and SVG of each.
+///
+/// The files are `fan_forces` (personnel by faction: median, middle 50% and 90% of runs, a
+/// panel per faction), `fan_displacement` (people displaced, and pressure on each state if the
+/// scenario has states) and `capture_probability` (the share of runs in which each city, key
+/// place or often-taken place has changed hands by each date), each as `.png` and `.svg`.
+pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    let figures = [
+        ("fan_forces", Figure::ForcesFan(fan::forces(e))),
+        (
+            "fan_displacement",
+            Figure::DisplacementFan(fan::displacement(e)),
+        ),
+        ("capture_probability", Figure::Capture(capture::capture(e))),
+    ];
+    render_all(&figures)
+}
+
+/// PNG and SVG of each figure, named after its stem.
+fn render_all(figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::with_capacity(2 * figures.len());
-    for (stem, figure) in &figures {
+    for (stem, figure) in figures {
         files.push((format!("{stem}.png"), render_png(figure)?));
         files.push((format!("{stem}.svg"), render_svg(figure)?));
     }
@@ -81,6 +115,12 @@ enum Figure {
     Peacekeepers(PeacekeepersChart),
     /// Small multiples of the theatre map.
     Map(MapChart),
+    /// Ensemble: personnel by faction, fan charts in small multiples.
+    ForcesFan(ForcesFan),
+    /// Ensemble: people displaced and pressure on states, fan charts.
+    DisplacementFan(DisplacementFan),
+    /// Ensemble: probability each place has changed hands, by date.
+    Capture(CaptureChart),
 }
 
 impl Figure {
@@ -93,6 +133,9 @@ impl Figure {
             Figure::Civilians(chart) => chart.size(),
             Figure::Peacekeepers(chart) => chart.size(),
             Figure::Map(chart) => chart.size(),
+            Figure::ForcesFan(chart) => chart.size(),
+            Figure::DisplacementFan(chart) => chart.size(),
+            Figure::Capture(chart) => chart.size(),
         }
     }
 
@@ -105,6 +148,9 @@ impl Figure {
             Figure::Civilians(chart) => chart.draw(root),
             Figure::Peacekeepers(chart) => chart.draw(root),
             Figure::Map(chart) => chart.draw(root),
+            Figure::ForcesFan(chart) => chart.draw(root),
+            Figure::DisplacementFan(chart) => chart.draw(root),
+            Figure::Capture(chart) => chart.draw(root),
         }
     }
 }
@@ -336,6 +382,196 @@ mod tests {
         let first = run_plots(&record).expect("plots");
         let second = run_plots(&record).expect("plots");
         assert_eq!(first, second);
+    }
+
+    /// An ensemble of `runs` runs of `scenario` over `days` days (the scenario's if `None`).
+    fn ensemble(scenario: &str, runs: u64, days: Option<f64>) -> EnsembleRecord {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario);
+        let loaded = load_scenario(&path).expect("scenario loads");
+        crate::run::ensemble::run_digests(&loaded, 42, 0..runs, days, || {}).expect("ensemble")
+    }
+
+    fn ensemble_names() -> Vec<String> {
+        ["fan_forces", "fan_displacement", "capture_probability"]
+            .iter()
+            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+            .collect()
+    }
+
+    fn check_ensemble_files(e: &EnsembleRecord, files: &[(String, Vec<u8>)]) {
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        assert_eq!(names, ensemble_names());
+        for (name, bytes) in files {
+            if name.ends_with(".png") {
+                assert!(bytes.starts_with(&PNG_SIGNATURE), "{name} is not a PNG");
+                let image = image::load_from_memory(bytes).expect("PNG decodes");
+                assert!(image.width() >= 1200, "{name}");
+                assert!(image.height() >= 400, "{name}");
+            } else {
+                let svg = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+                assert!(svg.starts_with("<svg"), "{name}");
+                assert!(svg.contains("<text"), "{name} has no text");
+                assert!(
+                    svg.contains(&e.scenario_name),
+                    "{name} lacks the scenario name"
+                );
+                let seed = format!("master seed {}", e.master_seed);
+                assert!(svg.contains(&seed), "{name} lacks the seed");
+                assert!(svg.contains("font-family=\"sans-serif\""), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn minimal_ensemble_gives_six_files() {
+        let e = ensemble("scenarios/minimal.ron", 8, None);
+        let files = ensemble_plots(&e).expect("plots");
+        check_ensemble_files(&e, &files);
+        let svg = |name: &str| svg_of(&files, name);
+        assert!(svg("fan_forces.svg").contains("8 runs"));
+        for faction in &e.theatre.factions {
+            assert!(
+                svg("fan_forces.svg").contains(&faction.name),
+                "{}",
+                faction.name
+            );
+        }
+        assert!(svg("fan_forces.svg").contains("personnel (persons)"));
+        assert!(svg("fan_forces.svg").contains("middle 90% of runs"));
+        assert!(
+            svg("fan_forces.svg").contains("1 Jan"),
+            "dates on the time axis"
+        );
+        // No states: the displacement figure has one panel.
+        let displacement = svg("fan_displacement.svg");
+        assert!(displacement.contains("displaced people (persons)"));
+        assert!(!displacement.contains("Pressure on states"));
+        let capture = svg("capture_probability.svg");
+        assert!(capture.contains("runs in which it has changed hands (%)"));
+        for place in e
+            .theatre
+            .places
+            .iter()
+            .filter(|p| p.kind == crate::scenario::PlaceKind::City || p.key)
+        {
+            assert!(capture.contains(&place.name), "{}", place.name);
+        }
+        assert_eq!(files, ensemble_plots(&e).expect("plots again"));
+    }
+
+    #[test]
+    fn goma_ensemble_plots_fans_pressure_and_captures() {
+        let e = ensemble("scenarios/goma_2025.ron", 8, Some(20.0));
+        let files = ensemble_plots(&e).expect("plots");
+        check_ensemble_files(&e, &files);
+        let forces = svg_of(&files, "fan_forces.svg");
+        for faction in &e.theatre.factions {
+            assert!(forces.contains(&faction.name), "{}", faction.name);
+        }
+        let displacement = svg_of(&files, "fan_displacement.svg");
+        assert!(displacement.contains("pressure (pressure units)"));
+        assert!(displacement.contains("20 Jan"));
+        let capture = svg_of(&files, "capture_probability.svg");
+        let goma = e
+            .theatre
+            .places
+            .iter()
+            .position(|p| p.name == "Goma")
+            .expect("Goma is a place");
+        let taken = e
+            .runs
+            .iter()
+            .filter(|r| r.first_capture_day[goma].is_some())
+            .count();
+        let label = format!("Goma ({})", capture::percent(taken, e.runs.len()));
+        assert!(capture.contains(&label), "{label}");
+        assert_eq!(files, ensemble_plots(&e).expect("plots again"));
+    }
+
+    #[test]
+    fn degenerate_ensembles_still_plot() {
+        let mut e = ensemble("scenarios/minimal.ron", 1, Some(3.0));
+        check_ensemble_files(&e, &ensemble_plots(&e).expect("one run"));
+
+        // Nothing ever captured, one run cut short, and a run with no daily series at all.
+        for r in &mut e.runs {
+            r.first_capture_day.iter_mut().for_each(|d| *d = None);
+        }
+        let mut short = e.runs[0].clone();
+        short.end = "place_captured".into();
+        short.personnel_daily.truncate(1);
+        short.displaced_daily.truncate(1);
+        short.pressure_daily.truncate(1);
+        let mut empty = e.runs[0].clone();
+        empty.personnel_daily.clear();
+        empty.displaced_daily.clear();
+        empty.pressure_daily.clear();
+        e.runs.extend([short, empty]);
+        let files = ensemble_plots(&e).expect("nothing captured");
+        check_ensemble_files(&e, &files);
+        assert!(svg_of(&files, "fan_forces.svg").contains("ended early"));
+
+        // States with no pressure recorded.
+        let goma = {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/goma_2025.ron");
+            let loaded = load_scenario(&path).expect("Goma loads");
+            crate::run::ensemble::run_digests(&loaded, 1, 0..1, Some(0.5), || {})
+                .expect("Goma ensemble")
+        };
+        e.politics = goma.politics;
+        check_ensemble_files(&e, &ensemble_plots(&e).expect("states, no pressure"));
+        assert!(
+            svg_of(&ensemble_plots(&e).expect("plots"), "fan_displacement.svg")
+                .contains("No pressure on any state in any run")
+        );
+
+        e.runs.clear();
+        let files = ensemble_plots(&e).expect("no runs");
+        check_ensemble_files(&e, &files);
+        for name in [
+            "fan_forces.svg",
+            "fan_displacement.svg",
+            "capture_probability.svg",
+        ] {
+            assert!(
+                svg_of(&files, name).contains("No runs in this ensemble"),
+                "{name}"
+            );
+        }
+        e.theatre.factions.clear();
+        e.theatre.places.clear();
+        check_ensemble_files(&e, &ensemble_plots(&e).expect("no factions or places"));
+    }
+
+    /// Writes the ensemble plots of Goma and of the minimal scenario (`ENS_RUNS` runs, default
+    /// 100, over `ENS_DAYS` days or the scenario's), of one run of the minimal scenario, of two
+    /// days of Goma and of Goma with no runs to `/tmp/ens_plots/`, to look at: `cargo test
+    /// ensemble_plots_to_tmp -- --ignored`.
+    #[test]
+    #[ignore]
+    fn ensemble_plots_to_tmp() {
+        let runs = std::env::var("ENS_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        let days = std::env::var("ENS_DAYS").ok().and_then(|v| v.parse().ok());
+        for (name, scenario, runs, days) in [
+            ("goma", "scenarios/goma_2025.ron", runs, days),
+            ("minimal", "scenarios/minimal.ron", runs, days),
+            ("minimal_one_run", "scenarios/minimal.ron", 1, None),
+            ("goma_two_days", "scenarios/goma_2025.ron", 8, Some(2.0)),
+            ("goma_no_runs", "scenarios/goma_2025.ron", 1, Some(1.0)),
+        ] {
+            let mut e = ensemble(scenario, runs, days);
+            if name.ends_with("no_runs") {
+                e.runs.clear();
+            }
+            let dir = Path::new("/tmp/ens_plots").join(name);
+            std::fs::create_dir_all(&dir).expect("folder");
+            for (file, bytes) in ensemble_plots(&e).expect("plots") {
+                std::fs::write(dir.join(file), bytes).expect("write");
+            }
+        }
     }
 
     #[test]

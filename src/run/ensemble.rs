@@ -77,7 +77,8 @@ pub struct RunDigest {
     pub ceasefires_accepted: usize,
     /// Why the run ended, in one word.
     pub end: String,
-    /// Daily series (index = day, from 0): personnel by faction.
+    /// Daily series (index = day, from 0; a run that ended between two days has its final
+    /// state as one more point): personnel by faction.
     pub personnel_daily: Vec<Vec<f64>>,
     /// Daily series: people displaced now (sheltering away from home).
     pub displaced_daily: Vec<f64>,
@@ -113,6 +114,12 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
                 out.push(s);
                 next_day += 1.0;
             }
+        }
+        // A run that ended between two days keeps its final state as its last point.
+        if let Some(last) = record.samples.last()
+            && out.last().is_some_and(|l| l.hours < last.hours)
+        {
+            out.push(last);
         }
         out
     };

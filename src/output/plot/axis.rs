@@ -1,7 +1,7 @@
 //! Axes: a calendar-date time axis over days since the start, and a "nice" value axis from
 //! zero. Both choose their own tick positions so labels are round, few and never overlap.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDateTime};
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
@@ -83,13 +83,19 @@ impl TimeAxis {
             .samples
             .last()
             .map_or(0.0, |s| RunRecord::day(s.hours));
-        let end = if last.is_finite() && last > 0.0 {
-            last
+        Self::calendar(record.datetime(0.0), last, width)
+    }
+
+    /// An axis from `origin` (day 0) to `end` days after it, for a plot frame about `width`
+    /// pixels wide. An empty or invalid span becomes one day.
+    pub fn calendar(origin: NaiveDateTime, end: f64, width: u32) -> Self {
+        let end = if end.is_finite() && end > 0.0 {
+            end
         } else {
             1.0
         };
-        let start = record.datetime(0.0).date();
-        let finish = record.datetime(end * 24.0).date();
+        let start = origin.date();
+        let finish = at(origin, end).date();
         let one_year = start.year() == finish.year();
         let desc = if end <= 2.0 {
             format!("date and time ({})", start.year())
@@ -107,11 +113,11 @@ impl TimeAxis {
             ticks.len() <= MAX_TIME_TICKS && needed <= width
         };
         let (ticks, light) = if end <= 2.0 {
-            pick(&hour_candidates(record, end), &fits)
+            pick(&hour_candidates(origin, end), &fits)
         } else {
             let day_format = if one_year { "%-d %b" } else { "%-d %b %Y" };
-            let mut candidates = day_candidates(record, end, day_format);
-            candidates.extend(month_candidates(record, start, end));
+            let mut candidates = day_candidates(origin, end, day_format);
+            candidates.extend(month_candidates(origin, end));
             pick(&candidates, &fits)
         };
         Self {
@@ -126,6 +132,16 @@ impl TimeAxis {
     pub fn coord(&self) -> Keyed {
         let bold = self.ticks.iter().map(|(d, _)| *d).collect();
         Keyed::new(0.0..self.end, bold, self.light.clone())
+    }
+
+    /// Width of the widest date label, pixels.
+    pub fn widest_label(&self) -> u32 {
+        let label_font = font(LABEL_SIZE);
+        self.ticks
+            .iter()
+            .map(|(_, l)| text_width(&label_font, l))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The label of the tick at `day` (the nearest labelled tick).
@@ -160,18 +176,23 @@ fn multiples(step: f64, end: f64) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
-fn labelled(record: &RunRecord, days: &[f64], format: &str) -> Vec<Tick> {
+/// The calendar time `days` after `origin`, to the minute (as [`RunRecord::datetime`]).
+pub(super) fn at(origin: NaiveDateTime, days: f64) -> NaiveDateTime {
+    origin + Duration::minutes((days * 1440.0).round() as i64)
+}
+
+fn labelled(origin: NaiveDateTime, days: &[f64], format: &str) -> Vec<Tick> {
     days.iter()
-        .map(|&d| (d, record.datetime(d * 24.0).format(format).to_string()))
+        .map(|&d| (d, at(origin, d).format(format).to_string()))
         .collect()
 }
 
 /// Ticks every 1–24 hours, light lines every hour.
-fn hour_candidates(record: &RunRecord, end: f64) -> Vec<Layout> {
+fn hour_candidates(origin: NaiveDateTime, end: f64) -> Vec<Layout> {
     HOUR_STEPS
         .iter()
         .map(|&h| {
-            let ticks = labelled(record, &multiples(h / 24.0, end), "%-d %b %H:%M");
+            let ticks = labelled(origin, &multiples(h / 24.0, end), "%-d %b %H:%M");
             let light = if h > 1.0 {
                 multiples(1.0 / 24.0, end)
             } else {
@@ -183,11 +204,11 @@ fn hour_candidates(record: &RunRecord, end: f64) -> Vec<Layout> {
 }
 
 /// Ticks every 1–28 days, light lines every day (when there are not too many).
-fn day_candidates(record: &RunRecord, end: f64, format: &str) -> Vec<Layout> {
+fn day_candidates(origin: NaiveDateTime, end: f64, format: &str) -> Vec<Layout> {
     DAY_STEPS
         .iter()
         .map(|&d| {
-            let ticks = labelled(record, &multiples(d, end), format);
+            let ticks = labelled(origin, &multiples(d, end), format);
             let light = if d > 1.0 && end <= MAX_DAILY_LINES {
                 multiples(1.0, end)
             } else {
@@ -199,9 +220,8 @@ fn day_candidates(record: &RunRecord, end: f64, format: &str) -> Vec<Layout> {
 }
 
 /// Ticks on the first of every 1–12 months, for long runs.
-fn month_candidates(record: &RunRecord, start: NaiveDate, end: f64) -> Vec<Layout> {
-    let origin = record.datetime(0.0);
-    let Some(first) = start.with_day(1) else {
+fn month_candidates(origin: NaiveDateTime, end: f64) -> Vec<Layout> {
+    let Some(first) = origin.date().with_day(1) else {
         return Vec::new();
     };
     let firsts: Vec<f64> = (0..)
@@ -214,7 +234,7 @@ fn month_candidates(record: &RunRecord, start: NaiveDate, end: f64) -> Vec<Layou
         .iter()
         .map(|&m| {
             let days: Vec<f64> = firsts.iter().copied().step_by(m as usize).collect();
-            (labelled(record, &days, "%b %Y"), Vec::new())
+            (labelled(origin, &days, "%b %Y"), Vec::new())
         })
         .collect()
 }

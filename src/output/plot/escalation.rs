@@ -8,14 +8,16 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Keyed, ValueAxis};
-use super::lines::{draw_run, runs};
+use super::lines::{TimeValue, draw_run, runs};
 use super::panels::{PanelSpec, Stack, Y_DESC_ROOM, draw_note, spans};
 use super::theme::{
-    HEADER_HEIGHT, INK, Key, LABEL_SIZE, LegendEntry, Swatch, draw_error, draw_header,
-    faction_colour, font, subtitle, text, text_width, title, wrap,
+    HEADER_HEIGHT, INK, Key, LABEL_SIZE, LegendEntry, Swatch, draw_error, draw_header, font,
+    subtitle, text, text_width, theatre_colour, title, wrap,
 };
 use crate::error::Result;
 use crate::run::RunRecord;
+use crate::sim::politics::Politics;
+use crate::sim::resources::Theatre;
 
 /// Height of the pressure panel's frame, pixels.
 const PRESSURE_FRAME: u32 = 300;
@@ -176,7 +178,7 @@ fn state_lines(record: &RunRecord) -> (Vec<StateLine>, Key, f64) {
         if peak <= 0.0 {
             continue;
         }
-        let colour = state_colour(record, index, &used);
+        let colour = state_colour(&record.theatre, &record.politics, index, &used);
         used.push(colour);
         data_max = data_max.max(peak);
         let resolve = state
@@ -199,15 +201,20 @@ fn state_lines(record: &RunRecord) -> (Vec<StateLine>, Key, f64) {
 
 /// The colour of state `index`: that of its first own force or proxy not yet `used`, or one
 /// of a fixed set.
-fn state_colour(record: &RunRecord, index: usize, used: &[RGBColor]) -> RGBColor {
-    let Some(state) = record.politics.states.get(index) else {
+pub(super) fn state_colour(
+    theatre: &Theatre,
+    politics: &Politics,
+    index: usize,
+    used: &[RGBColor],
+) -> RGBColor {
+    let Some(state) = politics.states.get(index) else {
         return STATE_COLOURS[index % STATE_COLOURS.len()];
     };
     state
         .forces
         .iter()
         .chain(&state.proxies)
-        .map(|&f| faction_colour(record, f))
+        .map(|&f| theatre_colour(theatre, f))
         .chain((0..STATE_COLOURS.len()).map(|k| STATE_COLOURS[(index + k) % STATE_COLOURS.len()]))
         .find(|c| !used.contains(c))
         .unwrap_or(STATE_COLOURS[index % STATE_COLOURS.len()])
@@ -304,58 +311,25 @@ impl EscalationChart {
             key: &self.pressure_key,
         };
         let mut chart = self.stack.panel(area, &spec)?;
-        let end = self.stack.time.end;
-        for state in &self.states {
-            if let Some((resolve, _)) = &state.resolve {
-                let (x0, y) = chart.backend_coord(&(0.0, *resolve));
-                let (x1, _) = chart.backend_coord(&(end, *resolve));
-                draw_at(
-                    root,
-                    &DashedPathElement::new(
-                        vec![(x0, y), (x1, y)],
-                        9,
-                        6,
-                        state.colour.stroke_width(2),
-                    ),
-                )?;
-            }
-        }
+        let resolves: Vec<Resolve<'_>> = self
+            .states
+            .iter()
+            .filter_map(|s| {
+                let (value, label) = s.resolve.as_ref()?;
+                Some(Resolve {
+                    value: *value,
+                    label,
+                    colour: s.colour,
+                })
+            })
+            .collect();
+        draw_resolve_lines(root, &chart, &resolves)?;
         for state in &self.states {
             for run in &state.runs {
                 draw_run(&mut chart, run, state.colour)?;
             }
         }
-        // Resolve labels over the lines, on a white ground, at the right end of their line.
-        let label_font = font(LABEL_SIZE);
-        let frame_top = chart.backend_coord(&(0.0, self.pressure.max)).1;
-        for state in &self.states {
-            if let Some((resolve, label)) = &state.resolve {
-                let (x, line_y) = chart.backend_coord(&(end, *resolve));
-                // Above the line, or below it when the line runs along the top of the frame.
-                let below = line_y - LABEL_HEIGHT - 6 < frame_top;
-                let (y, vpos) = if below {
-                    (line_y + 4, VPos::Top)
-                } else {
-                    (line_y - 4, VPos::Bottom)
-                };
-                let x = x - 6;
-                let (top, bottom) = if below {
-                    (y, y + LABEL_HEIGHT)
-                } else {
-                    (y - LABEL_HEIGHT, y)
-                };
-                let width = text_width(&label_font, label) as i32;
-                draw_at(
-                    root,
-                    &Rectangle::new(
-                        [(x - width - 3, top), (x + 3, bottom)],
-                        WHITE.mix(0.8).filled(),
-                    ),
-                )?;
-                let style = text(LABEL_SIZE, state.colour).pos(Pos::new(HPos::Right, vpos));
-                draw_at(root, &Text::new(label.clone(), (x, y), style))?;
-            }
-        }
+        draw_resolve_labels(root, &chart, &resolves)?;
         // A rug of triangles just under the frame, pointing at the day of each adoption.
         for &day in &self.adoptions {
             let (x, y) = chart.backend_coord(&(day, 0.0));
@@ -440,6 +414,73 @@ impl EscalationChart {
         }
         Ok(())
     }
+}
+
+/// A state's resolve as drawn over its pressure: a dashed line across the frame, labelled at
+/// its right end.
+pub(super) struct Resolve<'a> {
+    /// The pressure the state bears.
+    pub value: f64,
+    /// Its label, e.g. "resolve of Rwanda".
+    pub label: &'a str,
+    /// The state's colour.
+    pub colour: RGBColor,
+}
+
+/// Draw each resolve as a dashed line across `chart`'s frame (`root` is the whole image).
+pub(super) fn draw_resolve_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, TimeValue>,
+    resolves: &[Resolve<'_>],
+) -> Result<()> {
+    let x_range = chart.x_range();
+    for r in resolves {
+        let (x0, y) = chart.backend_coord(&(x_range.start, r.value));
+        let (x1, _) = chart.backend_coord(&(x_range.end, r.value));
+        draw_at(
+            root,
+            &DashedPathElement::new(vec![(x0, y), (x1, y)], 9, 6, r.colour.stroke_width(2)),
+        )?;
+    }
+    Ok(())
+}
+
+/// Label each resolve line at its right end, on a white ground, above the line (below it when
+/// the line runs along the top of the frame).
+pub(super) fn draw_resolve_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, TimeValue>,
+    resolves: &[Resolve<'_>],
+) -> Result<()> {
+    let label_font = font(LABEL_SIZE);
+    let (x_range, y_range) = (chart.x_range(), chart.y_range());
+    let frame_top = chart.backend_coord(&(x_range.start, y_range.end)).1;
+    for r in resolves {
+        let (x, line_y) = chart.backend_coord(&(x_range.end, r.value));
+        let below = line_y - LABEL_HEIGHT - 6 < frame_top;
+        let (y, vpos) = if below {
+            (line_y + 4, VPos::Top)
+        } else {
+            (line_y - 4, VPos::Bottom)
+        };
+        let x = x - 6;
+        let (top, bottom) = if below {
+            (y, y + LABEL_HEIGHT)
+        } else {
+            (y - LABEL_HEIGHT, y)
+        };
+        let width = text_width(&label_font, r.label) as i32;
+        draw_at(
+            root,
+            &Rectangle::new(
+                [(x - width - 3, top), (x + 3, bottom)],
+                WHITE.mix(0.8).filled(),
+            ),
+        )?;
+        let style = text(LABEL_SIZE, r.colour).pos(Pos::new(HPos::Right, vpos));
+        draw_at(root, &Text::new(r.label.to_owned(), (x, y), style))?;
+    }
+    Ok(())
 }
 
 /// Draw `element`, placed in backend pixels, on `root` (the whole image).

@@ -57,10 +57,16 @@ impl Stack {
     /// The layout of `record`'s figure with `y_area` pixels left of the frames and `keys`
     /// right of them.
     pub fn new(record: &RunRecord, y_area: u32, keys: &[&Key]) -> Self {
+        Self::with_time(|frame| TimeAxis::new(record, frame), y_area, keys)
+    }
+
+    /// The layout of a figure whose time axis `time` makes for a frame of a given width, with
+    /// `y_area` pixels left of the frames and `keys` right of them.
+    pub fn with_time(time: impl FnOnce(u32) -> TimeAxis, y_area: u32, keys: &[&Key]) -> Self {
         let key_width = keys.iter().map(|k| k.frame_width()).max().unwrap_or(0) + PAGE_MARGIN;
         let frame = WIDTH.saturating_sub(PAGE_MARGIN + y_area + CHART_RIGHT + key_width);
         Self {
-            time: TimeAxis::new(record, frame),
+            time: time(frame),
             y_area,
             key_width,
         }

@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
+use crate::sim::resources::Theatre;
 
 /// The one font family every text uses, registered from the embedded DejaVu Sans.
 pub(super) const FONT: &str = "sans-serif";
@@ -168,12 +169,21 @@ pub(super) fn wrap(font: &FontDesc<'_>, s: &str, max_width: u32, max_lines: usiz
 
 /// The colour of faction `index`: its `#rrggbb`, or a fixed fallback.
 pub(super) fn faction_colour(record: &RunRecord, index: usize) -> RGBColor {
-    record
-        .theatre
+    theatre_colour(&record.theatre, index)
+}
+
+/// The colour of faction `index` of `theatre`: its `#rrggbb`, or a fixed fallback.
+pub(super) fn theatre_colour(theatre: &Theatre, index: usize) -> RGBColor {
+    theatre
         .factions
         .get(index)
         .and_then(|f| parse_hex(&f.colour))
         .unwrap_or(FALLBACK[index % FALLBACK.len()])
+}
+
+/// The `i`-th colour of a fixed palette of ten (Tableau 10), for things other than factions.
+pub(super) fn palette(i: usize) -> RGBColor {
+    FALLBACK[i % FALLBACK.len()]
 }
 
 /// The display name of faction `index`.
@@ -261,6 +271,8 @@ pub(super) enum Swatch {
     Cut,
     /// A small upward triangle (events on a time line).
     Triangle,
+    /// Nothing: the entry is a note on the entry above.
+    Blank,
 }
 
 /// One legend entry.
@@ -448,6 +460,7 @@ pub(super) fn draw_swatch<DB: DrawingBackend>(
             let points = vec![(mid - 6, y + 5), (mid + 6, y + 5), (mid, y - 6)];
             area.draw(&Polygon::new(points, colour.filled()))
         }
+        Swatch::Blank => Ok(()),
     }
     .map_err(draw_error)
 }
