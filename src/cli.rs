@@ -45,6 +45,9 @@ pub struct MergeArgs {
     /// Output folder (default: output/<scenario file name>-ensemble/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing ensemble, comparison or sweep result in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -79,6 +82,9 @@ pub struct SweepArgs {
     /// Output folder (default: output/<scenario file name>-sweep/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing ensemble, comparison or sweep result in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -115,6 +121,9 @@ pub struct CompareArgs {
     /// Output folder (default: output/compare-<first>-<second>...).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing ensemble, comparison or sweep result in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -146,6 +155,9 @@ pub struct RunArgs {
     /// Day limit (default: the scenario's `duration_days`).
     #[arg(long, allow_negative_numbers = true)]
     pub days: Option<f64>,
+    /// Replace an existing ensemble, comparison or sweep result in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -77,7 +77,7 @@ fn run_ensemble_command(
         .out
         .clone()
         .unwrap_or_else(|| ensemble_dir(&args.scenario));
-    write::check_writable(&out)?;
+    write::check_replaceable(&out, args.force)?;
     let pool = thread_pool(args.jobs)?;
     let bar = progress_bar(runs, args.quiet);
     let ensemble =
@@ -144,7 +144,7 @@ fn run_shard(
         dir.push(format!("-shard-{}-of-{}", shard.index, shard.count));
         PathBuf::from(dir)
     });
-    write::check_writable(&out)?;
+    write::check_replaceable(&out, args.force)?;
     let block = shard.runs(runs);
     let pool = thread_pool(args.jobs)?;
     let bar = progress_bar(block.end - block.start, args.quiet);
@@ -250,7 +250,7 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| ensemble_dir(Path::new(&first.scenario_file)));
-    write::check_writable(&out)?;
+    write::check_replaceable(&out, args.force)?;
     // The theatre and politics, as the single-machine ensemble takes them from its first run.
     let ensemble = {
         let mut e = run_digests(&loaded, first.master_seed, 0..1, first.days, || {})?;
@@ -326,7 +326,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", labels.join("-"))));
-    write::check_writable(&out)?;
+    write::check_replaceable(&out, args.force)?;
     let master = args.seed.unwrap_or(loaded[0].scenario.seed);
     let pool = thread_pool(args.jobs)?;
     let bar = progress_bar(args.runs * loaded.len() as u64, args.quiet);
@@ -390,7 +390,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         dir.push("-sweep");
         PathBuf::from(dir)
     });
-    write::check_writable(&out)?;
+    write::check_replaceable(&out, args.force)?;
     let master = args.seed.unwrap_or(loaded.scenario.seed);
     let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
     let pool = thread_pool(args.jobs)?;

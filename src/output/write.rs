@@ -5,6 +5,18 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Check early that `dir` can be written and, unless `force`, that it does not already hold a
+/// result that took long to make (an ensemble, comparison or sweep).
+pub fn check_replaceable(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() && !force {
+        return Err(Error::Usage(format!(
+            "{} already holds a result; add --force to replace it, or choose another --out",
+            dir.display()
+        )));
+    }
+    check_writable(dir)
+}
+
 /// Check early (before any simulation time is spent) that `dir`'s parent can be written.
 pub fn check_writable(dir: &Path) -> Result<()> {
     let parent = parent_of(dir);

@@ -245,8 +245,30 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Parse RON text into a [`Scenario`] (no validation), mapping syntax errors to diagnostics.
+/// Numbers that are not finite (`NaN`, `inf`) are refused here, before anything else.
 pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    if let Ok(tree) = options.from_str::<ron::Value>(source) {
+        let mut found = Vec::new();
+        non_finite(&tree, String::new(), &mut found);
+        if !found.is_empty() {
+            return Err(Error::Invalid(
+                found
+                    .into_iter()
+                    .map(|(path, x)| {
+                        let mut d = Diagnostic::new(
+                            file,
+                            format!("`{path}` is {x}; every number must be finite"),
+                        );
+                        if let Some((line, col)) = locate_path(source, &path) {
+                            d = d.at(source, line, col);
+                        }
+                        d
+                    })
+                    .collect(),
+            ));
+        }
+    }
     options.from_str(source).map_err(|e| {
         let ron::error::Position { line, col } = e.span.start;
         let mut diagnostic = Diagnostic::new(file, e.code.to_string()).at(source, line, col);
@@ -255,6 +277,52 @@ pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
         }
         Error::Invalid(vec![diagnostic])
     })
+}
+
+/// Every number in a RON tree that is NaN or infinite, with its path and value.
+fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match v {
+        ron::Value::Number(n) => {
+            let x = n.into_f64();
+            if !x.is_finite() {
+                out.push((path, x));
+            }
+        }
+        ron::Value::Map(map) => {
+            for (k, child) in map.iter() {
+                let key = match k {
+                    ron::Value::String(s) => s.clone(),
+                    other => format!("{other:?}"),
+                };
+                non_finite(child, join(&key), out);
+            }
+        }
+        ron::Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                // Entries with an id are named by it, as in override paths.
+                let id = match child {
+                    ron::Value::Map(m) => m.iter().find_map(|(k, v)| match (k, v) {
+                        (ron::Value::String(k), ron::Value::String(v)) if k == "id" => {
+                            Some(v.clone())
+                        }
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                let child_path = id.map_or_else(|| format!("{path}[{i}]"), |id| join(&id));
+                non_finite(child, child_path, out);
+            }
+        }
+        ron::Value::Option(Some(inner)) => non_finite(inner, path, out),
+        _ => {}
+    }
 }
 
 /// A suggestion for a RON error, where one helps.

@@ -50,6 +50,12 @@ pub fn apply_overrides(
     }
     let mut tree = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
     for o in overrides {
+        if o.value.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+            return Err(format!(
+                "`{}={}`: every number must be finite",
+                o.path, o.value
+            ));
+        }
         let value = parse_value(&o.value);
         let slot = find(&mut tree, &o.path).ok_or_else(|| {
             let mut paths = Vec::new();

@@ -467,3 +467,30 @@ fn sweep_charts_a_metric_over_a_grid_and_metrics_lists_the_names() {
         .stdout(predicate::str::contains("fall_day.city"))
         .stdout(predicate::str::contains("killed.reb"));
 }
+
+#[test]
+fn an_ensemble_result_is_not_replaced_without_force() {
+    let (dir, _) = temp_file("unused", "");
+    let out = dir.path().join("ens");
+    let ensemble = |extra: &[&str]| {
+        let mut cmd = strife();
+        cmd.args(["run", "scenarios/minimal.ron", "--runs", "3", "-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        cmd
+    };
+    ensemble(&[]).assert().success();
+    let before = std::fs::read(out.join("runs.csv")).expect("runs.csv");
+    ensemble(&[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already holds a result; add --force",
+        ));
+    assert_eq!(
+        std::fs::read(out.join("runs.csv")).expect("runs.csv"),
+        before
+    );
+    ensemble(&["--force"]).assert().success();
+}

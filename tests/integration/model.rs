@@ -162,3 +162,54 @@ fn a_side_broken_end_condition_stops_the_run() {
     let summary = strife::output::summary::run_summary(&record);
     assert_eq!(summary.end.kind, "side_broken", "{}", summary.end.text);
 }
+
+#[test]
+fn extreme_but_valid_scenarios_give_no_nan_or_infinity() {
+    use strife::output::tables;
+    let base = load("scenarios/minimal.ron").central().expect("central");
+    let mut variants = Vec::new();
+    // One person in every unit.
+    let mut tiny = base.clone();
+    tiny.units.iter_mut().for_each(|u| u.personnel = 1.0);
+    variants.push(("one person", tiny, None));
+    // Ten million in the column, and a city of a hundred million.
+    let mut huge = base.clone();
+    huge.units[0].personnel = 10_000_000.0;
+    huge.places[2].population = 100_000_000.0;
+    variants.push(("ten million", huge, None));
+    // A place with no routes, held and defended.
+    let mut island = base.clone();
+    let mut place = island.places[1].clone();
+    place.id = "island".into();
+    island.places.push(place);
+    let mut unit = island.units[1].clone();
+    unit.id = "islanders".into();
+    unit.place = "island".into();
+    island.units.push(unit);
+    variants.push(("no routes", island, None));
+    // A year of hourly ticks, with nobody attacking.
+    let mut year = base.clone();
+    year.duration_days = 365.0;
+    year.end_conditions.clear();
+    year.units[0].posture = strife::scenario::Posture::Defend;
+    variants.push(("a year", year, Some(365.0)));
+    for (what, scenario, days) in variants {
+        let record = strife::run::run_one(&scenario, strife::run::RunOptions { seed: 1, days })
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        for table in [
+            tables::forces_csv(&record),
+            tables::control_csv(&record),
+            tables::supply_csv(&record),
+            tables::civilians_csv(&record),
+            tables::escalation_csv(&record),
+            tables::casualties_csv(&record),
+        ] {
+            let text = String::from_utf8(table.expect("table")).expect("utf-8");
+            let bad = text.split([',', '\n']).any(|cell| {
+                cell.parse::<f64>().is_ok_and(|x| !x.is_finite())
+                    || cell.eq_ignore_ascii_case("nan")
+            });
+            assert!(!bad, "{what}: a table holds NaN or infinity");
+        }
+    }
+}
