@@ -314,6 +314,23 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .iter()
         .map(|path| load_with_overrides(path, &args.set))
         .collect::<Result<_>>()?;
+    // Paired differences need the same places and factions, in the same order.
+    let theatres = loaded
+        .iter()
+        .map(|l| crate::sim::build_theatre(&l.central()?))
+        .collect::<Result<Vec<_>>>()?;
+    let ids = |t: &crate::sim::resources::Theatre| {
+        (
+            t.places.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+            t.factions.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
+        )
+    };
+    if let Some(other) = theatres.iter().position(|t| ids(t) != ids(&theatres[0])) {
+        return Err(Error::Usage(format!(
+            "{} and {} do not share the same places and factions: compare what-ifs of one theatre",
+            loaded[0].file, loaded[other].file
+        )));
+    }
     let labels: Vec<String> = args
         .scenarios
         .iter()
@@ -366,6 +383,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     for (label, e) in labels.iter().zip(&ensembles) {
         files.push((format!("runs_{label}.csv"), runs_csv(e)?));
     }
+    files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
     let written = write::write_atomically(&out, &files)?;
     if !args.quiet {
         print!("{}", comparison_text(&labels, &ensembles));
@@ -420,10 +438,11 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         .iter()
         .map(|o| format!("{}={}", o.path, o.value))
         .collect();
-    let files = vec![
+    let mut files = vec![
         ("sweep.csv".to_owned(), sweep_csv(&record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
+    files.extend(crate::output::plot::sweep_plots(&record)?);
     let written = write::write_atomically(&out, &files)?;
     if !args.quiet {
         print!("{}", sweep_text(&record));

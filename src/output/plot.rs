@@ -12,17 +12,27 @@
 //! personnel by faction (a panel per faction) and of people displaced and pressure on states
 //! (median, middle 50% and 90% of runs, day by day), and the probability that each place has
 //! changed hands by each date, with its 90% Wilson interval.
+//!
+//! A comparison of scenarios gets three ([`compare_plots`]): the share of runs in which each
+//! important place has changed hands by date, a panel per place and a curve per scenario; fans
+//! of people displaced and of the personnel of the two largest sides, overlaid by scenario;
+//! and a forest plot of the paired differences from the baseline. Scenario `i` has the `i`-th
+//! palette colour in all three. A sweep gets one ([`sweep_plots`]): a line of the metric
+//! against the axis value, or a heatmap over two axes.
 
 mod axis;
 mod capture;
 mod civilians;
+mod compare;
 mod control;
 mod escalation;
 mod fan;
+mod forest;
 mod lines;
 mod map;
 mod panels;
 mod peacekeepers;
+mod sweep;
 mod theme;
 
 use image::ImageEncoder;
@@ -34,14 +44,18 @@ use plotters::prelude::*;
 use crate::error::Result;
 use crate::run::RunRecord;
 use crate::run::ensemble::EnsembleRecord;
+use crate::run::sweep::SweepRecord;
 use capture::CaptureChart;
 use civilians::CiviliansChart;
+use compare::{CompareCapture, CompareFans};
 use control::ControlChart;
 use escalation::EscalationChart;
 use fan::{DisplacementFan, ForcesFan};
+use forest::Forest;
 use lines::LineChart;
 use map::MapChart;
 use peacekeepers::PeacekeepersChart;
+use sweep::SweepChart;
 use theme::{draw_error, ensure_fonts};
 
 /// Every plot of one run, as `(file name, bytes)`: PNG and SVG of each.
@@ -91,6 +105,49 @@ pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
     render_all(&figures)
 }
 
+/// Every plot of a comparison of scenarios, as `(file name, bytes)`: PNG and SVG of each.
+///
+/// `ensembles` were run with common random numbers (run `k` of each has the same seed), the
+/// first is the baseline, and `labels` are their file stems. Scenario `i` has the `i`-th colour
+/// of the palette in every figure. The files are `compare_capture` (for each city, key place
+/// or often-taken place, at most six, the share of runs in which it has changed hands by each
+/// date, a step curve per scenario), `compare_fans` (people displaced now and the personnel of
+/// the two sides with the most personnel: the median and the middle 50% of runs per scenario)
+/// and `compare_differences` (a forest plot of the mean paired difference of each headline
+/// outcome from the baseline, with its 90% confidence interval, a panel per unit), each as
+/// `.png` and `.svg`.
+pub fn compare_plots(
+    labels: &[String],
+    ensembles: &[EnsembleRecord],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    let figures = [
+        (
+            "compare_capture",
+            Figure::CompareCapture(compare::capture(labels, ensembles)),
+        ),
+        (
+            "compare_fans",
+            Figure::CompareFans(compare::fans(labels, ensembles)),
+        ),
+        (
+            "compare_differences",
+            Figure::Forest(forest::forest(labels, ensembles)),
+        ),
+    ];
+    render_all(&figures)
+}
+
+/// The plot of a sweep, as `(file name, bytes)`: `sweep.png` and `sweep.svg`.
+///
+/// A sweep of one axis is a line of the metric's mean against the axis value, with the 90%
+/// interval of the mean and the middle 90% of runs shaded; a sweep of two axes is a heatmap
+/// of the mean with a colour bar.
+pub fn sweep_plots(s: &SweepRecord) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    render_all(&[("sweep", Figure::Sweep(sweep::sweep(s)))])
+}
+
 /// PNG and SVG of each figure, named after its stem.
 fn render_all(figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::with_capacity(2 * figures.len());
@@ -121,6 +178,14 @@ enum Figure {
     DisplacementFan(DisplacementFan),
     /// Ensemble: probability each place has changed hands, by date.
     Capture(CaptureChart),
+    /// Comparison: share of runs in which each place has changed hands, by scenario.
+    CompareCapture(CompareCapture),
+    /// Comparison: fans of people displaced and personnel, by scenario.
+    CompareFans(CompareFans),
+    /// Comparison: paired differences from the baseline.
+    Forest(Forest),
+    /// Sweep: a line or a heatmap.
+    Sweep(SweepChart),
 }
 
 impl Figure {
@@ -136,6 +201,10 @@ impl Figure {
             Figure::ForcesFan(chart) => chart.size(),
             Figure::DisplacementFan(chart) => chart.size(),
             Figure::Capture(chart) => chart.size(),
+            Figure::CompareCapture(chart) => chart.size(),
+            Figure::CompareFans(chart) => chart.size(),
+            Figure::Forest(chart) => chart.size(),
+            Figure::Sweep(chart) => chart.size(),
         }
     }
 
@@ -151,6 +220,10 @@ impl Figure {
             Figure::ForcesFan(chart) => chart.draw(root),
             Figure::DisplacementFan(chart) => chart.draw(root),
             Figure::Capture(chart) => chart.draw(root),
+            Figure::CompareCapture(chart) => chart.draw(root),
+            Figure::CompareFans(chart) => chart.draw(root),
+            Figure::Forest(chart) => chart.draw(root),
+            Figure::Sweep(chart) => chart.draw(root),
         }
     }
 }
@@ -569,6 +642,545 @@ mod tests {
             let dir = Path::new("/tmp/ens_plots").join(name);
             std::fs::create_dir_all(&dir).expect("folder");
             for (file, bytes) in ensemble_plots(&e).expect("plots") {
+                std::fs::write(dir.join(file), bytes).expect("write");
+            }
+        }
+    }
+
+    /// Ensembles of `scenarios` with the same master seed and runs (common random numbers),
+    /// and their labels (file stems).
+    fn comparison(
+        scenarios: &[&str],
+        runs: u64,
+        days: Option<f64>,
+    ) -> (Vec<String>, Vec<EnsembleRecord>) {
+        let labels = scenarios
+            .iter()
+            .map(|s| {
+                Path::new(s)
+                    .file_stem()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let ensembles = scenarios
+            .iter()
+            .map(|s| {
+                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(s);
+                let loaded = load_scenario(&path).expect("scenario loads");
+                crate::run::ensemble::run_digests(&loaded, 2025, 0..runs, days, || {})
+                    .expect("ensemble")
+            })
+            .collect();
+        (labels, ensembles)
+    }
+
+    /// Checks the names, the PNGs (decode, at least `min` pixels) and the SVGs (text) of
+    /// `files`, which must be `stems` in order.
+    fn check_plot_files(files: &[(String, Vec<u8>)], stems: &[&str], min: (u32, u32)) {
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let expected: Vec<String> = stems
+            .iter()
+            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+            .collect();
+        assert_eq!(names, expected);
+        for (name, bytes) in files {
+            if name.ends_with(".png") {
+                assert!(bytes.starts_with(&PNG_SIGNATURE), "{name} is not a PNG");
+                let image = image::load_from_memory(bytes).expect("PNG decodes");
+                assert!(image.width() >= min.0, "{name}");
+                assert!(image.height() >= min.1, "{name}");
+            } else {
+                let svg = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+                assert!(svg.starts_with("<svg"), "{name}");
+                assert!(svg.contains("<text"), "{name} has no text");
+                assert!(svg.contains("font-family=\"sans-serif\""), "{name}");
+            }
+        }
+    }
+
+    const COMPARE_STEMS: [&str; 3] = ["compare_capture", "compare_fans", "compare_differences"];
+
+    #[test]
+    fn comparison_plots_every_scenario_in_its_colour() {
+        let (labels, ensembles) = comparison(
+            &[
+                "scenarios/goma_2025.ron",
+                "scenarios/whatif/no_rdf.ron",
+                "scenarios/whatif/angola_ceasefire.ron",
+            ],
+            6,
+            Some(12.0),
+        );
+        let files = compare_plots(&labels, &ensembles).expect("plots");
+        check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
+        for stem in COMPARE_STEMS {
+            let svg = svg_of(&files, &format!("{stem}.svg"));
+            assert!(svg.contains("Goma 2025"), "{stem}: baseline title");
+            assert!(svg.contains("master seed 2025"), "{stem}: seed");
+        }
+        let capture = svg_of(&files, "compare_capture.svg");
+        assert!(capture.contains("Goma"));
+        assert!(capture.contains("(baseline)"));
+        assert!(capture.contains("no RDF troops"));
+        let fans = svg_of(&files, "compare_fans.svg");
+        assert!(fans.contains("People displaced now"));
+        assert!(fans.contains("Personnel of the"));
+        assert!(fans.contains("middle 50% of runs"));
+        let forest = svg_of(&files, "compare_differences.svg");
+        assert!(forest.contains("percentage points"));
+        assert!(forest.contains("Peacekeepers killed"));
+        assert!(forest.contains("Civilians killed"));
+        // Scenario i has palette colour i in every figure.
+        for (i, _) in ensembles.iter().enumerate() {
+            let c = theme::palette(i);
+            let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+            for stem in ["compare_capture", "compare_fans"] {
+                let svg = svg_of(&files, &format!("{stem}.svg"));
+                assert!(svg.to_uppercase().contains(&hex), "{stem}: colour {i}");
+            }
+            if i > 0 {
+                assert!(forest.to_uppercase().contains(&hex), "forest: colour {i}");
+            }
+        }
+        assert_eq!(files, compare_plots(&labels, &ensembles).expect("again"));
+    }
+
+    #[test]
+    fn degenerate_comparisons_still_plot() {
+        // One scenario: nothing to compare with.
+        let (labels, mut ensembles) = comparison(&["scenarios/minimal.ron"], 3, Some(4.0));
+        let files = compare_plots(&labels, &ensembles).expect("one scenario");
+        check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
+        assert!(svg_of(&files, "compare_differences.svg").contains("One scenario only"));
+
+        // Two scenarios, one run each, nothing ever captured.
+        let (labels, mut two) = comparison(
+            &["scenarios/minimal.ron", "scenarios/minimal.ron"],
+            1,
+            Some(2.0),
+        );
+        for r in two.iter_mut().flat_map(|e| &mut e.runs) {
+            r.first_capture_day.iter_mut().for_each(|d| *d = None);
+        }
+        let files = compare_plots(&labels, &two).expect("nothing captured");
+        check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
+        assert!(svg_of(&files, "compare_capture.svg").contains("Never changed hands"));
+
+        // No runs at all, then no scenarios, then no labels.
+        for e in &mut two {
+            e.runs.clear();
+        }
+        check_plot_files(
+            &compare_plots(&labels, &two).expect("no runs"),
+            &COMPARE_STEMS,
+            (1200, 400),
+        );
+        ensembles.clear();
+        check_plot_files(
+            &compare_plots(&[], &ensembles).expect("no scenarios"),
+            &COMPARE_STEMS,
+            (1200, 400),
+        );
+        check_plot_files(
+            &compare_plots(&[], &two).expect("no labels"),
+            &COMPARE_STEMS,
+            (1200, 400),
+        );
+        // Different theatres: places and factions are matched by id.
+        let (_, mut mixed) = comparison(&["scenarios/minimal.ron"], 2, Some(3.0));
+        let (_, goma) = comparison(&["scenarios/goma_2025.ron"], 2, Some(3.0));
+        mixed.extend(goma);
+        let labels = vec!["minimal".to_owned(), "goma".to_owned()];
+        check_plot_files(
+            &compare_plots(&labels, &mixed).expect("different theatres"),
+            &COMPARE_STEMS,
+            (1200, 400),
+        );
+    }
+
+    /// The sweep of `metric` over `axes` (as for `--vary`) of `scenario`.
+    fn sweep_of(scenario: &str, axes: &[&str], metric: &str, runs: u64, days: f64) -> SweepRecord {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario);
+        let loaded = load_scenario(&path).expect("scenario loads");
+        let axes: Vec<crate::run::sweep::Vary> = axes
+            .iter()
+            .map(|a| a.parse().expect("axis parses"))
+            .collect();
+        crate::run::sweep::run_sweep(&loaded, &axes, metric, 2025, runs, Some(days), || {})
+            .expect("sweep")
+    }
+
+    #[test]
+    fn sweeps_plot_a_line_or_a_heatmap() {
+        let one = sweep_of(
+            "scenarios/minimal.ron",
+            &["units.reb_column.personnel=500:2500:500"],
+            "p_fall.city",
+            4,
+            6.0,
+        );
+        let files = sweep_plots(&one).expect("one axis");
+        check_plot_files(&files, &["sweep"], (1200, 400));
+        let svg = svg_of(&files, "sweep.svg");
+        assert!(svg.contains("p_fall.city across units.reb_column.personnel"));
+        assert!(svg.contains("4 runs per point, master seed 2025"));
+        assert!(svg.contains("p_fall.city (% of runs)"));
+        assert!(svg.contains("2,500") || svg.contains("2500"));
+        assert_eq!(files, sweep_plots(&one).expect("again"));
+
+        let two = sweep_of(
+            "scenarios/goma_2025.ron",
+            &[
+                "units.rdf_crossing.personnel=0:3000:1000",
+                "states.Rwanda.resolve=4,8,16",
+            ],
+            "fall_day.goma",
+            3,
+            8.0,
+        );
+        let files = sweep_plots(&two).expect("two axes");
+        check_plot_files(&files, &["sweep"], (1200, 400));
+        let svg = svg_of(&files, "sweep.svg");
+        assert!(svg.contains("states.Rwanda.resolve"));
+        assert!(svg.contains("fall_day.goma (days since the start)"));
+        assert!(svg.contains(&two.scenario_name));
+        assert_eq!(files, sweep_plots(&two).expect("again"));
+    }
+
+    #[test]
+    fn degenerate_sweeps_still_plot() {
+        let mut s = sweep_of(
+            "scenarios/minimal.ron",
+            &["units.reb_column.personnel=1500"],
+            "fall_day.city",
+            2,
+            3.0,
+        );
+        check_plot_files(
+            &sweep_plots(&s).expect("one point"),
+            &["sweep"],
+            (1200, 400),
+        );
+        // No values anywhere, on a line and on a heatmap.
+        for p in &mut s.points {
+            p.mean = f64::NAN;
+            p.ci = [f64::NAN; 2];
+            p.quantiles = None;
+            p.n = 0;
+        }
+        let files = sweep_plots(&s).expect("all NaN");
+        check_plot_files(&files, &["sweep"], (1200, 400));
+        assert!(svg_of(&files, "sweep.svg").contains("No run had a value"));
+        let mut heat = s.clone();
+        heat.axes.push("states.x=a,b".parse().expect("axis"));
+        heat.points = ["a", "b"]
+            .iter()
+            .map(|v| {
+                let mut p = s.points[0].clone();
+                p.values.push((*v).to_owned());
+                p
+            })
+            .collect();
+        let files = sweep_plots(&heat).expect("heatmap, all NaN");
+        check_plot_files(&files, &["sweep"], (1200, 400));
+        assert!(svg_of(&files, "sweep.svg").contains("No run had a value"));
+        // Categories, a missing value, no points, and three axes.
+        let mut cats = s.clone();
+        cats.axes[0] = "units.reb_column.posture=Attack,Defend,Reserve"
+            .parse()
+            .expect("axis");
+        cats.points = ["Attack", "Defend", "Reserve"]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| crate::run::sweep::SweepPoint {
+                values: vec![(*v).to_owned()],
+                n: i,
+                mean: if i == 1 { f64::NAN } else { i as f64 + 2.0 },
+                ci: [i as f64 + 1.0, i as f64 + 3.0],
+                quantiles: (i != 1).then_some([2.0, 1.0, 6.0]),
+            })
+            .collect();
+        let files = sweep_plots(&cats).expect("categories");
+        check_plot_files(&files, &["sweep"], (1200, 400));
+        assert!(svg_of(&files, "sweep.svg").contains("Reserve"));
+        cats.points.clear();
+        check_plot_files(
+            &sweep_plots(&cats).expect("no points"),
+            &["sweep"],
+            (1200, 400),
+        );
+        heat.axes.push("states.y=1,2".parse().expect("axis"));
+        check_plot_files(
+            &sweep_plots(&heat).expect("three axes"),
+            &["sweep"],
+            (1200, 400),
+        );
+        heat.axes.clear();
+        check_plot_files(
+            &sweep_plots(&heat).expect("no axes"),
+            &["sweep"],
+            (1200, 400),
+        );
+    }
+
+    /// Writes comparison plots to `/tmp/cmp_plots/` and sweep plots to `/tmp/sweep_plots/`, to
+    /// look at: `cargo test comparison_and_sweep_plots_to_tmp -- --ignored`. `CMP_RUNS` (100)
+    /// and `CMP_DAYS` (60) size the comparison of Goma, no RDF and the Angola ceasefire;
+    /// `SWEEP_RUNS` (40) and `SWEEP_DAYS` (20) the sweeps.
+    #[test]
+    #[ignore]
+    fn comparison_and_sweep_plots_to_tmp() {
+        let var = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let (runs, days) = (var("CMP_RUNS", 100), var("CMP_DAYS", 60) as f64);
+        let write = |dir: &Path, files: Vec<(String, Vec<u8>)>| {
+            std::fs::create_dir_all(dir).expect("folder");
+            for (file, bytes) in files {
+                std::fs::write(dir.join(file), bytes).expect("write");
+            }
+        };
+        let cmp = Path::new("/tmp/cmp_plots");
+        let (labels, ensembles) = comparison(
+            &[
+                "scenarios/goma_2025.ron",
+                "scenarios/whatif/no_rdf.ron",
+                "scenarios/whatif/angola_ceasefire.ron",
+            ],
+            runs,
+            Some(days),
+        );
+        write(
+            &cmp.join("goma3"),
+            compare_plots(&labels, &ensembles).expect("plots"),
+        );
+        write(
+            &cmp.join("goma1"),
+            compare_plots(&labels[..1], &ensembles[..1]).expect("plots"),
+        );
+        let (labels, ensembles) = comparison(
+            &["scenarios/minimal.ron", "scenarios/minimal.ron"],
+            runs.min(40),
+            None,
+        );
+        write(
+            &cmp.join("minimal2"),
+            compare_plots(&labels, &ensembles).expect("plots"),
+        );
+        let mut empty = ensembles;
+        for e in &mut empty {
+            e.runs.clear();
+        }
+        write(
+            &cmp.join("no_runs"),
+            compare_plots(&labels, &empty).expect("plots"),
+        );
+        write(&cmp.join("none"), compare_plots(&[], &[]).expect("plots"));
+
+        let (runs, days) = (var("SWEEP_RUNS", 40), var("SWEEP_DAYS", 20) as f64);
+        let out = Path::new("/tmp/sweep_plots");
+        for (name, scenario, axes, metric) in [
+            (
+                "goma_grid",
+                "scenarios/goma_2025.ron",
+                &[
+                    "units.rdf_crossing.personnel=0:3000:1000",
+                    "states.Rwanda.resolve=4,8,16",
+                ][..],
+                "fall_day.goma",
+            ),
+            (
+                "goma_grid_p",
+                "scenarios/goma_2025.ron",
+                &[
+                    "units.rdf_crossing.personnel=0:3000:1000",
+                    "states.Rwanda.resolve=4,8,16",
+                ][..],
+                "p_fall.bukavu",
+            ),
+            (
+                "goma_line",
+                "scenarios/goma_2025.ron",
+                &["units.rdf_crossing.personnel=0:3000:500"][..],
+                "fall_day.goma",
+            ),
+            (
+                "minimal_line_p",
+                "scenarios/minimal.ron",
+                &["units.reb_column.personnel=500:2500:500"][..],
+                "p_fall.city",
+            ),
+            (
+                "minimal_line_persons",
+                "scenarios/minimal.ron",
+                &["units.reb_column.personnel=500:2500:500"][..],
+                "civilian_deaths",
+            ),
+        ] {
+            let s = sweep_of(scenario, axes, metric, runs, days);
+            write(&out.join(name), sweep_plots(&s).expect("plots"));
+        }
+    }
+
+    /// A made-up sweep of `metric` over `axes` (path, values), with the mean at each point
+    /// given by `mean` (of the point's value indices; NaN for none) out of 40 runs.
+    fn synthetic_sweep(
+        metric: &str,
+        axes: &[(&str, Vec<String>)],
+        mean: impl Fn(&[usize]) -> f64,
+    ) -> SweepRecord {
+        let axes: Vec<crate::run::sweep::Vary> = axes
+            .iter()
+            .map(|(path, values)| crate::run::sweep::Vary {
+                path: (*path).to_owned(),
+                values: values.clone(),
+            })
+            .collect();
+        let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
+        for axis in &axes {
+            grid = grid
+                .iter()
+                .flat_map(|prefix| {
+                    (0..axis.values.len()).map(move |i| {
+                        let mut p = prefix.clone();
+                        p.push(i);
+                        p
+                    })
+                })
+                .collect();
+        }
+        let probability = metric.starts_with("p_");
+        let points = grid
+            .iter()
+            .map(|ix| {
+                let m = mean(ix);
+                let n = if m.is_finite() { 40 - ix[0] % 7 } else { 0 };
+                let half = if probability {
+                    0.08
+                } else {
+                    0.1 * m.abs() + 0.5
+                };
+                crate::run::sweep::SweepPoint {
+                    values: ix
+                        .iter()
+                        .zip(&axes)
+                        .map(|(&i, a)| a.values[i].clone())
+                        .collect(),
+                    n,
+                    mean: m,
+                    ci: [(m - half).max(0.0), m + half],
+                    quantiles: m.is_finite().then_some([m, 0.6 * m, 1.5 * m]),
+                }
+            })
+            .collect();
+        SweepRecord {
+            scenario_name: "Synthetic".to_owned(),
+            axes,
+            metric: metric.to_owned(),
+            probability,
+            runs: 40,
+            master_seed: 7,
+            points,
+        }
+    }
+
+    /// Writes made-up sweeps (categories, one point, missing values, large grids) to
+    /// `/tmp/sweep_plots/synthetic_*`, to look at: `cargo test synthetic_sweep_plots_to_tmp --
+    /// --ignored`.
+    #[test]
+    #[ignore]
+    fn synthetic_sweep_plots_to_tmp() {
+        let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let numbers = |n: usize, step: usize| (0..n).map(|i| (i * step).to_string()).collect();
+        let cases = [
+            (
+                "synthetic_categories",
+                synthetic_sweep(
+                    "fall_day.goma",
+                    &[(
+                        "units.m23_south.posture",
+                        strings(&["Attack", "Defend", "Reserve", "Hold"]),
+                    )],
+                    |ix| {
+                        if ix[0] == 2 {
+                            f64::NAN
+                        } else {
+                            6.0 + ix[0] as f64
+                        }
+                    },
+                ),
+            ),
+            (
+                "synthetic_one_point",
+                synthetic_sweep(
+                    "civilian_deaths",
+                    &[("params.x", strings(&["2.5"]))],
+                    |_| 812.0,
+                ),
+            ),
+            (
+                "synthetic_line_gap",
+                synthetic_sweep("fall_day.goma", &[("params.x", numbers(9, 250))], |ix| {
+                    if ix[0] == 4 {
+                        f64::NAN
+                    } else {
+                        5.0 + (ix[0] as f64).sqrt()
+                    }
+                }),
+            ),
+            (
+                "synthetic_grid_120",
+                synthetic_sweep(
+                    "fall_day.bukavu",
+                    &[
+                        ("units.a.personnel", numbers(12, 500)),
+                        ("states.Rwanda.resolve", numbers(10, 2)),
+                    ],
+                    |ix| {
+                        if ix[0] + ix[1] < 3 {
+                            f64::NAN
+                        } else {
+                            10.0 + ix[0] as f64 * 1.7 - ix[1] as f64
+                        }
+                    },
+                ),
+            ),
+            (
+                "synthetic_grid_600",
+                synthetic_sweep(
+                    "p_fall.goma",
+                    &[
+                        ("units.a.personnel", numbers(30, 100)),
+                        ("states.Rwanda.resolve", numbers(20, 1)),
+                    ],
+                    |ix| (ix[0] as f64 / 30.0 * (1.0 - ix[1] as f64 / 25.0)).clamp(0.0, 1.0),
+                ),
+            ),
+            (
+                "synthetic_grid_nan",
+                synthetic_sweep(
+                    "fall_day.goma",
+                    &[("a", numbers(3, 1)), ("b", numbers(2, 1))],
+                    |_| f64::NAN,
+                ),
+            ),
+            (
+                "synthetic_grid_one",
+                synthetic_sweep(
+                    "newly_displaced",
+                    &[("a", numbers(1, 1)), ("b", numbers(1, 1))],
+                    |_| 123456.0,
+                ),
+            ),
+        ];
+        for (name, s) in cases {
+            let dir = Path::new("/tmp/sweep_plots").join(name);
+            std::fs::create_dir_all(&dir).expect("folder");
+            for (file, bytes) in sweep_plots(&s).expect("plots") {
                 std::fs::write(dir.join(file), bytes).expect("write");
             }
         }

@@ -20,13 +20,24 @@ fn every_broken_scenario_gets_its_expected_message() {
             .lines()
             .filter_map(|l| l.strip_prefix("// expect: "))
             .collect();
-        assert!(!expected.is_empty(), "{} has no `// expect:` line", path.display());
+        assert!(
+            !expected.is_empty(),
+            "{} has no `// expect:` line",
+            path.display()
+        );
         let output = strife().arg("validate").arg(&path).output().expect("runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let name = path.file_name().and_then(|n| n.to_str()).expect("name");
-        assert_eq!(output.status.code(), Some(2), "{name}: exit code; stderr:\n{stderr}");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{name}: exit code; stderr:\n{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
-        assert!(stderr.contains(name), "{name}: the file is not named:\n{stderr}");
+        assert!(
+            stderr.contains(name),
+            "{name}: the file is not named:\n{stderr}"
+        );
         for e in expected {
             assert!(stderr.contains(e), "{name}: expected `{e}` in:\n{stderr}");
         }

@@ -499,9 +499,13 @@ fn an_ensemble_result_is_not_replaced_without_force() {
 fn a_file_too_large_or_a_folder_is_refused_with_a_message() {
     let (dir, big) = temp_file("huge.ron", "");
     let file = std::fs::File::create(&big).expect("create");
-    file.set_len(strife::scenario::load::MAX_SCENARIO_BYTES + 1).expect("grow");
+    file.set_len(strife::scenario::load::MAX_SCENARIO_BYTES + 1)
+        .expect("grow");
     let stderr = validate_error_at(&big);
-    assert!(stderr.contains("huge.ron") && stderr.contains("larger than"), "{stderr}");
+    assert!(
+        stderr.contains("huge.ron") && stderr.contains("larger than"),
+        "{stderr}"
+    );
     let stderr = validate_error_at(dir.path());
     assert!(stderr.contains("is a folder"), "{stderr}");
 }

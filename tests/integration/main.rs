@@ -1,7 +1,7 @@
 //! Integration tests of strife: the binary and the library on real scenario files.
 
-mod calibration;
 mod broken;
+mod calibration;
 mod cli;
 mod common;
 mod determinism;

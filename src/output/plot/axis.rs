@@ -262,12 +262,7 @@ impl ValueAxis {
         let step = nice_step(data_max / 6.0);
         let step = if whole { step.max(1.0) } else { step };
         let steps = (data_max * 1.04 / step).ceil().max(1.0) as usize;
-        let decimals = (0..6)
-            .find(|&d| {
-                let scaled = step * 10f64.powi(d as i32);
-                (scaled - scaled.round()).abs() < 1e-6
-            })
-            .unwrap_or(6);
+        let decimals = decimals_of(step);
         Self {
             max: steps as f64 * step,
             ticks: (0..=steps).map(|i| i as f64 * step).collect(),
@@ -297,6 +292,108 @@ impl ValueAxis {
             .iter()
             .map(|&v| text_width(&label_font, &self.label(v)))
             .fold(text_width(&label_font, "10,000"), u32::max)
+    }
+}
+
+/// A value axis over any span (negative values too), from one round number to another, with
+/// round ticks: for differences, sweeps and colour scales.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct LinearAxis {
+    /// Bottom (or left end) of the axis.
+    pub min: f64,
+    /// Top (or right end) of the axis.
+    pub max: f64,
+    /// Labelled ticks.
+    ticks: Vec<f64>,
+    /// Decimals shown in labels.
+    decimals: usize,
+}
+
+impl LinearAxis {
+    /// An axis that shows every value from `lo` to `hi` with about `target` ticks (at least
+    /// two), extended to round numbers. Non-finite ends are ignored; an empty span becomes
+    /// one around its value (0–1 when there is none).
+    pub fn new(lo: f64, hi: f64, target: usize) -> Self {
+        let (lo, hi) = match (lo.is_finite(), hi.is_finite()) {
+            (true, true) => (lo.min(hi), lo.max(hi)),
+            (true, false) => (lo, lo),
+            (false, true) => (hi, hi),
+            (false, false) => (0.0, 1.0),
+        };
+        let (lo, hi) = if hi - lo > 1e-9 * lo.abs().max(hi.abs()).max(1e-9) {
+            (lo, hi)
+        } else if lo == 0.0 {
+            (0.0, 1.0)
+        } else {
+            let pad = lo.abs() * 0.1;
+            (lo - pad, hi + pad)
+        };
+        let step = nice_step((hi - lo) / target.max(2) as f64);
+        // Ends already on a round number stay there.
+        let first = (lo / step + 1e-9).floor() as i64;
+        let last = (hi / step - 1e-9).ceil() as i64;
+        let decimals = decimals_of(step);
+        Self {
+            min: first as f64 * step,
+            max: last as f64 * step,
+            ticks: (first..=last).map(|i| i as f64 * step).collect(),
+            decimals,
+        }
+    }
+
+    /// The labelled ticks.
+    pub fn ticks(&self) -> &[f64] {
+        &self.ticks
+    }
+
+    /// The label of `value`: thousands separated, with as many decimals as the step needs.
+    pub fn label(&self, value: f64) -> String {
+        number(value, self.decimals)
+    }
+
+    /// The label of `value` with its sign (`+5`, `−5`, `0`), for differences.
+    pub fn signed_label(&self, value: f64) -> String {
+        signed(value, self.decimals)
+    }
+}
+
+/// Decimals needed to write multiples of `step` exactly (at most six).
+fn decimals_of(step: f64) -> usize {
+    (0..6)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(6)
+}
+
+/// `value` with `decimals` decimals, thousands separated; never `-0`.
+pub(super) fn number(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (value * scale).round() / scale;
+    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
+    let whole = rounded.trunc();
+    let mut out = thousands(whole as i64);
+    if rounded < 0.0 && whole == 0.0 {
+        out.insert(0, '-');
+    }
+    if decimals > 0 {
+        let fraction = format!("{:.*}", decimals, rounded.abs().fract());
+        out.push_str(fraction.trim_start_matches('0'));
+    }
+    out.replace('-', "−")
+}
+
+/// `value` with `decimals` decimals and its sign: `+1.5`, `−1.5`, `0`.
+pub(super) fn signed(value: f64, decimals: usize) -> String {
+    let s = number(value, decimals);
+    if s.starts_with('−') || s.trim_start_matches(['0', '.', ',']).is_empty() || s == "–" {
+        s
+    } else {
+        format!("+{s}")
     }
 }
 
@@ -390,6 +487,40 @@ mod tests {
             "{:?}",
             axis.ticks
         );
+    }
+
+    #[test]
+    fn linear_axis_is_round_and_spans_the_data() {
+        let a = LinearAxis::new(-100.0, 0.0, 6);
+        assert_eq!((a.min, a.max), (-100.0, 0.0));
+        assert_eq!(a.signed_label(-20.0), "−20");
+        assert_eq!(a.signed_label(0.0), "0");
+        let a = LinearAxis::new(0.0, 3000.0, 8);
+        assert_eq!((a.min, a.max), (0.0, 3000.0));
+        assert_eq!(a.label(1500.0), "1,500");
+        let a = LinearAxis::new(7.3, 8.7, 6);
+        assert!(
+            a.min <= 7.3 && a.min > 7.0 && a.max >= 8.7 && a.max < 9.0,
+            "{a:?}"
+        );
+        assert_eq!(a.label(7.5), "7.50");
+        assert_eq!(a.signed_label(0.25), "+0.25");
+        let a = LinearAxis::new(5.0, 5.0, 6);
+        assert!(a.min < 5.0 && a.max > 5.0);
+        let a = LinearAxis::new(f64::NAN, f64::NAN, 6);
+        assert_eq!((a.min, a.max), (0.0, 1.0));
+        assert!(a.ticks().len() >= 2);
+    }
+
+    #[test]
+    fn numbers_have_signs_and_separators() {
+        assert_eq!(number(-1234.56, 1), "−1,234.6");
+        assert_eq!(number(-0.04, 1), "0.0");
+        assert_eq!(number(-0.5, 1), "−0.5");
+        assert_eq!(number(f64::NAN, 1), "–");
+        assert_eq!(signed(12.0, 0), "+12");
+        assert_eq!(signed(-12.0, 0), "−12");
+        assert_eq!(signed(0.0, 1), "0.0");
     }
 
     #[test]

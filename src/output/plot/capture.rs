@@ -26,27 +26,27 @@ const MIN_SHARE: f64 = 0.05;
 /// Height of the frame, pixels.
 const FRAME: u32 = 480;
 /// Opacity of the interval bands.
-const BAND_ALPHA: f64 = 0.10;
+pub(super) const BAND_ALPHA: f64 = 0.10;
 /// The y axis runs a little beyond 0–100% so that lines at either end stay visible.
 const Y_RANGE: std::ops::Range<f64> = -2.0..102.0;
 /// Radius of the mark where a line reaches 100%, pixels.
-const DOT_RADIUS: u32 = 4;
+pub(super) const DOT_RADIUS: u32 = 4;
 /// Grey of the interval's legend entry.
 const NEUTRAL: RGBColor = RGBColor(90, 90, 90);
 
 /// One place's curve.
 #[derive(Debug, Clone, PartialEq)]
-struct Curve {
-    colour: RGBColor,
+pub(super) struct Curve {
+    pub colour: RGBColor,
     /// The share in percent, as a step line from day 0 to the end.
-    line: Vec<(f64, f64)>,
+    pub line: Vec<(f64, f64)>,
     /// The 90% interval in percent, (day, low, high), as step outlines over the stretches
     /// where the share is neither 0% nor 100% (a one-sided interval at either end would only
     /// blur the lines that pile up there).
-    bands: Vec<Vec<(f64, f64, f64)>>,
+    pub bands: Vec<Vec<(f64, f64, f64)>>,
     /// The day from which it had changed hands in every run, when that came after the start
     /// (lines that reach 100% run on together, so the point is marked).
-    every_run: Option<f64>,
+    pub every_run: Option<f64>,
 }
 
 /// The capture-probability figure of an ensemble, ready to draw on any backend.
@@ -66,18 +66,8 @@ pub(super) struct CaptureChart {
 pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
     let span = span(e);
     let n = e.runs.len();
-    // Each place's first change of hands in every run where it changed hands, in order.
     let days: Vec<Vec<f64>> = (0..e.theatre.places.len())
-        .map(|p| {
-            let mut d: Vec<f64> = e
-                .runs
-                .iter()
-                .filter_map(|r| r.first_capture_day.get(p).copied().flatten())
-                .filter(|d| d.is_finite())
-                .collect();
-            d.sort_by(f64::total_cmp);
-            d
-        })
+        .map(|p| first_days(e, p))
         .collect();
     let mut candidates: Vec<usize> = e
         .theatre
@@ -167,6 +157,18 @@ pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
     }
 }
 
+/// The day place `p` first changed hands in every run of `e` where it did, in order.
+pub(super) fn first_days(e: &EnsembleRecord, p: usize) -> Vec<f64> {
+    let mut d: Vec<f64> = e
+        .runs
+        .iter()
+        .filter_map(|r| r.first_capture_day.get(p).copied().flatten())
+        .filter(|d| d.is_finite())
+        .collect();
+    d.sort_by(f64::total_cmp);
+    d
+}
+
 /// Width of the y labels, pixels: as wide as those of the other figures, so frames line up.
 fn label_width() -> u32 {
     ValueAxis::new(0.0, true)
@@ -195,7 +197,7 @@ pub(super) fn percent(k: usize, n: usize) -> String {
 }
 
 /// The curve of a place that first changed hands on `days` (sorted) in `n` runs.
-fn curve(days: &[f64], n: usize, end: f64, colour: RGBColor) -> Curve {
+pub(super) fn curve(days: &[f64], n: usize, end: f64, colour: RGBColor) -> Curve {
     // (day, runs in which it has changed hands by then), at day 0 and at every change.
     let mut steps: Vec<(f64, usize)> = vec![(0.0, days.iter().filter(|&&d| d <= 0.0).count())];
     for (i, &d) in days.iter().enumerate() {

@@ -25,9 +25,9 @@ use crate::run::ensemble::{EnsembleRecord, RunDigest};
 use crate::run::stats::quantile_sorted;
 
 /// Opacity of a fan's 90% band.
-const OUTER_ALPHA: f64 = 0.17;
+pub(super) const OUTER_ALPHA: f64 = 0.17;
 /// Opacity of a fan's 50% band, drawn over the 90% band.
-const INNER_ALPHA: f64 = 0.32;
+pub(super) const INNER_ALPHA: f64 = 0.32;
 /// The quantiles of a fan: the 90% band, the 50% band and the median.
 const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// Grey of the band legend when the fans have many colours.
@@ -134,18 +134,18 @@ pub(super) fn tint(colour: RGBColor, alpha: f64) -> RGBColor {
 
 /// One day of a fan: the day and the 5%, 25%, 50%, 75% and 95% quantiles over runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct FanPoint {
-    day: f64,
-    q: [f64; 5],
+pub(super) struct FanPoint {
+    pub day: f64,
+    pub q: [f64; 5],
 }
 
 /// The value of a daily series on `day`, or its last value if the run ended before.
-fn carried<T>(series: &[T], day: usize) -> Option<&T> {
+pub(super) fn carried<T>(series: &[T], day: usize) -> Option<&T> {
     series.get(day.min(series.len().checked_sub(1)?))
 }
 
 /// The fan of `value` (a run's value on a day, `None` for none) over `span`'s days.
-fn fan(
+pub(super) fn fan(
     e: &EnsembleRecord,
     span: &Span,
     value: impl Fn(&RunDigest, usize) -> Option<f64>,
@@ -169,7 +169,7 @@ fn fan(
 }
 
 /// The top of a fan's 90% band.
-fn fan_max(points: &[FanPoint]) -> f64 {
+pub(super) fn fan_max(points: &[FanPoint]) -> f64 {
     points.iter().map(|p| p.q[4]).fold(0.0, f64::max)
 }
 
@@ -179,18 +179,34 @@ fn draw_fan<DB: DrawingBackend>(
     points: &[FanPoint],
     colour: RGBColor,
 ) -> Result<()> {
+    draw_bands(
+        chart,
+        points,
+        colour,
+        &[(0, 4, OUTER_ALPHA), (1, 3, INNER_ALPHA)],
+    )?;
+    draw_median(chart, points, colour)
+}
+
+/// Draw the bands of a fan on `chart`: each `(low, high, alpha)` fills between quantiles
+/// `low` and `high` (indices into [`FanPoint::q`]) at opacity `alpha`. A fan of one day is a
+/// bar over the widest band.
+pub(super) fn draw_bands<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, TimeValue>,
+    points: &[FanPoint],
+    colour: RGBColor,
+    bands: &[(usize, usize, f64)],
+) -> Result<()> {
     if let [p] = points {
+        let (low, high) = bands
+            .iter()
+            .map(|&(l, h, _)| (l, h))
+            .min_by_key(|&(l, _)| l)
+            .unwrap_or((2, 2));
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(p.day, p.q[0]), (p.day, p.q[4])],
+                vec![(p.day, p.q[low.min(4)]), (p.day, p.q[high.min(4)])],
                 colour.mix(0.5).stroke_width(4),
-            )))
-            .map_err(draw_error)?;
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (p.day, p.q[2]),
-                4,
-                colour.filled(),
             )))
             .map_err(draw_error)?;
         return Ok(());
@@ -198,7 +214,8 @@ fn draw_fan<DB: DrawingBackend>(
     if points.len() < 2 {
         return Ok(());
     }
-    for (low, high, alpha) in [(0, 4, OUTER_ALPHA), (1, 3, INNER_ALPHA)] {
+    for &(low, high, alpha) in bands {
+        let (low, high) = (low.min(4), high.min(4));
         let outline: Vec<(f64, f64)> = points
             .iter()
             .map(|p| (p.day, p.q[high]))
@@ -210,6 +227,25 @@ fn draw_fan<DB: DrawingBackend>(
                 colour.mix(alpha).filled(),
             )))
             .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// Draw the median line of a fan on `chart` (a dot for a fan of one day).
+pub(super) fn draw_median<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, TimeValue>,
+    points: &[FanPoint],
+    colour: RGBColor,
+) -> Result<()> {
+    if let [p] = points {
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (p.day, p.q[2]),
+                4,
+                colour.filled(),
+            )))
+            .map_err(draw_error)?;
+        return Ok(());
     }
     chart
         .draw_series(LineSeries::new(
