@@ -1,7 +1,8 @@
 //! Over an ensemble, the probability that each place has changed hands by each date: the share
 //! of all runs in which it had changed hands at least once by then, a step curve from the start
 //! to the end, with its 90% Wilson interval shaded. Cities, key places and places that changed
-//! hands in at least 5% of runs are shown, the most likely first, at most ten.
+//! hands in at least 5% of runs are shown, at most ten: cities and key places that changed hands
+//! first, then the most likely.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -82,12 +83,23 @@ pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
         })
         .map(|(p, _)| p)
         .collect();
-    // Most likely first; among equally likely places, the one that usually fell first.
+    // Cities and key places that changed hands in some run first, then the others that did,
+    // then those that never did; within each, the most likely first and, among equally likely
+    // places, the one that usually fell first.
     let median = |p: usize| quantile_sorted(&days[p], 0.5).unwrap_or(f64::INFINITY);
+    let group = |p: usize| {
+        let place = &e.theatre.places[p];
+        let important = place.kind == PlaceKind::City || place.key;
+        match (days[p].is_empty(), important) {
+            (false, true) => 0,
+            (false, false) => 1,
+            (true, _) => 2,
+        }
+    };
     candidates.sort_by(|&a, &b| {
-        days[b]
-            .len()
-            .cmp(&days[a].len())
+        group(a)
+            .cmp(&group(b))
+            .then(days[b].len().cmp(&days[a].len()))
             .then(median(a).total_cmp(&median(b)))
             .then(a.cmp(&b))
     });
@@ -137,8 +149,8 @@ pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
     };
     let panel_title = if eligible > curves.len() {
         format!(
-            "Share of runs in which the place has changed hands at least once by that date \
-             ({} most likely of {eligible})",
+            "Share of runs in which the place has changed hands by that date \
+             ({} of {eligible} places; cities first)",
             curves.len()
         )
     } else {
