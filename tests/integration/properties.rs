@@ -185,5 +185,17 @@ proptest! {
             schedule.run(&mut world);
             check_invariants(&s, &mut world);
         }
+        // Shares are probabilities; every recorded number is finite.
+        let log = world.resource::<strife::sim::resources::RunLog>();
+        for sample in &log.samples {
+            for f in &sample.factions {
+                prop_assert!((0.0..=1.0).contains(&f.supplied_share), "supplied share {}", f.supplied_share);
+                prop_assert!(f.supply_days.is_finite());
+            }
+            for x in sample.attention.iter().chain(&sample.pressure_on).chain(&sample.pressure_from) {
+                prop_assert!(x.is_finite() && *x >= 0.0);
+            }
+            prop_assert!(sample.newly_displaced.is_finite() && sample.civilian_deaths.is_finite());
+        }
     }
 }
