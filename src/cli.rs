@@ -42,7 +42,7 @@ pub struct MergeArgs {
     /// Shard folders, each holding a `shard.json`.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
-    /// Output folder (default: output/<scenario file name>-ensemble/).
+    /// Output folder (default: `output/<scenario file name>-ensemble/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace an existing ensemble, comparison or sweep result in the output folder.
@@ -79,7 +79,7 @@ pub struct SweepArgs {
     /// Change a field at every point: `PATH=VALUE` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Output folder (default: output/<scenario file name>-sweep/).
+    /// Output folder (default: `output/<scenario file name>-sweep/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace an existing ensemble, comparison or sweep result in the output folder.
@@ -118,7 +118,7 @@ pub struct CompareArgs {
     /// Change a field of every scenario: `PATH=VALUE` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Output folder (default: output/compare-<first>-<second>...).
+    /// Output folder (default: `output/compare-<first>-<second>...`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace an existing ensemble, comparison or sweep result in the output folder.
@@ -139,7 +139,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles
-    /// (default output: output/<scenario file name>-ensemble/).
+    /// (default output: `output/<scenario file name>-ensemble/`).
     #[arg(long, value_name = "N")]
     pub runs: Option<u64>,
     /// Threads for an ensemble (default: all cores). Results do not depend on it.
@@ -149,7 +149,7 @@ pub struct RunArgs {
     /// `shard.json`; `strife merge` combines the shards.
     #[arg(long, value_name = "I/N", requires = "runs")]
     pub shard: Option<Shard>,
-    /// Output folder (default: output/<scenario file name>/).
+    /// Output folder (default: `output/<scenario file name>/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Day limit (default: the scenario's `duration_days`).

@@ -176,7 +176,7 @@ impl Casualties {
     }
 }
 
-/// A diplomatic actor entity: its index into [`Politics::actors`](super::resources::Politics).
+/// A diplomatic actor entity: its index into [`Politics::actors`](super::politics::Politics).
 #[derive(Component, Debug, Clone, Copy)]
 pub struct DiplomaticActor {
     /// Index of the actor.
@@ -194,7 +194,7 @@ pub struct Attention {
     pub last_offer_tick: Option<u64>,
 }
 
-/// A state entity: its index into [`Politics::states`](super::resources::Politics).
+/// A state entity: its index into [`Politics::states`](super::politics::Politics).
 #[derive(Component, Debug, Clone, Copy)]
 pub struct StateActorTag {
     /// Index of the state.
