@@ -36,21 +36,77 @@ pub enum Command {
     Merge(MergeArgs),
 }
 
-/// Arguments of `strife merge`.
+/// Settings of the runs, shared by `run`, `compare` and `sweep`.
 #[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Shard folders, each holding a `shard.json`.
-    #[arg(required = true)]
-    pub shards: Vec<PathBuf>,
-    /// Output folder (default: `output/<scenario file name>-ensemble/`).
+pub struct RunSettings {
+    /// Random seed (default: the scenario's `seed`). For several runs it is the master seed:
+    /// run k's seed is derived from it and k, the same for every scenario and every point.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Day limit (default: the scenario's `duration_days`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub days: Option<f64>,
+    /// Change a field: `PATH=VALUE`, e.g. `units.rdf_north.personnel=6000`,
+    /// `params.combat.defender_base_rate=0.02`, `places.goma.population=Uniform(min: 1e6, max: 2e6)`.
+    /// Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Threads for several runs (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+}
+
+/// Where and how results are written, shared by every command that writes.
+#[derive(Debug, Args)]
+pub struct OutputSettings {
+    /// Output folder (default: under `output/`, named after the scenario file, e.g.
+    /// `output/goma_2025/`, `output/goma_2025-ensemble/`, `output/goma_2025-sweep/`,
+    /// `output/compare-goma_2025-no_rdf/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace an existing ensemble, comparison or sweep result in the output folder.
+    /// Replace an existing ensemble, comparison, sweep or shard result in the output folder.
     #[arg(long)]
     pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Arguments of `strife run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario or what-if file (.ron).
+    pub scenario: PathBuf,
+    /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles.
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
+    /// Run only shard I of N of the ensemble (a contiguous block of its runs) and write
+    /// `shard.json`; `strife merge` combines the shards.
+    #[arg(long, value_name = "I/N", requires = "runs")]
+    pub shard: Option<Shard>,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario or what-if files; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Runs per scenario. Run k of every scenario uses the same seed.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub runs: u64,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
 }
 
 /// Arguments of `strife sweep`.
@@ -67,27 +123,23 @@ pub struct SweepArgs {
     /// Runs per point; every point uses the same seeds.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub runs: u64,
-    /// Master seed (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "J")]
-    pub jobs: Option<usize>,
-    /// Day limit (default: the scenario's `duration_days`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub days: Option<f64>,
-    /// Change a field at every point: `PATH=VALUE` (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
-    /// Output folder (default: `output/<scenario file name>-sweep/`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace an existing ensemble, comparison or sweep result in the output folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders, each holding a `shard.json`.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
 }
 
 /// Arguments of `strife metrics`.
@@ -95,77 +147,6 @@ pub struct SweepArgs {
 pub struct MetricsArgs {
     /// A scenario whose places and factions name the metrics.
     pub scenario: Option<PathBuf>,
-}
-
-/// Arguments of `strife compare`.
-#[derive(Debug, Args)]
-pub struct CompareArgs {
-    /// Scenario or what-if files; the first is the baseline.
-    #[arg(required = true, num_args = 2..)]
-    pub scenarios: Vec<PathBuf>,
-    /// Runs per scenario. Run k of every scenario uses the same seed.
-    #[arg(long, value_name = "N", default_value_t = 200)]
-    pub runs: u64,
-    /// Master seed (default: the baseline's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "J")]
-    pub jobs: Option<usize>,
-    /// Day limit (default: each scenario's `duration_days`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub days: Option<f64>,
-    /// Change a field of every scenario: `PATH=VALUE` (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
-    /// Output folder (default: `output/compare-<first>-<second>...`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace an existing ensemble, comparison or sweep result in the output folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-/// Arguments of `strife run`.
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file (.ron).
-    pub scenario: PathBuf,
-    /// Random seed (default: the scenario's `seed`); with `--runs`, the master seed from which
-    /// each run's seed is derived.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles
-    /// (default output: `output/<scenario file name>-ensemble/`).
-    #[arg(long, value_name = "N")]
-    pub runs: Option<u64>,
-    /// Threads for an ensemble (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "J")]
-    pub jobs: Option<usize>,
-    /// Run only shard I of N of the ensemble (a contiguous block of its runs) and write
-    /// `shard.json`; `strife merge` combines the shards.
-    #[arg(long, value_name = "I/N", requires = "runs")]
-    pub shard: Option<Shard>,
-    /// Output folder (default: `output/<scenario file name>/`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Day limit (default: the scenario's `duration_days`).
-    #[arg(long, allow_negative_numbers = true)]
-    pub days: Option<f64>,
-    /// Replace an existing ensemble, comparison or sweep result in the output folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Change a field: `PATH=VALUE`, e.g. `units.rdf_north.personnel=6000`,
-    /// `params.combat.defender_base_rate=0.02`, `places.goma.population=Uniform(min: 1e6, max: 2e6)`.
-    /// Repeatable.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
 }
 
 /// Arguments of `strife validate`.

@@ -19,24 +19,25 @@ use crate::scenario::{LoadedScenario, load_scenario, load_with_overrides};
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
-    if let Some(days) = args.days
+    if let Some(days) = args.run.days
         && !(days.is_finite() && days > 0.0 && days <= 3650.0)
     {
         return Err(Error::Usage(format!(
             "--days must be a number of days between 0 and 3650, not {days}"
         )));
     }
-    let loaded = load_with_overrides(&args.scenario, &args.set)?;
+    let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     if let Some(runs) = args.runs {
         return run_ensemble_command(args, &loaded, runs, command_line);
     }
     let out = args
+        .output
         .out
         .clone()
         .unwrap_or_else(|| default_output_dir(&args.scenario));
     write::check_writable(&out)?;
-    let seed = args.seed.unwrap_or(loaded.scenario.seed);
-    let days = args.days.unwrap_or(loaded.scenario.duration_days);
+    let seed = args.run.seed.unwrap_or(loaded.scenario.seed);
+    let days = args.run.days.unwrap_or(loaded.scenario.duration_days);
     let record = run_loaded(
         &loaded,
         RunOptions {
@@ -52,7 +53,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         .collect();
     let files = run_outputs(&record, &manifest)?;
     let written = write::write_atomically(&out, &files)?;
-    if !args.quiet {
+    if !args.output.quiet {
         print!("{}", text_summary(&record));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
@@ -69,26 +70,34 @@ fn run_ensemble_command(
     if runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
-    let master = args.seed.unwrap_or(loaded.scenario.seed);
+    let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     if let Some(shard) = args.shard {
         return run_shard(args, loaded, runs, master, shard);
     }
     let out = args
+        .output
         .out
         .clone()
         .unwrap_or_else(|| ensemble_dir(&args.scenario));
-    write::check_replaceable(&out, args.force)?;
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress_bar(runs, args.quiet);
+    write::check_replaceable(&out, args.output.force)?;
+    let pool = thread_pool(args.run.jobs)?;
+    let bar = progress_bar(runs, args.output.quiet);
     let ensemble =
-        pool.install(|| run_digests(loaded, master, 0..runs, args.days, || bar.inc(1)))?;
+        pool.install(|| run_digests(loaded, master, 0..runs, args.run.days, || bar.inc(1)))?;
     bar.finish_and_clear();
     let overrides = loaded
         .overrides
         .iter()
         .map(|o| format!("{}={}", o.path, o.value))
         .collect();
-    write_ensemble(&out, &ensemble, loaded, overrides, command_line, args.quiet)
+    write_ensemble(
+        &out,
+        &ensemble,
+        loaded,
+        overrides,
+        command_line,
+        args.output.quiet,
+    )
 }
 
 /// `output/<scenario file stem>-ensemble`.
@@ -139,21 +148,21 @@ fn run_shard(
     master: u64,
     shard: Shard,
 ) -> Result<()> {
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = args.output.out.clone().unwrap_or_else(|| {
         let mut dir = ensemble_dir(&args.scenario).into_os_string();
         dir.push(format!("-shard-{}-of-{}", shard.index, shard.count));
         PathBuf::from(dir)
     });
-    write::check_replaceable(&out, args.force)?;
+    write::check_replaceable(&out, args.output.force)?;
     let block = shard.runs(runs);
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress_bar(block.end - block.start, args.quiet);
+    let pool = thread_pool(args.run.jobs)?;
+    let bar = progress_bar(block.end - block.start, args.output.quiet);
     let digests = pool.install(|| {
         crate::run::ensemble::run_ensemble(
             loaded,
             master,
             block.clone(),
-            args.days,
+            args.run.days,
             |k, r| digest(k, &r),
             || bar.inc(1),
         )
@@ -164,20 +173,21 @@ fn run_shard(
         scenario_file: args.scenario.display().to_string(),
         scenario_sha256: sha256_hex(loaded.source.as_bytes()),
         set: args
+            .run
             .set
             .iter()
             .map(|o| format!("{}={}", o.path, o.value))
             .collect(),
         master_seed: master,
         runs,
-        days: args.days,
+        days: args.run.days,
         shard,
         digests,
     };
     let bytes = serde_json::to_vec(&file)
         .map_err(|e| Error::Internal(format!("writing shard.json: {e}")))?;
     write::write_atomically(&out, &[("shard.json".to_owned(), bytes)])?;
-    if !args.quiet {
+    if !args.output.quiet {
         println!(
             "Shard {}/{}: runs {}–{} of {runs} written to {}",
             shard.index,
@@ -247,10 +257,11 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         )));
     }
     let out = args
+        .output
         .out
         .clone()
         .unwrap_or_else(|| ensemble_dir(Path::new(&first.scenario_file)));
-    write::check_replaceable(&out, args.force)?;
+    write::check_replaceable(&out, args.output.force)?;
     // The theatre and politics, as the single-machine ensemble takes them from its first run.
     let ensemble = {
         let mut e = run_digests(&loaded, first.master_seed, 0..1, first.days, || {})?;
@@ -268,7 +279,7 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         &loaded,
         overrides,
         command_line,
-        args.quiet,
+        args.output.quiet,
     )
 }
 
@@ -302,7 +313,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     if args.runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
-    if let Some(days) = args.days
+    if let Some(days) = args.run.days
         && !(days.is_finite() && days > 0.0 && days <= 3650.0)
     {
         return Err(Error::Usage(format!(
@@ -312,7 +323,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     let loaded: Vec<LoadedScenario> = args
         .scenarios
         .iter()
-        .map(|path| load_with_overrides(path, &args.set))
+        .map(|path| load_with_overrides(path, &args.run.set))
         .collect::<Result<_>>()?;
     // Paired differences need the same places and factions, in the same order.
     let theatres = loaded
@@ -339,17 +350,19 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
         })
         .collect();
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", labels.join("-"))));
-    write::check_replaceable(&out, args.force)?;
-    let master = args.seed.unwrap_or(loaded[0].scenario.seed);
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress_bar(args.runs * loaded.len() as u64, args.quiet);
+    let out =
+        args.output.out.clone().unwrap_or_else(|| {
+            PathBuf::from("output").join(format!("compare-{}", labels.join("-")))
+        });
+    write::check_replaceable(&out, args.output.force)?;
+    let master = args.run.seed.unwrap_or(loaded[0].scenario.seed);
+    let pool = thread_pool(args.run.jobs)?;
+    let bar = progress_bar(args.runs * loaded.len() as u64, args.output.quiet);
     let ensembles = loaded
         .iter()
-        .map(|l| pool.install(|| run_digests(l, master, 0..args.runs, args.days, || bar.inc(1))))
+        .map(|l| {
+            pool.install(|| run_digests(l, master, 0..args.runs, args.run.days, || bar.inc(1)))
+        })
         .collect::<Result<Vec<_>>>()?;
     bar.finish_and_clear();
     let mut manifest = Manifest::new(
@@ -365,6 +378,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .map(|l| (l.file.clone(), sha256_hex(l.source.as_bytes())))
         .collect();
     manifest.overrides = args
+        .run
         .set
         .iter()
         .map(|o| format!("{}={}", o.path, o.value))
@@ -385,7 +399,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     }
     files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
     let written = write::write_atomically(&out, &files)?;
-    if !args.quiet {
+    if !args.output.quiet {
         print!("{}", comparison_text(&labels, &ensembles));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
@@ -400,19 +414,19 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     if args.vary.len() > 2 {
         return Err(Error::Usage("a sweep has one or two --vary axes".into()));
     }
-    let loaded = load_with_overrides(&args.scenario, &args.set)?;
+    let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     let theatre = crate::sim::build_theatre(&loaded.central()?)?;
     crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = args.output.out.clone().unwrap_or_else(|| {
         let mut dir = default_output_dir(&args.scenario).into_os_string();
         dir.push("-sweep");
         PathBuf::from(dir)
     });
-    write::check_replaceable(&out, args.force)?;
-    let master = args.seed.unwrap_or(loaded.scenario.seed);
+    write::check_replaceable(&out, args.output.force)?;
+    let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress_bar(points * args.runs, args.quiet);
+    let pool = thread_pool(args.run.jobs)?;
+    let bar = progress_bar(points * args.runs, args.output.quiet);
     let record = pool.install(|| {
         run_sweep(
             &loaded,
@@ -420,7 +434,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
             &args.metric,
             master,
             args.runs,
-            args.days,
+            args.run.days,
             || bar.inc(1),
         )
     })?;
@@ -429,7 +443,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         &loaded.file,
         &loaded.source,
         master,
-        args.days.unwrap_or(loaded.scenario.duration_days),
+        args.run.days.unwrap_or(loaded.scenario.duration_days),
         command_line,
     );
     manifest.runs = Some(args.runs);
@@ -444,7 +458,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     ];
     files.extend(crate::output::plot::sweep_plots(&record)?);
     let written = write::write_atomically(&out, &files)?;
-    if !args.quiet {
+    if !args.output.quiet {
         print!("{}", sweep_text(&record));
         println!("\nWrote {} files to {}", written.len(), out.display());
     }
