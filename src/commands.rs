@@ -46,11 +46,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         },
     )?;
     let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
-    manifest.overrides = loaded
-        .overrides
-        .iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect();
+    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let files = run_outputs(&record, &manifest)?;
     let written = write::write_atomically(&out, &files)?;
     if !args.output.quiet {
@@ -85,19 +81,7 @@ fn run_ensemble_command(
     let ensemble =
         pool.install(|| run_digests(loaded, master, 0..runs, args.run.days, || bar.inc(1)))?;
     bar.finish_and_clear();
-    let overrides = loaded
-        .overrides
-        .iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect();
-    write_ensemble(
-        &out,
-        &ensemble,
-        loaded,
-        overrides,
-        command_line,
-        args.output.quiet,
-    )
+    write_ensemble(&out, &ensemble, loaded, command_line, args.output.quiet)
 }
 
 /// `output/<scenario file stem>-ensemble`.
@@ -113,10 +97,10 @@ fn write_ensemble(
     out: &Path,
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
-    overrides: Vec<String>,
     command_line: Vec<String>,
     quiet: bool,
 ) -> Result<()> {
+    let overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let mut manifest = Manifest::new(
         &loaded.file,
         &loaded.source,
@@ -172,12 +156,7 @@ fn run_shard(
         format: SHARD_FORMAT.into(),
         scenario_file: args.scenario.display().to_string(),
         scenario_sha256: sha256_hex(loaded.source.as_bytes()),
-        set: args
-            .run
-            .set
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value))
-            .collect(),
+        set: args.run.set.iter().map(ToString::to_string).collect(),
         master_seed: master,
         runs,
         days: args.run.days,
@@ -268,19 +247,7 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         e.runs = shards.into_iter().flat_map(|s| s.digests).collect();
         e
     };
-    let overrides = loaded
-        .overrides
-        .iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect();
-    write_ensemble(
-        &out,
-        &ensemble,
-        &loaded,
-        overrides,
-        command_line,
-        args.output.quiet,
-    )
+    write_ensemble(&out, &ensemble, &loaded, command_line, args.output.quiet)
 }
 
 /// A thread pool of `jobs` threads (all cores if `None`).
@@ -377,12 +344,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .iter()
         .map(|l| (l.file.clone(), sha256_hex(l.source.as_bytes())))
         .collect();
-    manifest.overrides = args
-        .run
-        .set
-        .iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect();
+    manifest.overrides = args.run.set.iter().map(ToString::to_string).collect();
     let mut files = vec![
         (
             "comparison.csv".to_owned(),
@@ -447,11 +409,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         command_line,
     );
     manifest.runs = Some(args.runs);
-    manifest.overrides = loaded
-        .overrides
-        .iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect();
+    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let mut files = vec![
         ("sweep.csv".to_owned(), sweep_csv(&record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),

@@ -21,6 +21,13 @@ pub struct Override {
     pub value: String,
 }
 
+impl std::fmt::Display for Override {
+    /// `PATH=VALUE`, as given.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
 impl std::str::FromStr for Override {
     type Err = String;
 
