@@ -28,6 +28,7 @@ mod control;
 mod escalation;
 mod fan;
 mod forest;
+mod grid;
 mod lines;
 mod map;
 mod panels;

@@ -20,12 +20,13 @@ use super::capture::{Curve, DOT_RADIUS, curve, first_days, percent};
 use super::fan::{
     FanPoint, NO_RUNS, Span, carried, draw_bands, draw_median, fan, runs_phrase, span, tint,
 };
+use super::grid::{CELL_TITLE, GRID_WIDTH, Grid, TICK_ROOM, TOP, X_DESC_ROW};
 use super::lines::TimeValue;
 use super::panels::{PanelSpec, Stack, Y_DESC_ROOM, draw_note};
 use super::theme::{
-    CHART_BOTTOM, CHART_TOP, DESC_SIZE, GRID, GRID_LIGHT, HEADER_HEIGHT, INK, Key, LABEL_SIZE,
-    LegendEntry, MAX_NAME_WIDTH, MUTED, PAGE_MARGIN, Swatch, bold, draw_error, draw_header, fit,
-    font, palette, text, text_width, wrap,
+    CHART_BOTTOM, CHART_TOP, DESC_SIZE, HEADER_HEIGHT, INK, Key, LABEL_SIZE, LegendEntry,
+    MAX_NAME_WIDTH, MUTED, PAGE_MARGIN, Swatch, bold, draw_error, draw_header, fit, font, palette,
+    text, text_width, wrap,
 };
 use crate::error::Result;
 use crate::run::ensemble::EnsembleRecord;
@@ -176,24 +177,6 @@ const MAX_PLACES: usize = 6;
 /// Least share of runs in which a place that is neither a city nor key must change hands (in
 /// some scenario) to be drawn.
 const MIN_SHARE: f64 = 0.05;
-/// Width of the capture figure, pixels.
-const GRID_WIDTH: u32 = 1500;
-/// Width of the column left of the grid for the rotated y description, pixels.
-const DESC_COLUMN: u32 = 30;
-/// Room above each frame for the place's name, pixels.
-const CELL_TITLE: u32 = 34;
-/// Room under each frame for its date labels, pixels.
-const CELL_X_LABELS: u32 = 34;
-/// Space under a cell, pixels.
-const CELL_GAP_BOTTOM: u32 = 12;
-/// Least space right of a cell's frame, pixels.
-const CELL_GAP_RIGHT: u32 = 30;
-/// Least space between the last date label of a cell and the next cell's first, pixels.
-const LABEL_CLEARANCE: u32 = 16;
-/// Room for tick marks between the y labels and the frame, pixels.
-const TICK_ROOM: u32 = 14;
-/// Height of the row under the grid for the x description, pixels.
-const X_DESC_ROW: u32 = 34;
 /// Height of a line of the footnote under the grid, pixels.
 const FOOTNOTE_LINE: u32 = 24;
 /// The y axis runs a little beyond 0–100% so that lines at either end stay visible.
@@ -223,14 +206,7 @@ pub(super) struct CompareCapture {
     scenarios: Vec<Scenario>,
     panels: Vec<PlacePanel>,
     key: Key,
-    cols: u32,
-    rows: u32,
-    cell_width: u32,
-    frame_height: u32,
-    y_area: u32,
-    time: TimeAxis,
-    gap_right: u32,
-    key_width: u32,
+    grid: Grid,
     footnote: Vec<String>,
     note: Option<&'static str>,
 }
@@ -378,19 +354,7 @@ pub(super) fn capture(labels: &[String], ensembles: &[EnsembleRecord]) -> Compar
     };
     let frame_height = if rows == 1 { 340 } else { 250 };
     let key_width = key.frame_width() + PAGE_MARGIN;
-    let cell_width = GRID_WIDTH.saturating_sub(PAGE_MARGIN + DESC_COLUMN + key_width) / cols;
     let y_area = text_width(&font(LABEL_SIZE), "100%") + TICK_ROOM;
-    let time = TimeAxis::calendar(
-        span.origin,
-        span.end,
-        cell_width.saturating_sub(y_area + CELL_GAP_RIGHT),
-    );
-    let gap_right = CELL_GAP_RIGHT.max(time.widest_label() / 2 + LABEL_CLEARANCE);
-    let time = TimeAxis::calendar(
-        span.origin,
-        span.end,
-        cell_width.saturating_sub(y_area + gap_right),
-    );
     let note = if ensembles.is_empty() {
         Some("No scenarios to compare")
     } else if ensembles.iter().all(|e| e.runs.is_empty()) {
@@ -411,29 +375,16 @@ pub(super) fn capture(labels: &[String], ensembles: &[EnsembleRecord]) -> Compar
         scenarios,
         panels,
         key,
-        cols,
-        rows,
-        cell_width,
-        frame_height,
-        y_area,
-        time,
-        gap_right,
-        key_width,
+        grid: Grid::new(cols, rows, frame_height, y_area, key_width, &span),
         footnote,
         note,
     }
 }
 
 impl CompareCapture {
-    /// Height of one cell, pixels.
-    fn cell_height(&self) -> u32 {
-        CELL_TITLE + self.frame_height + CELL_X_LABELS + CELL_GAP_BOTTOM
-    }
-
     /// Size of the image, pixels.
     pub fn size(&self) -> (u32, u32) {
-        let grid = self.rows * self.cell_height();
-        let body = grid.max(CELL_TITLE + self.key.height());
+        let body = self.grid.body_height(&self.key);
         (
             GRID_WIDTH,
             HEADER_HEIGHT
@@ -448,62 +399,24 @@ impl CompareCapture {
     /// Draw the whole figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         draw_header(root, &self.title, &self.subtitle)?;
-        let top = (HEADER_HEIGHT + CHART_TOP) as i32;
-        let left = (PAGE_MARGIN + DESC_COLUMN) as i32;
-        let cell_height = self.cell_height();
-        for i in 0..self.panels.len().max(1) {
-            let (row, col) = (i as u32 / self.cols, i as u32 % self.cols);
-            let area = root.clone().shrink(
-                (
-                    left + (col * self.cell_width) as i32,
-                    top + (row * cell_height) as i32,
-                ),
-                (self.cell_width, cell_height),
-            );
-            self.draw_cell(&area, self.panels.get(i))?;
-        }
-        let grid_height = self.rows * cell_height;
-        let frames_left = left + self.y_area as i32;
-        let frames_right = left + (self.cols * self.cell_width) as i32 - self.gap_right as i32;
-        let y_style = text(DESC_SIZE, INK)
-            .transform(FontTransform::Rotate270)
-            .pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(
-            "runs in which it has changed hands (%)",
-            (PAGE_MARGIN as i32, top + grid_height as i32 / 2),
-            y_style,
-        ))
-        .map_err(draw_error)?;
-        let x_style = text(DESC_SIZE, INK).pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(
-            self.time.desc.as_str(),
-            (
-                (frames_left + frames_right) / 2,
-                top + grid_height as i32 + 2,
-            ),
-            x_style,
-        ))
-        .map_err(draw_error)?;
+        let grid = &self.grid;
+        grid.draw_cells(root, self.panels.len(), |area, i| {
+            self.draw_cell(area, self.panels.get(i))
+        })?;
+        grid.draw_descs(root, "runs in which it has changed hands (%)")?;
         let (width, _) = root.dim_in_pixel();
         let note_style = text(LABEL_SIZE, MUTED).pos(Pos::new(HPos::Left, VPos::Top));
         let max_width = width.saturating_sub(2 * PAGE_MARGIN);
         for (i, line) in self.footnote.iter().enumerate() {
-            let y = top + (grid_height + X_DESC_ROW + FOOTNOTE_LINE * i as u32) as i32;
+            let y = TOP + (grid.height() + X_DESC_ROW + FOOTNOTE_LINE * i as u32) as i32;
             root.draw(&Text::new(
                 fit(&font(LABEL_SIZE), line, max_width),
-                (frames_left, y),
+                (grid.frames_left(), y),
                 note_style.clone(),
             ))
             .map_err(draw_error)?;
         }
-        self.key.draw(
-            root,
-            (
-                width as i32 - self.key_width as i32,
-                top + CELL_TITLE as i32,
-            ),
-            self.key_width - PAGE_MARGIN,
-        )
+        grid.draw_key_right(root, &self.key)
     }
 
     /// Draw one cell: the place's name and shares by the end, the frame and the curves.
@@ -513,26 +426,8 @@ impl CompareCapture {
         panel: Option<&PlacePanel>,
     ) -> Result<()> {
         let ticks: Vec<f64> = (0..=5).map(|i| f64::from(i) * 20.0).collect();
-        let mut chart = ChartBuilder::on(area)
-            .margin_top(CELL_TITLE)
-            .margin_bottom(CELL_GAP_BOTTOM)
-            .margin_right(self.gap_right)
-            .x_label_area_size(CELL_X_LABELS)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(self.time.coord(), Keyed::new(Y_RANGE, ticks, Vec::new()))
-            .map_err(draw_error)?;
-        let x_label = |d: &f64| self.time.label(*d);
-        let y_label = |v: &f64| format!("{v:.0}%");
-        chart
-            .configure_mesh()
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(text(LABEL_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let y = Keyed::new(Y_RANGE, ticks, Vec::new());
+        let mut chart = self.grid.chart(area, y, &|v: &f64| format!("{v:.0}%"))?;
         let Some(panel) = panel else {
             if let Some(note) = self.note {
                 draw_note(&mut chart, note)?;
@@ -574,8 +469,8 @@ impl CompareCapture {
         area: &DrawingArea<DB, Shift>,
         panel: &PlacePanel,
     ) -> Result<()> {
-        let frame_left = self.y_area as i32;
-        let frame_right = self.cell_width.saturating_sub(self.gap_right) as i32;
+        let frame_left = self.grid.y_area as i32;
+        let frame_right = self.grid.cell_width.saturating_sub(self.grid.gap_right) as i32;
         let y = CELL_TITLE as i32 - 7;
         let shares_width: u32 = panel
             .shares

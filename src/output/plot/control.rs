@@ -6,12 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Keyed, TimeAxis};
+use super::axis::TimeAxis;
 use super::theme::{
-    CHART_BOTTOM, CHART_RIGHT, CHART_TOP, DESC_SIZE, GRID, HEADER_HEIGHT, INK, LABEL_SIZE,
-    LegendEntry, MAX_NAME_WIDTH, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_header,
-    draw_legend, faction_colour, fit, font, legend_height, legend_width, subtitle, text,
-    text_width, title,
+    CHART_BOTTOM, CHART_RIGHT, CHART_TOP, DESC_SIZE, FrameSpec, HEADER_HEIGHT, LABEL_SIZE,
+    LegendEntry, MAX_NAME_WIDTH, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_frame,
+    draw_header_split, draw_legend, faction_colour, fit, font, legend_height, legend_width, row_at,
+    row_centre, rows_axis, subtitle, text, text_width, title,
 };
 use crate::error::Result;
 use crate::run::RunRecord;
@@ -160,51 +160,30 @@ impl ControlChart {
 
     /// Draw the whole figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let body = draw_header(root, &self.title, &self.subtitle)?;
-        let (width, _) = body.dim_in_pixel();
-        let (plot, legend) = body.split_horizontally(width.saturating_sub(self.legend_width));
+        let (plot, legend) =
+            draw_header_split(root, &self.title, &self.subtitle, self.legend_width)?;
         let n = self.rows.len();
-        let centres = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y_top = n.max(1) as f64;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_top(CHART_TOP)
-            .margin_bottom(CHART_BOTTOM)
-            .margin_left(PAGE_MARGIN)
-            .margin_right(CHART_RIGHT)
-            .x_label_area_size(X_LABEL_AREA)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(
-                self.time.coord(),
-                Keyed::new(0.0..y_top, centres, Vec::new()),
-            )
-            .map_err(draw_error)?;
-        let x_label = |d: &f64| self.time.label(*d);
-        // Row i from the top is drawn between y = n - i - 1 and n - i.
         let y_label = |y: &f64| {
-            let from_top = (n as f64 - y).floor() as usize;
             self.rows
-                .get(from_top)
+                .get(row_at(n, *y))
                 .map(|r| r.name.clone())
                 .unwrap_or_default()
         };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(self.time.desc.as_str())
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(text(LABEL_SIZE, INK))
-            .axis_desc_style(text(DESC_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let spec = FrameSpec {
+            top: CHART_TOP,
+            y_area: self.y_area,
+            x_label: &|d: &f64| self.time.label(*d),
+            y_label: &y_label,
+            x_desc: self.time.desc.as_str(),
+            y_desc: None,
+            rows: true,
+        };
+        let mut chart = draw_frame(&plot, self.time.coord(), rows_axis(n), &spec)?;
         let half = BAR_SHARE / 2.0;
         let (frame_width, _) = chart.plotting_area().dim_in_pixel();
         let min = MIN_BAR_PIXELS * self.time.end / f64::from(frame_width.max(1));
         let rects = self.rows.iter().enumerate().flat_map(|(i, row)| {
-            let centre = n as f64 - i as f64 - 0.5;
+            let centre = row_centre(n, i);
             row.bars.iter().map(move |bar| {
                 let (from, to) = visible(bar, min);
                 Rectangle::new(

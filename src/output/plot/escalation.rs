@@ -311,18 +311,7 @@ impl EscalationChart {
             key: &self.pressure_key,
         };
         let mut chart = self.stack.panel(area, &spec)?;
-        let resolves: Vec<Resolve<'_>> = self
-            .states
-            .iter()
-            .filter_map(|s| {
-                let (value, label) = s.resolve.as_ref()?;
-                Some(Resolve {
-                    value: *value,
-                    label,
-                    colour: s.colour,
-                })
-            })
-            .collect();
+        let resolves = resolves(self.states.iter().map(|s| (&s.resolve, s.colour)));
         draw_resolve_lines(root, &chart, &resolves)?;
         for state in &self.states {
             for run in &state.runs {
@@ -425,6 +414,23 @@ pub(super) struct Resolve<'a> {
     pub label: &'a str,
     /// The state's colour.
     pub colour: RGBColor,
+}
+
+/// The resolves of the states that have one, from each state's resolve (pressure and label)
+/// and colour.
+pub(super) fn resolves<'a>(
+    states: impl Iterator<Item = (&'a Option<(f64, String)>, RGBColor)>,
+) -> Vec<Resolve<'a>> {
+    states
+        .filter_map(|(resolve, colour)| {
+            let (value, label) = resolve.as_ref()?;
+            Some(Resolve {
+                value: *value,
+                label,
+                colour,
+            })
+        })
+        .collect()
 }
 
 /// Draw each resolve as a dashed line across `chart`'s frame (`root` is the whole image).

@@ -12,13 +12,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{TimeAxis, ValueAxis, at};
-use super::escalation::{Resolve, draw_resolve_labels, draw_resolve_lines, state_colour};
+use super::escalation::{draw_resolve_labels, draw_resolve_lines, resolves, state_colour};
+use super::grid::{CELL_GAP_RIGHT, CELL_TITLE, GRID_WIDTH, Grid, LEFT, TICK_ROOM, TOP, X_DESC_ROW};
 use super::lines::TimeValue;
 use super::panels::{PanelSpec, Stack, Y_DESC_ROOM, draw_note};
 use super::theme::{
-    CHART_BOTTOM, CHART_TOP, DESC_SIZE, GRID, GRID_LIGHT, HEADER_HEIGHT, INK, Key, LABEL_SIZE,
-    LegendEntry, MUTED, PAGE_MARGIN, Swatch, bold, draw_error, draw_header, fit, text,
-    theatre_colour,
+    CHART_BOTTOM, CHART_TOP, DESC_SIZE, HEADER_HEIGHT, INK, Key, LegendEntry, PAGE_MARGIN, Swatch,
+    bold, draw_error, draw_header, fit, theatre_colour,
 };
 use crate::error::Result;
 use crate::run::ensemble::{EnsembleRecord, RunDigest};
@@ -273,24 +273,6 @@ fn push_band_entries(key: &mut Key, colour: RGBColor) {
 // ---------------------------------------------------------------------------------------------
 // Personnel by faction: small multiples.
 
-/// Width of the small-multiples figure, pixels.
-const GRID_WIDTH: u32 = 1500;
-/// Width of the column left of the grid for the rotated y description, pixels.
-const DESC_COLUMN: u32 = 30;
-/// Room above each frame for its faction's name, pixels.
-const CELL_TITLE: u32 = 34;
-/// Room under each frame for its date labels, pixels.
-const CELL_X_LABELS: u32 = 34;
-/// Space under a cell, pixels.
-const CELL_GAP_BOTTOM: u32 = 12;
-/// Least space right of a cell's frame, pixels.
-const CELL_GAP_RIGHT: u32 = 30;
-/// Least space between the last date label of a cell and the next cell's first, pixels.
-const LABEL_CLEARANCE: u32 = 16;
-/// Room for tick marks between the y labels and the frame, pixels.
-const TICK_ROOM: u32 = 14;
-/// Height of the row under the grid for the x description, pixels.
-const X_DESC_ROW: u32 = 34;
 /// Side of the colour block before a faction's name, pixels.
 const NAME_BLOCK: i32 = 14;
 
@@ -311,17 +293,7 @@ pub(super) struct ForcesFan {
     subtitle: String,
     panels: Vec<FactionPanel>,
     key: Key,
-    cols: u32,
-    rows: u32,
-    cell_width: u32,
-    frame_height: u32,
-    y_area: u32,
-    time: TimeAxis,
-    /// Space right of each frame, pixels.
-    gap_right: u32,
-    /// Width of the key column right of the grid (the page margin alone when the key is in a
-    /// cell), pixels.
-    key_width: u32,
+    grid: Grid,
     /// Whether the key is drawn in the last, empty cell of the grid.
     key_in_cell: bool,
     note: Option<&'static str>,
@@ -351,7 +323,7 @@ pub(super) fn forces(e: &EnsembleRecord) -> ForcesFan {
         key.frame_width() + PAGE_MARGIN
     };
     let name_font = bold(DESC_SIZE);
-    let cell_width = GRID_WIDTH.saturating_sub(PAGE_MARGIN + DESC_COLUMN + key_width) / cols;
+    let cell_width = Grid::cell_width(cols, key_width);
     let mut panels: Vec<FactionPanel> = (0..n)
         .map(|f| {
             let fan = fan(e, &span, |r, day| {
@@ -387,11 +359,6 @@ pub(super) fn forces(e: &EnsembleRecord) -> ForcesFan {
         .max()
         .unwrap_or_else(|| ValueAxis::new(0.0, true).label_width());
     let y_area = label_width + TICK_ROOM;
-    // Room right of each frame for half the last date label, so it stays clear of the next
-    // cell's labels.
-    let time = time_axis(&span, cell_width.saturating_sub(y_area + CELL_GAP_RIGHT));
-    let gap_right = CELL_GAP_RIGHT.max(time.widest_label() / 2 + LABEL_CLEARANCE);
-    let time = time_axis(&span, cell_width.saturating_sub(y_area + gap_right));
     let name_width = cell_width.saturating_sub(y_area + NAME_BLOCK as u32 + 8 + CELL_GAP_RIGHT);
     for panel in &mut panels {
         panel.name = fit(&name_font, &panel.name, name_width);
@@ -401,29 +368,16 @@ pub(super) fn forces(e: &EnsembleRecord) -> ForcesFan {
         subtitle: ensemble_subtitle(e, &span, EARLY_FAN),
         panels,
         key,
-        cols,
-        rows,
-        cell_width,
-        frame_height,
-        y_area,
-        time,
-        gap_right,
-        key_width,
+        grid: Grid::new(cols, rows, frame_height, y_area, key_width, &span),
         key_in_cell,
         note: (n == 0).then_some("No factions in this scenario"),
     }
 }
 
 impl ForcesFan {
-    /// Height of one cell, pixels.
-    fn cell_height(&self) -> u32 {
-        CELL_TITLE + self.frame_height + CELL_X_LABELS + CELL_GAP_BOTTOM
-    }
-
     /// Size of the image, pixels.
     pub fn size(&self) -> (u32, u32) {
-        let grid = self.rows * self.cell_height();
-        let body = grid.max(CELL_TITLE + self.key.height());
+        let body = self.grid.body_height(&self.key);
         (
             GRID_WIDTH,
             HEADER_HEIGHT + CHART_TOP + body + X_DESC_ROW + CHART_BOTTOM,
@@ -433,60 +387,19 @@ impl ForcesFan {
     /// Draw the whole figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         draw_header(root, &self.title, &self.subtitle)?;
-        let top = (HEADER_HEIGHT + CHART_TOP) as i32;
-        let left = (PAGE_MARGIN + DESC_COLUMN) as i32;
-        let cell_height = self.cell_height();
-        let cells = self.panels.len().max(1);
-        for i in 0..cells {
-            let (row, col) = (i as u32 / self.cols, i as u32 % self.cols);
-            let area = root.clone().shrink(
-                (
-                    left + (col * self.cell_width) as i32,
-                    top + (row * cell_height) as i32,
-                ),
-                (self.cell_width, cell_height),
-            );
-            self.draw_cell(&area, self.panels.get(i))?;
-        }
-        // One description for each axis, centred on the grid.
-        let grid_height = self.rows * cell_height;
-        let frames_left = left + self.y_area as i32;
-        let frames_right = left + (self.cols * self.cell_width) as i32 - self.gap_right as i32;
-        let y_style = text(DESC_SIZE, INK)
-            .transform(FontTransform::Rotate270)
-            .pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(
-            "personnel (persons)",
-            (PAGE_MARGIN as i32, top + grid_height as i32 / 2),
-            y_style,
-        ))
-        .map_err(draw_error)?;
-        let x_style = text(DESC_SIZE, INK).pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(
-            self.time.desc.as_str(),
-            (
-                (frames_left + frames_right) / 2,
-                top + grid_height as i32 + 2,
-            ),
-            x_style,
-        ))
-        .map_err(draw_error)?;
+        let grid = &self.grid;
+        grid.draw_cells(root, self.panels.len(), |area, i| {
+            self.draw_cell(area, self.panels.get(i))
+        })?;
+        grid.draw_descs(root, "personnel (persons)")?;
         if self.key_in_cell {
-            let last = self.cols * self.rows - 1;
-            let (row, col) = (last / self.cols, last % self.cols);
-            let x = left + (col * self.cell_width) as i32 + self.y_area as i32;
-            let y = top + (row * cell_height + CELL_TITLE) as i32;
+            let last = grid.cols * grid.rows - 1;
+            let (row, col) = (last / grid.cols, last % grid.cols);
+            let x = LEFT + (col * grid.cell_width) as i32 + grid.y_area as i32;
+            let y = TOP + (row * grid.cell_height() + CELL_TITLE) as i32;
             self.key.draw(root, (x, y), self.key.frame_width())
         } else {
-            let (width, _) = root.dim_in_pixel();
-            self.key.draw(
-                root,
-                (
-                    width as i32 - self.key_width as i32,
-                    top + CELL_TITLE as i32,
-                ),
-                self.key_width - PAGE_MARGIN,
-            )
+            grid.draw_key_right(root, &self.key)
         }
     }
 
@@ -497,27 +410,10 @@ impl ForcesFan {
         panel: Option<&FactionPanel>,
     ) -> Result<()> {
         let values = panel.map_or_else(|| ValueAxis::new(0.0, true), |p| p.values.clone());
-        let mut chart = ChartBuilder::on(area)
-            .margin_top(CELL_TITLE)
-            .margin_bottom(CELL_GAP_BOTTOM)
-            .margin_right(self.gap_right)
-            .x_label_area_size(CELL_X_LABELS)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(self.time.coord(), values.coord())
-            .map_err(draw_error)?;
-        let x_label = |d: &f64| self.time.label(*d);
-        let y_label = |v: &f64| values.label(*v);
-        chart
-            .configure_mesh()
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(text(LABEL_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
-        let frame_left = self.y_area as i32;
+        let mut chart = self
+            .grid
+            .chart(area, values.coord(), &|v: &f64| values.label(*v))?;
+        let frame_left = self.grid.y_area as i32;
         let title_y = CELL_TITLE as i32 - 9;
         if let Some(panel) = panel {
             area.draw(&Rectangle::new(
@@ -782,18 +678,7 @@ impl DisplacementFan {
             key: &pressure.key,
         };
         let mut chart = self.stack.panel(&lower, &spec)?;
-        let resolves: Vec<Resolve<'_>> = pressure
-            .states
-            .iter()
-            .filter_map(|s| {
-                let (value, label) = s.resolve.as_ref()?;
-                Some(Resolve {
-                    value: *value,
-                    label,
-                    colour: s.colour,
-                })
-            })
-            .collect();
+        let resolves = resolves(pressure.states.iter().map(|s| (&s.resolve, s.colour)));
         draw_resolve_lines(root, &chart, &resolves)?;
         for state in &pressure.states {
             draw_fan(&mut chart, &state.fan, state.colour)?;

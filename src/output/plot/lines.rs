@@ -8,9 +8,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Keyed, TimeAxis, ValueAxis};
 use super::theme::{
-    CHART_BOTTOM, CHART_RIGHT, CHART_TOP, DESC_SIZE, GRID, GRID_LIGHT, INK, LABEL_SIZE,
-    LegendEntry, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_header, draw_legend,
-    faction_colour, legend_width, subtitle, text, title,
+    CHART_RIGHT, CHART_TOP, DESC_SIZE, FrameSpec, LegendEntry, MUTED, PAGE_MARGIN, Swatch,
+    draw_error, draw_frame, draw_header_split, draw_legend, faction_colour, legend_width, subtitle,
+    text, title,
 };
 use crate::error::Result;
 use crate::run::RunRecord;
@@ -197,33 +197,18 @@ impl LineChart {
 
     /// Draw the whole figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let body = draw_header(root, &self.title, &self.subtitle)?;
-        let (width, _) = body.dim_in_pixel();
-        let (plot, legend) = body.split_horizontally(width.saturating_sub(self.legend_width));
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_top(CHART_TOP)
-            .margin_bottom(CHART_BOTTOM)
-            .margin_left(PAGE_MARGIN)
-            .margin_right(CHART_RIGHT)
-            .x_label_area_size(X_LABEL_AREA)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(self.time.coord(), self.values.coord())
-            .map_err(draw_error)?;
-        let x_label = |d: &f64| self.time.label(*d);
-        let y_label = |v: &f64| self.values.label(*v);
-        chart
-            .configure_mesh()
-            .x_desc(self.time.desc.as_str())
-            .y_desc(self.spec.y_desc)
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(text(LABEL_SIZE, INK))
-            .axis_desc_style(text(DESC_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let (plot, legend) =
+            draw_header_split(root, &self.title, &self.subtitle, self.legend_width)?;
+        let spec = FrameSpec {
+            top: CHART_TOP,
+            y_area: self.y_area,
+            x_label: &|d: &f64| self.time.label(*d),
+            y_label: &|v: &f64| self.values.label(*v),
+            x_desc: self.time.desc.as_str(),
+            y_desc: Some(self.spec.y_desc),
+            rows: false,
+        };
+        let mut chart = draw_frame(&plot, self.time.coord(), self.values.coord(), &spec)?;
         for series in &self.series {
             for run in &series.runs {
                 draw_run(&mut chart, run, series.colour)?;

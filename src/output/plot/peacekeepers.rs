@@ -5,12 +5,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Keyed, ValueAxis};
+use super::axis::ValueAxis;
 use super::theme::{
-    CHART_BOTTOM, CHART_RIGHT, CHART_TOP, DESC_SIZE, GRID, HEADER_HEIGHT, INK, LABEL_SIZE,
-    LegendEntry, MAX_NAME_WIDTH, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_header,
-    draw_legend, faction_colour, faction_name, fit, font, legend_height, legend_width, subtitle,
-    text, text_width, title,
+    CHART_BOTTOM, CHART_TOP, DESC_SIZE, FrameSpec, HEADER_HEIGHT, INK, LABEL_SIZE, LegendEntry,
+    MAX_NAME_WIDTH, MUTED, Swatch, X_LABEL_AREA, draw_error, draw_frame, draw_header_split,
+    draw_legend, faction_colour, faction_name, fit, font, legend_height, legend_width, row_at,
+    row_centre, rows_axis, subtitle, text, text_width, title,
 };
 use crate::error::Result;
 use crate::run::RunRecord;
@@ -138,49 +138,28 @@ impl PeacekeepersChart {
 
     /// Draw the whole figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let body = draw_header(root, &self.title, &self.subtitle)?;
-        let (width, _) = body.dim_in_pixel();
-        let (plot, legend) = body.split_horizontally(width.saturating_sub(self.legend_width));
+        let (plot, legend) =
+            draw_header_split(root, &self.title, &self.subtitle, self.legend_width)?;
         let n = self.bars.len();
-        let centres = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y_top = n.max(1) as f64;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_top(CHART_TOP)
-            .margin_bottom(CHART_BOTTOM)
-            .margin_left(PAGE_MARGIN)
-            .margin_right(CHART_RIGHT)
-            .x_label_area_size(X_LABEL_AREA)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(
-                self.values.coord(),
-                Keyed::new(0.0..y_top, centres, Vec::new()),
-            )
-            .map_err(draw_error)?;
-        let x_label = |v: &f64| self.values.label(*v);
-        // Bar i from the top is drawn between y = n - i - 1 and n - i.
         let y_label = |y: &f64| {
-            let from_top = (n as f64 - y).floor() as usize;
             self.bars
-                .get(from_top)
+                .get(row_at(n, *y))
                 .map(|b| b.label.clone())
                 .unwrap_or_default()
         };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("killed (persons)")
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(text(LABEL_SIZE, INK))
-            .axis_desc_style(text(DESC_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let spec = FrameSpec {
+            top: CHART_TOP,
+            y_area: self.y_area,
+            x_label: &|v: &f64| self.values.label(*v),
+            y_label: &y_label,
+            x_desc: "killed (persons)",
+            y_desc: None,
+            rows: true,
+        };
+        let mut chart = draw_frame(&plot, self.values.coord(), rows_axis(n), &spec)?;
         let half = BAR_SHARE / 2.0;
         let rects = self.bars.iter().enumerate().map(|(i, bar)| {
-            let centre = n as f64 - i as f64 - 0.5;
+            let centre = row_centre(n, i);
             Rectangle::new(
                 [(0.0, centre + half), (f64::from(bar.killed), centre - half)],
                 bar.colour.filled(),
@@ -189,14 +168,14 @@ impl PeacekeepersChart {
         chart.draw_series(rects).map_err(draw_error)?;
         let value_style = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
         let counts = self.bars.iter().enumerate().map(|(i, bar)| {
-            let centre = n as f64 - i as f64 - 0.5;
+            let centre = row_centre(n, i);
             EmptyElement::at((f64::from(bar.killed), centre))
                 + Text::new(bar.killed.to_string(), (6, 0), value_style.clone())
         });
         chart.draw_series(counts).map_err(draw_error)?;
         if let Some(note) = self.note {
             let style = text(DESC_SIZE, MUTED).pos(Pos::new(HPos::Center, VPos::Center));
-            let centre = (self.values.max / 2.0, y_top / 2.0);
+            let centre = (self.values.max / 2.0, n.max(1) as f64 / 2.0);
             chart
                 .draw_series(std::iter::once(Text::new(note, centre, style)))
                 .map_err(draw_error)?;

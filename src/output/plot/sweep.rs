@@ -17,8 +17,8 @@ use super::fan::{runs_phrase, tint};
 use super::lines::TimeValue;
 use super::panels::draw_note;
 use super::theme::{
-    CHART_BOTTOM, CHART_RIGHT, CHART_TOP, DESC_SIZE, GRID, GRID_LIGHT, HEADER_HEIGHT, INK, Key,
-    LABEL_SIZE, LegendEntry, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_header,
+    CHART_BOTTOM, CHART_TOP, DESC_SIZE, FrameSpec, HEADER_HEIGHT, INK, Key, LABEL_SIZE,
+    LegendEntry, MUTED, PAGE_MARGIN, Swatch, X_LABEL_AREA, draw_error, draw_frame, draw_header,
     fit, font, palette, text, text_width,
 };
 use crate::error::Result;
@@ -418,33 +418,20 @@ impl SweepLine {
         let body = draw_header(root, &self.title, &self.subtitle)?;
         let key_width = self.key.frame_width() + PAGE_MARGIN;
         let (plot_area, key_area) = body.split_horizontally(WIDTH - key_width);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin_top(CHART_TOP + if self.show_n { 22 } else { 0 })
-            .margin_bottom(CHART_BOTTOM)
-            .margin_left(PAGE_MARGIN)
-            .margin_right(CHART_RIGHT)
-            .x_label_area_size(X_LABEL_AREA)
-            .y_label_area_size(self.y_area)
-            .build_cartesian_2d(self.x.coord(), self.y_coord())
-            .map_err(draw_error)?;
-        let x_label = |x: &f64| self.x.label(*x);
         let y_label = |v: &f64| match &self.values {
             Some(values) => values.label(*v),
             None => format!("{v:.0}%"),
         };
-        chart
-            .configure_mesh()
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .x_desc(self.x_desc.as_str())
-            .y_desc(self.y_desc.as_str())
-            .label_style(text(LABEL_SIZE, INK))
-            .axis_desc_style(text(DESC_SIZE, INK))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let spec = FrameSpec {
+            top: CHART_TOP + if self.show_n { 22 } else { 0 },
+            y_area: self.y_area,
+            x_label: &|x: &f64| self.x.label(*x),
+            y_label: &y_label,
+            x_desc: self.x_desc.as_str(),
+            y_desc: Some(self.y_desc.as_str()),
+            rows: false,
+        };
+        let mut chart = draw_frame(&plot_area, self.x.coord(), self.y_coord(), &spec)?;
         self.draw_points(&mut chart)?;
         if self.show_n {
             self.draw_n(&chart, &plot_area)?;

@@ -10,6 +10,8 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axis::Keyed;
+use super::lines::TimeValue;
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
 use crate::sim::resources::Theatre;
@@ -248,6 +250,90 @@ pub(super) fn draw_header<DB: DrawingBackend>(
     root.draw(&Text::new(subtitle, (left, 44), sub_font.color(&MUTED)))
         .map_err(draw_error)?;
     Ok(root.split_vertically(HEADER_HEIGHT).1)
+}
+
+/// What the single frame of a figure shows around its data.
+pub(super) struct FrameSpec<'a> {
+    /// Room above the frame, pixels.
+    pub top: u32,
+    /// Width of the label area left of the frame, pixels.
+    pub y_area: u32,
+    /// Tick labels of each axis.
+    pub x_label: &'a dyn Fn(&f64) -> String,
+    pub y_label: &'a dyn Fn(&f64) -> String,
+    /// Description of each axis (none for rows of bars, labelled by name).
+    pub x_desc: &'a str,
+    pub y_desc: Option<&'a str>,
+    /// Whether the frame holds rows of bars: no horizontal grid lines, no light vertical ones.
+    pub rows: bool,
+}
+
+/// The frame of a figure on `plot` (all of it but the margins), over `x` and `y`, with its
+/// mesh and axis descriptions drawn.
+pub(super) fn draw_frame<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    x: Keyed,
+    y: Keyed,
+    spec: &FrameSpec<'_>,
+) -> Result<ChartContext<'a, DB, TimeValue>> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin_top(spec.top)
+        .margin_bottom(CHART_BOTTOM)
+        .margin_left(PAGE_MARGIN)
+        .margin_right(CHART_RIGHT)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(spec.y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(draw_error)?;
+    let mut mesh = chart.configure_mesh();
+    if spec.rows {
+        mesh.disable_y_mesh().light_line_style(TRANSPARENT);
+    } else {
+        mesh.light_line_style(GRID_LIGHT);
+    }
+    if let Some(desc) = spec.y_desc {
+        mesh.y_desc(desc);
+    }
+    mesh.x_desc(spec.x_desc)
+        .x_label_formatter(spec.x_label)
+        .y_label_formatter(spec.y_label)
+        .label_style(text(LABEL_SIZE, INK))
+        .axis_desc_style(text(DESC_SIZE, INK))
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+        .draw()
+        .map_err(draw_error)?;
+    Ok(chart)
+}
+
+/// The y axis of `n` rows of bars, the first at the top: a key point at each row's centre.
+pub(super) fn rows_axis(n: usize) -> Keyed {
+    let centres = (0..n).map(|i| i as f64 + 0.5).collect();
+    Keyed::new(0.0..n.max(1) as f64, centres, Vec::new())
+}
+
+/// The centre of row `i` from the top of `n` rows: row i is drawn between y = n - i - 1 and
+/// n - i.
+pub(super) fn row_centre(n: usize, i: usize) -> f64 {
+    n as f64 - i as f64 - 0.5
+}
+
+/// The row from the top of `n` rows at `y`.
+pub(super) fn row_at(n: usize, y: f64) -> usize {
+    (n as f64 - y).floor() as usize
+}
+
+/// Draw the header on `root` and split the area below it into the plot and, right of it, a
+/// legend column `legend_width` pixels wide.
+pub(super) fn draw_header_split<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    legend_width: u32,
+) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>)> {
+    let body = draw_header(root, title, subtitle)?;
+    let (width, _) = body.dim_in_pixel();
+    Ok(body.split_horizontally(width.saturating_sub(legend_width)))
 }
 
 /// How a legend entry shows its colour.
