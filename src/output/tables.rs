@@ -39,6 +39,28 @@ fn per_sample(
     w.into_inner().map_err(csv_error)
 }
 
+/// A table with a row per sample and faction: `row` gives the faction's columns.
+fn per_sample_faction(
+    record: &RunRecord,
+    header: &[&str],
+    row: impl Fn(&crate::sim::resources::FactionSample) -> Vec<String>,
+) -> Result<Vec<u8>> {
+    let mut full = vec!["faction"];
+    full.extend_from_slice(header);
+    per_sample(record, &full, |sample| {
+        sample
+            .factions
+            .iter()
+            .enumerate()
+            .map(|(f, s)| {
+                let mut cells = vec![record.theatre.factions[f].id.clone()];
+                cells.extend(row(s));
+                cells
+            })
+            .collect()
+    })
+}
+
 /// A table of plain rows.
 fn plain(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -59,30 +81,15 @@ fn people(x: f64) -> String {
 
 /// `forces.csv`: one row per sample and faction: personnel in the theatre and cumulative losses.
 pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = [
-        "faction",
-        "personnel",
-        "killed",
-        "wounded",
-        "captured",
-        "deserted",
-    ];
-    per_sample(record, &header, |sample| {
-        sample
-            .factions
-            .iter()
-            .enumerate()
-            .map(|(f, s)| {
-                vec![
-                    record.theatre.factions[f].id.clone(),
-                    s.personnel.to_string(),
-                    s.killed.to_string(),
-                    s.wounded.to_string(),
-                    s.captured.to_string(),
-                    s.deserted.to_string(),
-                ]
-            })
-            .collect()
+    let header = ["personnel", "killed", "wounded", "captured", "deserted"];
+    per_sample_faction(record, &header, |s| {
+        vec![
+            s.personnel.to_string(),
+            s.killed.to_string(),
+            s.wounded.to_string(),
+            s.captured.to_string(),
+            s.deserted.to_string(),
+        ]
     })
 }
 
@@ -113,24 +120,9 @@ pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// `supply.csv`: one row per sample and faction: mean days of supply held and the share of
 /// personnel connected to a source.
 pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    per_sample(
-        record,
-        &["faction", "supply_days", "supplied_share"],
-        |sample| {
-            sample
-                .factions
-                .iter()
-                .enumerate()
-                .map(|(f, s)| {
-                    vec![
-                        record.theatre.factions[f].id.clone(),
-                        num(s.supply_days),
-                        num(s.supplied_share),
-                    ]
-                })
-                .collect()
-        },
-    )
+    per_sample_faction(record, &["supply_days", "supplied_share"], |s| {
+        vec![num(s.supply_days), num(s.supplied_share)]
+    })
 }
 
 /// `civilians.csv`: one row per sample and place: residents at home, displaced people

@@ -8,6 +8,15 @@ fn minimal_text() -> String {
     std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron")
 }
 
+/// Assert that the error points at the line of `text` that contains `needle`.
+fn assert_located(stderr: &str, text: &str, needle: &str) {
+    let line = text.lines().position(|l| l.contains(needle)).expect("line") + 1;
+    assert!(
+        stderr.contains(&format!("broken.ron:{line}:")),
+        "line {line} in:\n{stderr}"
+    );
+}
+
 /// Run `strife validate` on `text`; assert it fails with exit code 2 and no panic; return stderr.
 fn validate_error(text: &str) -> String {
     let (_dir, path) = temp_file("broken.ron", text);
@@ -125,15 +134,7 @@ fn typo_in_a_field_name_is_named_with_a_suggestion() {
         stderr.contains("did you mean `personnel`?"),
         "suggestion:\n{stderr}"
     );
-    let line = text
-        .lines()
-        .position(|l| l.contains("personel"))
-        .expect("line")
-        + 1;
-    assert!(
-        stderr.contains(&format!("broken.ron:{line}:")),
-        "line {line} in:\n{stderr}"
-    );
+    assert_located(&stderr, &text, "personel");
 }
 
 #[test]
@@ -142,15 +143,7 @@ fn unknown_reference_is_located_with_a_suggestion() {
     let stderr = validate_error(&text);
     assert!(stderr.contains("unknown place `fery`"), "{stderr}");
     assert!(stderr.contains("did you mean `ferry`?"), "{stderr}");
-    let line = text
-        .lines()
-        .position(|l| l.contains("\"fery\""))
-        .expect("line")
-        + 1;
-    assert!(
-        stderr.contains(&format!("broken.ron:{line}:")),
-        "line {line} in:\n{stderr}"
-    );
+    assert_located(&stderr, &text, "\"fery\"");
 }
 
 #[test]
@@ -244,15 +237,7 @@ fn impossible_distributions_and_risky_ranges_are_located() {
         stderr.contains("`units.reb_column.personnel`: Uniform needs finite min ≤ max"),
         "{stderr}"
     );
-    let line = text
-        .lines()
-        .position(|l| l.contains("Uniform(min: 2000"))
-        .expect("line")
-        + 1;
-    assert!(
-        stderr.contains(&format!("broken.ron:{line}:")),
-        "line {line} in:\n{stderr}"
-    );
+    assert_located(&stderr, &text, "Uniform(min: 2000");
 
     let text = minimal_text().replacen("morale: 0.5", "morale: Uniform(min: 0.4, max: 1.2)", 1);
     let stderr = validate_error(&text);
