@@ -42,16 +42,18 @@ impl PartialOrd for Entry {
     }
 }
 
-/// The nearest place (by travel time) from `start` that satisfies `is_target`, moving only
-/// through places for which `can_enter` holds (the target itself must also be enterable),
-/// within `max_hours`. Returns `None` if `start` is itself a target or nothing is reachable.
-pub fn nearest(
+/// Dijkstra by travel time from `start`, entering only places for which `can_enter` holds,
+/// within `max_hours`, settling places in order of time (ties by place index). `settled` is
+/// called with each place other than `start` as it is settled; returning true stops the search
+/// there. Returns the best times (`f64::INFINITY` where unreached) and, for each place, the
+/// first route and place of its best path.
+fn search(
     theatre: &Theatre,
     start: usize,
     can_enter: impl Fn(usize) -> bool,
-    is_target: impl Fn(usize) -> bool,
     max_hours: f64,
-) -> Option<Step> {
+    mut settled: impl FnMut(usize) -> bool,
+) -> (Vec<f64>, Vec<Option<(usize, usize)>>) {
     let n = theatre.places.len();
     let mut best = vec![f64::INFINITY; n];
     let mut first: Vec<Option<(usize, usize)>> = vec![None; n];
@@ -65,14 +67,8 @@ pub fn nearest(
         if hours > best[place] {
             continue;
         }
-        if place != start && is_target(place) {
-            let (route, next) = first[place]?;
-            return Some(Step {
-                route,
-                next,
-                target: place,
-                hours,
-            });
+        if place != start && settled(place) {
+            break;
         }
         for &(route, neighbour) in &theatre.adjacency[place] {
             if neighbour == start || !can_enter(neighbour) {
@@ -93,7 +89,46 @@ pub fn nearest(
             }
         }
     }
-    None
+    (best, first)
+}
+
+/// The nearest place (by travel time) from `start` that satisfies `is_target`, moving only
+/// through places for which `can_enter` holds (the target itself must also be enterable),
+/// within `max_hours`. Returns `None` if `start` is itself a target or nothing is reachable.
+pub fn nearest(
+    theatre: &Theatre,
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    is_target: impl Fn(usize) -> bool,
+    max_hours: f64,
+) -> Option<Step> {
+    let mut target = None;
+    let (best, first) = search(theatre, start, can_enter, max_hours, |place| {
+        let hit = is_target(place);
+        if hit {
+            target = Some(place);
+        }
+        hit
+    });
+    let target = target?;
+    let (route, next) = first[target]?;
+    Some(Step {
+        route,
+        next,
+        target,
+        hours: best[target],
+    })
+}
+
+/// Travel time in hours from `start` to every place, entering only places for which
+/// `can_enter` holds, up to `max_hours`; unreachable places get `f64::INFINITY`.
+pub fn hours_from(
+    theatre: &Theatre,
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    max_hours: f64,
+) -> Vec<f64> {
+    search(theatre, start, can_enter, max_hours, |_| false).0
 }
 
 /// Widest (max-bottleneck) path capacities from `start` to every place, entering only places
@@ -134,40 +169,4 @@ pub fn widest_from(
         }
     }
     width
-}
-
-/// Travel time in hours from `start` to every place, entering only places for which
-/// `can_enter` holds, up to `max_hours`; unreachable places get `f64::INFINITY`.
-pub fn hours_from(
-    theatre: &Theatre,
-    start: usize,
-    can_enter: impl Fn(usize) -> bool,
-    max_hours: f64,
-) -> Vec<f64> {
-    let mut best = vec![f64::INFINITY; theatre.places.len()];
-    let mut heap = BinaryHeap::new();
-    best[start] = 0.0;
-    heap.push(Entry {
-        hours: 0.0,
-        place: start,
-    });
-    while let Some(Entry { hours, place }) = heap.pop() {
-        if hours > best[place] {
-            continue;
-        }
-        for &(route, neighbour) in &theatre.adjacency[place] {
-            if !can_enter(neighbour) {
-                continue;
-            }
-            let t = hours + theatre.routes[route].hours();
-            if t < best[neighbour] && t <= max_hours {
-                best[neighbour] = t;
-                heap.push(Entry {
-                    hours: t,
-                    place: neighbour,
-                });
-            }
-        }
-    }
-    best
 }
