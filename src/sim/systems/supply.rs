@@ -25,19 +25,21 @@ pub fn distribute_supply(
 ) {
     let supply = &params.0.supply;
     let sides = theatre.sides.len();
-    // A route is cut for a side when a hostile force holds or contests either end.
-    let cut = |route: usize, side: usize| {
-        let r = &theatre.routes[route];
-        !control.safe_for(&theatre, r.a, side) || !control.safe_for(&theatre, r.b, side)
-    };
+    // A route is cut for a side when a hostile force holds or contests either end. The route
+    // entities' Interdiction is the record of it; the searches below read it back.
+    let mut cut_table = vec![vec![false; sides]; theatre.routes.len()];
     for (route, mut interdiction) in &mut routes {
+        let r = &theatre.routes[route.index];
         for side in 0..sides {
-            let now = cut(route.index, side);
+            let now =
+                !control.safe_for(&theatre, r.a, side) || !control.safe_for(&theatre, r.b, side);
             if interdiction.cut[side] != now {
                 interdiction.cut[side] = now;
             }
         }
+        cut_table[route.index].clone_from(&interdiction.cut);
     }
+    let cut = |route: usize, side: usize| cut_table[route][side];
 
     // Widest-path capacity from each source that its side still holds. Peacekeepers hold
     // nothing: their sources and routes serve them wherever no one is fighting.
