@@ -34,6 +34,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Combine the shards of an ensemble (`run --runs N --shard I/N`) into its outputs.
     Merge(MergeArgs),
+    /// Write a synthetic theatre of any size (for benchmarks and scale tests) as a scenario.
+    Generate(GenerateArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -155,4 +157,31 @@ pub struct ValidateArgs {
     /// Scenario files (.ron).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+}
+
+/// Arguments of `strife generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Places (nodes of the theatre graph), at least 2.
+    #[arg(long, default_value_t = 500)]
+    pub places: usize,
+    /// Units, at least 1.
+    #[arg(long, default_value_t = 5_000)]
+    pub units: usize,
+    /// Factions, from 2 to the number of places.
+    #[arg(long, default_value_t = 120)]
+    pub factions: usize,
+    /// Sides the factions are split among, from 2 to min(factions, 64) (default: 4, or the
+    /// number of factions if fewer).
+    #[arg(long)]
+    pub sides: Option<usize>,
+    /// Seed: the same options and seed give the same file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Length of the run, days.
+    #[arg(long, default_value_t = 60)]
+    pub days: u32,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }

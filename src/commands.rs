@@ -2,8 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CompareArgs, MergeArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs};
+use crate::cli::{
+    CompareArgs, GenerateArgs, MergeArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs,
+};
 use crate::error::{Error, Result};
+use crate::generate::{GenerateOptions, generate_ron};
 use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
 use crate::output::summary::sha256_hex;
@@ -476,4 +479,27 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
         return Err(Error::Invalid(problems));
     }
     other.map_or(Ok(()), Err)
+}
+
+/// `strife generate`: write a synthetic theatre to standard output or `--output`.
+pub fn generate(args: &GenerateArgs) -> Result<()> {
+    let options = GenerateOptions {
+        places: args.places,
+        units: args.units,
+        factions: args.factions,
+        sides: args.sides.unwrap_or(args.factions.min(4)),
+        seed: args.seed,
+        days: args.days,
+    };
+    let text = generate_ron(&options)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
 }

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => strife::commands::sweep(args, command_line),
         Command::Metrics(args) => strife::commands::metrics(args),
         Command::Merge(args) => strife::commands::merge(args, command_line),
+        Command::Generate(args) => strife::commands::generate(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

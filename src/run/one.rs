@@ -1,7 +1,8 @@
 //! Run one scenario with one seed: build the world, tick until an end condition, collect the record.
 
-use bevy_ecs::schedule::LogLevel;
+use bevy_ecs::schedule::{LogLevel, Schedule};
 use bevy_ecs::system::RunSystemOnce;
+use bevy_ecs::world::World;
 
 use super::record::{ContingentCasualties, RunRecord};
 use crate::error::{Error, Result};
@@ -31,95 +32,136 @@ pub fn run_loaded(loaded: &LoadedScenario, options: RunOptions) -> Result<RunRec
 
 /// Run `scenario` once and return its record. Pure: no I/O.
 pub fn run_one(scenario: &Scenario, options: RunOptions) -> Result<RunRecord> {
-    let days = options.days.unwrap_or(scenario.duration_days);
-    if !(days.is_finite() && days > 0.0) {
-        return Err(Error::Usage(format!(
-            "--days must be a positive number of days, not {days}"
-        )));
-    }
-    let mut world = build_world(scenario, options.seed, days)?;
-    let mut schedule = build_schedule(LogLevel::Ignore);
-    world
-        .run_system_once(systems::record_start)
-        .map_err(|e| Error::Internal(format!("recording the start: {e}")))?;
-    let mut ticks = 0;
-    loop {
-        schedule.run(&mut world);
-        ticks += 1;
-        if world.resource::<RunStatus>().ended.is_some() {
-            break;
+    let mut simulation = Simulation::new(scenario, options)?;
+    while !simulation.tick() {}
+    simulation.finish(scenario)
+}
+
+/// One run in progress: the world and its schedule, advanced a tick at a time. [`run_one`] is
+/// `new`, `tick` until it says the run ended, then `finish`; benchmarks time the ticks alone.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    seed: u64,
+    ticks: u64,
+}
+
+impl Simulation {
+    /// Build the world for `scenario` and record its starting state.
+    pub fn new(scenario: &Scenario, options: RunOptions) -> Result<Self> {
+        let days = options.days.unwrap_or(scenario.duration_days);
+        if !(days.is_finite() && days > 0.0) {
+            return Err(Error::Usage(format!(
+                "--days must be a positive number of days, not {days}"
+            )));
         }
+        let mut world = build_world(scenario, options.seed, days)?;
+        world
+            .run_system_once(systems::record_start)
+            .map_err(|e| Error::Internal(format!("recording the start: {e}")))?;
+        Ok(Self {
+            world,
+            schedule: build_schedule(LogLevel::Ignore),
+            seed: options.seed,
+            ticks: 0,
+        })
     }
-    let end = world
-        .resource_mut::<RunStatus>()
-        .ended
-        .take()
-        .ok_or_else(|| Error::Internal("run stopped without a reason".into()))?;
-    let log = std::mem::take(&mut *world.resource_mut::<RunLog>());
-    let politics = world.resource::<Politics>().clone();
-    let political = world.resource::<PoliticalStatus>().clone();
-    let ceasefires = world.resource::<Ceasefires>().history.clone();
-    let highest_rung = world.resource::<EscalationState>().highest;
-    let events_fired = world.resource::<EventsFired>().at.clone();
-    let theatre = world.resource::<Theatre>().clone();
 
-    let mut units: Vec<(usize, usize, Option<String>, u32, Casualties)> = world
-        .query::<(&Unit, &Strength, &Casualties)>()
-        .iter(&world)
-        .map(|(u, s, c)| (u.index, u.faction, u.contingent.clone(), s.personnel, *c))
-        .collect();
-    units.sort_by_key(|u| u.0);
-    let mut casualties: Vec<ContingentCasualties> = Vec::new();
-    for (index, faction, contingent, personnel, c) in units {
-        let contingent = contingent.unwrap_or_default();
-        let committed = scenario.units[index].personnel.round() as u32;
-        let row = match casualties
-            .iter_mut()
-            .find(|r| r.faction == faction && r.contingent == contingent)
-        {
-            Some(row) => row,
-            None => {
-                casualties.push(ContingentCasualties {
-                    faction,
-                    contingent,
-                    killed: 0,
-                    wounded: 0,
-                    captured: 0,
-                    deserted: 0,
-                    personnel_end: 0,
-                    personnel_committed: 0,
-                });
-                casualties
-                    .last_mut()
-                    .ok_or_else(|| Error::Internal("empty casualty table".into()))?
-            }
-        };
-        row.killed += c.killed;
-        row.wounded += c.wounded;
-        row.captured += c.captured;
-        row.deserted += c.deserted;
-        row.personnel_end += personnel;
-        row.personnel_committed += committed;
+    /// Advance one tick; returns true once the run has ended (an end condition or the day
+    /// limit). Ticking an ended run does nothing.
+    pub fn tick(&mut self) -> bool {
+        if !self.ended() {
+            self.schedule.run(&mut self.world);
+            self.ticks += 1;
+        }
+        self.ended()
     }
-    casualties.sort_by_key(|r| r.faction);
 
-    Ok(RunRecord {
-        scenario_name: scenario.name.clone(),
-        start_date: scenario.start_date,
-        tick_hours: scenario.tick_hours,
-        seed: options.seed,
-        theatre,
-        samples: log.samples,
-        events: log.events,
-        captures: log.captures,
-        casualties,
-        end,
-        ticks,
-        inputs: Vec::new(),
-        politics,
-        political,
-        ceasefires,
-        highest_rung,
-        events_fired,
-    })
+    /// Whether the run has ended.
+    pub fn ended(&self) -> bool {
+        self.world.resource::<RunStatus>().ended.is_some()
+    }
+
+    /// Ticks run so far.
+    pub fn ticks(&self) -> u64 {
+        self.ticks
+    }
+
+    /// The record of an ended run (`scenario` is the one the run was built from).
+    pub fn finish(mut self, scenario: &Scenario) -> Result<RunRecord> {
+        let ticks = self.ticks;
+        let world = &mut self.world;
+        let end = world
+            .resource_mut::<RunStatus>()
+            .ended
+            .take()
+            .ok_or_else(|| Error::Internal("run stopped without a reason".into()))?;
+        let log = std::mem::take(&mut *world.resource_mut::<RunLog>());
+        let politics = world.resource::<Politics>().clone();
+        let political = world.resource::<PoliticalStatus>().clone();
+        let ceasefires = world.resource::<Ceasefires>().history.clone();
+        let highest_rung = world.resource::<EscalationState>().highest;
+        let events_fired = world.resource::<EventsFired>().at.clone();
+        let theatre = world.resource::<Theatre>().clone();
+
+        let mut units: Vec<(usize, usize, Option<String>, u32, Casualties)> = world
+            .query::<(&Unit, &Strength, &Casualties)>()
+            .iter(world)
+            .map(|(u, s, c)| (u.index, u.faction, u.contingent.clone(), s.personnel, *c))
+            .collect();
+        units.sort_by_key(|u| u.0);
+        let mut casualties: Vec<ContingentCasualties> = Vec::new();
+        for (index, faction, contingent, personnel, c) in units {
+            let contingent = contingent.unwrap_or_default();
+            let committed = scenario.units[index].personnel.round() as u32;
+            let row = match casualties
+                .iter_mut()
+                .find(|r| r.faction == faction && r.contingent == contingent)
+            {
+                Some(row) => row,
+                None => {
+                    casualties.push(ContingentCasualties {
+                        faction,
+                        contingent,
+                        killed: 0,
+                        wounded: 0,
+                        captured: 0,
+                        deserted: 0,
+                        personnel_end: 0,
+                        personnel_committed: 0,
+                    });
+                    casualties
+                        .last_mut()
+                        .ok_or_else(|| Error::Internal("empty casualty table".into()))?
+                }
+            };
+            row.killed += c.killed;
+            row.wounded += c.wounded;
+            row.captured += c.captured;
+            row.deserted += c.deserted;
+            row.personnel_end += personnel;
+            row.personnel_committed += committed;
+        }
+        casualties.sort_by_key(|r| r.faction);
+
+        Ok(RunRecord {
+            scenario_name: scenario.name.clone(),
+            start_date: scenario.start_date,
+            tick_hours: scenario.tick_hours,
+            seed: self.seed,
+            theatre,
+            samples: log.samples,
+            events: log.events,
+            captures: log.captures,
+            casualties,
+            end,
+            ticks,
+            inputs: Vec::new(),
+            politics,
+            political,
+            ceasefires,
+            highest_rung,
+            events_fired,
+        })
+    }
 }

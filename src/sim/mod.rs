@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod messages;
+pub mod nearby;
 pub mod pathing;
 pub mod politics;
 pub mod resources;

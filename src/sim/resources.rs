@@ -104,6 +104,8 @@ pub struct Theatre {
     pub adjacency: Vec<Vec<(usize, usize)>>,
     /// Supply sources.
     pub sources: Vec<SourceInfo>,
+    /// For each faction, the indices of the sources that feed it, in order.
+    pub faction_sources: Vec<Vec<usize>>,
     /// Unit display names, by unit index.
     pub unit_names: Vec<String>,
     /// Faction index of each unit, by unit index.

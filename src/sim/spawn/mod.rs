@@ -136,6 +136,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     });
     world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
     world.insert_resource(RunLog::default());
+    world.insert_resource(crate::sim::nearby::Nearby::default());
     world.insert_resource(RunStatus::default());
     Ok(world)
 }
@@ -200,7 +201,7 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
     let missing = |what: &str, id: &str| Error::Internal(format!("unvalidated {what} `{id}`"));
 
     let mut sides: Vec<String> = Vec::new();
-    let factions = scenario
+    let factions: Vec<FactionInfo> = scenario
         .factions
         .iter()
         .map(|f| {
@@ -279,7 +280,14 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
                 tonnes_per_day: s.tonnes_per_day,
             })
         })
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<SourceInfo>>>()?;
+    let faction_sources = (0..factions.len())
+        .map(|f| {
+            (0..sources.len())
+                .filter(|&i| sources[i].factions.contains(&f))
+                .collect()
+        })
+        .collect();
     Ok(Theatre {
         factions,
         sides,
@@ -287,6 +295,7 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
         routes,
         adjacency,
         sources,
+        faction_sources,
         unit_names: scenario
             .units
             .iter()

@@ -9,6 +9,7 @@ use crate::sim::components::{
     Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
 };
 use crate::sim::messages::{PlaceCaptured, UnitBroke, UnitRallied};
+use crate::sim::nearby::Nearby;
 use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
 
 /// A morale shock centred on a place.
@@ -26,12 +27,46 @@ struct Shock {
     source_unit: Option<usize>,
 }
 
+/// Which shocks reach each place, and with what weight (1 at the centre, falling linearly to 0
+/// at the shock's radius), in the order the shocks happened.
+#[derive(Default)]
+struct ShockReach {
+    at: std::collections::HashMap<usize, Vec<(usize, f64)>>,
+}
+
+impl ShockReach {
+    /// Replace the reach with that of `shocks`.
+    fn spread(&mut self, theatre: &Theatre, nearby: &mut Nearby, shocks: &[Shock]) {
+        self.at.clear();
+        for (i, s) in shocks.iter().enumerate() {
+            if s.radius_km <= 0.0 {
+                continue;
+            }
+            nearby.cover(theatre, s.radius_km);
+            for &(place, d) in nearby.around(s.place) {
+                if d < s.radius_km {
+                    self.at
+                        .entry(place)
+                        .or_default()
+                        .push((i, 1.0 - d / s.radius_km));
+                }
+            }
+        }
+    }
+
+    /// The shocks reaching `place`, as (shock index, weight).
+    fn at(&self, place: usize) -> &[(usize, f64)] {
+        self.at.get(&place).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Update morale, break units past their breakpoint, spread shocks, rally units at safety.
 pub fn update_morale(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
     params: Res<SimParams>,
     clock: Res<Clock>,
+    mut nearby: ResMut<Nearby>,
     mut captures: MessageReader<PlaceCaptured>,
     mut units: Query<(
         &Unit,
@@ -64,20 +99,18 @@ pub fn update_morale(
             }
         })
         .collect();
-    let shock_weight = |from: usize, to: usize, radius: f64| {
-        let d = theatre.distance_km(from, to);
-        if radius > 0.0 && d < radius {
-            1.0 - d / radius
-        } else {
-            0.0
-        }
-    };
-    let apply = |shocks: &[Shock], unit: &Unit, position: &Position, morale: &mut Morale| {
-        for s in shocks {
+    let mut reached = ShockReach::default();
+    reached.spread(&theatre, &mut nearby, &capture_shocks);
+    let apply = |reached: &ShockReach,
+                 shocks: &[Shock],
+                 unit: &Unit,
+                 position: &Position,
+                 morale: &mut Morale| {
+        for &(i, w) in reached.at(position.nearest_place()) {
+            let s = &shocks[i];
             if s.source_unit == Some(unit.index) {
                 continue;
             }
-            let w = shock_weight(s.place, position.nearest_place(), s.radius_km);
             if unit.side == s.loser {
                 morale.value -= s.size * w;
             } else if s.winner == Some(unit.side) {
@@ -114,7 +147,7 @@ pub fn update_morale(
         if !condition.engaged && supply.days > 0.0 && morale.value < morale.baseline {
             morale.value = (morale.value + m.recovery_per_day * dt).min(morale.baseline);
         }
-        apply(&capture_shocks, unit, position, &mut morale);
+        apply(&reached, &capture_shocks, unit, position, &mut morale);
 
         let place = position.nearest_place();
         let lost = strength.reference.saturating_sub(strength.personnel);
@@ -163,9 +196,10 @@ pub fn update_morale(
     }
 
     if !rout_shocks.is_empty() {
+        reached.spread(&theatre, &mut nearby, &rout_shocks);
         for (unit, readiness, position, _, _, mut morale, _, _, _) in &mut units {
             if *readiness == Readiness::Active {
-                apply(&rout_shocks, unit, position, &mut morale);
+                apply(&reached, &rout_shocks, unit, position, &mut morale);
             }
         }
     }

@@ -2,6 +2,8 @@
 //!
 //! See docs/MODEL.md, "Supply".
 
+use std::collections::HashMap;
+
 use bevy_ecs::prelude::*;
 
 use crate::scenario::{FactionKind, Stance};
@@ -78,27 +80,32 @@ pub fn distribute_supply(
                 && spec.proxies.contains(&faction)
         })
     };
+    // Which places each side's sources reach (for civilians' food).
+    let mut reached_by_side = vec![vec![false; theatre.places.len()]; sides];
+    for (source, width) in theatre.sources.iter().zip(&widths) {
+        if let (Some(&f), Some(width)) = (source.factions.first(), width) {
+            for (reached, &w) in reached_by_side[theatre.factions[f].side]
+                .iter_mut()
+                .zip(width)
+            {
+                *reached |= w > 0.0;
+            }
+        }
+    }
     for (place, connected) in food.connected.iter_mut().enumerate() {
-        let side = control.side(&theatre, place);
-        *connected = theatre.sources.iter().enumerate().any(|(i, s)| {
-            s.factions
-                .first()
-                .is_some_and(|&f| theatre.factions[f].side == side)
-                && widths[i].as_ref().is_some_and(|w| w[place] > 0.0)
-        });
+        *connected = reached_by_side[control.side(&theatre, place)][place];
     }
 
-    // Each unit draws on the widest source that reaches it; demands are summed per source and
-    // per (source, place) so that throughput and route capacity are shared.
+    // Each unit draws on the widest source that reaches it (the first, on ties); demands are
+    // summed per source and per (source, place) so that throughput and route capacity are
+    // shared.
     let demand_of =
         |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
     let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
-        theatre
-            .sources
+        theatre.faction_sources[faction]
             .iter()
-            .enumerate()
-            .filter(|(i, s)| s.factions.contains(&faction) && !withheld(*i, faction))
-            .filter_map(|(i, _)| {
+            .filter(|&&i| !withheld(i, faction))
+            .filter_map(|&i| {
                 let w = widths[i].as_ref()?[place];
                 (w > 0.0).then_some((i, w))
             })
@@ -107,15 +114,16 @@ pub fn distribute_supply(
                 _ => Some((i, w)),
             })
     };
-    let n_places = theatre.places.len();
+    let mut best = vec![None; theatre.unit_names.len()];
     let mut source_demand = vec![0.0; theatre.sources.len()];
-    let mut place_demand = vec![0.0; theatre.sources.len() * n_places];
+    let mut place_demand: HashMap<(usize, usize), f64> = HashMap::new();
     for (unit, readiness, position, strength, _) in &units {
-        if let (Readiness::Active, Position::At(place)) = (*readiness, *position)
-            && let Some((i, _)) = best_source(unit.faction, place)
-        {
-            source_demand[i] += demand_of(strength);
-            place_demand[i * n_places + place] += demand_of(strength);
+        if let (Readiness::Active, Position::At(place)) = (*readiness, *position) {
+            best[unit.index] = best_source(unit.faction, place);
+            if let Some((i, _)) = best[unit.index] {
+                source_demand[i] += demand_of(strength);
+                *place_demand.entry((i, place)).or_insert(0.0) += demand_of(strength);
+            }
         }
     }
 
@@ -125,10 +133,11 @@ pub fn distribute_supply(
             continue;
         }
         let delivered_share = match *position {
-            Position::At(place) => match best_source(unit.faction, place) {
+            Position::At(place) => match best[unit.index] {
                 Some((i, width)) => {
                     held.connected = true;
-                    let by_route = width / place_demand[i * n_places + place].max(1e-9);
+                    let demand = place_demand.get(&(i, place)).copied().unwrap_or(0.0);
+                    let by_route = width / demand.max(1e-9);
                     let by_source = theatre.sources[i].tonnes_per_day / source_demand[i].max(1e-9);
                     // Units refill at up to one extra day of supply per day.
                     by_route.min(by_source).min(2.0)
