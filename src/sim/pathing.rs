@@ -131,6 +131,25 @@ pub fn hours_from(
     search(theatre, start, can_enter, max_hours, |_| false).0
 }
 
+/// Call `reached(place, hours)` for every place other than `start` reachable from `start`
+/// within `max_hours`, entering only places for which `can_enter` holds, with its travel time.
+pub fn reachable_from(
+    theatre: &Theatre,
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    max_hours: f64,
+    mut reached: impl FnMut(usize, f64),
+) {
+    let mut settled = Vec::new();
+    let (best, _) = search(theatre, start, can_enter, max_hours, |place| {
+        settled.push(place);
+        false
+    });
+    for place in settled {
+        reached(place, best[place]);
+    }
+}
+
 /// Widest (max-bottleneck) path capacities from `start` to every place, entering only places
 /// for which `can_enter` holds and using only routes for which `usable` holds. The start gets
 /// `f64::INFINITY`; unreachable places get 0.

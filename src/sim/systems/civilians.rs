@@ -8,7 +8,7 @@ use bevy_ecs::prelude::*;
 use crate::scenario::PlaceKind;
 use crate::sim::components::{Place, Population};
 use crate::sim::messages::Logged;
-use crate::sim::pathing::hours_from;
+use crate::sim::pathing::reachable_from;
 use crate::sim::politics::Tallies;
 use crate::sim::resources::{CivilianSupply, Clock, ControlMap, EventKind, SimParams, Theatre};
 
@@ -56,25 +56,18 @@ pub fn displace_civilians(
     // Flight: from every place in danger toward the best calm place within reach.
     // Soldiers at each place and at the fights next to it; whether a fight is next door.
     let (theatre, control) = (&*theatre, &*control);
-    let fights_next_door: Vec<Vec<usize>> = (0..n)
-        .map(|p| {
-            theatre.adjacency[p]
-                .iter()
-                .filter(|&&(r, q)| control.contested[q] && theatre.routes[r].km <= c.near_fight_km)
-                .map(|&(_, q)| q)
-                .collect()
-        })
-        .collect();
-    let near_fight: Vec<bool> = fights_next_door.iter().map(|q| !q.is_empty()).collect();
-    let soldiers: Vec<f64> = (0..n)
-        .map(|p| {
-            let next_door: f64 = fights_next_door[p]
-                .iter()
-                .map(|&q| f64::from(control.personnel[q]))
-                .sum();
-            f64::from(control.personnel[p]) + next_door
-        })
-        .collect();
+    let mut near_fight = vec![false; n];
+    let mut soldiers = vec![0.0; n];
+    for p in 0..n {
+        let mut next_door = 0.0;
+        for &(r, q) in &theatre.adjacency[p] {
+            if control.contested[q] && theatre.routes[r].km <= c.near_fight_km {
+                near_fight[p] = true;
+                next_door += f64::from(control.personnel[q]);
+            }
+        }
+        soldiers[p] = f64::from(control.personnel[p]) + next_door;
+    }
     let rate = |p: usize, pop: &Population| {
         let base: f64 = if control.contested[p] {
             c.flight_fighting_per_day
@@ -102,18 +95,34 @@ pub fn displace_civilians(
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
         }
-        let hours = hours_from(theatre, p, |q| !control.contested[q], c.flight_reach_hours);
-        let destination = (0..n)
-            .filter(|&q| q != p && hours[q].is_finite() && calm(q))
-            .map(|q| {
+        let mut destination: Option<(f64, usize)> = None;
+        reachable_from(
+            theatre,
+            p,
+            |q| !control.contested[q],
+            c.flight_reach_hours,
+            |q, hours| {
+                if !calm(q) {
+                    return;
+                }
                 let info = &theatre.places[q];
                 let preferred =
                     info.kind == PlaceKind::Camp || info.country != theatre.places[p].country;
                 let weight = if preferred { c.camp_preference } else { 1.0 };
-                (hours[q] * weight, q)
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-            .map(|(_, q)| q);
+                let candidate = (hours * weight, q);
+                let better = destination.is_none_or(|best| {
+                    candidate
+                        .0
+                        .total_cmp(&best.0)
+                        .then(candidate.1.cmp(&best.1))
+                        .is_lt()
+                });
+                if better {
+                    destination = Some(candidate);
+                }
+            },
+        );
+        let destination = destination.map(|(_, q)| q);
         if let Some(q) = destination {
             let share = 1.0 - (-r * dt).exp();
             moves.push((
@@ -139,8 +148,12 @@ pub fn displace_civilians(
             });
         }
     }
+    let mut fleeing = vec![false; n];
+    for &(from, ..) in &moves {
+        fleeing[from] = true;
+    }
     for (p, pop) in people.iter_mut().enumerate() {
-        pop.fleeing = moves.iter().any(|&(from, ..)| from == p);
+        pop.fleeing = fleeing[p];
         // Food: stocks refill while the holder's supply reaches the place, else run down.
         pop.food_days = if food.connected[p] {
             (pop.food_days + dt).min(c.food_days.max(pop.food_days))

@@ -15,7 +15,7 @@ use crate::sim::resources::{Clock, ControlMap, SimParams, SimRng, Theatre};
 use crate::sim::rng::{lognormal_noise, stochastic_round};
 
 /// A unit standing at a place, as combat sees it.
-struct Combatant {
+pub struct Combatant {
     entity: Entity,
     side: usize,
     peacekeeper: bool,
@@ -72,10 +72,15 @@ pub fn resolve_engagements(
     mut destroyed: MessageWriter<UnitDestroyed>,
     mut tallies: ResMut<Tallies>,
     ceasefires: Res<Ceasefires>,
+    mut at_place: Local<Vec<Vec<Combatant>>>,
 ) {
     let params = &params.0;
     let combat = &params.combat;
-    let mut at_place: Vec<Vec<Combatant>> = (0..theatre.places.len()).map(|_| Vec::new()).collect();
+    // Units standing at each place (buffers kept between ticks).
+    at_place.resize_with(theatre.places.len(), Vec::new);
+    for list in at_place.iter_mut() {
+        list.clear();
+    }
     for (entity, unit, readiness, position, orders, strength, morale, supply, mut condition, _) in
         &mut units
     {
@@ -110,6 +115,9 @@ pub fn resolve_engagements(
     }
     let dt_days = clock.dt_days();
     for (place, present) in at_place.iter().enumerate() {
+        if present.len() < 2 {
+            continue;
+        }
         let mut sides: Vec<usize> = present
             .iter()
             .filter(|c| !c.peacekeeper)

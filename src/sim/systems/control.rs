@@ -18,13 +18,17 @@ pub fn update_control(
     politics: Res<Politics>,
     clock: Res<Clock>,
     mut tallies: ResMut<Tallies>,
+    mut holding: Local<Vec<Vec<(usize, u64)>>>,
 ) {
     let n = theatre.places.len();
     let mut present = vec![0u64; n];
     let mut personnel = vec![0u32; n];
     let mut holding_sides = vec![0u64; n];
-    // Unbroken personnel by faction at each place: who can hold it.
-    let mut holding: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
+    // Unbroken personnel by faction at each place: who can hold it (buffers kept between ticks).
+    holding.resize_with(n, Vec::new);
+    for list in holding.iter_mut() {
+        list.clear();
+    }
     for (unit, readiness, position, strength, condition) in &units {
         let (Readiness::Active, Position::At(place)) = (*readiness, *position) else {
             continue;
@@ -59,7 +63,7 @@ pub fn update_control(
         control.present[place] = present[place];
         control.holding[place] = holding_sides[place];
 
-        let mut holders = holding[place].clone();
+        let holders = &mut holding[place];
         holders.sort_unstable();
         let first_side = holders.first().map(|&(f, _)| theatre.factions[f].side);
         let one_side =

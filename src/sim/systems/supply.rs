@@ -2,8 +2,6 @@
 //!
 //! See docs/MODEL.md, "Supply".
 
-use std::collections::HashMap;
-
 use bevy_ecs::prelude::*;
 
 use crate::scenario::{FactionKind, Stance};
@@ -11,6 +9,122 @@ use crate::sim::components::{Interdiction, Position, Readiness, Route, Strength,
 use crate::sim::pathing::widest_from;
 use crate::sim::politics::{PoliticalStatus, Politics};
 use crate::sim::resources::{CivilianSupply, Clock, ControlMap, SimParams, Theatre};
+
+/// What supply keeps between ticks: the widest-path capacities from each source, recomputed
+/// only when the places its rule lets supply pass through change, and scratch space.
+#[derive(Default)]
+pub struct SupplyCache {
+    /// Passable places by rule (each side, then the peacekeepers' rule).
+    passable: Vec<Vec<bool>>,
+    /// Version of each rule's passable places, bumped when they change.
+    version: Vec<u64>,
+    /// Version each source's widths were computed at.
+    computed_at: Vec<Option<u64>>,
+    /// Widths from each source (`None`: the source is not usable now).
+    widths: Vec<Option<Vec<f64>>>,
+    /// Whether some source of each side reaches each place (by side, then place).
+    reached_by_side: Vec<Vec<bool>>,
+    /// Demand drawn on each source at each place this tick, t/day (source × places + place).
+    place_demand: Vec<f64>,
+    /// Entries of `place_demand` written this tick.
+    touched: Vec<usize>,
+}
+
+impl SupplyCache {
+    /// Take this tick's passable places (`passable(rule, place)`), bumping the version of each
+    /// rule whose places changed. Returns whether any did.
+    fn update(
+        &mut self,
+        rules: usize,
+        places: usize,
+        passable: impl Fn(usize, usize) -> bool,
+    ) -> bool {
+        self.passable.resize_with(rules, Vec::new);
+        self.version.resize(rules, 0);
+        let mut changed = false;
+        for (rule, row) in self.passable.iter_mut().enumerate() {
+            let mut differs = row.len() != places;
+            row.resize(places, false);
+            for (place, was) in row.iter_mut().enumerate() {
+                let now = passable(rule, place);
+                if *was != now {
+                    *was = now;
+                    differs = true;
+                }
+            }
+            if differs {
+                self.version[rule] += 1;
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Recompute source `i`'s widths with `compute` if its rule's places changed since; returns
+    /// whether it did.
+    fn refresh_source(
+        &mut self,
+        i: usize,
+        rule: Option<usize>,
+        compute: impl FnOnce(&[bool]) -> Option<Vec<f64>>,
+    ) -> bool {
+        if self.widths.len() <= i {
+            self.widths.resize(i + 1, None);
+            self.computed_at.resize(i + 1, None);
+        }
+        let Some(rule) = rule else {
+            return false;
+        };
+        let version = self.version[rule];
+        if self.computed_at[i] == Some(version) {
+            return false;
+        }
+        self.widths[i] = compute(&self.passable[rule]);
+        self.computed_at[i] = Some(version);
+        true
+    }
+
+    /// Recompute which places each side's sources reach.
+    fn refresh_reach(&mut self, theatre: &Theatre) {
+        let places = theatre.places.len();
+        self.reached_by_side = vec![vec![false; places]; theatre.sides.len()];
+        for (source, width) in theatre.sources.iter().zip(&self.widths) {
+            if let (Some(&f), Some(width)) = (source.factions.first(), width) {
+                let side = theatre.factions[f].side;
+                for (reached, &w) in self.reached_by_side[side].iter_mut().zip(width) {
+                    *reached |= w > 0.0;
+                }
+            }
+        }
+    }
+
+    /// Add `demand` to source `i` at `place` (of `places`).
+    fn add_demand(&mut self, i: usize, place: usize, places: usize, demand: f64) {
+        let at = i * places + place;
+        if self.place_demand.len() <= at {
+            self.place_demand.resize(at + 1, 0.0);
+        }
+        if self.place_demand[at] == 0.0 {
+            self.touched.push(at);
+        }
+        self.place_demand[at] += demand;
+    }
+
+    /// Demand on source `i` at `place` this tick.
+    fn demand(&self, i: usize, place: usize, places: usize) -> f64 {
+        self.place_demand
+            .get(i * places + place)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Forget this tick's demands.
+    fn clear_demand(&mut self) {
+        for at in self.touched.drain(..) {
+            self.place_demand[at] = 0.0;
+        }
+    }
+}
 
 /// Mark cut routes, then resupply every unit from the best source that reaches it, and mark
 /// the places whose holder's supply reaches them (for their civilians' food).
@@ -22,85 +136,86 @@ pub fn distribute_supply(
     politics: Res<Politics>,
     status: Res<PoliticalStatus>,
     mut food: ResMut<CivilianSupply>,
+    mut cache: Local<SupplyCache>,
     mut routes: Query<(&Route, &mut Interdiction)>,
     mut units: Query<(&Unit, &Readiness, &Position, &Strength, &mut Supply)>,
 ) {
     let supply = &params.0.supply;
     let sides = theatre.sides.len();
-    // A route is cut for a side when a hostile force holds or contests either end. The route
-    // entities' Interdiction is the record of it; the searches below read it back.
-    let mut cut_table = vec![vec![false; sides]; theatre.routes.len()];
-    for (route, mut interdiction) in &mut routes {
-        let r = &theatre.routes[route.index];
-        for side in 0..sides {
-            let now =
-                !control.safe_for(&theatre, r.a, side) || !control.safe_for(&theatre, r.b, side);
-            if interdiction.cut[side] != now {
-                interdiction.cut[side] = now;
+    let places = theatre.places.len();
+    // Which places each side may pass through (it holds them and no hostile force stands in
+    // them), and, last, which the peacekeepers may (no one is fighting there and it is no
+    // sanctuary). A route is cut for a side when either end is not passable for it.
+    let peacekeepers = sides;
+    let changed = cache.update(sides + 1, places, |rule, p| {
+        if rule == peacekeepers {
+            !control.contested[p] && !theatre.places[p].sanctuary
+        } else {
+            control.safe_for(&theatre, p, rule)
+        }
+    });
+    if changed {
+        // The route entities' Interdiction is the record of the cuts.
+        for (route, mut interdiction) in &mut routes {
+            let r = &theatre.routes[route.index];
+            for side in 0..sides {
+                let now = !cache.passable[side][r.a] || !cache.passable[side][r.b];
+                if interdiction.cut[side] != now {
+                    interdiction.cut[side] = now;
+                }
             }
         }
-        cut_table[route.index].clone_from(&interdiction.cut);
     }
-    let cut = |route: usize, side: usize| cut_table[route][side];
 
-    // Widest-path capacity from each source that its side still holds. Peacekeepers hold
-    // nothing: their sources and routes serve them wherever no one is fighting.
-    let quiet = |p: usize| !control.contested[p] && !theatre.places[p].sanctuary;
-    let widths: Vec<Option<Vec<f64>>> = theatre
-        .sources
-        .iter()
-        .map(|source| {
-            let faction = &theatre.factions[*source.factions.first()?];
-            let side = faction.side;
+    // Widest-path capacity from each source that its side still holds (peacekeepers hold
+    // nothing: their sources and routes serve them wherever no one is fighting). A source's
+    // widths depend only on its rule's passable places, so they are kept until those change.
+    let mut recomputed = false;
+    for (i, source) in theatre.sources.iter().enumerate() {
+        let rule = source.factions.first().map(|&f| {
+            let faction = &theatre.factions[f];
             if faction.kind == FactionKind::Peacekeeper {
-                quiet(source.place).then(|| {
-                    widest_from(&theatre, source.place, quiet, |r| {
-                        quiet(theatre.routes[r].a) && quiet(theatre.routes[r].b)
-                    })
-                })
+                peacekeepers
             } else {
-                control.safe_for(&theatre, source.place, side).then(|| {
-                    widest_from(
-                        &theatre,
-                        source.place,
-                        |p| control.safe_for(&theatre, p, side),
-                        |r| !cut(r, side),
-                    )
-                })
+                faction.side
             }
-        })
-        .collect();
+        });
+        recomputed |= cache.refresh_source(i, rule, |pass| {
+            pass[source.place].then(|| {
+                widest_from(
+                    &theatre,
+                    source.place,
+                    |p| pass[p],
+                    |r| pass[theatre.routes[r].a] && pass[theatre.routes[r].b],
+                )
+            })
+        });
+    }
+    if recomputed {
+        cache.refresh_reach(&theatre);
+    }
+    // Places whose holder's supply reaches them (for civilians' food).
+    for (place, connected) in food.connected.iter_mut().enumerate() {
+        *connected = cache.reached_by_side[control.side(&theatre, place)][place];
+    }
 
     // A sponsor that has withdrawn no longer lets its proxies draw on sources in its country.
+    let withdrawn: Vec<usize> = (0..politics.states.len())
+        .filter(|&s| status.stance[s] == Stance::Withdraw)
+        .collect();
     let withheld = |source: usize, faction: usize| {
         let country = &theatre.places[theatre.sources[source].place].country;
-        politics.states.iter().enumerate().any(|(s, spec)| {
-            status.stance[s] == Stance::Withdraw
-                && spec.name == *country
-                && spec.proxies.contains(&faction)
+        withdrawn.iter().any(|&s| {
+            let spec = &politics.states[s];
+            spec.name == *country && spec.proxies.contains(&faction)
         })
     };
-    // Which places each side's sources reach (for civilians' food).
-    let mut reached_by_side = vec![vec![false; theatre.places.len()]; sides];
-    for (source, width) in theatre.sources.iter().zip(&widths) {
-        if let (Some(&f), Some(width)) = (source.factions.first(), width) {
-            for (reached, &w) in reached_by_side[theatre.factions[f].side]
-                .iter_mut()
-                .zip(width)
-            {
-                *reached |= w > 0.0;
-            }
-        }
-    }
-    for (place, connected) in food.connected.iter_mut().enumerate() {
-        *connected = reached_by_side[control.side(&theatre, place)][place];
-    }
-
     // Each unit draws on the widest source that reaches it (the first, on ties); demands are
     // summed per source and per (source, place) so that throughput and route capacity are
     // shared.
     let demand_of =
         |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
+    let widths = &cache.widths;
     let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
         theatre.faction_sources[faction]
             .iter()
@@ -115,15 +230,16 @@ pub fn distribute_supply(
             })
     };
     let mut best = vec![None; theatre.unit_names.len()];
-    let mut source_demand = vec![0.0; theatre.sources.len()];
-    let mut place_demand: HashMap<(usize, usize), f64> = HashMap::new();
-    for (unit, readiness, position, strength, _) in &units {
+    for (unit, readiness, position, _, _) in &units {
         if let (Readiness::Active, Position::At(place)) = (*readiness, *position) {
             best[unit.index] = best_source(unit.faction, place);
-            if let Some((i, _)) = best[unit.index] {
-                source_demand[i] += demand_of(strength);
-                *place_demand.entry((i, place)).or_insert(0.0) += demand_of(strength);
-            }
+        }
+    }
+    let mut source_demand = vec![0.0; theatre.sources.len()];
+    for (unit, _, position, strength, _) in &units {
+        if let (Some((i, _)), Position::At(place)) = (best[unit.index], *position) {
+            source_demand[i] += demand_of(strength);
+            cache.add_demand(i, place, places, demand_of(strength));
         }
     }
 
@@ -136,7 +252,7 @@ pub fn distribute_supply(
             Position::At(place) => match best[unit.index] {
                 Some((i, width)) => {
                     held.connected = true;
-                    let demand = place_demand.get(&(i, place)).copied().unwrap_or(0.0);
+                    let demand = cache.demand(i, place, places);
                     let by_route = width / demand.max(1e-9);
                     let by_source = theatre.sources[i].tonnes_per_day / source_demand[i].max(1e-9);
                     // Units refill at up to one extra day of supply per day.
@@ -154,4 +270,5 @@ pub fn distribute_supply(
                 .clamp(0.0, supply.max_days.max(held.days));
         }
     }
+    cache.clear_demand();
 }
