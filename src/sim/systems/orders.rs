@@ -2,6 +2,8 @@
 //! units for safety (or surrender when cut off); defenders hold; units pulled out by their
 //! state head home; during a ceasefire nobody advances.
 
+use std::collections::HashMap;
+
 use bevy_ecs::prelude::*;
 
 use crate::scenario::Posture;
@@ -30,8 +32,10 @@ pub fn issue_orders(
         &mut Casualties,
     )>,
     mut surrendered: MessageWriter<UnitSurrendered>,
+    mut memo: Local<PathMemo>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
+    memo.start_tick(&control.controller);
     for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in
         &mut units
     {
@@ -45,13 +49,15 @@ pub fn issue_orders(
             let home = |p: usize| theatre.places[p].country == country;
             let step = (!home(here))
                 .then(|| {
-                    nearest(
-                        &theatre,
-                        here,
-                        |p| home(p) || control.side(&theatre, p) == side,
-                        home,
-                        f64::INFINITY,
-                    )
+                    memo.this_tick(Search::Leave(state), side, here, || {
+                        nearest(
+                            &theatre,
+                            here,
+                            |p| home(p) || control.side(&theatre, p) == side,
+                            home,
+                            f64::INFINITY,
+                        )
+                    })
                 })
                 .flatten();
             match step {
@@ -85,18 +91,27 @@ pub fn issue_orders(
         let step = match posture {
             Posture::Defend => None,
             Posture::Attack if ceasefires.in_force() => None,
-            Posture::Attack => attack_step(&theatre, &control, side, here, &orders.objectives),
+            Posture::Attack => attack_step(
+                &theatre,
+                &control,
+                &mut memo,
+                side,
+                here,
+                &orders.objectives,
+            ),
             Posture::Reserve => {
                 if control.side(&theatre, here) == side && control.hostile_to(here, side) {
                     None
                 } else {
-                    nearest(
-                        &theatre,
-                        here,
-                        |p| control.side(&theatre, p) == side,
-                        |p| control.hostile_to(p, side),
-                        reach,
-                    )
+                    memo.this_tick(Search::Reserve, side, here, || {
+                        nearest(
+                            &theatre,
+                            here,
+                            |p| control.side(&theatre, p) == side,
+                            |p| control.hostile_to(p, side),
+                            reach,
+                        )
+                    })
                 }
             }
             Posture::Withdraw => {
@@ -117,7 +132,12 @@ pub fn issue_orders(
                             control.side(&theatre, p) == side
                         }
                     };
-                    let step = nearest(&theatre, here, enter, safe, f64::INFINITY);
+                    let search = Search::Withdraw {
+                        peacekeeper: unit.peacekeeper,
+                    };
+                    let step = memo.this_tick(search, side, here, || {
+                        nearest(&theatre, here, enter, safe, f64::INFINITY)
+                    });
                     // Cut off: nowhere safe to go, the enemy here, and no friends holding the place.
                     let cut_off = step.is_none()
                         && (condition.broken || ceded_here)
@@ -155,6 +175,7 @@ pub fn issue_orders(
 fn attack_step(
     theatre: &Theatre,
     control: &ControlMap,
+    memo: &mut PathMemo,
     side: usize,
     here: usize,
     objectives: &[usize],
@@ -166,11 +187,66 @@ fn attack_step(
         .iter()
         .copied()
         .find(|&o| control.side(theatre, o) != side && control.ceded[o] != Some(side))?;
-    nearest(
-        theatre,
-        here,
-        |p| !theatre.places[p].sanctuary || control.side(theatre, p) == side,
-        |p| p == objective,
-        f64::INFINITY,
-    )
+    *memo
+        .attack
+        .entry((side, here, objective))
+        .or_insert_with(|| {
+            nearest(
+                theatre,
+                here,
+                |p| !theatre.places[p].sanctuary || control.side(theatre, p) == side,
+                |p| p == objective,
+                f64::INFINITY,
+            )
+        })
+}
+
+/// A kind of search whose result depends on where units stand, so it is kept one tick only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Search {
+    /// Home to the country of the state (index) pulling the unit out.
+    Leave(usize),
+    /// To the nearest threatened friendly place within reach.
+    Reserve,
+    /// To the nearest safe place.
+    Withdraw {
+        /// Peacekeepers' notion of safety: no fighting, no sanctuary.
+        peacekeeper: bool,
+    },
+}
+
+/// Paths found this run, so that units of one side at one place heading the same way share
+/// one search. Attack paths depend only on who holds each place (through sanctuaries), so they
+/// are kept until a place changes hands; the other searches depend on where units stand, so
+/// they are kept for one tick.
+#[derive(Default)]
+pub struct PathMemo {
+    /// Holder of each place when `attack` was filled.
+    controller: Vec<usize>,
+    /// (side, from, objective) → first step.
+    attack: HashMap<(usize, usize, usize), Option<Step>>,
+    /// (search, side, from) → first step, this tick.
+    tick: HashMap<(Search, usize, usize), Option<Step>>,
+}
+
+impl PathMemo {
+    /// Forget this tick's searches, and the attack paths if a place changed hands.
+    fn start_tick(&mut self, controller: &[usize]) {
+        self.tick.clear();
+        if self.controller != controller {
+            self.attack.clear();
+            self.controller = controller.to_vec();
+        }
+    }
+
+    /// The step of `search` for `side` from `here`, found with `find` once per tick.
+    fn this_tick(
+        &mut self,
+        search: Search,
+        side: usize,
+        here: usize,
+        find: impl FnOnce() -> Option<Step>,
+    ) -> Option<Step> {
+        *self.tick.entry((search, side, here)).or_insert_with(find)
+    }
 }
