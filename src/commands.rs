@@ -9,7 +9,7 @@ use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::sweep::{sweep_csv, sweep_text};
-use crate::output::{run_outputs, write};
+use crate::output::{report, run_outputs, write};
 use crate::run::ensemble::run_digests;
 use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
 use crate::run::sweep::run_sweep;
@@ -47,7 +47,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     )?;
     let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
     manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
-    let files = run_outputs(&record, &manifest)?;
+    let files = run_outputs(&record, &manifest, &loaded.scenario.description)?;
     let written = write::write_atomically(&out, &files)?;
     if !args.output.quiet {
         print!("{}", text_summary(&record));
@@ -116,6 +116,9 @@ fn write_ensemble(
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::ensemble_plots(ensemble)?);
+    let report =
+        report::ensemble_report(ensemble, &loaded.scenario.description, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(out, &files)?;
     if !quiet {
         print!("{}", ensemble_text(ensemble));
@@ -360,6 +363,12 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         files.push((format!("runs_{label}.csv"), runs_csv(e)?));
     }
     files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
+    let descriptions: Vec<String> = loaded
+        .iter()
+        .map(|l| l.scenario.description.clone())
+        .collect();
+    let report = report::compare_report(&labels, &ensembles, &descriptions, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(&out, &files)?;
     if !args.output.quiet {
         print!("{}", comparison_text(&labels, &ensembles));
@@ -415,6 +424,8 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::sweep_plots(&record)?);
+    let report = report::sweep_report(&record, &loaded.scenario.description, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(&out, &files)?;
     if !args.output.quiet {
         print!("{}", sweep_text(&record));

@@ -8,4 +8,5 @@ mod determinism;
 mod model;
 mod politics;
 mod properties;
+mod report;
 mod scenarios;
