@@ -16,6 +16,13 @@ fn main() -> ExitCode {
         Command::Sweep(args) => strife::commands::sweep(args, command_line),
         Command::Metrics(args) => strife::commands::metrics(args),
         Command::Merge(args) => strife::commands::merge(args, command_line),
+        Command::List(args) => strife::tooling::list(args),
+        Command::New(args) => strife::tooling::new(args),
+        Command::Explain(args) => strife::tooling::explain(args),
+        Command::Completions(args) => {
+            strife::commands::completions(args.shell);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

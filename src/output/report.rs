@@ -20,9 +20,8 @@ use crate::run::stats::Distribution;
 use crate::run::sweep::SweepRecord;
 use crate::scenario::PlaceKind;
 use crate::sim::resources::Theatre;
-use html::{
-    escape, figures, header, list, manifest, page, paragraph, percent, section, table, thousands,
-};
+pub use html::{escape, percent, thousands};
+use html::{figures, header, list, manifest, page, paragraph, section, table};
 
 /// Share of runs in which a place that is neither a city nor key must change hands to be
 /// named among the key outcomes of an ensemble.

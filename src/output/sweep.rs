@@ -1,5 +1,7 @@
 //! Outputs of a sweep: `sweep.csv` (the metric at every point of the grid) and its text.
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
 use crate::run::sweep::{SweepPoint, SweepRecord};
 
@@ -48,6 +50,46 @@ pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
     }
     w.into_inner()
         .map_err(|e| Error::Internal(format!("writing sweep.csv: {e}")))
+}
+
+/// A sweep's `summary.json`: what it varied, the metric, and the metric at every point.
+#[derive(Debug, Serialize)]
+pub struct SweepSummary<'a> {
+    /// Scenario title.
+    pub scenario: &'a str,
+    /// The metric's name.
+    pub metric: &'a str,
+    /// Whether the metric is a probability.
+    pub probability: bool,
+    /// Runs per point.
+    pub runs: u64,
+    /// Master seed (the same runs at every point).
+    pub master_seed: u64,
+    /// The axes: each field's path and its values, as written.
+    pub axes: Vec<(&'a str, &'a [String])>,
+    /// Every point in grid order (the last axis varies fastest).
+    pub points: &'a [SweepPoint],
+}
+
+/// `summary.json` of a sweep, pretty-printed.
+pub fn sweep_summary_json(s: &SweepRecord) -> Result<Vec<u8>> {
+    let summary = SweepSummary {
+        scenario: &s.scenario_name,
+        metric: &s.metric,
+        probability: s.probability,
+        runs: s.runs,
+        master_seed: s.master_seed,
+        axes: s
+            .axes
+            .iter()
+            .map(|a| (a.path.as_str(), a.values.as_slice()))
+            .collect(),
+        points: &s.points,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&summary)
+        .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 /// The metric at point `p` in words: `61.0% (90% CI 48.2–72.6%)` for a probability,

@@ -10,3 +10,4 @@ mod politics;
 mod properties;
 mod report;
 mod scenarios;
+mod tooling;
