@@ -9,5 +9,6 @@ mod model;
 mod politics;
 mod properties;
 mod report;
+mod scenario_docs;
 mod scenarios;
 mod tooling;
