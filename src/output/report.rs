@@ -337,9 +337,14 @@ fn ensemble_outcomes(e: &EnsembleRecord) -> Vec<String> {
             named.len() - MAX_NAMED_PLACES
         ));
     }
-    if named.is_empty() {
+    let held: Vec<&str> = (0..t.places.len())
+        .filter(|&p| is_important(t, p) && s.places[p].changed_hands.p == 0.0)
+        .map(|p| t.places[p].name.as_str())
+        .collect();
+    if !held.is_empty() {
         out.push(format!(
-            "No city or key place changed hands in any of the {runs}."
+            "Never changed hands in any of the {runs}: {}.",
+            held.join(", ")
         ));
     }
     let total = |name: &str, d: &Option<Distribution>| {
@@ -509,7 +514,7 @@ pub fn compare_report(
             outcomes.push_str(&paragraph(d.trim()));
         }
         let mut lines = ensemble_outcomes(e);
-        lines.truncate(6);
+        lines.truncate(7);
         outcomes.push_str(&list("outcomes", &lines));
         outcomes.push_str("</div>\n");
     }

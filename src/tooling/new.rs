@@ -18,7 +18,7 @@ pub fn template(name: &str) -> String {
 }
 
 /// `name` without a `.ron` ending, if it is a good file name: letters, digits, `_` and `-`,
-/// starting with a letter or digit, at most [`MAX_NAME`] characters.
+/// starting with a letter or digit, at most 64 characters.
 pub fn check_name(name: &str) -> Result<&str> {
     let stem = name.strip_suffix(".ron").unwrap_or(name);
     let good = !stem.is_empty()
