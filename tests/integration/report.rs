@@ -195,9 +195,9 @@ fn browser_required() -> bool {
     std::env::var("STRIFE_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
 }
 
-/// Run chromium headless with `args` on the page `url`; return its stdout. Fails the test if it
-/// does not finish within two minutes or exits with an error.
-fn chromium(args: &[String], url: &str) -> String {
+/// Run chromium headless with `args` on the page `url`; return its stdout and stderr. Fails the
+/// test if it does not finish within two minutes or exits with an error.
+fn chromium(args: &[String], url: &str) -> (String, String) {
     let profile = tempfile::tempdir().expect("profile dir");
     let mut child = Command::new("chromium")
         .args([
@@ -220,6 +220,8 @@ fn chromium(args: &[String], url: &str) -> String {
         .expect("chromium starts");
     let stdout = child.stdout.take().expect("stdout");
     let reader = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
+    let stderr = child.stderr.take().expect("stderr");
+    let errors = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for chromium") {
@@ -232,15 +234,11 @@ fn chromium(args: &[String], url: &str) -> String {
         std::thread::sleep(Duration::from_millis(50));
     };
     let out = reader.join().unwrap_or_default();
+    let err = errors.join().unwrap_or_default();
     if !status.success() {
-        let stderr = child
-            .stderr
-            .take()
-            .map(|e| std::io::read_to_string(e).unwrap_or_default())
-            .unwrap_or_default();
-        panic!("chromium failed ({status}) on {url}:\n{stderr}");
+        panic!("chromium failed ({status}) on {url}:\n{err}");
     }
-    out
+    (out, err)
 }
 
 #[test]
@@ -268,7 +266,22 @@ fn reports_render_in_a_headless_browser() {
         produce(&args, &out);
         let page = out.join("report.html");
         let url = format!("file://{}", page.display());
-        let dom = chromium(&["--dump-dom".to_owned()], &url);
+        // With logging on, anything the page itself reports (a script error, a console
+        // message, a blocked resource) is a `CONSOLE` line; the page must give none.
+        let (dom, log) = chromium(
+            &[
+                "--dump-dom".to_owned(),
+                "--enable-logging=stderr".to_owned(),
+                "--v=0".to_owned(),
+            ],
+            &url,
+        );
+        let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+        assert!(
+            console.is_empty(),
+            "{kind}: the page logged:\n{}",
+            console.join("\n")
+        );
         assert!(
             dom.contains("</html>"),
             "{kind}: the page did not load:\n{dom}"
