@@ -36,10 +36,18 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a synthetic theatre of any size (for benchmarks and scale tests) as a scenario.
     Generate(GenerateArgs),
+    /// List the shipped scenarios and what-ifs (`scenarios/`) with their descriptions.
+    List(ListArgs),
+    /// Write NAME.ron in the current folder: a commented scenario that validates and runs.
+    New(NewArgs),
+    /// Show a scenario as a tree: places, forces by side, routes, events, uncertain inputs.
+    Explain(ExplainArgs),
+    /// Print a shell completion script, e.g. `strife completions bash > ~/.local/share/bash-completion/completions/strife`.
+    Completions(CompletionsArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunSettings {
     /// Random seed (default: the scenario's `seed`). For several runs it is the master seed:
     /// run k's seed is derived from it and k, the same for every scenario and every point.
@@ -59,7 +67,7 @@ pub struct RunSettings {
 }
 
 /// Where and how results are written, shared by every command that writes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct OutputSettings {
     /// Output folder (default: under `output/`, named after the scenario file, e.g.
     /// `output/goma_2025/`, `output/goma_2025-ensemble/`, `output/goma_2025-sweep/`,
@@ -69,13 +77,17 @@ pub struct OutputSettings {
     /// Replace an existing ensemble, comparison, sweep or shard result in the output folder.
     #[arg(long)]
     pub force: bool,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress, no summary).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the summary as JSON on stdout (what `summary.json` holds) instead of text, and no
+    /// progress bar.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `strife run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Scenario or what-if file (.ron).
     pub scenario: PathBuf,
@@ -86,6 +98,10 @@ pub struct RunArgs {
     /// `shard.json`; `strife merge` combines the shards.
     #[arg(long, value_name = "I/N", requires = "runs")]
     pub shard: Option<Shard>,
+    /// Run again, and rewrite the outputs and report, every time the scenario file changes
+    /// (checked twice a second); a bad edit prints its errors and keeps watching. Ctrl-C ends.
+    #[arg(long, conflicts_with = "shard")]
+    pub watch: bool,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,
@@ -184,4 +200,37 @@ pub struct GenerateArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `strife list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The scenarios folder (default: `scenarios/` here or in the nearest folder above).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `strife new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Name of the scenario and its file (`NAME.ron`): letters, digits, `_` and `-`.
+    pub name: String,
+    /// Replace an existing `NAME.ron`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `strife explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Scenario or what-if file (.ron).
+    pub scenario: PathBuf,
+}
+
+/// Arguments of `strife completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -2,8 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write as _;
+
 use crate::cli::{
-    CompareArgs, GenerateArgs, MergeArgs, MetricsArgs, RunArgs, SweepArgs, ValidateArgs,
+    Cli, CompareArgs, GenerateArgs, MergeArgs, MetricsArgs, OutputSettings, RunArgs, SweepArgs,
+    ValidateArgs,
 };
 use crate::error::{Error, Result};
 use crate::generate::{GenerateOptions, generate_ron};
@@ -11,8 +14,8 @@ use crate::output::compare::{comparison_csv, comparison_summary_json, comparison
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
-use crate::output::sweep::{sweep_csv, sweep_text};
-use crate::output::{run_outputs, write};
+use crate::output::sweep::{sweep_csv, sweep_summary_json, sweep_text};
+use crate::output::{report, run_outputs, write};
 use crate::run::ensemble::run_digests;
 use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
 use crate::run::sweep::run_sweep;
@@ -22,6 +25,9 @@ use crate::scenario::{LoadedScenario, load_scenario, load_with_overrides};
 
 /// `strife run`: run a scenario once, write its outputs, print a summary.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
+    if args.watch {
+        return crate::tooling::watch(args, command_line);
+    }
     if let Some(days) = args.run.days
         && !(days.is_finite() && days > 0.0 && days <= 3650.0)
     {
@@ -50,13 +56,11 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     )?;
     let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
     manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
-    let files = run_outputs(&record, &manifest)?;
+    let files = run_outputs(&record, &manifest, &loaded.scenario.description)?;
     let written = write::write_atomically(&out, &files)?;
-    if !args.output.quiet {
-        print!("{}", text_summary(&record));
-        println!("\nWrote {} files to {}", written.len(), out.display());
-    }
-    Ok(())
+    finish(&args.output, &files, &out, written.len(), || {
+        text_summary(&record)
+    })
 }
 
 /// `strife run --runs N`: an ensemble, in parallel, with a progress bar.
@@ -80,11 +84,11 @@ fn run_ensemble_command(
         .unwrap_or_else(|| ensemble_dir(&args.scenario));
     write::check_replaceable(&out, args.output.force)?;
     let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(runs, args.output.quiet);
+    let bar = progress_bar(runs, &args.output);
     let ensemble =
         pool.install(|| run_digests(loaded, master, 0..runs, args.run.days, || bar.inc(1)))?;
     bar.finish_and_clear();
-    write_ensemble(&out, &ensemble, loaded, command_line, args.output.quiet)
+    write_ensemble(&out, &ensemble, loaded, command_line, &args.output)
 }
 
 /// `output/<scenario file stem>-ensemble`.
@@ -101,7 +105,7 @@ fn write_ensemble(
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
     command_line: Vec<String>,
-    quiet: bool,
+    output: &OutputSettings,
 ) -> Result<()> {
     let overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let mut manifest = Manifest::new(
@@ -119,10 +123,38 @@ fn write_ensemble(
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::ensemble_plots(ensemble)?);
+    let report =
+        report::ensemble_report(ensemble, &loaded.scenario.description, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(out, &files)?;
-    if !quiet {
-        print!("{}", ensemble_text(ensemble));
-        println!("\nWrote {} files to {}", written.len(), out.display());
+    finish(output, &files, out, written.len(), || {
+        ensemble_text(ensemble)
+    })
+}
+
+/// After writing `files` to `out`: print the summary as JSON (`--json`: the bytes of
+/// `summary.json`), or as `text` unless `--quiet`.
+fn finish(
+    output: &OutputSettings,
+    files: &[(String, Vec<u8>)],
+    out: &Path,
+    written: usize,
+    text: impl FnOnce() -> String,
+) -> Result<()> {
+    if output.json {
+        let summary = files
+            .iter()
+            .find(|(name, _)| name == "summary.json")
+            .map(|(_, bytes)| bytes.as_slice())
+            .unwrap_or(b"{}\n");
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(summary)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::Internal(format!("writing to stdout: {e}")))?;
+    } else if !output.quiet {
+        print!("{}", text());
+        println!("\nWrote {written} files to {}", out.display());
     }
     Ok(())
 }
@@ -143,7 +175,7 @@ fn run_shard(
     write::check_replaceable(&out, args.output.force)?;
     let block = shard.runs(runs);
     let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(block.end - block.start, args.output.quiet);
+    let bar = progress_bar(block.end - block.start, &args.output);
     let digests = pool.install(|| {
         crate::run::ensemble::run_ensemble(
             loaded,
@@ -169,7 +201,7 @@ fn run_shard(
     let bytes = serde_json::to_vec(&file)
         .map_err(|e| Error::Internal(format!("writing shard.json: {e}")))?;
     write::write_atomically(&out, &[("shard.json".to_owned(), bytes)])?;
-    if !args.output.quiet {
+    if !(args.output.quiet || args.output.json) {
         println!(
             "Shard {}/{}: runs {}–{} of {runs} written to {}",
             shard.index,
@@ -250,7 +282,7 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         e.runs = shards.into_iter().flat_map(|s| s.digests).collect();
         e
     };
-    write_ensemble(&out, &ensemble, &loaded, command_line, args.output.quiet)
+    write_ensemble(&out, &ensemble, &loaded, command_line, &args.output)
 }
 
 /// A thread pool of `jobs` threads (all cores if `None`).
@@ -264,9 +296,9 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Internal(format!("starting threads: {e}")))
 }
 
-/// A progress bar of `runs` runs on stderr, or a hidden one.
-fn progress_bar(runs: u64, quiet: bool) -> indicatif::ProgressBar {
-    let bar = if quiet {
+/// A progress bar of `runs` runs on stderr, or a hidden one (`--quiet`, `--json`).
+fn progress_bar(runs: u64, output: &OutputSettings) -> indicatif::ProgressBar {
+    let bar = if output.quiet || output.json {
         indicatif::ProgressBar::hidden()
     } else {
         indicatif::ProgressBar::new(runs)
@@ -327,7 +359,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     write::check_replaceable(&out, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded[0].scenario.seed);
     let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(args.runs * loaded.len() as u64, args.output.quiet);
+    let bar = progress_bar(args.runs * loaded.len() as u64, &args.output);
     let ensembles = loaded
         .iter()
         .map(|l| {
@@ -363,12 +395,16 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         files.push((format!("runs_{label}.csv"), runs_csv(e)?));
     }
     files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
+    let descriptions: Vec<String> = loaded
+        .iter()
+        .map(|l| l.scenario.description.clone())
+        .collect();
+    let report = report::compare_report(&labels, &ensembles, &descriptions, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(&out, &files)?;
-    if !args.output.quiet {
-        print!("{}", comparison_text(&labels, &ensembles));
-        println!("\nWrote {} files to {}", written.len(), out.display());
-    }
-    Ok(())
+    finish(&args.output, &files, &out, written.len(), || {
+        comparison_text(&labels, &ensembles)
+    })
 }
 
 /// `strife sweep`: an ensemble at every point of a grid, reduced to one metric.
@@ -391,7 +427,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
     let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(points * args.runs, args.output.quiet);
+    let bar = progress_bar(points * args.runs, &args.output);
     let record = pool.install(|| {
         run_sweep(
             &loaded,
@@ -415,15 +451,16 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let mut files = vec![
         ("sweep.csv".to_owned(), sweep_csv(&record)?),
+        ("summary.json".to_owned(), sweep_summary_json(&record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::sweep_plots(&record)?);
+    let report = report::sweep_report(&record, &loaded.scenario.description, &manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     let written = write::write_atomically(&out, &files)?;
-    if !args.output.quiet {
-        print!("{}", sweep_text(&record));
-        println!("\nWrote {} files to {}", written.len(), out.display());
-    }
-    Ok(())
+    finish(&args.output, &files, &out, written.len(), || {
+        sweep_text(&record)
+    })
 }
 
 /// `strife metrics`: the metric names, generic or of a scenario.
@@ -502,4 +539,10 @@ pub fn generate(args: &GenerateArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `strife completions SHELL`: the completion script of every subcommand and flag, on stdout.
+pub fn completions(shell: clap_complete::Shell) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "strife", &mut std::io::stdout());
 }

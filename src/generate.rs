@@ -162,6 +162,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario> {
         states: Vec::new(),
         escalation: Vec::new(),
         events: Vec::new(),
+        outlines: Vec::new(),
     })
 }
 

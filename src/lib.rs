@@ -23,5 +23,6 @@ pub mod output;
 pub mod run;
 pub mod scenario;
 pub mod sim;
+pub mod tooling;
 
 pub use error::{Error, Result};

@@ -17,6 +17,13 @@ fn main() -> ExitCode {
         Command::Metrics(args) => strife::commands::metrics(args),
         Command::Merge(args) => strife::commands::merge(args, command_line),
         Command::Generate(args) => strife::commands::generate(args),
+        Command::List(args) => strife::tooling::list(args),
+        Command::New(args) => strife::tooling::new(args),
+        Command::Explain(args) => strife::tooling::explain(args),
+        Command::Completions(args) => {
+            strife::commands::completions(args.shell);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -1,9 +1,10 @@
-//! Outputs: tables (CSV), summary and manifest (JSON), plots (PNG, SVG), and writing them to a
-//! folder all at once.
+//! Outputs: tables (CSV), summary and manifest (JSON), plots (PNG, SVG), the HTML report, and
+//! writing them to a folder all at once.
 
 pub mod compare;
 pub mod ensemble;
 pub mod plot;
+pub mod report;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
@@ -13,8 +14,13 @@ use crate::error::Result;
 use crate::run::RunRecord;
 use summary::Manifest;
 
-/// Every output file of one run, as `(file name, bytes)`.
-pub fn run_outputs(record: &RunRecord, manifest: &Manifest) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every output file of one run, as `(file name, bytes)`; `description` is the scenario's, for
+/// the report.
+pub fn run_outputs(
+    record: &RunRecord,
+    manifest: &Manifest,
+    description: &str,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
         ("forces.csv".to_owned(), tables::forces_csv(record)?),
         ("control.csv".to_owned(), tables::control_csv(record)?),
@@ -29,5 +35,7 @@ pub fn run_outputs(record: &RunRecord, manifest: &Manifest) -> Result<Vec<(Strin
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(plot::run_plots(record)?);
+    let report = report::run_report(record, description, manifest, &files)?;
+    files.push(("report.html".to_owned(), report));
     Ok(files)
 }

@@ -91,8 +91,10 @@ pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
 ///
 /// The files are `fan_forces` (personnel by faction: median, middle 50% and 90% of runs, a
 /// panel per faction), `fan_displacement` (people displaced, and pressure on each state if the
-/// scenario has states) and `capture_probability` (the share of runs in which each city, key
-/// place or often-taken place has changed hands by each date), each as `.png` and `.svg`.
+/// scenario has states), `capture_probability` (the share of runs in which each city, key
+/// place or often-taken place has changed hands by each date) and `map_probability` (the
+/// theatre map: each place's most likely holder at the end, and the share of runs in which it
+/// changed hands), each as `.png` and `.svg`.
 pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
     ensure_fonts()?;
     let figures = [
@@ -102,6 +104,7 @@ pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
             Figure::DisplacementFan(fan::displacement(e)),
         ),
         ("capture_probability", Figure::Capture(capture::capture(e))),
+        ("map_probability", Figure::Map(map::ensemble_map(e))),
     ];
     render_all(&figures)
 }
@@ -439,6 +442,12 @@ mod tests {
 
         let map = svg_of(&files, "map.svg");
         assert!(map.contains("Start, 20 Jan 2025"));
+        // The scenario's outlines are drawn and named in the key; the lake is a filled polygon.
+        assert!(map.contains("Lake Kivu"), "lake in the key");
+        assert!(map.contains("DRC–Rwanda border"), "border in the key");
+        assert!(map.contains("fill=\"#C8DEF0\""), "the lake is filled");
+        assert!(map.contains("\nN\n</text>"), "north arrow");
+        assert!(map.contains(" km\n</text>"), "scale bar");
         assert!(map.contains("End, ") || map.contains("(end)"));
         for capture in record
             .captures
@@ -466,10 +475,15 @@ mod tests {
     }
 
     fn ensemble_names() -> Vec<String> {
-        ["fan_forces", "fan_displacement", "capture_probability"]
-            .iter()
-            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
-            .collect()
+        [
+            "fan_forces",
+            "fan_displacement",
+            "capture_probability",
+            "map_probability",
+        ]
+        .iter()
+        .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+        .collect()
     }
 
     fn check_ensemble_files(e: &EnsembleRecord, files: &[(String, Vec<u8>)]) {
@@ -497,7 +511,7 @@ mod tests {
     }
 
     #[test]
-    fn minimal_ensemble_gives_six_files() {
+    fn minimal_ensemble_gives_eight_files() {
         let e = ensemble("scenarios/minimal.ron", 8, None);
         let files = ensemble_plots(&e).expect("plots");
         check_ensemble_files(&e, &files);
@@ -530,6 +544,11 @@ mod tests {
         {
             assert!(capture.contains(&place.name), "{}", place.name);
         }
+        let map = svg("map_probability.svg");
+        assert!(map.contains("Most likely holder at the end"));
+        assert!(map.contains("Share of the 8 runs in which each place changed hands"));
+        assert!(map.contains("changed hands: over 90%"));
+        assert!(map.contains(" km"), "scale bar");
         assert_eq!(files, ensemble_plots(&e).expect("plots again"));
     }
 

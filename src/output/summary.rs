@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::run::RunRecord;
 use crate::scenario::{Draw, FactionKind};
-use crate::sim::resources::EndReason;
+use crate::sim::resources::{EndReason, Theatre};
 use crate::sim::systems::end::describe_end;
 
 /// One change of hands.
@@ -374,6 +374,27 @@ pub fn is_peacekeeping(kind: FactionKind) -> bool {
     matches!(kind, FactionKind::Peacekeeper | FactionKind::RegionalForce)
 }
 
+/// Peacekeepers killed by contingent, in words: `20 SAMIDRC South Africa` (contingents with
+/// none killed left out).
+pub fn peacekeepers_in_words(t: &Theatre, p: &PeacekeeperSummary) -> Vec<String> {
+    p.by_contingent
+        .iter()
+        .filter(|c| c.killed > 0)
+        .map(|c| {
+            let faction = t
+                .factions
+                .iter()
+                .find(|f| f.id == c.faction)
+                .map_or(c.faction.as_str(), |f| f.name.as_str());
+            if c.contingent.is_empty() {
+                format!("{} {faction}", c.killed)
+            } else {
+                format!("{} {faction} {}", c.killed, c.contingent)
+            }
+        })
+        .collect()
+}
+
 fn peacekeepers(record: &RunRecord) -> PeacekeeperSummary {
     let by_contingent: Vec<ContingentKilled> = record
         .casualties
@@ -531,25 +552,10 @@ pub fn text_summary(record: &RunRecord) -> String {
         "\nPeacekeepers killed: {}{}\n",
         s.peacekeepers_killed.total,
         if s.peacekeepers_killed.total > 0 {
-            let parts: Vec<String> = s
-                .peacekeepers_killed
-                .by_contingent
-                .iter()
-                .filter(|c| c.killed > 0)
-                .map(|c| {
-                    let faction = t
-                        .factions
-                        .iter()
-                        .find(|f| f.id == c.faction)
-                        .map_or(c.faction.as_str(), |f| f.name.as_str());
-                    if c.contingent.is_empty() {
-                        format!("{} {faction}", c.killed)
-                    } else {
-                        format!("{} {faction} {}", c.killed, c.contingent)
-                    }
-                })
-                .collect();
-            format!(" ({})", parts.join(", "))
+            format!(
+                " ({})",
+                peacekeepers_in_words(t, &s.peacekeepers_killed).join(", ")
+            )
         } else {
             String::new()
         }

@@ -1,7 +1,9 @@
 //! Outputs of a sweep: `sweep.csv` (the metric at every point of the grid) and its text.
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
-use crate::run::sweep::SweepRecord;
+use crate::run::sweep::{SweepPoint, SweepRecord};
 
 fn num(x: f64) -> String {
     if x.is_finite() {
@@ -50,6 +52,66 @@ pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
         .map_err(|e| Error::Internal(format!("writing sweep.csv: {e}")))
 }
 
+/// A sweep's `summary.json`: what it varied, the metric, and the metric at every point.
+#[derive(Debug, Serialize)]
+pub struct SweepSummary<'a> {
+    /// Scenario title.
+    pub scenario: &'a str,
+    /// The metric's name.
+    pub metric: &'a str,
+    /// Whether the metric is a probability.
+    pub probability: bool,
+    /// Runs per point.
+    pub runs: u64,
+    /// Master seed (the same runs at every point).
+    pub master_seed: u64,
+    /// The axes: each field's path and its values, as written.
+    pub axes: Vec<(&'a str, &'a [String])>,
+    /// Every point in grid order (the last axis varies fastest).
+    pub points: &'a [SweepPoint],
+}
+
+/// `summary.json` of a sweep, pretty-printed.
+pub fn sweep_summary_json(s: &SweepRecord) -> Result<Vec<u8>> {
+    let summary = SweepSummary {
+        scenario: &s.scenario_name,
+        metric: &s.metric,
+        probability: s.probability,
+        runs: s.runs,
+        master_seed: s.master_seed,
+        axes: s
+            .axes
+            .iter()
+            .map(|a| (a.path.as_str(), a.values.as_slice()))
+            .collect(),
+        points: &s.points,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&summary)
+        .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The metric at point `p` in words: `61.0% (90% CI 48.2–72.6%)` for a probability,
+/// `7.43 (90% CI 7.21–7.65; 98 runs with a value)` otherwise.
+pub fn point_value(s: &SweepRecord, p: &SweepPoint) -> String {
+    if s.probability {
+        format!(
+            "{:.1}% (90% CI {:.1}–{:.1}%)",
+            100.0 * p.mean,
+            100.0 * p.ci[0],
+            100.0 * p.ci[1]
+        )
+    } else if p.n == 0 {
+        "no value in any run".to_owned()
+    } else {
+        format!(
+            "{:.2} (90% CI {:.2}–{:.2}; {} runs with a value)",
+            p.mean, p.ci[0], p.ci[1], p.n
+        )
+    }
+}
+
 /// The text `strife sweep` prints: a line per point.
 pub fn sweep_text(s: &SweepRecord) -> String {
     let mut out = format!(
@@ -71,21 +133,7 @@ pub fn sweep_text(s: &SweepRecord) -> String {
             .zip(&p.values)
             .map(|(a, v)| format!("{}={v}", a.path))
             .collect();
-        let value = if s.probability {
-            format!(
-                "{:.1}% (90% CI {:.1}–{:.1}%)",
-                100.0 * p.mean,
-                100.0 * p.ci[0],
-                100.0 * p.ci[1]
-            )
-        } else if p.n == 0 {
-            "no value in any run".to_owned()
-        } else {
-            format!(
-                "{:.2} (90% CI {:.2}–{:.2}; {} runs with a value)",
-                p.mean, p.ci[0], p.ci[1], p.n
-            )
-        };
+        let value = point_value(s, p);
         out.push_str(&format!("  {:<50} {value}\n", at.join("  ")));
     }
     out

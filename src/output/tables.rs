@@ -226,20 +226,22 @@ pub fn escalation_csv(record: &RunRecord) -> Result<Vec<u8>> {
     })
 }
 
+/// The columns of `casualties.csv` (and of the report's table of losses).
+pub const CASUALTY_COLUMNS: [&str; 8] = [
+    "faction",
+    "contingent",
+    "committed",
+    "killed",
+    "wounded",
+    "captured",
+    "deserted",
+    "remaining",
+];
+
 /// `casualties.csv`: one row per faction and contingent: losses by kind at the end of the run.
 pub fn casualties_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = [
-        "faction",
-        "contingent",
-        "committed",
-        "killed",
-        "wounded",
-        "captured",
-        "deserted",
-        "remaining",
-    ];
     plain(
-        &header,
+        &CASUALTY_COLUMNS,
         record.casualties.iter().map(|row| {
             vec![
                 record.theatre.factions[row.faction].id.clone(),

@@ -83,17 +83,14 @@ fn load_any(path: &Path, chain: &mut Vec<PathBuf>) -> Result<LoadedScenario> {
             overrides: Vec::new(),
         });
     }
-    let whatif: WhatIf = ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME)
-        .from_str(&source)
-        .map_err(|e| {
-            let ron::error::Position { line, col } = e.span.start;
-            let mut d = Diagnostic::new(&file, e.code.to_string()).at(&source, line, col);
-            if let Some(help) = syntax_help(&e.code) {
-                d = d.help(help);
-            }
-            Error::Invalid(vec![d])
-        })?;
+    let whatif = WhatIf::parse(&source).map_err(|e| {
+        let ron::error::Position { line, col } = e.span.start;
+        let mut d = Diagnostic::new(&file, e.code.to_string()).at(&source, line, col);
+        if let Some(help) = syntax_help(&e.code) {
+            d = d.help(help);
+        }
+        Error::Invalid(vec![d])
+    })?;
     let base_path = whatif.base_path(path);
     if !base_path.is_file() {
         let (line, col) = locate_path(&source, "base").unwrap_or((1, 1));

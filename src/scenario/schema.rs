@@ -73,6 +73,10 @@ pub struct Scenario<N = f64> {
     /// Dated and conditional events.
     #[serde(default)]
     pub events: Vec<Event<N>>,
+    /// Outlines of lakes, borders and rivers drawn on the theatre map, for orientation only:
+    /// the model never reads them. Default none.
+    #[serde(default)]
+    pub outlines: Vec<Outline>,
 }
 
 fn default_tick_hours() -> f64 {
@@ -229,6 +233,31 @@ pub enum RouteKind {
     Lake,
     /// A short crossing of an international border.
     Border,
+}
+
+/// A line or shape drawn on the theatre map: a lake's shore, an international border, a river.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Outline {
+    /// Display name (e.g. `"Lake Kivu"`), shown in the map's key.
+    pub name: String,
+    /// What it outlines: sets how it is drawn.
+    pub kind: OutlineKind,
+    /// Vertices as `(lat, lon)` pairs in decimal degrees (north and east positive), at least
+    /// two. A `Lake` is closed (its last point joins its first) and filled; a `Border` or a
+    /// `River` is an open line.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// What an [`Outline`] shows.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum OutlineKind {
+    /// A lake's shore: a closed shape, filled blue.
+    Lake,
+    /// An international border: a dash-dotted line.
+    Border,
+    /// A river: a thin blue line.
+    River,
 }
 
 /// A military unit.

@@ -74,6 +74,7 @@ impl Checker<'_> {
             self.non_negative(&p.id, &what, "population", p.population);
             self.in_range(&p.id, &what, "fortification", p.fortification, 0.0, 1.0);
         }
+        self.check_outlines(s);
         for r in &s.routes {
             let what = format!("route `{}` – `{}`", r.from, r.to);
             self.reference("from", &r.from, "place", &place_ids);
@@ -723,6 +724,35 @@ impl Checker<'_> {
             });
         self.problem_at(key, name, format!("unknown {what} `{name}`"), help);
         false
+    }
+
+    /// Map outlines: at least two points each, every one a real latitude and longitude.
+    fn check_outlines(&mut self, s: &Scenario) {
+        for o in &s.outlines {
+            let what = format!("outline `{}`", o.name);
+            if o.points.len() < 2 {
+                self.problem_at(
+                    "name",
+                    &o.name,
+                    format!("{what} has {} point(s); it needs at least 2", o.points.len()),
+                    Some("give its vertices as (lat, lon) pairs: points: [(-1.6, 29.1), (-1.7, 29.2)]".into()),
+                );
+            }
+            for (k, &(lat, lon)) in o.points.iter().enumerate() {
+                let ok = |v: f64, limit: f64| v.is_finite() && (-limit..=limit).contains(&v);
+                if !(ok(lat, 90.0) && ok(lon, 180.0)) {
+                    self.problem_at(
+                        "name",
+                        &o.name,
+                        format!(
+                            "{what}: point {} is ({lat}, {lon}); latitude must be between -90 and 90 and longitude between -180 and 180",
+                            k + 1
+                        ),
+                        Some("points are (lat, lon) in decimal degrees: is a pair swapped?".into()),
+                    );
+                }
+            }
+        }
     }
 
     fn in_range(&mut self, id: &str, what: &str, field: &str, value: f64, lo: f64, hi: f64) {

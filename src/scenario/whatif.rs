@@ -33,6 +33,13 @@ pub struct WhatIf {
 }
 
 impl WhatIf {
+    /// Parse a what-if file's text (as scenarios are parsed: `Some` may be left implicit).
+    pub fn parse(source: &str) -> Result<Self, ron::error::SpannedError> {
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(source)
+    }
+
     /// The base's path, relative to the folder of the what-if file at `file`.
     pub fn base_path(&self, file: &Path) -> PathBuf {
         file.parent().unwrap_or(Path::new(".")).join(&self.base)

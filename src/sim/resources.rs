@@ -110,6 +110,8 @@ pub struct Theatre {
     pub unit_names: Vec<String>,
     /// Faction index of each unit, by unit index.
     pub unit_factions: Vec<usize>,
+    /// Lakes, borders and rivers to draw on the map (never read by the model).
+    pub outlines: Vec<crate::scenario::Outline>,
 }
 
 impl Theatre {

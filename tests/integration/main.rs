@@ -9,4 +9,7 @@ mod model;
 mod politics;
 mod properties;
 mod scale;
+mod report;
+mod scenario_docs;
 mod scenarios;
+mod tooling;

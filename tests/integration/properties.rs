@@ -116,6 +116,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             Scenario {
                 name: "random".into(),
                 description: "generated".into(),
+                outlines: Vec::new(),
                 start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
                 duration_days: 12.0,
                 tick_hours,

@@ -1,7 +1,12 @@
 //! The theatre map: small multiples of the places and routes at the start, at each capture of
 //! a city and at the end. Places sit at their latitude and longitude (equirectangular, with
 //! longitude scaled by the cosine of the mean latitude so distances look right), coloured by
-//! the faction holding them; routes are drawn by kind, and marked when cut.
+//! the faction holding them; routes are drawn by kind, and marked when cut; the scenario's
+//! outlines (lakes, borders, rivers) are drawn under them. Each panel has a scale bar in km and
+//! a north arrow.
+//!
+//! An ensemble gets its own map ([`ensemble_map`]): the faction most likely to hold each place
+//! at the end, and the share of runs in which each place changed hands, shaded.
 
 use std::collections::BTreeSet;
 
@@ -10,14 +15,18 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::fan::{ensemble_subtitle, ensemble_title, span};
+use super::theme::theatre_colour;
 use super::theme::{
     CHART_BOTTOM, CHART_TOP, DESC_SIZE, HEADER_HEIGHT, INK, Key, LABEL_SIZE, LegendEntry, MUTED,
-    PAGE_MARGIN, Swatch, bold, draw_cross, draw_error, draw_header, faction_colour, faction_name,
-    fit, font, subtitle, text, text_width, title,
+    PAGE_MARGIN, Swatch, bold, draw_cross, draw_error, draw_header, faction_name, fit, font,
+    subtitle, text, text_width, title,
 };
 use crate::error::Result;
 use crate::run::RunRecord;
-use crate::scenario::{PlaceKind, RouteKind};
+use crate::run::ensemble::EnsembleRecord;
+use crate::scenario::{OutlineKind, PlaceKind, RouteKind};
+use crate::sim::resources::Theatre;
 
 /// Width of the image, pixels.
 const WIDTH: u32 = 1500;
@@ -68,6 +77,21 @@ const BORDER: RGBColor = RGBColor(80, 80, 80);
 const CUT: RGBColor = RGBColor(190, 0, 0);
 /// Colour of places nobody is recorded as holding.
 const UNKNOWN: RGBColor = RGBColor(160, 160, 160);
+/// Fill of lakes.
+const WATER: RGBColor = RGBColor(200, 222, 240);
+/// Shore of lakes and rivers.
+const SHORE: RGBColor = RGBColor(110, 160, 205);
+/// International borders.
+const FRONTIER: RGBColor = RGBColor(140, 80, 150);
+/// Shades of the share of runs in which a place changed hands: upper bound of each bin (a
+/// share of 0 is the first bin) and its colour (a purple ramp, apart from every faction's hue).
+const SHARE_BINS: [(f64, &str, RGBColor); 5] = [
+    (0.0, "never", RGBColor(218, 218, 235)),
+    (0.10, "up to 10%", RGBColor(188, 189, 220)),
+    (0.50, "10–50%", RGBColor(158, 154, 200)),
+    (0.90, "50–90%", RGBColor(117, 107, 177)),
+    (1.0, "over 90%", RGBColor(84, 39, 143)),
+];
 
 /// A rectangle in pixels: left, top, right, bottom.
 type Box2 = (f64, f64, f64, f64);
@@ -78,6 +102,8 @@ struct Panel {
     title: String,
     /// Faction holding each place, if known.
     holder: Vec<Option<usize>>,
+    /// Each place's fill instead of its holder's colour (the ensemble's shares).
+    shade: Option<Vec<RGBColor>>,
     /// Whether each place is contested.
     contested: Vec<bool>,
     /// Whether each route is cut.
@@ -119,6 +145,8 @@ pub(super) struct MapChart {
     radii: Vec<i32>,
     labels: Vec<Label>,
     routes: Vec<(usize, usize, RouteKind)>,
+    /// Outlines in map pixels, clipped to the map: each kind with its pieces.
+    outlines: Vec<(OutlineKind, Vec<Vec<(i32, i32)>>)>,
     panels: Vec<Panel>,
     colours: Vec<RGBColor>,
     faction_key: Key,
@@ -130,10 +158,97 @@ pub(super) struct MapChart {
 
 /// The theatre map of `record`.
 pub(super) fn map(record: &RunRecord) -> MapChart {
-    let theatre = &record.theatre;
     let panels = panels(record);
+    build(
+        &record.theatre,
+        title("Theatre map", record),
+        subtitle(record),
+        panels,
+        "Held by",
+        None,
+    )
+}
+
+/// The theatre map of an ensemble: the faction most likely to hold each place at the end
+/// (routes whose ends are likely held by different sides marked as cut), and the share of
+/// runs in which each place changed hands at least once.
+pub(super) fn ensemble_map(e: &EnsembleRecord) -> MapChart {
+    let theatre = &e.theatre;
+    let n = e.runs.len();
+    let places = theatre.places.len();
+    let holder: Vec<Option<usize>> = (0..places)
+        .map(|p| {
+            let mut counts = vec![0usize; theatre.factions.len()];
+            for r in &e.runs {
+                if let Some(&f) = r.holder_end.get(p)
+                    && f < counts.len()
+                {
+                    counts[f] += 1;
+                }
+            }
+            // The most likely holder; ties go to the faction listed first.
+            let best = counts.iter().copied().max().unwrap_or(0);
+            (best > 0)
+                .then(|| counts.iter().position(|&c| c == best))
+                .flatten()
+        })
+        .collect();
+    let contested = vec![false; places];
+    let cut = cut_routes(theatre, &holder, &contested);
+    let shares: Vec<f64> = (0..places)
+        .map(|p| {
+            let k = e
+                .runs
+                .iter()
+                .filter(|r| r.first_capture_day.get(p).copied().flatten().is_some())
+                .count();
+            k as f64 / n.max(1) as f64
+        })
+        .collect();
+    let shade = shares.iter().map(|&s| share_colour(s)).collect();
+    let end = Panel {
+        title: "Most likely holder at the end".to_owned(),
+        holder: holder.clone(),
+        shade: None,
+        contested: contested.clone(),
+        cut,
+    };
+    let changed = Panel {
+        title: format!("Share of the {n} runs in which each place changed hands"),
+        holder,
+        shade: Some(shade),
+        contested,
+        cut: vec![false; theatre.routes.len()],
+    };
+    build(
+        theatre,
+        ensemble_title("Theatre map", e),
+        ensemble_subtitle(e, &span(e), "their last state counts as the end"),
+        vec![end, changed],
+        "Most likely holder",
+        Some(shares),
+    )
+}
+
+/// The colour of a share of runs, from [`SHARE_BINS`].
+fn share_colour(share: f64) -> RGBColor {
+    SHARE_BINS
+        .iter()
+        .find(|(upper, ..)| share <= *upper + 1e-12)
+        .map_or(SHARE_BINS[SHARE_BINS.len() - 1].2, |b| b.2)
+}
+
+/// The map of `theatre` with `panels`; `shares` when a panel is shaded by share of runs.
+fn build(
+    theatre: &Theatre,
+    title: String,
+    subtitle: String,
+    panels: Vec<Panel>,
+    holder_title: &str,
+    shares: Option<Vec<f64>>,
+) -> MapChart {
     let colours = (0..theatre.factions.len())
-        .map(|f| faction_colour(record, f))
+        .map(|f| theatre_colour(theatre, f))
         .collect();
     // Every route, in scenario order (as the panels' cut flags are); any whose ends are not
     // places are left out when drawn.
@@ -145,30 +260,40 @@ pub(super) fn map(record: &RunRecord) -> MapChart {
         .flat_map(|p| p.holder.iter().flatten().copied())
         .filter(|&f| f < theatre.factions.len())
         .collect();
-    let mut faction_key = Key::new("Held by");
+    let mut faction_key = Key::new(holder_title);
     for &f in &holders {
-        faction_key.push(LegendEntry::faction(record, f), Swatch::Dot(7));
+        faction_key.push(
+            LegendEntry::new(&theatre.factions[f].name, theatre_colour(theatre, f)),
+            Swatch::Dot(7),
+        );
     }
-    let map_key = map_key(record, &routes, &panels);
+    let map_key = map_key(theatre, &routes, &panels, shares.as_deref());
     let key_width = faction_key.frame_width().max(map_key.frame_width()) + PAGE_MARGIN;
 
-    let km: Vec<(f64, f64)> = project(record);
+    let projection = Projection::new(theatre);
+    let km: Vec<(f64, f64)> = theatre
+        .places
+        .iter()
+        .map(|p| projection.km(p.lat, p.lon))
+        .collect();
     let layout = layout(&km, panels.len(), key_width);
     let points = place_points(&km, &layout);
+    let outlines = outline_pixels(theatre, &projection, &km, &layout);
     let radii: Vec<i32> = theatre.places.iter().map(|p| radius(p.kind)).collect();
-    let labels = place_labels(record, &points, &radii, &routes, &layout);
+    let labels = place_labels(theatre, &points, &radii, &routes, &layout);
     let keys_height =
         faction_key.height() + if map_key.height() > 0 { GAP } else { 0 } + map_key.height();
     let grid = layout.rows as u32 * (PANEL_TITLE + layout.map_height + PANEL_FOOTER)
         + (layout.rows as u32).saturating_sub(1) * GAP;
     let height = HEADER_HEIGHT + CHART_TOP + grid.max(keys_height) + CHART_BOTTOM;
     MapChart {
-        title: title("Theatre map", record),
-        subtitle: subtitle(record),
+        title,
+        subtitle,
         points,
         radii,
         labels,
         routes,
+        outlines,
         panels,
         colours,
         faction_key,
@@ -187,6 +312,7 @@ fn panels(record: &RunRecord) -> Vec<Panel> {
         return vec![Panel {
             title: "Theatre (no samples recorded)".to_owned(),
             holder: vec![None; record.theatre.places.len()],
+            shade: None,
             contested: vec![false; record.theatre.places.len()],
             cut: vec![false; record.theatre.routes.len()],
         }];
@@ -246,24 +372,52 @@ fn panel_at(record: &RunRecord, index: usize, title: String) -> Panel {
     let contested: Vec<bool> = (0..n)
         .map(|p| sample.contested.get(p).copied().unwrap_or(false))
         .collect();
-    let side = |p: usize| holder[p].map(|f| theatre.factions[f].side);
-    let cut = theatre
-        .routes
-        .iter()
-        .map(|r| r.a < n && r.b < n && (contested[r.a] || contested[r.b] || side(r.a) != side(r.b)))
-        .collect();
+    let cut = cut_routes(theatre, &holder, &contested);
     Panel {
         title,
         holder,
+        shade: None,
         contested,
         cut,
     }
 }
 
-/// The key of the map's symbols: the kinds of route present, cut routes, contested places and
-/// marker sizes.
-fn map_key(record: &RunRecord, routes: &[(usize, usize, RouteKind)], panels: &[Panel]) -> Key {
+/// Whether each route is cut: an end contested, or its ends held by different sides.
+fn cut_routes(theatre: &Theatre, holder: &[Option<usize>], contested: &[bool]) -> Vec<bool> {
+    let n = holder.len().min(contested.len());
+    let side = |p: usize| holder[p].and_then(|f| theatre.factions.get(f).map(|f| f.side));
+    theatre
+        .routes
+        .iter()
+        .map(|r| r.a < n && r.b < n && (contested[r.a] || contested[r.b] || side(r.a) != side(r.b)))
+        .collect()
+}
+
+/// The key of the map's symbols: the shades of the share of runs (if any), the outlines, the
+/// kinds of route present, cut routes, contested places and marker sizes.
+fn map_key(
+    theatre: &Theatre,
+    routes: &[(usize, usize, RouteKind)],
+    panels: &[Panel],
+    shares: Option<&[f64]>,
+) -> Key {
     let mut key = Key::new("Map");
+    if shares.is_some() {
+        for (_, name, colour) in SHARE_BINS {
+            key.push(
+                LegendEntry::new(&format!("changed hands: {name}"), colour),
+                Swatch::Dot(7),
+            );
+        }
+    }
+    for outline in &theatre.outlines {
+        let swatch = match outline.kind {
+            OutlineKind::Lake => (WATER, Swatch::Block),
+            OutlineKind::Border => (FRONTIER, Swatch::Dashed),
+            OutlineKind::River => (SHORE, Swatch::Line),
+        };
+        key.push(LegendEntry::new(&outline.name, swatch.0), swatch.1);
+    }
     let kinds: Vec<RouteKind> = routes.iter().map(|r| r.2).collect();
     let entries = [
         (RouteKind::Road, "road", ROAD, Swatch::Line),
@@ -282,7 +436,7 @@ fn map_key(record: &RunRecord, routes: &[(usize, usize, RouteKind)], panels: &[P
     if panels.iter().any(|p| p.contested.iter().any(|&c| c)) {
         key.push(LegendEntry::new("contested place", INK), Swatch::Ring);
     }
-    let places = &record.theatre.places;
+    let places = &theatre.places;
     if places.iter().any(|p| p.kind == PlaceKind::City) {
         key.push(
             LegendEntry::new("city", UNKNOWN),
@@ -316,32 +470,66 @@ fn radius(kind: PlaceKind) -> i32 {
     }
 }
 
-/// Every place in km east and north of the south-west corner of the theatre: equirectangular,
-/// with longitude scaled by the cosine of the mean latitude.
-fn project(record: &RunRecord) -> Vec<(f64, f64)> {
-    let places = &record.theatre.places;
-    let finite: Vec<(f64, f64)> = places
-        .iter()
-        .map(|p| {
-            let ok = p.lat.is_finite() && p.lon.is_finite();
-            if ok { (p.lat, p.lon) } else { (0.0, 0.0) }
-        })
-        .collect();
-    if finite.is_empty() {
-        return Vec::new();
+/// The projection of a theatre: km east and north of the south-west corner of its places,
+/// equirectangular, with longitude scaled by the cosine of the places' mean latitude.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Projection {
+    min_lat: f64,
+    min_lon: f64,
+    cos: f64,
+}
+
+impl Projection {
+    /// The projection fitted to `theatre`'s places (coordinates that are not finite count as
+    /// (0, 0)).
+    fn new(theatre: &Theatre) -> Self {
+        let finite: Vec<(f64, f64)> = theatre
+            .places
+            .iter()
+            .map(|p| finite_or_origin(p.lat, p.lon))
+            .collect();
+        if finite.is_empty() {
+            return Self {
+                min_lat: 0.0,
+                min_lon: 0.0,
+                cos: 1.0,
+            };
+        }
+        let mean_lat = finite.iter().map(|p| p.0).sum::<f64>() / finite.len() as f64;
+        Self {
+            min_lat: finite.iter().map(|p| p.0).fold(f64::INFINITY, f64::min),
+            min_lon: finite.iter().map(|p| p.1).fold(f64::INFINITY, f64::min),
+            cos: mean_lat.to_radians().cos().abs().max(0.01),
+        }
     }
-    let mean_lat = finite.iter().map(|p| p.0).sum::<f64>() / finite.len() as f64;
-    let cos = mean_lat.to_radians().cos().abs().max(0.01);
-    let min_lat = finite.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let min_lon = finite.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    finite
+
+    /// A point in km east and north of the corner.
+    fn km(&self, lat: f64, lon: f64) -> (f64, f64) {
+        let (lat, lon) = finite_or_origin(lat, lon);
+        (
+            (lon - self.min_lon) * KM_PER_DEGREE * self.cos,
+            (lat - self.min_lat) * KM_PER_DEGREE,
+        )
+    }
+}
+
+fn finite_or_origin(lat: f64, lon: f64) -> (f64, f64) {
+    if lat.is_finite() && lon.is_finite() {
+        (lat, lon)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Every place of `record` in km east and north of the south-west corner of the theatre.
+#[cfg(test)]
+fn project(record: &RunRecord) -> Vec<(f64, f64)> {
+    let projection = Projection::new(&record.theatre);
+    record
+        .theatre
+        .places
         .iter()
-        .map(|&(lat, lon)| {
-            (
-                (lon - min_lon) * KM_PER_DEGREE * cos,
-                (lat - min_lat) * KM_PER_DEGREE,
-            )
-        })
+        .map(|p| projection.km(p.lat, p.lon))
         .collect()
 }
 
@@ -408,18 +596,188 @@ fn scale_bar(scale: f64, max_px: f64) -> (f64, i32) {
 /// Each place's marker position on a map, pixels from the map's top left corner; the theatre
 /// is centred in the map.
 fn place_points(km: &[(f64, f64)], layout: &Layout) -> Vec<(i32, i32)> {
-    let max_x = km.iter().map(|p| p.0).fold(0.0, f64::max);
-    let max_y = km.iter().map(|p| p.1).fold(0.0, f64::max);
-    let left = (f64::from(layout.panel_width) - max_x * layout.scale) / 2.0;
-    let top = (f64::from(layout.map_height) - max_y * layout.scale) / 2.0;
+    let to_pixels = pixels(km, layout);
     km.iter()
-        .map(|&(x, y)| {
-            (
-                (left + x * layout.scale).round() as i32,
-                (top + (max_y - y) * layout.scale).round() as i32,
-            )
+        .map(|&p| {
+            let (x, y) = to_pixels(p);
+            (x.round() as i32, y.round() as i32)
         })
         .collect()
+}
+
+/// The map's pixel position of a point in km, for a theatre whose places are at `km`.
+fn pixels(km: &[(f64, f64)], layout: &Layout) -> impl Fn((f64, f64)) -> (f64, f64) + use<> {
+    let max_x = km.iter().map(|p| p.0).fold(0.0, f64::max);
+    let max_y = km.iter().map(|p| p.1).fold(0.0, f64::max);
+    let scale = layout.scale;
+    let left = (f64::from(layout.panel_width) - max_x * scale) / 2.0;
+    let top = (f64::from(layout.map_height) - max_y * scale) / 2.0;
+    move |(x, y)| (left + x * scale, top + (max_y - y) * scale)
+}
+
+/// The scenario's outlines in map pixels, clipped to the map: a lake as one closed polygon, a
+/// border or river as the pieces of its line inside the map.
+fn outline_pixels(
+    theatre: &Theatre,
+    projection: &Projection,
+    km: &[(f64, f64)],
+    layout: &Layout,
+) -> Vec<(OutlineKind, Vec<Vec<(i32, i32)>>)> {
+    let to_pixels = pixels(km, layout);
+    let bounds = (
+        0.0,
+        0.0,
+        f64::from(layout.panel_width) - 1.0,
+        f64::from(layout.map_height) - 1.0,
+    );
+    let round = |piece: Vec<(f64, f64)>| -> Vec<(i32, i32)> {
+        piece
+            .into_iter()
+            .map(|(x, y)| (x.round() as i32, y.round() as i32))
+            .collect()
+    };
+    theatre
+        .outlines
+        .iter()
+        .map(|o| {
+            let points: Vec<(f64, f64)> = o
+                .points
+                .iter()
+                .map(|&(lat, lon)| to_pixels(projection.km(lat, lon)))
+                .collect();
+            let pieces = match o.kind {
+                OutlineKind::Lake => {
+                    let polygon = clip_polygon(&points, &bounds);
+                    if polygon.len() >= 3 {
+                        vec![round(polygon)]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                OutlineKind::Border | OutlineKind::River => {
+                    clip_line(&points, &bounds).into_iter().map(round).collect()
+                }
+            };
+            (o.kind, pieces)
+        })
+        .collect()
+}
+
+/// The part of the segment from `p` to `q` inside box `b`, if any (Liang–Barsky).
+fn clip_segment(b: &Box2, p: (f64, f64), q: (f64, f64)) -> Option<Segment> {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let mut t0 = 0.0f64;
+    let mut t1 = 1.0f64;
+    for (den, num) in [
+        (-dx, p.0 - b.0),
+        (dx, b.2 - p.0),
+        (-dy, p.1 - b.1),
+        (dy, b.3 - p.1),
+    ] {
+        if den == 0.0 {
+            if num < 0.0 {
+                return None;
+            }
+        } else {
+            let t = num / den;
+            if den < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return None;
+            }
+        }
+    }
+    let at = |t: f64| (p.0 + t * dx, p.1 + t * dy);
+    Some((at(t0), at(t1)))
+}
+
+/// The pieces of the polyline `points` inside box `b`.
+fn clip_line(points: &[(f64, f64)], b: &Box2) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for pair in points.windows(2) {
+        match clip_segment(b, pair[0], pair[1]) {
+            Some((from, to)) => {
+                if current.last() != Some(&from) {
+                    if current.len() >= 2 {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current = vec![from];
+                }
+                current.push(to);
+            }
+            None => {
+                if current.len() >= 2 {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// The closed polygon `points` clipped to box `b` (Sutherland–Hodgman).
+fn clip_polygon(points: &[(f64, f64)], b: &Box2) -> Vec<(f64, f64)> {
+    type Inside = fn(&Box2, (f64, f64)) -> bool;
+    type Cross = fn(&Box2, (f64, f64), (f64, f64)) -> (f64, f64);
+    let edges: [(Inside, Cross); 4] = [
+        (
+            |b, p| p.0 >= b.0,
+            |b, p, q| {
+                let t = (b.0 - p.0) / (q.0 - p.0);
+                (b.0, p.1 + t * (q.1 - p.1))
+            },
+        ),
+        (
+            |b, p| p.0 <= b.2,
+            |b, p, q| {
+                let t = (b.2 - p.0) / (q.0 - p.0);
+                (b.2, p.1 + t * (q.1 - p.1))
+            },
+        ),
+        (
+            |b, p| p.1 >= b.1,
+            |b, p, q| {
+                let t = (b.1 - p.1) / (q.1 - p.1);
+                (p.0 + t * (q.0 - p.0), b.1)
+            },
+        ),
+        (
+            |b, p| p.1 <= b.3,
+            |b, p, q| {
+                let t = (b.3 - p.1) / (q.1 - p.1);
+                (p.0 + t * (q.0 - p.0), b.3)
+            },
+        ),
+    ];
+    let mut out: Vec<(f64, f64)> = points.to_vec();
+    for (inside, cross) in edges {
+        let input = std::mem::take(&mut out);
+        let Some(&last) = input.last() else {
+            break;
+        };
+        let mut prev = last;
+        for &p in &input {
+            match (inside(b, p), inside(b, prev)) {
+                (true, true) => out.push(p),
+                (true, false) => {
+                    out.push(cross(b, prev, p));
+                    out.push(p);
+                }
+                (false, true) => out.push(cross(b, prev, p)),
+                (false, false) => {}
+            }
+            prev = p;
+        }
+    }
+    out
 }
 
 /// A segment between two points, pixels.
@@ -453,13 +811,13 @@ type Spot = (Box2, bool);
 /// moving each name to its best spot given all the others. A name moved away from its place
 /// gets a leader line.
 fn place_labels(
-    record: &RunRecord,
+    theatre: &Theatre,
     points: &[(i32, i32)],
     radii: &[i32],
     routes: &[(usize, usize, RouteKind)],
     layout: &Layout,
 ) -> Vec<Label> {
-    let places = &record.theatre.places;
+    let places = &theatre.places;
     let point = |i: usize| (f64::from(points[i].0), f64::from(points[i].1));
     let obstacles = Obstacles {
         bounds: (
@@ -657,34 +1015,9 @@ fn overlap(a: &Box2, b: &Box2) -> f64 {
     if w > 0.0 && h > 0.0 { w * h } else { 0.0 }
 }
 
-/// Whether the segment from `p` to `q` passes through box `b` (Liang–Barsky clipping).
+/// Whether the segment from `p` to `q` passes through box `b`.
 fn crosses(b: &Box2, p: (f64, f64), q: (f64, f64)) -> bool {
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let mut t0 = 0.0f64;
-    let mut t1 = 1.0f64;
-    for (den, num) in [
-        (-dx, p.0 - b.0),
-        (dx, b.2 - p.0),
-        (-dy, p.1 - b.1),
-        (dy, b.3 - p.1),
-    ] {
-        if den == 0.0 {
-            if num < 0.0 {
-                return false;
-            }
-        } else {
-            let t = num / den;
-            if den < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-            if t0 > t1 {
-                return false;
-            }
-        }
-    }
-    true
+    clip_segment(b, p, q).is_some()
 }
 
 impl MapChart {
@@ -755,12 +1088,43 @@ impl MapChart {
             ))
             .map_err(draw_error)?;
         }
+        self.draw_outlines(&map)?;
         self.draw_routes(&map, panel)?;
         self.draw_places(&map, panel)?;
         self.draw_labels(&map)?;
         let footer_y = PANEL_TITLE as i32 + layout.map_height as i32 + PANEL_FOOTER as i32 / 2;
         self.draw_scale_bar(area, footer_y)?;
         draw_north_arrow(area, (layout.panel_width as i32 - 12, footer_y))
+    }
+
+    /// Lakes filled, then rivers and borders over them.
+    fn draw_outlines<DB: DrawingBackend>(&self, map: &DrawingArea<DB, Shift>) -> Result<()> {
+        for (kind, pieces) in &self.outlines {
+            for piece in pieces {
+                match kind {
+                    OutlineKind::Lake => {
+                        map.draw(&Polygon::new(piece.clone(), WATER.filled()))
+                            .map_err(draw_error)?;
+                        let mut ring = piece.clone();
+                        ring.extend(piece.first().copied());
+                        map.draw(&PathElement::new(ring, SHORE.stroke_width(1)))
+                            .map_err(draw_error)?;
+                    }
+                    OutlineKind::River => map
+                        .draw(&PathElement::new(piece.clone(), SHORE.stroke_width(2)))
+                        .map_err(draw_error)?,
+                    OutlineKind::Border => map
+                        .draw(&DashedPathElement::new(
+                            piece.clone(),
+                            9,
+                            5,
+                            FRONTIER.stroke_width(2),
+                        ))
+                        .map_err(draw_error)?,
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Routes by kind, then cut routes over them, each marked with a cross.
@@ -822,13 +1186,17 @@ impl MapChart {
             }
         }
         for &i in &order {
-            let colour = panel
+            let holder = panel
                 .holder
                 .get(i)
                 .copied()
                 .flatten()
-                .and_then(|f| self.colours.get(f).copied())
-                .unwrap_or(UNKNOWN);
+                .and_then(|f| self.colours.get(f).copied());
+            let colour = match &panel.shade {
+                Some(shade) => shade.get(i).copied(),
+                None => holder,
+            }
+            .unwrap_or(UNKNOWN);
             map.draw(&Circle::new(self.points[i], self.radii[i], colour.filled()))
                 .map_err(draw_error)?;
             map.draw(&Circle::new(
@@ -1049,6 +1417,42 @@ mod tests {
         assert!(!crosses(&b, (-5.0, 15.0), (15.0, 15.0)));
         assert!(crosses(&b, (5.0, 5.0), (5.0, 5.0)));
         assert!(!crosses(&b, (11.0, -5.0), (20.0, 5.0)));
+    }
+
+    #[test]
+    fn outlines_are_clipped_to_the_map() {
+        let b = (0.0, 0.0, 100.0, 50.0);
+        // A line leaving and re-entering the map is two pieces, cut at the edges.
+        let pieces = clip_line(
+            &[(10.0, 10.0), (150.0, 10.0), (150.0, 40.0), (10.0, 40.0)],
+            &b,
+        );
+        assert_eq!(
+            pieces,
+            vec![
+                vec![(10.0, 10.0), (100.0, 10.0)],
+                vec![(100.0, 40.0), (10.0, 40.0)]
+            ]
+        );
+        assert!(clip_line(&[(200.0, 0.0), (300.0, 10.0)], &b).is_empty());
+        // A square overhanging the right edge is cut there.
+        let square = [(50.0, 10.0), (150.0, 10.0), (150.0, 40.0), (50.0, 40.0)];
+        let clipped = clip_polygon(&square, &b);
+        assert!(
+            clipped.iter().all(|p| p.0 <= 100.0 && p.0 >= 50.0),
+            "{clipped:?}"
+        );
+        assert!(clipped.contains(&(100.0, 10.0)) && clipped.contains(&(100.0, 40.0)));
+        assert!(clip_polygon(&[(200.0, 0.0), (300.0, 0.0), (250.0, 30.0)], &b).is_empty());
+    }
+
+    #[test]
+    fn shares_are_binned() {
+        assert_eq!(share_colour(0.0), SHARE_BINS[0].2);
+        assert_eq!(share_colour(0.05), SHARE_BINS[1].2);
+        assert_eq!(share_colour(0.5), SHARE_BINS[2].2);
+        assert_eq!(share_colour(0.95), SHARE_BINS[4].2);
+        assert_eq!(share_colour(1.0), SHARE_BINS[4].2);
     }
 
     #[test]

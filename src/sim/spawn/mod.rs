@@ -311,5 +311,6 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
                     .ok_or_else(|| missing("faction", &u.faction))
             })
             .collect::<Result<_>>()?,
+        outlines: scenario.outlines.clone(),
     })
 }
