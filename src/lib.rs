@@ -15,6 +15,7 @@
 // and nested query tuples are the idiom there, not a smell.
 #![allow(clippy::too_many_arguments, clippy::type_complexity)]
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod error;
