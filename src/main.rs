@@ -16,6 +16,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => strife::commands::sweep(args, command_line),
         Command::Metrics(args) => strife::commands::metrics(args),
         Command::Merge(args) => strife::commands::merge(args, command_line),
+        Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
+        Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

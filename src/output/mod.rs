@@ -3,7 +3,9 @@
 
 pub mod compare;
 pub mod ensemble;
+pub mod hindcast;
 pub mod plot;
+pub mod sensitivity;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
