@@ -135,10 +135,11 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             "outside the 90% interval"
         };
         let line = if s.unit == "days" {
-            let never = if s.p_happened < 1.0 {
+            let happened = (s.p_happened * s.values.len() as f64).round() as usize;
+            let never = if happened < s.values.len() {
                 format!(
-                    "; happened in {:.0}% of runs (others censored at day {})",
-                    100.0 * s.p_happened,
+                    "; happened in {happened} of {} runs (the others censored at day {})",
+                    s.values.len(),
                     h.days
                 )
             } else {
