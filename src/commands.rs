@@ -577,6 +577,13 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
         path: args.observed.clone(),
         source,
     })?;
+    // Check every observation against the scenario before the output folder.
+    crate::run::hindcast::hindcast_targets(
+        &loaded,
+        &observations,
+        (&observed_file, &observed_text),
+        args.run.days,
+    )?;
     let out = args
         .output
         .out

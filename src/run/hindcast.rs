@@ -149,6 +149,29 @@ fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
     }
 }
 
+/// What the model is asked of each observation of `file` (whose text is `text`), checked
+/// against `loaded` run for `days` (default: the scenario's): every problem at once.
+pub fn hindcast_targets(
+    loaded: &LoadedScenario,
+    observations: &[Observation],
+    (file, text): (&str, &str),
+    days: Option<f64>,
+) -> Result<Vec<Target>> {
+    let days = days.unwrap_or(loaded.scenario.duration_days);
+    let central = loaded.central()?;
+    let theatre = crate::sim::build_theatre(&central)?;
+    let politics = crate::sim::spawn::politics::resolve_politics(&central, &theatre)?;
+    resolve(
+        observations,
+        file,
+        text,
+        &theatre,
+        &politics,
+        central.start_date,
+        days,
+    )
+}
+
 /// Run `runs` seeded runs of `loaded` and score them against `observations` (read from
 /// `file`, whose text is `text`). Runs on rayon's current pool; `progress` per run.
 pub fn run_hindcast(
@@ -163,19 +186,9 @@ pub fn run_hindcast(
     if runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
+    let targets = hindcast_targets(loaded, observations, (file, text), days)?;
     let days = days.unwrap_or(loaded.scenario.duration_days);
     let central = loaded.central()?;
-    let theatre = crate::sim::build_theatre(&central)?;
-    let politics = crate::sim::spawn::politics::resolve_politics(&central, &theatre)?;
-    let targets = resolve(
-        observations,
-        file,
-        text,
-        &theatre,
-        &politics,
-        central.start_date,
-        days,
-    )?;
     let per_run = run_ensemble(
         loaded,
         master,

@@ -68,15 +68,13 @@ fn bad_observed_files_are_named_by_line() {
                 capture,gomma,m23,2025-01-27,,src\n\
                 instrument,UNSC,Sanction,2025-01-27,,src\n\
                 count,peacekeepers_killed,,2025-12-24,13,src\n";
-    let (_dir, path) = temp_file("observed.csv", text);
+    // A folder that already holds a result: the observations are checked before it.
+    let (dir, path) = temp_file("observed.csv", text);
     strife()
-        .args([
-            "hindcast",
-            "scenarios/goma_2025.ron",
-            "--runs",
-            "2",
-            "--observed",
-        ])
+        .arg("hindcast")
+        .arg("--out")
+        .arg(dir.path())
+        .args(["scenarios/goma_2025.ron", "--runs", "2", "--observed"])
         .arg(&path)
         .assert()
         .code(2)
