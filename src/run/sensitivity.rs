@@ -34,6 +34,8 @@ use crate::scenario::{Distribution, LoadedScenario, Override, validate};
 
 /// Most model runs one analysis may ask for.
 pub const MAX_EVALUATIONS: u64 = 2_000_000;
+/// Most bootstrap resamples.
+pub const MAX_BOOTSTRAP: usize = 100_000;
 
 /// The method of a sensitivity analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -245,10 +247,10 @@ pub fn factors(
 /// The number of model runs an analysis of `inputs` inputs takes.
 pub fn evaluations(settings: &Settings, inputs: usize) -> u64 {
     let points = match settings.method {
-        Method::Morris => settings.base * (inputs + 1),
-        Method::Sobol => settings.base * (inputs + 2),
+        Method::Morris => settings.base.saturating_mul(inputs + 1),
+        Method::Sobol => settings.base.saturating_mul(inputs + 2),
     };
-    points as u64 * settings.replicates
+    (points as u64).saturating_mul(settings.replicates)
 }
 
 /// Run the analysis of `factors` of `loaded` (with the `--vary` ranges in place). Runs on
@@ -265,6 +267,12 @@ pub fn run_sensitivity(
     let metric = Metric::parse(&settings.metric, &theatre)?;
     if settings.replicates == 0 {
         return Err(Error::Usage("--replicates must be at least 1".into()));
+    }
+    if settings.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::Usage(format!(
+            "--bootstrap {}: at most {MAX_BOOTSTRAP} resamples",
+            settings.bootstrap
+        )));
     }
     let total = evaluations(&settings, k);
     if total > MAX_EVALUATIONS {

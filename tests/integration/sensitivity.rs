@@ -143,7 +143,20 @@ fn sobol_over_vary_ranges_on_the_minimal_scenario() {
 fn bad_sensitivity_arguments_are_named() {
     let (dir, _) = temp_file("unused", "");
     let out = dir.path().join("x");
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--metric",
+                "fall_day.goma",
+                "--replicates",
+                "18446744073709551615",
+            ],
+            "at most 2000000",
+        ),
+        (
+            &["--metric", "fall_day.goma", "--bootstrap", "1000000000000"],
+            "at most 100000",
+        ),
         (
             &["--metric", "fall_day.gomma"],
             "did you mean `fall_day.goma`?",
