@@ -98,3 +98,45 @@ fn bad_observed_files_are_named_by_line() {
         .code(2)
         .stderr(predicate::str::contains("no/such.csv"));
 }
+
+/// An event that never happens within the run is censored at the day limit: every run's value
+/// is the limit, and the share of runs where it happened is 0.
+#[test]
+fn events_that_never_happen_are_censored_at_the_day_limit() {
+    let text = "kind,subject,detail,date,value,source\n\
+                capture,bukavu,m23,2025-01-22,,a test\n";
+    let (dir, path) = temp_file("observed.csv", text);
+    let out = dir.path().join("out");
+    strife()
+        .args([
+            "hindcast",
+            "scenarios/goma_2025.ron",
+            "--runs",
+            "3",
+            "--days",
+            "4",
+        ])
+        .arg("--observed")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("hindcast.csv")).expect("csv");
+    let row: Vec<String> = csv
+        .lines()
+        .nth(1)
+        .expect("a row")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    // observed day 2.5; median, quantiles = 4 (the limit); p_happened 0; CRPS = 1.5 days.
+    assert_eq!(
+        &row[5..13],
+        [
+            "2.500", "days", "4.000", "4.000", "4.000", "4.000", "4.000", "0.000"
+        ]
+    );
+    assert_eq!(row[13], "1.500");
+}
