@@ -138,7 +138,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             let happened = (s.p_happened * s.values.len() as f64).round() as usize;
             let never = if happened < s.values.len() {
                 format!(
-                    "; happened in {happened} of {} runs (the others censored at day {})",
+                    "; happened in {happened} of {} runs (the rest censored at day {})",
                     s.values.len(),
                     h.days
                 )
