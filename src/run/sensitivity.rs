@@ -114,6 +114,9 @@ pub struct Factor {
     pub path: String,
     /// Its distribution.
     pub distribution: Distribution,
+    /// The faction of the unit the input belongs to (`units.ID.…`), if it is a unit's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faction: Option<String>,
 }
 
 /// What to run.
@@ -148,6 +151,8 @@ pub struct SensitivityRecord {
     pub days: f64,
     /// The inputs.
     pub factors: Vec<Factor>,
+    /// The theatre (faction names and colours for the plots).
+    pub theatre: crate::sim::resources::Theatre,
     /// The design's points in the unit hypercube.
     pub design: Design,
     /// The inputs' values at each point.
@@ -227,7 +232,23 @@ pub fn factors(
             let matched = patterns.iter().any(|p| glob(p, path));
             varied || matched || (patterns.is_empty() && vary.is_empty())
         })
-        .map(|(path, distribution)| Factor { path, distribution })
+        .map(|(path, distribution)| {
+            let unit = path
+                .strip_prefix("units.")
+                .and_then(|p| p.split('.').next());
+            let faction = unit.and_then(|id| {
+                scenario
+                    .units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| u.faction.clone())
+            });
+            Factor {
+                path,
+                distribution,
+                faction,
+            }
+        })
         .collect::<Vec<_>>();
     if chosen.is_empty() {
         return Err(Error::Usage(format!(
@@ -357,6 +378,7 @@ pub fn run_sensitivity(
         settings,
         days,
         factors,
+        theatre,
         design,
         values,
         y,

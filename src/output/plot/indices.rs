@@ -12,8 +12,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Keyed, LinearAxis};
 use super::theme::{
-    CHART_TOP, FrameSpec, HEADER_HEIGHT, INK, LABEL_SIZE, MAX_NAME_WIDTH, X_LABEL_AREA, draw_error,
-    draw_frame, draw_header, fit, font, palette, row_at, row_centre, rows_axis, text, text_width,
+    CHART_TOP, FrameSpec, HEADER_HEIGHT, INK, LABEL_SIZE, MAX_NAME_WIDTH, PAGE_MARGIN,
+    X_LABEL_AREA, draw_error, draw_frame, draw_header, fit, font, row_at, row_centre, rows_axis,
+    text, text_width, theatre_colour,
 };
 use crate::error::Result;
 use crate::output::sensitivity::ranking;
@@ -26,10 +27,23 @@ const ROW_HEIGHT: u32 = 30;
 const EXTRA_BAR: u32 = 14;
 /// Most rows drawn (the rest are left out and said so).
 const MAX_ROWS: usize = 40;
-/// Height of the key above the frame, pixels.
-const KEY_HEIGHT: u32 = 30;
-/// Half the height of an error bar's caps, pixels (in row units below).
+/// Height of a line of the key above the frame, pixels.
+const KEY_LINE: u32 = 24;
+
+/// One entry of the key: a series (a bar swatch) or a faction (a square).
+struct KeyEntry {
+    name: String,
+    colour: RGBColor,
+    square: bool,
+}
+/// Half the height of an error bar's caps, in row heights.
 const CAP: f64 = 0.12;
+/// The main index's bars (μ*, ST) and the second's (σ, S1): greys, so that the faction
+/// squares beside the names stand out.
+const MAIN: RGBColor = RGBColor(84, 104, 134);
+const SECOND: RGBColor = RGBColor(186, 190, 196);
+/// Side of a faction square, pixels.
+const SQUARE: i32 = 9;
 
 /// One series of bars: a value (and optionally an interval) per row.
 struct Series {
@@ -45,6 +59,10 @@ pub(super) struct IndexChart {
     subtitle: String,
     x_desc: String,
     rows: Vec<String>,
+    /// The colour of each row's faction, for inputs of a unit.
+    factions: Vec<Option<RGBColor>>,
+    /// The factions that appear, with their colours, for the key.
+    faction_key: Vec<(String, RGBColor)>,
     series: Vec<Series>,
 }
 
@@ -93,12 +111,32 @@ fn metric_unit(metric: &str) -> &'static str {
 /// Build a chart over the factors in `order` with the series of the method.
 fn chart(s: &SensitivityRecord, order: &[usize], tornado: bool) -> IndexChart {
     let rows = order.iter().map(|&i| s.factors[i].path.clone()).collect();
+    let indices: Vec<Option<usize>> = order
+        .iter()
+        .map(|&i| {
+            let id = s.factors[i].faction.as_deref()?;
+            s.theatre.factions.iter().position(|f| f.id == id)
+        })
+        .collect();
+    let factions = indices
+        .iter()
+        .map(|f| f.map(|f| theatre_colour(&s.theatre, f)))
+        .collect();
+    let faction_key = (0..s.theatre.factions.len())
+        .filter(|f| indices.contains(&Some(*f)))
+        .map(|f| {
+            (
+                s.theatre.factions[f].name.clone(),
+                theatre_colour(&s.theatre, f),
+            )
+        })
+        .collect();
     let metric = &s.settings.metric;
     let (what, x_desc, series) = match (&s.morris, &s.sobol) {
         (Some(m), _) => {
             let mut series = vec![Series {
                 name: "μ* — mean absolute effect (90% bootstrap interval)".into(),
-                colour: palette(0),
+                colour: MAIN,
                 values: column(order, |i| m[i].mu_star),
                 intervals: intervals(order, |i| m[i].mu_star_ci),
             }];
@@ -107,7 +145,7 @@ fn chart(s: &SensitivityRecord, order: &[usize], tornado: bool) -> IndexChart {
                 series[0].name = "μ* — mean absolute effect".into();
                 series.push(Series {
                     name: "σ — spread of the effects (non-linearity, interactions)".into(),
-                    colour: palette(1),
+                    colour: SECOND,
                     values: column(order, |i| m[i].sigma),
                     intervals: None,
                 });
@@ -124,7 +162,7 @@ fn chart(s: &SensitivityRecord, order: &[usize], tornado: bool) -> IndexChart {
         (_, Some((x, _))) => {
             let st = Series {
                 name: "ST — total index".into(),
-                colour: palette(0),
+                colour: MAIN,
                 values: column(order, |i| x[i].st),
                 intervals: (!tornado)
                     .then(|| intervals(order, |i| x[i].st_ci))
@@ -132,7 +170,7 @@ fn chart(s: &SensitivityRecord, order: &[usize], tornado: bool) -> IndexChart {
             };
             let s1 = Series {
                 name: "S1 — first-order index".into(),
-                colour: palette(1),
+                colour: SECOND,
                 values: column(order, |i| x[i].s1),
                 intervals: (!tornado)
                     .then(|| intervals(order, |i| x[i].s1_ci))
@@ -163,6 +201,8 @@ fn chart(s: &SensitivityRecord, order: &[usize], tornado: bool) -> IndexChart {
         subtitle: sub,
         x_desc,
         rows,
+        factions,
+        faction_key,
         series,
     }
 }
@@ -190,12 +230,57 @@ impl IndexChart {
 
     fn label_width(&self) -> u32 {
         let f = font(LABEL_SIZE);
+        let squares = if self.factions.iter().any(Option::is_some) {
+            SQUARE as u32 + 8
+        } else {
+            0
+        };
         self.rows
             .iter()
             .map(|r| text_width(&f, &fit(&f, r, MAX_NAME_WIDTH)))
             .max()
             .unwrap_or(0)
             + 16
+            + squares
+    }
+
+    /// Every key entry with its x position and line: the series, then the factions.
+    fn key_layout(&self) -> Vec<(i32, usize, KeyEntry)> {
+        let entries = self
+            .series
+            .iter()
+            .map(|s| KeyEntry {
+                name: s.name.clone(),
+                colour: s.colour,
+                square: false,
+            })
+            .chain(self.faction_key.iter().map(|(name, colour)| KeyEntry {
+                name: name.clone(),
+                colour: *colour,
+                square: true,
+            }));
+        let start = PAGE_MARGIN as i32 + self.label_width() as i32;
+        let right = (WIDTH - PAGE_MARGIN) as i32;
+        let (mut x, mut line) = (start, 0);
+        let mut out = Vec::new();
+        for entry in entries {
+            let swatch = if entry.square { SQUARE } else { 18 };
+            let width = swatch + 7 + text_width(&font(LABEL_SIZE), &entry.name) as i32;
+            if x > start && x + width > right {
+                x = start;
+                line += 1;
+            }
+            let next = x + width + 26;
+            out.push((x, line, entry));
+            x = next;
+        }
+        out
+    }
+
+    /// Height of the key, pixels.
+    fn key_height(&self) -> u32 {
+        let lines = self.key_layout().last().map_or(0, |(_, line, _)| line + 1);
+        KEY_LINE * lines as u32 + 8
     }
 
     /// Size of the image, pixels.
@@ -203,29 +288,33 @@ impl IndexChart {
         let body = self.rows.len().max(1) as u32 * self.row_height();
         (
             WIDTH,
-            HEADER_HEIGHT + CHART_TOP + KEY_HEIGHT + body + X_LABEL_AREA + 30,
+            HEADER_HEIGHT + CHART_TOP + self.key_height() + body + X_LABEL_AREA + 30,
         )
     }
 
     /// Draw the figure on `root`.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let body = draw_header(root, &self.title, &self.subtitle)?;
-        // The key: a swatch and a name per series, across the top.
-        let mut x = 20 + self.label_width() as i32;
-        for s in &self.series {
-            let y = (CHART_TOP + 8) as i32;
+        // The key: a swatch and a name per series, then a square per faction, across the
+        // top, on as many lines as it needs.
+        for (x, line, entry) in self.key_layout() {
+            let y = (CHART_TOP + 15) as i32 + line as i32 * KEY_LINE as i32;
+            let (w, h) = if entry.square {
+                (SQUARE, SQUARE)
+            } else {
+                (18, 14)
+            };
             body.draw(&Rectangle::new(
-                [(x, y), (x + 18, y + 14)],
-                s.colour.filled(),
+                [(x, y - h / 2), (x + w, y + h / 2)],
+                entry.colour.filled(),
             ))
             .map_err(draw_error)?;
             body.draw(&Text::new(
-                s.name.clone(),
-                (x + 26, y + 7),
+                entry.name.clone(),
+                (x + w + 7, y),
                 text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(draw_error)?;
-            x += 26 + text_width(&font(LABEL_SIZE), &s.name) as i32 + 30;
         }
         let values = self.series.iter().flat_map(|s| {
             s.values
@@ -252,7 +341,7 @@ impl IndexChart {
             x_axis,
             rows_axis(n),
             &FrameSpec {
-                top: CHART_TOP + KEY_HEIGHT,
+                top: CHART_TOP + self.key_height(),
                 y_area: self.label_width(),
                 x_label: &x_label,
                 y_label: &names,
@@ -261,6 +350,18 @@ impl IndexChart {
                 rows: true,
             },
         )?;
+        // A square in the faction's colour at the left of a unit's input's name.
+        for (i, colour) in self.factions.iter().enumerate() {
+            if let Some(colour) = colour {
+                let (_, fy) = chart.backend_coord(&(axis.min, row_centre(n, i)));
+                let left = PAGE_MARGIN as i32;
+                root.draw(&Rectangle::new(
+                    [(left, fy - SQUARE / 2), (left + SQUARE, fy + SQUARE / 2)],
+                    colour.filled(),
+                ))
+                .map_err(draw_error)?;
+            }
+        }
         let bands = self.series.len().max(1) as f64;
         let band = 0.8 / bands;
         for (k, s) in self.series.iter().enumerate() {
