@@ -35,9 +35,15 @@ fn goma_hindcast_is_identical_whatever_jobs() {
             "{file} depends on --jobs"
         );
     }
-    for file in ["manifest.json", "hindcast.png", "hindcast.svg"] {
-        assert!(one.join(file).is_file(), "{file} missing");
-    }
+    let png = image::load_from_memory(&std::fs::read(one.join("hindcast.png")).expect("png"))
+        .expect("a PNG");
+    assert_eq!(png.width(), 1200);
+    let svg = std::fs::read_to_string(one.join("hindcast.svg")).expect("svg");
+    assert!(
+        svg.contains("capture goma (m23)"),
+        "a panel per observation"
+    );
+    assert!(one.join("manifest.json").is_file());
     let csv = std::fs::read_to_string(one.join("hindcast.csv")).expect("csv");
     let observed = std::fs::read_to_string(OBSERVED).expect("observed");
     let observations = observed
