@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::run::ensemble::Shard;
+use crate::run::sensitivity::{InputRange, Method};
 use crate::run::sweep::Vary;
 use crate::scenario::Override;
 
@@ -44,6 +45,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a shell completion script, e.g. `strife completions bash > ~/.local/share/bash-completion/completions/strife`.
     Completions(CompletionsArgs),
+    /// Which uncertain inputs move a metric: Morris screening or Sobol' indices.
+    Sensitivity(SensitivityArgs),
+    /// Score an ensemble against what happened (CRPS, PIT, interval coverage).
+    Hindcast(HindcastArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -140,6 +145,68 @@ pub struct SweepArgs {
     pub metric: String,
     /// Runs per point; every point uses the same seeds.
     #[arg(long, value_name = "N", default_value_t = 100)]
+    pub runs: u64,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario or what-if file.
+    pub scenario: PathBuf,
+    /// `morris` (screening: μ*, σ; r(k+1) runs) or `sobol` (first-order and total indices;
+    /// N(k+2) runs).
+    #[arg(long, value_enum, default_value_t = Method::Morris)]
+    pub method: Method,
+    /// The metric (see `strife metrics`). A `fall_day.PLACE` of a run where the place did not
+    /// fall counts as the day limit.
+    #[arg(long)]
+    pub metric: String,
+    /// Morris trajectories r (default 20) or Sobol' base rows N (default 256; a power of two
+    /// suits the Sobol' sequence).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<usize>,
+    /// An input and its range: `PATH=LO..HI` (uniform) or `PATH=DISTRIBUTION`. Repeatable.
+    /// Without `--input`, only these ranges are analysed.
+    #[arg(long, value_name = "PATH=LO..HI")]
+    pub vary: Vec<InputRange>,
+    /// Analyse the scenario's uncertain inputs whose path matches PATTERN (`*` for any text,
+    /// e.g. `units.rdf_*.personnel`). Repeatable. Default: all of them (unless `--vary`).
+    #[arg(long, value_name = "PATTERN")]
+    pub input: Vec<String>,
+    /// Morris grid levels p (even).
+    #[arg(long, value_name = "P", default_value_t = 4)]
+    pub levels: usize,
+    /// Runs per design point, with the same seeds at every point; their metric is averaged.
+    #[arg(long, value_name = "R", default_value_t = 1)]
+    pub replicates: u64,
+    /// Bootstrap resamples for the 90% intervals.
+    #[arg(long, value_name = "B", default_value_t = 500)]
+    pub bootstrap: usize,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife hindcast`.
+#[derive(Debug, Args)]
+pub struct HindcastArgs {
+    /// Scenario or what-if file.
+    pub scenario: PathBuf,
+    /// What happened: a CSV file with the header `kind,subject,detail,date,value,source`
+    /// (see `scenarios/observed/goma_2025.csv` and docs/ANALYSIS.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub observed: PathBuf,
+    /// Runs of the ensemble.
+    #[arg(long, value_name = "N", default_value_t = 200)]
     pub runs: u64,
     /// Settings of the runs.
     #[command(flatten)]

@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use std::io::Write as _;
 
 use crate::cli::{
-    Cli, CompareArgs, GenerateArgs, MergeArgs, MetricsArgs, OutputSettings, RunArgs, SweepArgs,
-    ValidateArgs,
+    Cli, CompareArgs, GenerateArgs, HindcastArgs, MergeArgs, MetricsArgs, OutputSettings, RunArgs,
+    SensitivityArgs, SweepArgs, ValidateArgs,
 };
 use crate::error::{Error, Result};
 use crate::generate::{GenerateOptions, generate_ron};
 use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
+use crate::output::report::html::thousands;
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::sweep::{sweep_csv, sweep_summary_json, sweep_text};
@@ -28,13 +29,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     if args.watch {
         return crate::tooling::watch(args, command_line);
     }
-    if let Some(days) = args.run.days
-        && !(days.is_finite() && days > 0.0 && days <= 3650.0)
-    {
-        return Err(Error::Usage(format!(
-            "--days must be a number of days between 0 and 3650, not {days}"
-        )));
-    }
+    check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     if let Some(runs) = args.runs {
         return run_ensemble_command(args, &loaded, runs, command_line);
@@ -83,19 +78,15 @@ fn run_ensemble_command(
         .clone()
         .unwrap_or_else(|| ensemble_dir(&args.scenario));
     write::check_replaceable(&out, args.output.force)?;
-    let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(runs, &args.output);
-    let ensemble =
-        pool.install(|| run_digests(loaded, master, 0..runs, args.run.days, || bar.inc(1)))?;
-    bar.finish_and_clear();
+    let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
+        run_digests(loaded, master, 0..runs, args.run.days, tick)
+    })?;
     write_ensemble(&out, &ensemble, loaded, command_line, &args.output)
 }
 
 /// `output/<scenario file stem>-ensemble`.
 fn ensemble_dir(scenario: &Path) -> PathBuf {
-    let mut dir = default_output_dir(scenario).into_os_string();
-    dir.push("-ensemble");
-    PathBuf::from(dir)
+    suffixed_dir(scenario, "ensemble")
 }
 
 /// Write an ensemble's files (and print its summary): the same for one machine and for merged
@@ -285,6 +276,35 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
     write_ensemble(&out, &ensemble, &loaded, command_line, &args.output)
 }
 
+/// Run `work` on a pool of `jobs` threads (all cores if `None`) with a progress bar of `total`
+/// steps on stderr (hidden if `quiet`); `work` gets the function that advances the bar.
+fn with_progress<T: Send>(
+    jobs: Option<usize>,
+    total: u64,
+    output: &OutputSettings,
+    work: impl FnOnce(&(dyn Fn() + Sync)) -> Result<T> + Send,
+) -> Result<T> {
+    let pool = thread_pool(jobs)?;
+    let bar = progress_bar(total, output);
+    let result = pool.install(|| work(&|| bar.inc(1)));
+    bar.finish_and_clear();
+    result
+}
+
+/// The manifest of `runs` runs of `loaded` with master seed `seed`.
+fn manifest_of(
+    loaded: &LoadedScenario,
+    seed: u64,
+    days: f64,
+    runs: u64,
+    command_line: Vec<String>,
+) -> Manifest {
+    let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
+    manifest.runs = Some(runs);
+    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
+    manifest
+}
+
 /// A thread pool of `jobs` threads (all cores if `None`).
 fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     if jobs == Some(0) {
@@ -315,13 +335,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     if args.runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
-    if let Some(days) = args.run.days
-        && !(days.is_finite() && days > 0.0 && days <= 3650.0)
-    {
-        return Err(Error::Usage(format!(
-            "--days must be a number of days between 0 and 3650, not {days}"
-        )));
-    }
+    check_days(args.run.days)?;
     let loaded: Vec<LoadedScenario> = args
         .scenarios
         .iter()
@@ -418,17 +432,15 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     let theatre = crate::sim::build_theatre(&loaded.central()?)?;
     crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
-    let out = args.output.out.clone().unwrap_or_else(|| {
-        let mut dir = default_output_dir(&args.scenario).into_os_string();
-        dir.push("-sweep");
-        PathBuf::from(dir)
-    });
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sweep"));
     write::check_replaceable(&out, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
-    let pool = thread_pool(args.run.jobs)?;
-    let bar = progress_bar(points * args.runs, &args.output);
-    let record = pool.install(|| {
+    let record = with_progress(args.run.jobs, points * args.runs, &args.output, |tick| {
         run_sweep(
             &loaded,
             &args.vary,
@@ -436,19 +448,11 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
             master,
             args.runs,
             args.run.days,
-            || bar.inc(1),
+            tick,
         )
     })?;
-    bar.finish_and_clear();
-    let mut manifest = Manifest::new(
-        &loaded.file,
-        &loaded.source,
-        master,
-        args.run.days.unwrap_or(loaded.scenario.duration_days),
-        command_line,
-    );
-    manifest.runs = Some(args.runs);
-    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
+    let days = args.run.days.unwrap_or(loaded.scenario.duration_days);
+    let manifest = manifest_of(&loaded, master, days, args.runs, command_line);
     let mut files = vec![
         ("sweep.csv".to_owned(), sweep_csv(&record)?),
         ("summary.json".to_owned(), sweep_summary_json(&record)?),
@@ -545,4 +549,156 @@ pub fn generate(args: &GenerateArgs) -> Result<()> {
 pub fn completions(shell: clap_complete::Shell) {
     use clap::CommandFactory;
     clap_complete::generate(shell, &mut Cli::command(), "strife", &mut std::io::stdout());
+}
+
+/// Refuse a `--days` that is not a number of days between 0 and 3650.
+fn check_days(days: Option<f64>) -> Result<()> {
+    match days {
+        Some(days) if !(days.is_finite() && days > 0.0 && days <= 3650.0) => Err(Error::Usage(
+            format!("--days must be a number of days between 0 and 3650, not {days}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `output/<scenario file stem>-<suffix>`.
+fn suffixed_dir(scenario: &Path, suffix: &str) -> PathBuf {
+    let mut dir = default_output_dir(scenario).into_os_string();
+    dir.push(format!("-{suffix}"));
+    PathBuf::from(dir)
+}
+
+/// `strife sensitivity`: Morris or Sobol' indices of a metric over the scenario's uncertain
+/// inputs (or `--vary` ranges), every model run in parallel with common random numbers.
+pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<()> {
+    use crate::output::sensitivity::{
+        samples_csv, sensitivity_csv, sensitivity_summary_json, sensitivity_text,
+    };
+    use crate::run::sensitivity::{Method, Settings, evaluations, factors, run_sensitivity};
+    check_days(args.run.days)?;
+    let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
+    let theatre = crate::sim::build_theatre(&loaded.central()?)?;
+    crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
+    let (loaded, inputs) = factors(&loaded, &args.input, &args.vary)?;
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sensitivity"));
+    write::check_replaceable(&out, args.output.force)?;
+    let master = args.run.seed.unwrap_or(loaded.scenario.seed);
+    let settings = Settings {
+        method: args.method,
+        metric: args.metric.clone(),
+        base: args.runs.unwrap_or(match args.method {
+            Method::Morris => 20,
+            Method::Sobol => 256,
+        }),
+        levels: args.levels,
+        replicates: args.replicates,
+        bootstrap: args.bootstrap,
+        master_seed: master,
+        days: args.run.days,
+    };
+    let total = evaluations(&settings, inputs.len());
+    let record = with_progress(args.run.jobs, total, &args.output, |tick| {
+        run_sensitivity(&loaded, inputs, settings, tick)
+    })?;
+    let manifest = manifest_of(&loaded, master, record.days, total, command_line);
+    let mut files = vec![
+        ("sensitivity.csv".to_owned(), sensitivity_csv(&record)?),
+        ("samples.csv".to_owned(), samples_csv(&record)?),
+        (
+            "summary.json".to_owned(),
+            sensitivity_summary_json(&record)?,
+        ),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    files.extend(crate::output::plot::sensitivity_plots(&record)?);
+    let text = sensitivity_text(&record);
+    let report = report::analysis_report(
+        &format!("{} — sensitivity of {}", record.scenario_name, args.metric),
+        &format!(
+            "{:?} method, {} inputs, {} runs, master seed {master}",
+            args.method,
+            record.factors.len(),
+            thousands(total as f64)
+        ),
+        &loaded.scenario.description,
+        &text,
+        &files[0].1,
+        &files,
+        &manifest,
+    )?;
+    files.push(("report.html".to_owned(), report));
+    let written = write::write_atomically(&out, &files)?;
+    finish(&args.output, &files, &out, written.len(), || text)
+}
+
+/// `strife hindcast`: an ensemble scored against observed history.
+pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
+    use crate::analysis::observed::read_observed;
+    use crate::output::hindcast::{hindcast_csv, hindcast_summary_json, hindcast_text};
+    use crate::run::hindcast::run_hindcast;
+    check_days(args.run.days)?;
+    if args.runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
+    let observed_file = args.observed.display().to_string();
+    let observations = read_observed(&args.observed)?;
+    let observed_text = std::fs::read_to_string(&args.observed).map_err(|source| Error::Read {
+        path: args.observed.clone(),
+        source,
+    })?;
+    // Check every observation against the scenario before the output folder.
+    crate::run::hindcast::hindcast_targets(
+        &loaded,
+        &observations,
+        (&observed_file, &observed_text),
+        args.run.days,
+    )?;
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| suffixed_dir(&args.scenario, "hindcast"));
+    write::check_replaceable(&out, args.output.force)?;
+    let master = args.run.seed.unwrap_or(loaded.scenario.seed);
+    let record = with_progress(args.run.jobs, args.runs, &args.output, |tick| {
+        run_hindcast(
+            &loaded,
+            &observations,
+            (&observed_file, &observed_text),
+            master,
+            args.runs,
+            args.run.days,
+            tick,
+        )
+    })?;
+    let mut manifest = manifest_of(&loaded, master, record.days, args.runs, command_line);
+    manifest.observed = Some((observed_file, sha256_hex(observed_text.as_bytes())));
+    let mut files = vec![
+        ("hindcast.csv".to_owned(), hindcast_csv(&record)?),
+        ("summary.json".to_owned(), hindcast_summary_json(&record)?),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    files.extend(crate::output::plot::hindcast_plots(&record)?);
+    let text = hindcast_text(&record);
+    let report = report::analysis_report(
+        &format!("{} — hindcast", record.scenario_name),
+        &format!(
+            "Against {} · {} runs, master seed {master}",
+            record.observed_file,
+            thousands(record.runs as f64)
+        ),
+        &loaded.scenario.description,
+        &text,
+        &files[0].1,
+        &files,
+        &manifest,
+    )?;
+    files.push(("report.html".to_owned(), report));
+    let written = write::write_atomically(&out, &files)?;
+    finish(&args.output, &files, &out, written.len(), || text)
 }

@@ -4,7 +4,8 @@
 //! ([`scenario`]), turned into a `bevy_ecs` world ([`sim`]), advanced tick by tick by a fixed
 //! schedule of systems, and collected into a [`run::RunRecord`]; [`output`] turns records into
 //! tables, a summary and plots. Nothing reaches backwards: plots never read the world, systems
-//! never do I/O.
+//! never do I/O. [`analysis`] holds the estimators and scores that need no model (Morris and
+//! Sobol' sensitivity indices, CRPS and PIT, observed history); [`run`] feeds them model runs.
 //!
 //! **Terms.** A *place* is a node of the theatre graph (a city, a camp, a border crossing); a
 //! *route* joins two places; a *faction* is an armed actor on a *side*; a *unit* is a body of a
@@ -15,6 +16,7 @@
 // and nested query tuples are the idiom there, not a smell.
 #![allow(clippy::too_many_arguments, clippy::type_complexity)]
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -24,6 +24,8 @@ fn main() -> ExitCode {
             strife::commands::completions(args.shell);
             Ok(())
         }
+        Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
+        Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

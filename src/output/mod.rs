@@ -3,8 +3,10 @@
 
 pub mod compare;
 pub mod ensemble;
+pub mod hindcast;
 pub mod plot;
 pub mod report;
+pub mod sensitivity;
 pub mod summary;
 pub mod sweep;
 pub mod tables;

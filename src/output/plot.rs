@@ -29,6 +29,8 @@ mod escalation;
 mod fan;
 mod forest;
 mod grid;
+mod hindcast;
+mod indices;
 mod lines;
 mod map;
 mod panels;
@@ -45,6 +47,8 @@ use plotters::prelude::*;
 use crate::error::Result;
 use crate::run::RunRecord;
 use crate::run::ensemble::EnsembleRecord;
+use crate::run::hindcast::HindcastRecord;
+use crate::run::sensitivity::SensitivityRecord;
 use crate::run::sweep::SweepRecord;
 use capture::CaptureChart;
 use civilians::CiviliansChart;
@@ -152,6 +156,24 @@ pub fn sweep_plots(s: &SweepRecord) -> Result<Vec<(String, Vec<u8>)>> {
     render_all(&[("sweep", Figure::Sweep(sweep::sweep(s)))])
 }
 
+/// The plots of a sensitivity analysis, as `(file name, bytes)`: `tornado` (inputs from most
+/// to least important: μ* beside σ, or ST beside S1) and `indices` (the indices of every input
+/// in the scenario's order with their 90% bootstrap intervals), each as `.png` and `.svg`.
+pub fn sensitivity_plots(s: &SensitivityRecord) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    render_all(&[
+        ("tornado", Figure::Indices(indices::tornado(s))),
+        ("indices", Figure::Indices(indices::indices(s))),
+    ])
+}
+
+/// The plot of a hindcast, as `(file name, bytes)`: `hindcast.png` and `hindcast.svg`, a
+/// panel per observation with the model's distribution and the observed value.
+pub fn hindcast_plots(h: &HindcastRecord) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    render_all(&[("hindcast", Figure::Hindcast(hindcast::hindcast(h)))])
+}
+
 /// PNG and SVG of each figure, named after its stem.
 fn render_all(figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::with_capacity(2 * figures.len());
@@ -190,6 +212,10 @@ enum Figure {
     Forest(Forest),
     /// Sweep: a line or a heatmap.
     Sweep(SweepChart),
+    /// Sensitivity: rows of index bars.
+    Indices(indices::IndexChart),
+    /// Hindcast: the model's distribution and the observation, a panel each.
+    Hindcast(hindcast::HindcastChart),
 }
 
 impl Figure {
@@ -209,6 +235,8 @@ impl Figure {
             Figure::CompareFans(chart) => chart.size(),
             Figure::Forest(chart) => chart.size(),
             Figure::Sweep(chart) => chart.size(),
+            Figure::Indices(chart) => chart.size(),
+            Figure::Hindcast(chart) => chart.size(),
         }
     }
 
@@ -228,6 +256,8 @@ impl Figure {
             Figure::CompareFans(chart) => chart.draw(root),
             Figure::Forest(chart) => chart.draw(root),
             Figure::Sweep(chart) => chart.draw(root),
+            Figure::Indices(chart) => chart.draw(root),
+            Figure::Hindcast(chart) => chart.draw(root),
         }
     }
 }

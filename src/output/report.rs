@@ -4,11 +4,11 @@
 //! reproduces the result. No script, no network, no timestamp: the same result gives the same
 //! bytes.
 
-mod html;
+pub mod html;
 
 use std::collections::BTreeMap;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::compare::{comparison_summary, comparison_text};
 use crate::output::ensemble::{date as ensemble_date, ensemble_summary};
 use crate::output::summary::{Manifest, peacekeepers_in_words, run_summary};
@@ -713,6 +713,56 @@ pub fn sweep_report(
     ))
 }
 
+/// The report of an analysis (`sensitivity`, `hindcast`): its findings in words (one per
+/// line of `summary_text`), its plots, its main table (`csv`, shown whole) and the manifest.
+pub fn analysis_report(
+    title: &str,
+    context: &str,
+    description: &str,
+    summary_text: &str,
+    csv: &[u8],
+    files: &[(String, Vec<u8>)],
+    m: &Manifest,
+) -> Result<Vec<u8>> {
+    let lines: Vec<String> = summary_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut reader = csv::Reader::from_reader(csv);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::Internal(format!("reading back a table for the report: {e}")))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::Internal(format!("reading back a table for the report: {e}")))?;
+    let numeric: Vec<usize> = (0..headers.len())
+        .filter(|&c| {
+            rows.iter().all(|r| {
+                r.get(c)
+                    .is_some_and(|v| v.is_empty() || v.parse::<f64>().is_ok())
+            })
+        })
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let tables = table(&header_refs, &rows, &numeric);
+    Ok(assemble(
+        title,
+        context,
+        description,
+        &list("outcomes", &lines),
+        files,
+        &tables,
+        m,
+    ))
+}
+
 /// The whole page: header, key outcomes, plots, tables, manifest.
 fn assemble(
     title: &str,
@@ -822,6 +872,21 @@ fn caption(stem: &str) -> (String, String) {
             "The sweep",
             "The metric's mean at every point of the grid: a line with its 90% interval and the \
              middle 90% of runs for one axis, a heatmap with a colour bar for two.",
+        ),
+        "tornado" => (
+            "Which inputs move the metric",
+            "Each input's effect on the metric, largest first: Morris μ* (mean absolute \
+             elementary effect) with σ, or Sobol' total and first-order indices, with 90% \
+             bootstrap intervals.",
+        ),
+        "indices" => (
+            "Sensitivity indices",
+            "The indices of every input with their 90% bootstrap intervals as error bars.",
+        ),
+        "hindcast" => (
+            "Predicted and observed",
+            "For each observation, the model's distribution over the ensemble (runs where it \
+             never happened are censored at the day limit) with the observed value marked.",
         ),
         other => (other, ""),
     };

@@ -461,6 +461,9 @@ pub struct Manifest {
     /// For a comparison: every scenario file and its SHA-256, baseline first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<(String, String)>,
+    /// For a hindcast: the observed file and its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<(String, String)>,
 }
 
 impl Manifest {
@@ -482,6 +485,7 @@ impl Manifest {
             overrides: Vec::new(),
             runs: None,
             compared: Vec::new(),
+            observed: None,
         }
     }
 
@@ -499,7 +503,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
+/// Pretty-printed JSON with a final newline.
+pub(crate) fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
     bytes.push(b'\n');

@@ -1,9 +1,11 @@
 //! Running scenarios: one (scenario, seed) to a [`RunRecord`], with no I/O.
 
 pub mod ensemble;
+pub mod hindcast;
 pub mod metrics;
 pub mod one;
 pub mod record;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 

@@ -190,6 +190,49 @@ impl Distribution {
         }
     }
 
+    /// The value at quantile `u` in [0, 1] (the inverse distribution function), used to map a
+    /// design point of the unit hypercube onto the input (`strife sensitivity`). Normal and
+    /// log-normal tails are cut where [`Distribution::extremes`] cuts them (at their bounds, or
+    /// at 4 standard deviations), as draws are clamped to their bounds; a `Choice` is taken
+    /// over its values in ascending order.
+    pub fn quantile(&self, u: f64) -> f64 {
+        let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+        let (lo, hi) = self.extremes();
+        let z = || crate::run::stats::normal_quantile(u);
+        match self {
+            Distribution::Uniform { min, max } => min + (max - min) * u,
+            Distribution::Normal { mean, sd, .. } => (mean + sd * z()).clamp(lo, hi),
+            Distribution::Triangular { min, mode, max } => {
+                let split = (mode - min) / (max - min);
+                if u < split {
+                    min + ((max - min) * (mode - min) * u).sqrt()
+                } else {
+                    max - ((max - min) * (max - mode) * (1.0 - u)).sqrt()
+                }
+            }
+            Distribution::LogNormal { median, sigma, .. } => {
+                (median * (sigma * z()).exp()).clamp(lo, hi)
+            }
+            Distribution::Choice { values, weights } => {
+                let mut pairs: Vec<(f64, f64)> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (*v, weights.as_ref().map_or(1.0, |w| w[i])))
+                    .collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let total: f64 = pairs.iter().map(|p| p.1).sum();
+                let mut cumulative = 0.0;
+                for (v, w) in &pairs {
+                    cumulative += w;
+                    if u * total < cumulative {
+                        return *v;
+                    }
+                }
+                pairs.last().map_or(0.0, |p| p.0)
+            }
+        }
+    }
+
     /// One draw.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
@@ -257,6 +300,8 @@ enum Pick<'a> {
     Low,
     High,
     Sample(&'a std::cell::RefCell<ChaCha8Rng>),
+    /// The named inputs at the given quantiles, every other at its central value.
+    Design(&'a [(String, f64)]),
 }
 
 /// A seed for a stream derived from a master seed (SplitMix64): distinct streams for distinct
@@ -286,6 +331,16 @@ pub fn extreme_scenario(scenario: &Scenario<Num>, high: bool) -> Result<Scenario
     resolve(scenario, if high { Pick::High } else { Pick::Low }).map(|(s, _)| s)
 }
 
+/// The scenario with each input named in `at` at its quantile `u` (`(path, u)`, u in [0, 1])
+/// and every other uncertain input at its central value; and the values used, in the fixed
+/// order of [`sample_scenario`]'s draws.
+pub fn design_scenario(
+    scenario: &Scenario<Num>,
+    at: &[(String, f64)],
+) -> Result<(Scenario, Vec<Draw>)> {
+    resolve(scenario, Pick::Design(at))
+}
+
 /// Every distribution in the scenario, with its path.
 pub fn distributions(scenario: &Scenario<Num>) -> Result<Vec<(String, Distribution)>> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| Error::Internal(e.to_string()))?;
@@ -306,6 +361,10 @@ fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)
             Pick::Low => dist.extremes().0,
             Pick::High => dist.extremes().1,
             Pick::Sample(rng) => dist.sample(&mut rng.borrow_mut()),
+            Pick::Design(at) => at
+                .iter()
+                .find(|(p, _)| p == path)
+                .map_or_else(|| dist.central(), |(_, u)| dist.quantile(*u)),
         };
         draws.push(Draw {
             path: path.to_owned(),
@@ -419,6 +478,41 @@ mod tests {
         let mut xs: Vec<f64> = (0..20_001).map(|_| lognormal.sample(&mut r)).collect();
         xs.sort_by(f64::total_cmp);
         assert!((xs[10_000] - 100.0).abs() < 3.0, "median {}", xs[10_000]);
+    }
+
+    #[test]
+    fn quantiles_invert_the_distributions() {
+        let uniform = Distribution::Uniform { min: 2.0, max: 4.0 };
+        assert_eq!(uniform.quantile(0.25), 2.5);
+        let tri = Distribution::Triangular {
+            min: 0.0,
+            mode: 1.0,
+            max: 2.0,
+        };
+        assert!((tri.quantile(0.5) - 1.0).abs() < 1e-12);
+        let normal = Distribution::Normal {
+            mean: 10.0,
+            sd: 2.0,
+            min: None,
+            max: Some(12.0),
+        };
+        assert!((normal.quantile(0.5) - 10.0).abs() < 1e-9);
+        assert_eq!(normal.quantile(0.99), 12.0);
+        assert_eq!(normal.quantile(0.0), 2.0);
+        let lognormal = Distribution::LogNormal {
+            median: 5.0,
+            sigma: 0.5,
+            min: None,
+            max: None,
+        };
+        assert!((lognormal.quantile(0.5) - 5.0).abs() < 1e-9);
+        let choice = Distribution::Choice {
+            values: vec![3.0, 1.0],
+            weights: Some(vec![1.0, 3.0]),
+        };
+        assert_eq!(choice.quantile(0.7), 1.0);
+        assert_eq!(choice.quantile(0.8), 3.0);
+        assert_eq!(choice.quantile(1.0), 3.0);
     }
 
     #[test]

@@ -1,0 +1,6 @@
+//! Analysis of a model's outputs with no model in it: sensitivity estimators (Morris, Sobol'),
+//! forecast scores (CRPS, PIT) and observed history to score against.
+
+pub mod observed;
+pub mod scores;
+pub mod sensitivity;

@@ -1,0 +1,464 @@
+//! Observed history for a hindcast: a CSV file of what happened, read with precise errors and
+//! checked against a scenario's places, factions and actors.
+//!
+//! The file has a header and one observation per line (lines starting with `#` are comments):
+//!
+//! ```csv
+//! kind,subject,detail,date,value,source
+//! capture,goma,m23,2025-01-27,,"US Treasury; M23 declared Goma liberated (Kigali Daily News)"
+//! instrument,EU,Statement,2025-01-25,,"source article: EU statement on Saturday"
+//! count,peacekeepers_killed,,2025-01-24,13,"The Citizen (Tanzania)"
+//! ```
+//!
+//! - `capture`: place `subject` changed hands on `date`, taken by a faction on the side of
+//!   faction `detail` (empty: by anyone). The model's value is the day it first did.
+//! - `instrument`: actor `subject` first used instrument `detail` (`Statement`,
+//!   `EmergencyMeeting`, `Condemnation`, `Sanctions`, `AidSuspension`) on `date`.
+//! - `count`: quantity `subject` had reached `value` by the end of `date`: `newly_displaced`,
+//!   `displaced` (sheltering away from home now), `civilian_deaths`, `peacekeepers_killed`,
+//!   `killed.FACTION`, `captured.FACTION` (surrendered or taken), `losses.FACTION`.
+//!
+//! `source` names where the figure comes from; it may not be empty.
+
+use chrono::NaiveDate;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::scenario::Instrument;
+use crate::scenario::load::suggest;
+use crate::sim::politics::Politics;
+use crate::sim::resources::Theatre;
+
+/// The columns of an observed file, in order.
+pub const COLUMNS: [&str; 6] = ["kind", "subject", "detail", "date", "value", "source"];
+
+/// What an observation is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A place changed hands on a date.
+    Capture,
+    /// An actor used an instrument on a date.
+    Instrument,
+    /// A count had reached a value by a date.
+    Count,
+}
+
+impl Kind {
+    /// The word used in the file.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Capture => "capture",
+            Kind::Instrument => "instrument",
+            Kind::Count => "count",
+        }
+    }
+
+    /// Whether the observed value is a date (scored in days) rather than a count.
+    pub fn is_date(self) -> bool {
+        !matches!(self, Kind::Count)
+    }
+}
+
+/// A counted quantity, read from the run's samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// People who have left their homes so far.
+    NewlyDisplaced,
+    /// People sheltering away from home now.
+    Displaced,
+    /// Civilians killed so far.
+    CivilianDeaths,
+    /// Peacekeepers killed so far.
+    PeacekeepersKilled,
+    /// Soldiers of a faction killed so far.
+    Killed(usize),
+    /// Soldiers of a faction captured (surrendered or taken) so far.
+    Captured(usize),
+    /// All losses of a faction (killed, wounded, captured, deserted) so far.
+    Losses(usize),
+}
+
+/// What the model is asked, resolved against the scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// First change of hands of `place`, by a faction of side `side` (any side if `None`).
+    Capture {
+        /// Place index.
+        place: usize,
+        /// Side index of the taker.
+        side: Option<usize>,
+    },
+    /// First use of `instrument` by actor `actor`.
+    Instrument {
+        /// Actor index.
+        actor: usize,
+        /// The instrument.
+        instrument: Instrument,
+    },
+    /// A quantity at `hours` (the end of the observed date).
+    Count {
+        /// What is counted.
+        quantity: Quantity,
+        /// Hours since the start.
+        hours: f64,
+    },
+}
+
+/// One line of an observed file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Line in the file (1-based).
+    pub line: usize,
+    /// What it is of.
+    pub kind: Kind,
+    /// Place, actor or quantity.
+    pub subject: String,
+    /// Taking faction or instrument.
+    pub detail: String,
+    /// The date.
+    pub date: NaiveDate,
+    /// The observed count (counts only).
+    pub value: Option<f64>,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl Observation {
+    /// A short label: `capture goma (m23)`, `count peacekeepers_killed`.
+    pub fn label(&self) -> String {
+        if self.detail.is_empty() {
+            format!("{} {}", self.kind.word(), self.subject)
+        } else {
+            format!("{} {} ({})", self.kind.word(), self.subject, self.detail)
+        }
+    }
+}
+
+/// Largest observed file accepted, bytes.
+const MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read and parse an observed file.
+pub fn read_observed(path: &std::path::Path) -> Result<Vec<Observation>> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_BYTES {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            file,
+            format!(
+                "file is {} bytes; an observed file may be at most {MAX_BYTES}",
+                meta.len()
+            ),
+        )]));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Invalid(vec![
+            Diagnostic::new(&file, "file is not valid UTF-8 text").help("save the file as UTF-8"),
+        ])
+    })?;
+    parse_observed(&text, &file)
+}
+
+/// Parse the text of an observed file named `file`, reporting every bad line.
+pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let at = |line: usize, message: String| Diagnostic::new(file, message).at(text, line, 1);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => return Err(Error::Invalid(vec![Diagnostic::new(file, e.to_string())])),
+    };
+    if header != COLUMNS {
+        let line = text
+            .lines()
+            .position(|l| !l.trim_start().starts_with('#'))
+            .map_or(1, |i| i + 1);
+        return Err(Error::Invalid(vec![
+            at(line, format!("the header is `{}`", header.join(",")))
+                .help(format!("the first line must be `{}`", COLUMNS.join(","))),
+        ]));
+    }
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                problems.push(at(line, format!("not a CSV line: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(1, |p| p.line() as usize);
+        if record.len() != COLUMNS.len() {
+            problems.push(
+                at(
+                    line,
+                    format!(
+                        "{} fields; an observation has {}",
+                        record.len(),
+                        COLUMNS.len()
+                    ),
+                )
+                .help(format!("columns: {}", COLUMNS.join(","))),
+            );
+            continue;
+        }
+        let field = |i: usize| record.get(i).unwrap_or("").to_owned();
+        let kind = match field(0).as_str() {
+            "capture" => Kind::Capture,
+            "instrument" => Kind::Instrument,
+            "count" => Kind::Count,
+            other => {
+                let hint = suggest(other, ["capture", "instrument", "count"]).map_or_else(
+                    || "kind is one of capture, instrument, count".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                problems.push(at(line, format!("unknown kind `{other}`")).help(hint));
+                continue;
+            }
+        };
+        let date = match NaiveDate::parse_from_str(&field(3), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                problems.push(
+                    at(line, format!("`{}` is not a date", field(3)))
+                        .help("write dates as YYYY-MM-DD, e.g. 2025-01-27"),
+                );
+                continue;
+            }
+        };
+        let value = match (kind, field(4).as_str()) {
+            (Kind::Count, "") => {
+                problems.push(at(line, "a count needs a value".into()));
+                continue;
+            }
+            (Kind::Count, v) => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+                _ => {
+                    problems.push(at(line, format!("`{v}` is not a count (a number ≥ 0)")));
+                    continue;
+                }
+            },
+            (_, "") => None,
+            (_, v) => {
+                problems.push(
+                    at(
+                        line,
+                        format!("a {} has no value, but `{v}` is given", kind.word()),
+                    )
+                    .help("leave the value empty: the date is the observation"),
+                );
+                continue;
+            }
+        };
+        if field(5).is_empty() {
+            problems.push(
+                at(line, "the source is empty".into())
+                    .help("name where the figure comes from, e.g. `UNSC res. 2773`"),
+            );
+            continue;
+        }
+        out.push(Observation {
+            line,
+            kind,
+            subject: field(1),
+            detail: field(2),
+            date,
+            value,
+            source: field(5),
+        });
+    }
+    if out.is_empty() && problems.is_empty() {
+        problems.push(Diagnostic::new(file, "no observations in the file"));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Resolve observations against a scenario's theatre and politics, starting on `start` and
+/// running `days` days; every problem is reported with the file's line.
+pub fn resolve(
+    observations: &[Observation],
+    file: &str,
+    text: &str,
+    theatre: &Theatre,
+    politics: &Politics,
+    start: NaiveDate,
+    days: f64,
+) -> Result<Vec<Target>> {
+    let mut problems = Vec::new();
+    let mut targets = Vec::new();
+    let unknown = |o: &Observation, what: &str, name: &str, names: Vec<String>| {
+        let mut d = Diagnostic::new(file, format!("unknown {what} `{name}`")).at(text, o.line, 1);
+        let help = match suggest(name, names.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("{what}s: {}", names.join(", ")),
+        };
+        d = d.help(help);
+        d
+    };
+    let faction = |name: &str| theatre.factions.iter().position(|f| f.id == name);
+    let faction_ids = || theatre.factions.iter().map(|f| f.id.clone()).collect();
+    for o in observations {
+        let day = (o.date - start).num_days() as f64;
+        if day < 0.0 || day >= days {
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "{} is outside the run ({} to day {days})",
+                        o.date,
+                        start.format("%Y-%m-%d")
+                    ),
+                )
+                .at(text, o.line, 1)
+                .help("drop the line, or run longer with --days"),
+            );
+            continue;
+        }
+        let target = match o.kind {
+            Kind::Capture => {
+                let Some(place) = theatre.places.iter().position(|p| p.id == o.subject) else {
+                    let names = theatre.places.iter().map(|p| p.id.clone()).collect();
+                    problems.push(unknown(o, "place", &o.subject, names));
+                    continue;
+                };
+                let side = if o.detail.is_empty() {
+                    None
+                } else {
+                    match faction(&o.detail) {
+                        Some(f) => Some(theatre.factions[f].side),
+                        None => {
+                            problems.push(unknown(o, "faction", &o.detail, faction_ids()));
+                            continue;
+                        }
+                    }
+                };
+                Target::Capture { place, side }
+            }
+            Kind::Instrument => {
+                let Some(actor) = politics.actors.iter().position(|a| a.id == o.subject) else {
+                    let names = politics.actors.iter().map(|a| a.id.clone()).collect();
+                    problems.push(unknown(o, "actor", &o.subject, names));
+                    continue;
+                };
+                let words: Vec<String> = politics.actors[actor]
+                    .ladder
+                    .iter()
+                    .map(|s| format!("{:?}", s.instrument))
+                    .collect();
+                match politics.actors[actor]
+                    .ladder
+                    .iter()
+                    .find(|s| format!("{:?}", s.instrument) == o.detail)
+                {
+                    Some(step) => Target::Instrument {
+                        actor,
+                        instrument: step.instrument,
+                    },
+                    None => {
+                        let what = format!("instrument of {}", o.subject);
+                        problems.push(unknown(o, &what, &o.detail, words));
+                        continue;
+                    }
+                }
+            }
+            Kind::Count => {
+                let quantity = match o.subject.split_once('.') {
+                    None => match o.subject.as_str() {
+                        "newly_displaced" => Some(Quantity::NewlyDisplaced),
+                        "displaced" => Some(Quantity::Displaced),
+                        "civilian_deaths" => Some(Quantity::CivilianDeaths),
+                        "peacekeepers_killed" => Some(Quantity::PeacekeepersKilled),
+                        _ => None,
+                    },
+                    Some((what, id)) => match (what, faction(id)) {
+                        ("killed", Some(f)) => Some(Quantity::Killed(f)),
+                        ("captured", Some(f)) => Some(Quantity::Captured(f)),
+                        ("losses", Some(f)) => Some(Quantity::Losses(f)),
+                        _ => None,
+                    },
+                };
+                let Some(quantity) = quantity else {
+                    let mut names: Vec<String> = [
+                        "newly_displaced",
+                        "displaced",
+                        "civilian_deaths",
+                        "peacekeepers_killed",
+                    ]
+                    .map(String::from)
+                    .to_vec();
+                    for f in &theatre.factions {
+                        for what in ["killed", "captured", "losses"] {
+                            names.push(format!("{what}.{}", f.id));
+                        }
+                    }
+                    problems.push(unknown(o, "quantity", &o.subject, names));
+                    continue;
+                };
+                Target::Count {
+                    quantity,
+                    hours: ((day + 1.0) * 24.0).min(days * 24.0),
+                }
+            }
+        };
+        targets.push(target);
+    }
+    if problems.is_empty() {
+        Ok(targets)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file_parses() {
+        let text = "# what happened\nkind,subject,detail,date,value,source\n\
+                    capture,goma,m23,2025-01-27,,\"US Treasury, 27 Jan\"\n\
+                    count,peacekeepers_killed,,2025-01-24,13,The Citizen\n";
+        let obs = parse_observed(text, "o.csv").expect("parses");
+        assert_eq!(obs.len(), 2);
+        assert_eq!(obs[0].line, 3);
+        assert_eq!(obs[0].source, "US Treasury, 27 Jan");
+        assert_eq!(obs[1].value, Some(13.0));
+    }
+
+    #[test]
+    fn bad_lines_are_named_with_their_line() {
+        let text = "kind,subject,detail,date,value,source\n\
+                    captur,goma,m23,2025-01-27,,src\n\
+                    count,peacekeepers_killed,,2025-13-01,13,src\n\
+                    count,peacekeepers_killed,,2025-01-24,,src\n\
+                    capture,goma,m23,2025-01-27,,\n";
+        let Err(Error::Invalid(problems)) = parse_observed(text, "o.csv") else {
+            panic!("accepted a bad file");
+        };
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 4, "{shown:#?}");
+        assert!(shown[0].starts_with("o.csv:2:1: error: unknown kind `captur`"));
+        assert!(shown[0].contains("did you mean `capture`?"));
+        assert!(shown[1].starts_with("o.csv:3:1:") && shown[1].contains("not a date"));
+        assert!(shown[2].starts_with("o.csv:4:1:") && shown[2].contains("needs a value"));
+        assert!(shown[3].starts_with("o.csv:5:1:") && shown[3].contains("source is empty"));
+        let Err(Error::Invalid(header)) = parse_observed("a,b\n", "o.csv") else {
+            panic!("accepted a bad header");
+        };
+        assert!(header[0].to_string().contains("the first line must be"));
+    }
+}

@@ -1,0 +1,197 @@
+//! The figure of a hindcast: small multiples, one panel per observation, each a histogram of
+//! the model's values over the runs (share of runs per bin) with the central 90% and 50%
+//! intervals shaded, the median dashed and the observed value as a red line.
+//!
+//! Dates are in days since the start (a run where the event did not happen sits at the day
+//! limit, its censoring point); counts are in persons.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axis::LinearAxis;
+use super::theme::{
+    GRID, HEADER_HEIGHT, INK, LABEL_SIZE, MUTED, PAGE_MARGIN, draw_error, draw_header, fit, font,
+    palette, text,
+};
+use crate::error::Result;
+use crate::run::hindcast::{HindcastRecord, Scored};
+
+/// Width of the figure, pixels.
+const WIDTH: u32 = 1200;
+/// Height of one panel, pixels.
+const PANEL_HEIGHT: u32 = 280;
+/// Panels per row.
+const COLUMNS: usize = 3;
+/// Histogram bins per panel.
+const BINS: usize = 24;
+/// The observation's colour.
+const OBSERVED: RGBColor = RGBColor(200, 30, 30);
+/// Shades of the 90% and 50% intervals.
+const BAND_90: RGBColor = RGBColor(222, 232, 245);
+const BAND_50: RGBColor = RGBColor(178, 202, 232);
+
+/// The hindcast figure.
+pub(super) struct HindcastChart {
+    title: String,
+    subtitle: String,
+    panels: Vec<Scored>,
+    start: chrono::NaiveDate,
+}
+
+/// The figure of `h`.
+pub(super) fn hindcast(h: &HindcastRecord) -> HindcastChart {
+    HindcastChart {
+        title: format!(
+            "Hindcast: the model's forecasts and what happened — {}",
+            h.scenario_name
+        ),
+        subtitle: format!(
+            "{} runs · seed {} · bars: share of runs · shaded: central 90% and 50% · dashed: median · red: observed",
+            h.runs, h.master_seed
+        ),
+        panels: h.scored.clone(),
+        start: h.start_date,
+    }
+}
+
+impl HindcastChart {
+    /// Size of the image, pixels.
+    pub fn size(&self) -> (u32, u32) {
+        let rows = self.panels.len().div_ceil(COLUMNS).max(1) as u32;
+        (WIDTH, HEADER_HEIGHT + 10 + rows * PANEL_HEIGHT + 10)
+    }
+
+    /// Draw the figure on `root`.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let body = draw_header(root, &self.title, &self.subtitle)?;
+        let body = body.margin(10, 10, PAGE_MARGIN as i32 / 2, PAGE_MARGIN as i32 / 2);
+        let rows = self.panels.len().div_ceil(COLUMNS).max(1);
+        let cells = body.split_evenly((rows, COLUMNS));
+        for (panel, cell) in self.panels.iter().zip(cells.iter()) {
+            self.draw_panel(panel, cell)?;
+        }
+        Ok(())
+    }
+
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        s: &Scored,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<()> {
+        let c = &s.score;
+        let finite = s.values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite
+            .chain([s.observed])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let pad = ((hi - lo) * 0.08).max(if s.unit == "days" { 0.5 } else { 1.0 });
+        // Counts are never negative: their axis starts at zero at the least.
+        let floor = if s.unit == "days" {
+            f64::NEG_INFINITY
+        } else {
+            0.0
+        };
+        let axis = LinearAxis::new((lo - pad).max(floor), hi + pad, 5);
+        let (x0, x1) = (axis.min, axis.max);
+        let width = (x1 - x0) / BINS as f64;
+        let mut counts = [0usize; BINS];
+        for v in s.values.iter().filter(|v| v.is_finite()) {
+            let b = (((v - x0) / width).floor() as usize).min(BINS - 1);
+            counts[b] += 1;
+        }
+        let n = s.values.len().max(1) as f64;
+        let top = counts.iter().map(|&k| k as f64 / n).fold(0.0, f64::max);
+        let y_axis = LinearAxis::new(0.0, (top * 100.0 * 1.15).max(1.0), 4);
+        let label_font = font(LABEL_SIZE - 3.0);
+        let caption = fit(
+            &font(LABEL_SIZE),
+            &format!("{} · {}", s.label, s.date.format("%-d %b %Y")),
+            (WIDTH / COLUMNS as u32).saturating_sub(30),
+        );
+        let x_desc = if s.unit == "days" {
+            format!("days since {}", self.start.format("%-d %b %Y"))
+        } else {
+            "persons".to_owned()
+        };
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, text(LABEL_SIZE, INK))
+            .margin(6)
+            .margin_right(14)
+            .x_label_area_size(42)
+            .y_label_area_size(46)
+            .build_cartesian_2d(x0..x1, 0.0..y_axis.max)
+            .map_err(draw_error)?;
+        let x_label = |v: &f64| axis.label(*v);
+        let y_label = |v: &f64| format!("{}%", y_axis.label(*v));
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .x_labels(5)
+            .y_labels(4)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .x_desc(x_desc)
+            .y_desc("runs")
+            .label_style(label_font.color(&INK))
+            .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
+            .axis_style(MUTED)
+            .draw()
+            .map_err(draw_error)?;
+        let y_top = y_axis.max;
+        let band = |[a, b]: [f64; 2], colour: RGBColor| {
+            Rectangle::new([(a.max(x0), 0.0), (b.min(x1), y_top)], colour.filled())
+        };
+        chart
+            .draw_series([band(c.interval_90, BAND_90), band(c.interval_50, BAND_50)])
+            .map_err(draw_error)?;
+        chart
+            .draw_series(
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| **k > 0)
+                    .map(|(b, k)| {
+                        let left = x0 + b as f64 * width;
+                        Rectangle::new(
+                            [(left, 0.0), (left + width * 0.92, 100.0 * *k as f64 / n)],
+                            palette(0).mix(0.85).filled(),
+                        )
+                    }),
+            )
+            .map_err(draw_error)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(s.median, 0.0), (s.median, y_top)],
+                6,
+                4,
+                INK.stroke_width(2),
+            ))
+            .map_err(draw_error)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(s.observed, 0.0), (s.observed, y_top)],
+                OBSERVED.stroke_width(3),
+            )))
+            .map_err(draw_error)?;
+        // The scores in the panel's top corner.
+        let score = if s.unit == "days" {
+            format!("CRPS {:.2} d · PIT {:.2}", c.crps, c.pit)
+        } else {
+            format!("CRPS {:.0} · PIT {:.2}", c.crps, c.pit)
+        };
+        let (w, _) = area.dim_in_pixel();
+        area.draw(&Text::new(
+            score,
+            (w as i32 - 20, 34),
+            font(LABEL_SIZE - 3.0)
+                .color(&OBSERVED)
+                .pos(Pos::new(HPos::Right, VPos::Top)),
+        ))
+        .map_err(draw_error)?;
+        Ok(())
+    }
+}
