@@ -48,3 +48,6 @@ fn main() -> std::process::ExitCode {
     );
     std::process::ExitCode::SUCCESS
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -6,6 +6,12 @@ use clap::Parser;
 use strife::cli::{Cli, Command};
 use strife::error::EXIT_OK;
 
+/// mimalloc rather than glibc's allocator: a run makes many small, short-lived vectors (one
+/// sample of a dozen vectors per tick), and an ensemble makes them on every core at once; see
+/// docs/PERFORMANCE.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line: Vec<String> = std::env::args().collect();

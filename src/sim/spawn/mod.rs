@@ -129,13 +129,19 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     politics::spawn_politics(&mut world, politics, &theatre);
     world.insert_resource(theatre);
     world.insert_resource(SimParams(scenario.params.clone()));
+    let total_ticks = (days * 24.0 / tick_hours).round().max(1.0) as u64;
     world.insert_resource(Clock {
         tick: 0,
         tick_hours,
-        total_ticks: (days * 24.0 / tick_hours).round().max(1.0) as u64,
+        total_ticks,
     });
     world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
-    world.insert_resource(RunLog::default());
+    // One sample at the start and one per tick: reserved at once rather than grown by copies
+    // (capped, so that a huge day limit cannot ask for memory up front).
+    world.insert_resource(RunLog {
+        samples: Vec::with_capacity(total_ticks.min(100_000) as usize + 1),
+        ..RunLog::default()
+    });
     world.insert_resource(crate::sim::nearby::Nearby::default());
     world.insert_resource(RunStatus::default());
     Ok(world)

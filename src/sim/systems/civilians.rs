@@ -12,6 +12,30 @@ use crate::sim::pathing::reachable_from;
 use crate::sim::politics::Tallies;
 use crate::sim::resources::{CivilianSupply, Clock, ControlMap, EventKind, SimParams, Theatre};
 
+/// Where the people of each place would flee to. It depends only on which places are fought
+/// over or threatened and on three parameters, so it is kept while those stay the same.
+#[derive(Default)]
+pub struct FlightPlan {
+    contested: Vec<bool>,
+    threatened: Vec<bool>,
+    params: [u64; 3],
+    /// By place: `None` if not yet worked out, else the destination (if any).
+    destination: Vec<Option<Option<usize>>>,
+}
+
+impl FlightPlan {
+    /// Forget the destinations if anything they depend on changed.
+    fn refresh(&mut self, contested: &[bool], threatened: &[bool], params: [f64; 3]) {
+        let params = params.map(f64::to_bits);
+        if self.contested != contested || self.threatened != threatened || self.params != params {
+            self.contested = contested.to_vec();
+            self.threatened = threatened.to_vec();
+            self.params = params;
+            self.destination = vec![None; contested.len()];
+        }
+    }
+}
+
 /// Move, harm and feed the civilians of every place for one tick.
 pub fn displace_civilians(
     theatre: Res<Theatre>,
@@ -22,6 +46,7 @@ pub fn displace_civilians(
     mut tallies: ResMut<Tallies>,
     mut places: Query<(&Place, &mut Population)>,
     mut log: MessageWriter<Logged>,
+    mut plan: Local<FlightPlan>,
 ) {
     let c = &params.0.civilians;
     let dt = clock.dt_days();
@@ -89,40 +114,47 @@ pub fn displace_civilians(
         r
     };
     let calm = |p: usize| !control.contested[p] && !control.threatened[p] && !near_fight[p];
+    plan.refresh(
+        &control.contested,
+        &control.threatened,
+        [c.near_fight_km, c.flight_reach_hours, c.camp_preference],
+    );
     let mut moves = Vec::new();
     for p in 0..n {
         let r = rate(p, &before[p]);
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
         }
-        let mut destination: Option<(f64, usize)> = None;
-        reachable_from(
-            theatre,
-            p,
-            |q| !control.contested[q],
-            c.flight_reach_hours,
-            |q, hours| {
-                if !calm(q) {
-                    return;
-                }
-                let info = &theatre.places[q];
-                let preferred =
-                    info.kind == PlaceKind::Camp || info.country != theatre.places[p].country;
-                let weight = if preferred { c.camp_preference } else { 1.0 };
-                let candidate = (hours * weight, q);
-                let better = destination.is_none_or(|best| {
-                    candidate
-                        .0
-                        .total_cmp(&best.0)
-                        .then(candidate.1.cmp(&best.1))
-                        .is_lt()
-                });
-                if better {
-                    destination = Some(candidate);
-                }
-            },
-        );
-        let destination = destination.map(|(_, q)| q);
+        let destination = *plan.destination[p].get_or_insert_with(|| {
+            let mut destination: Option<(f64, usize)> = None;
+            reachable_from(
+                theatre,
+                p,
+                |q| !control.contested[q],
+                c.flight_reach_hours,
+                |q, hours| {
+                    if !calm(q) {
+                        return;
+                    }
+                    let info = &theatre.places[q];
+                    let preferred =
+                        info.kind == PlaceKind::Camp || info.country != theatre.places[p].country;
+                    let weight = if preferred { c.camp_preference } else { 1.0 };
+                    let candidate = (hours * weight, q);
+                    let better = destination.is_none_or(|best| {
+                        candidate
+                            .0
+                            .total_cmp(&best.0)
+                            .then(candidate.1.cmp(&best.1))
+                            .is_lt()
+                    });
+                    if better {
+                        destination = Some(candidate);
+                    }
+                },
+            );
+            destination.map(|(_, q)| q)
+        });
         if let Some(q) = destination {
             let share = 1.0 - (-r * dt).exp();
             moves.push((

@@ -31,7 +31,7 @@ struct Shock {
 /// at the shock's radius), in the order the shocks happened.
 #[derive(Default)]
 struct ShockReach {
-    at: std::collections::HashMap<usize, Vec<(usize, f64)>>,
+    at: std::collections::HashMap<usize, Vec<(usize, f64)>, foldhash::fast::FixedState>,
 }
 
 impl ShockReach {

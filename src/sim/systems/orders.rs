@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use bevy_ecs::prelude::*;
 
 use crate::scenario::Posture;
@@ -35,7 +37,7 @@ pub fn issue_orders(
     mut memo: Local<PathMemo>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
-    memo.start_tick(&control.controller);
+    memo.start_tick(&control.controller, &control.present, reach);
     for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in
         &mut units
     {
@@ -49,7 +51,7 @@ pub fn issue_orders(
             let home = |p: usize| theatre.places[p].country == country;
             let step = (!home(here))
                 .then(|| {
-                    memo.this_tick(Search::Leave(state), side, here, || {
+                    memo.standing_step(Search::Leave(state), side, here, || {
                         nearest(
                             &theatre,
                             here,
@@ -103,7 +105,7 @@ pub fn issue_orders(
                 if control.side(&theatre, here) == side && control.hostile_to(here, side) {
                     None
                 } else {
-                    memo.this_tick(Search::Reserve, side, here, || {
+                    memo.standing_step(Search::Reserve, side, here, || {
                         nearest(
                             &theatre,
                             here,
@@ -135,7 +137,7 @@ pub fn issue_orders(
                     let search = Search::Withdraw {
                         peacekeeper: unit.peacekeeper,
                     };
-                    let step = memo.this_tick(search, side, here, || {
+                    let step = memo.standing_step(search, side, here, || {
                         nearest(&theatre, here, enter, safe, f64::INFINITY)
                     });
                     // Cut off: nowhere safe to go, the enemy here, and no friends holding the place.
@@ -201,7 +203,7 @@ fn attack_step(
         })
 }
 
-/// A kind of search whose result depends on where units stand, so it is kept one tick only.
+/// A kind of search whose result depends on where units stand as well as on who holds what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Search {
     /// Home to the country of the state (index) pulling the unit out.
@@ -216,37 +218,50 @@ pub enum Search {
 }
 
 /// Paths found this run, so that units of one side at one place heading the same way share
-/// one search. Attack paths depend only on who holds each place (through sanctuaries), so they
-/// are kept until a place changes hands; the other searches depend on where units stand, so
-/// they are kept for one tick.
+/// one search, and searches are not repeated while nothing they depend on has changed. Attack
+/// paths depend only on who holds each place (through sanctuaries), so they are kept until a
+/// place changes hands; the other searches also depend on where units stand, so they are kept
+/// until a place changes hands or the sides present anywhere change.
 #[derive(Default)]
 pub struct PathMemo {
-    /// Holder of each place when `attack` was filled.
+    /// Holder of each place when the memo was filled.
     controller: Vec<usize>,
+    /// Sides present at each place when `standing` was filled.
+    present: Vec<u64>,
+    /// Reach of reserves, hours, when `standing` was filled (an event may change it).
+    reach: f64,
     /// (side, from, objective) → first step.
-    attack: HashMap<(usize, usize, usize), Option<Step>>,
-    /// (search, side, from) → first step, this tick.
-    tick: HashMap<(Search, usize, usize), Option<Step>>,
+    attack: HashMap<(usize, usize, usize), Option<Step>, FixedState>,
+    /// (search, side, from) → first step.
+    standing: HashMap<(Search, usize, usize), Option<Step>, FixedState>,
 }
 
 impl PathMemo {
-    /// Forget this tick's searches, and the attack paths if a place changed hands.
-    fn start_tick(&mut self, controller: &[usize]) {
-        self.tick.clear();
+    /// Forget what this tick's map of control and presence makes stale.
+    fn start_tick(&mut self, controller: &[usize], present: &[u64], reach: f64) {
         if self.controller != controller {
             self.attack.clear();
+            self.standing.clear();
             self.controller = controller.to_vec();
+        }
+        if self.present != present || self.reach.to_bits() != reach.to_bits() {
+            self.standing.clear();
+            self.present = present.to_vec();
+            self.reach = reach;
         }
     }
 
-    /// The step of `search` for `side` from `here`, found with `find` once per tick.
-    fn this_tick(
+    /// The step of `search` for `side` from `here`, found with `find` unless known.
+    fn standing_step(
         &mut self,
         search: Search,
         side: usize,
         here: usize,
         find: impl FnOnce() -> Option<Step>,
     ) -> Option<Step> {
-        *self.tick.entry((search, side, here)).or_insert_with(find)
+        *self
+            .standing
+            .entry((search, side, here))
+            .or_insert_with(find)
     }
 }
