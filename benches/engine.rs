@@ -6,7 +6,7 @@
 //!   --runs 1000` end to end (runs, statistics, tables and plots written), wall time.
 //! - `per_tick/N_units`: the cost of one tick on a synthetic theatre of N units (places = N/10,
 //!   factions = N/40 between 4 and 120), averaged over its first two days; building the world is
-//!   not timed.
+//!   not timed. `per_tick_500_places/N_units`: the same with the places fixed at 500.
 //! - `theatre/5000_units_60_days`: a 120-faction, 500-place, 5,000-unit theatre run for 60 days.
 //!
 //! docs/PERFORMANCE.md records the figures and what the profiles showed.
@@ -57,9 +57,9 @@ fn goma(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&out);
 }
 
-fn synthetic(units: usize, days: u32) -> strife::scenario::Scenario {
+fn synthetic(units: usize, places: usize, days: u32) -> strife::scenario::Scenario {
     let options = GenerateOptions {
-        places: (units / 10).max(2),
+        places,
         units,
         factions: (units / 40).clamp(4, 120),
         sides: 4,
@@ -73,12 +73,27 @@ fn synthetic(units: usize, days: u32) -> strife::scenario::Scenario {
 }
 
 fn per_tick(c: &mut Criterion) {
+    // Places grow with the units (one place per ten units), then stay at 500 while the units
+    // grow: the first shows the whole theatre growing, the second the units alone.
+    let cases = [
+        ("per_tick", 100, 10),
+        ("per_tick", 1_000, 100),
+        ("per_tick", 10_000, 1_000),
+        ("per_tick_500_places", 1_000, 500),
+        ("per_tick_500_places", 10_000, 500),
+    ];
+    for (group, units, places) in cases {
+        tick_cost(c, group, units, places);
+    }
+}
+
+fn tick_cost(c: &mut Criterion, group: &str, units: usize, places: usize) {
     const TICKS: u64 = 48;
-    let mut group = c.benchmark_group("per_tick");
+    let mut group = c.benchmark_group(group);
     group.sample_size(10);
     group.throughput(Throughput::Elements(TICKS));
-    for units in [100, 1_000, 10_000] {
-        let scenario = synthetic(units, 60);
+    {
+        let scenario = synthetic(units, places, 60);
         group.bench_function(format!("{units}_units"), |b| {
             b.iter_batched(
                 || match Simulation::new(
@@ -130,6 +145,10 @@ fn large_theatre(c: &mut Criterion) {
 fn tempfile_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("strife-bench-{}", std::process::id()))
 }
+
+/// The allocator of the `strife` binary, so that the figures are those a user gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 criterion_group!(benches, goma, per_tick, large_theatre);
 criterion_main!(benches);

@@ -42,54 +42,90 @@ impl PartialOrd for Entry {
     }
 }
 
+/// Scratch space of [`search`], kept between searches on the same thread so that a search costs
+/// what it explores, not the size of the whole graph: only the entries it touched are reset.
+#[derive(Default)]
+struct Scratch {
+    best: Vec<f64>,
+    first: Vec<Option<(usize, usize)>>,
+    touched: Vec<usize>,
+    heap: BinaryHeap<Entry>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Dijkstra by travel time from `start`, entering only places for which `can_enter` holds,
 /// within `max_hours`, settling places in order of time (ties by place index). `settled` is
-/// called with each place other than `start` as it is settled; returning true stops the search
-/// there. Returns the best times (`f64::INFINITY` where unreached) and, for each place, the
-/// first route and place of its best path.
+/// called with each place other than `start` as it is settled, with its travel time and the
+/// first route and place of its best path; returning true stops the search there.
 fn search(
     theatre: &Theatre,
     start: usize,
     can_enter: impl Fn(usize) -> bool,
     max_hours: f64,
-    mut settled: impl FnMut(usize) -> bool,
-) -> (Vec<f64>, Vec<Option<(usize, usize)>>) {
-    let n = theatre.places.len();
-    let mut best = vec![f64::INFINITY; n];
-    let mut first: Vec<Option<(usize, usize)>> = vec![None; n];
-    let mut heap = BinaryHeap::new();
-    best[start] = 0.0;
-    heap.push(Entry {
-        hours: 0.0,
-        place: start,
-    });
-    while let Some(Entry { hours, place }) = heap.pop() {
-        if hours > best[place] {
-            continue;
+    mut settled: impl FnMut(usize, f64, (usize, usize)) -> bool,
+) {
+    SCRATCH.with(|scratch| {
+        let mut guard = scratch.borrow_mut();
+        let Scratch {
+            best,
+            first,
+            touched,
+            heap,
+        } = &mut *guard;
+        let n = theatre.places.len();
+        if best.len() != n {
+            *best = vec![f64::INFINITY; n];
+            *first = vec![None; n];
+            touched.clear();
         }
-        if place != start && settled(place) {
-            break;
-        }
-        for &(route, neighbour) in &theatre.adjacency[place] {
-            if neighbour == start || !can_enter(neighbour) {
+        heap.clear();
+        best[start] = 0.0;
+        touched.push(start);
+        heap.push(Entry {
+            hours: 0.0,
+            place: start,
+        });
+        while let Some(Entry { hours, place }) = heap.pop() {
+            if hours > best[place] {
                 continue;
             }
-            let t = hours + theatre.routes[route].hours();
-            if t < best[neighbour] && t <= max_hours {
-                best[neighbour] = t;
-                first[neighbour] = if place == start {
-                    Some((route, neighbour))
-                } else {
-                    first[place]
-                };
-                heap.push(Entry {
-                    hours: t,
-                    place: neighbour,
-                });
+            if place != start
+                && let Some(step) = first[place]
+                && settled(place, hours, step)
+            {
+                break;
+            }
+            for &(route, neighbour) in &theatre.adjacency[place] {
+                if neighbour == start || !can_enter(neighbour) {
+                    continue;
+                }
+                let t = hours + theatre.routes[route].hours();
+                if t < best[neighbour] && t <= max_hours {
+                    if best[neighbour] == f64::INFINITY {
+                        touched.push(neighbour);
+                    }
+                    best[neighbour] = t;
+                    first[neighbour] = if place == start {
+                        Some((route, neighbour))
+                    } else {
+                        first[place]
+                    };
+                    heap.push(Entry {
+                        hours: t,
+                        place: neighbour,
+                    });
+                }
             }
         }
-    }
-    (best, first)
+        for &place in touched.iter() {
+            best[place] = f64::INFINITY;
+            first[place] = None;
+        }
+        touched.clear();
+    });
 }
 
 /// The nearest place (by travel time) from `start` that satisfies `is_target`, moving only
@@ -102,37 +138,47 @@ pub fn nearest(
     is_target: impl Fn(usize) -> bool,
     max_hours: f64,
 ) -> Option<Step> {
-    let mut target = None;
-    let (best, first) = search(theatre, start, can_enter, max_hours, |place| {
-        let hit = is_target(place);
-        if hit {
-            target = Some(place);
-        }
-        hit
-    });
-    let target = target?;
-    let (route, next) = first[target]?;
-    Some(Step {
-        route,
-        next,
-        target,
-        hours: best[target],
-    })
+    let mut found = None;
+    search(
+        theatre,
+        start,
+        can_enter,
+        max_hours,
+        |place, hours, (route, next)| {
+            let hit = is_target(place);
+            if hit {
+                found = Some(Step {
+                    route,
+                    next,
+                    target: place,
+                    hours,
+                });
+            }
+            hit
+        },
+    );
+    found
 }
 
 /// Travel time in hours from `start` to every place, entering only places for which
-/// `can_enter` holds, up to `max_hours`; unreachable places get `f64::INFINITY`.
+/// `can_enter` holds, up to `max_hours`; unreachable places get `f64::INFINITY` (`start` 0).
 pub fn hours_from(
     theatre: &Theatre,
     start: usize,
     can_enter: impl Fn(usize) -> bool,
     max_hours: f64,
 ) -> Vec<f64> {
-    search(theatre, start, can_enter, max_hours, |_| false).0
+    let mut hours = vec![f64::INFINITY; theatre.places.len()];
+    hours[start] = 0.0;
+    reachable_from(theatre, start, can_enter, max_hours, |place, h| {
+        hours[place] = h
+    });
+    hours
 }
 
 /// Call `reached(place, hours)` for every place other than `start` reachable from `start`
-/// within `max_hours`, entering only places for which `can_enter` holds, with its travel time.
+/// within `max_hours`, entering only places for which `can_enter` holds, with its travel time,
+/// nearest first.
 pub fn reachable_from(
     theatre: &Theatre,
     start: usize,
@@ -140,14 +186,10 @@ pub fn reachable_from(
     max_hours: f64,
     mut reached: impl FnMut(usize, f64),
 ) {
-    let mut settled = Vec::new();
-    let (best, _) = search(theatre, start, can_enter, max_hours, |place| {
-        settled.push(place);
+    search(theatre, start, can_enter, max_hours, |place, hours, _| {
+        reached(place, hours);
         false
     });
-    for place in settled {
-        reached(place, best[place]);
-    }
 }
 
 /// Widest (max-bottleneck) path capacities from `start` to every place, entering only places

@@ -24,15 +24,90 @@ pub struct FlightPlan {
 }
 
 impl FlightPlan {
-    /// Forget the destinations if anything they depend on changed.
-    fn refresh(&mut self, contested: &[bool], threatened: &[bool], params: [f64; 3]) {
-        let params = params.map(f64::to_bits);
-        if self.contested != contested || self.threatened != threatened || self.params != params {
+    /// Forget the destinations that what changed since the last tick could alter: all of them
+    /// if a parameter changed, else those of places within `flight_reach_hours` of a place
+    /// whose fighting or threat changed or that neighbours a change in fighting (its calm
+    /// depends on fights next door). A flight search never goes farther than that reach, and
+    /// travel times are symmetric, so the others cannot have changed.
+    fn refresh(
+        &mut self,
+        theatre: &Theatre,
+        contested: &[bool],
+        threatened: &[bool],
+        params: [f64; 3],
+    ) {
+        let bits = params.map(f64::to_bits);
+        let n = contested.len();
+        if self.params != bits || self.destination.len() != n {
+            self.params = bits;
             self.contested = contested.to_vec();
             self.threatened = threatened.to_vec();
-            self.params = params;
-            self.destination = vec![None; contested.len()];
+            self.destination = vec![None; n];
+            return;
         }
+        let mut changed = Vec::new();
+        for p in 0..n {
+            let fighting = self.contested[p] != contested[p];
+            if fighting || self.threatened[p] != threatened[p] {
+                changed.push(p);
+            }
+            if fighting {
+                changed.extend(theatre.adjacency[p].iter().map(|&(_, q)| q));
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        for p in within_hours(theatre, &changed, params[1]) {
+            self.destination[p] = None;
+        }
+        self.contested.copy_from_slice(contested);
+        self.threatened.copy_from_slice(threatened);
+    }
+}
+
+/// Places within `max_hours` of any of `starts` by any route (the starts included).
+fn within_hours(theatre: &Theatre, starts: &[usize], max_hours: f64) -> Vec<usize> {
+    let mut best = vec![f64::INFINITY; theatre.places.len()];
+    let mut heap = std::collections::BinaryHeap::new();
+    for &s in starts {
+        if best[s] > 0.0 {
+            best[s] = 0.0;
+            heap.push(std::cmp::Reverse((OrderedHours(0.0), s)));
+        }
+    }
+    let mut reached = Vec::new();
+    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
+        if hours > best[place] {
+            continue;
+        }
+        reached.push(place);
+        for &(route, next) in &theatre.adjacency[place] {
+            let t = hours + theatre.routes[route].hours();
+            if t < best[next] && t <= max_hours {
+                best[next] = t;
+                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+            }
+        }
+    }
+    reached
+}
+
+/// Hours with a total order, for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedHours(f64);
+
+impl Eq for OrderedHours {}
+
+impl PartialOrd for OrderedHours {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedHours {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -115,6 +190,7 @@ pub fn displace_civilians(
     };
     let calm = |p: usize| !control.contested[p] && !control.threatened[p] && !near_fight[p];
     plan.refresh(
+        theatre,
         &control.contested,
         &control.threatened,
         [c.near_fight_km, c.flight_reach_hours, c.camp_preference],
