@@ -178,3 +178,46 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
         .code(2)
         .stderr(predicate::str::contains("each of shards 1 to 3 once"));
 }
+
+/// Issue 6 (speed): the caches of paths, supply widths, flight destinations and shock reach
+/// must not change a single result. These digests were taken from the engine before any of
+/// them existed (commit c124fba). If a commit changes the model on purpose, it updates them
+/// and says so.
+#[test]
+fn optimisations_leave_results_unchanged() {
+    use strife::generate::{GenerateOptions, generate};
+    use strife::output::summary::sha256_hex;
+    use strife::run::{RunOptions, run_one};
+
+    let digest = |record: &RunRecord| {
+        let bytes: Vec<u8> = all_tables(record).concat();
+        sha256_hex(&bytes)
+    };
+    let goma = run("scenarios/goma_2025.ron", 2025, Some(30.0));
+    let synthetic = generate(&GenerateOptions {
+        places: 30,
+        units: 300,
+        factions: 8,
+        sides: 3,
+        seed: 4,
+        days: 5,
+    })
+    .expect("generates");
+    let synthetic = run_one(
+        &synthetic,
+        RunOptions {
+            seed: 4,
+            days: None,
+        },
+    )
+    .expect("runs");
+    assert_eq!(digest(&goma), GOMA_30_DAYS, "Goma, seed 2025, 30 days");
+    assert_eq!(
+        digest(&synthetic),
+        SYNTHETIC_5_DAYS,
+        "synthetic theatre, seed 4"
+    );
+}
+
+const GOMA_30_DAYS: &str = "b018d450825d9a0ddc83246a04a855fe6e2f718510b4803b257d006f4b54049c";
+const SYNTHETIC_5_DAYS: &str = "8ebc082b73bf51c086b4a14b3c1d470970702c21a3bc8b731cf44239a64a99e7";
