@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::{repo, strife, temp_file};
 
-/// The four kinds of result, each as `strife` arguments (small and short, to stay fast).
+/// Every kind of result, each as `strife` arguments (small and short, to stay fast).
 fn kinds() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         (
@@ -49,6 +49,32 @@ fn kinds() -> Vec<(&'static str, Vec<&'static str>)> {
                 "fall_day.city",
                 "--runs",
                 "10",
+            ],
+        ),
+        (
+            "sensitivity",
+            vec![
+                "sensitivity",
+                "scenarios/minimal.ron",
+                "--vary",
+                "units.reb_column.personnel=1000..2000",
+                "--vary",
+                "units.gov_city.morale=0.4..0.8",
+                "--metric",
+                "fall_day.city",
+                "--runs",
+                "4",
+            ],
+        ),
+        (
+            "hindcast",
+            vec![
+                "hindcast",
+                "scenarios/goma_2025.ron",
+                "--observed",
+                "scenarios/observed/goma_2025.csv",
+                "--runs",
+                "8",
             ],
         ),
     ]
@@ -158,6 +184,16 @@ fn every_kind_of_result_gets_a_complete_self_contained_report() {
             }
             "sweep" => {
                 assert!(html.contains("units.reb_column.personnel = 1000: fall_day.city is"));
+            }
+            "sensitivity" => {
+                assert!(html.contains("sensitivity of fall_day.city"));
+                assert!(html.contains("units.reb_column.personnel"));
+                assert!(html.contains("fig-tornado"));
+            }
+            "hindcast" => {
+                assert!(html.contains("hindcast"));
+                assert!(html.contains("CRPS"));
+                assert!(html.contains("fig-hindcast"));
             }
             _ => unreachable!(),
         }
