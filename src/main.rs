@@ -13,6 +13,13 @@ use strife::error::EXIT_OK;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Die quietly when a reader closes the pipe (`strife explain … | head`), as Unix tools do,
+    // instead of panicking on the next print. Rust ignores SIGPIPE by default.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let command_line: Vec<String> = std::env::args().collect();
     let result = match &cli.command {

@@ -494,3 +494,24 @@ fn a_file_too_large_or_a_folder_is_refused_with_a_message() {
     let stderr = validate_error_at(dir.path());
     assert!(stderr.contains("is a folder"), "{stderr}");
 }
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    // `strife generate | head -1`: the reader goes away after one line of a large output.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("strife"))
+        .args(["generate", "--places", "400", "--units", "4000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("reads a line");
+    assert!(first.starts_with("// A synthetic theatre"));
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
