@@ -24,13 +24,23 @@ pub struct SupplyCache {
     widths: Vec<Option<Vec<f64>>>,
     /// Whether some source of each side reaches each place (by side, then place).
     reached_by_side: Vec<Vec<bool>>,
-    /// Demand drawn on each source at each place this tick, t/day (source × places + place).
-    place_demand: Vec<f64>,
-    /// Entries of `place_demand` written this tick.
-    touched: Vec<usize>,
+    /// Demand drawn on each source at each place this tick.
+    demand: Demand,
+    /// Holders and the sides present at each place when last looked at.
+    seen: (Vec<usize>, Vec<u64>),
 }
 
 impl SupplyCache {
+    /// Whether holders or the sides present anywhere changed since the last call (true the
+    /// first time). Whether a place is fought over follows from the sides present.
+    fn control_changed(&mut self, control: &ControlMap) -> bool {
+        if self.seen.0 == control.controller && self.seen.1 == control.present {
+            return false;
+        }
+        self.seen = (control.controller.clone(), control.present.clone());
+        true
+    }
+
     /// Take this tick's passable places (`passable(rule, place)`), bumping the version of each
     /// rule whose places changed. Returns whether any did.
     fn update(
@@ -97,9 +107,19 @@ impl SupplyCache {
             }
         }
     }
+}
 
+/// Demand drawn on each source at each place in one tick, t/day (source × places + place),
+/// with the entries written so that clearing costs what was written.
+#[derive(Default)]
+struct Demand {
+    place_demand: Vec<f64>,
+    touched: Vec<usize>,
+}
+
+impl Demand {
     /// Add `demand` to source `i` at `place` (of `places`).
-    fn add_demand(&mut self, i: usize, place: usize, places: usize, demand: f64) {
+    fn add(&mut self, i: usize, place: usize, places: usize, demand: f64) {
         let at = i * places + place;
         if self.place_demand.len() <= at {
             self.place_demand.resize(at + 1, 0.0);
@@ -111,7 +131,7 @@ impl SupplyCache {
     }
 
     /// Demand on source `i` at `place` this tick.
-    fn demand(&self, i: usize, place: usize, places: usize) -> f64 {
+    fn at(&self, i: usize, place: usize, places: usize) -> f64 {
         self.place_demand
             .get(i * places + place)
             .copied()
@@ -119,7 +139,7 @@ impl SupplyCache {
     }
 
     /// Forget this tick's demands.
-    fn clear_demand(&mut self) {
+    fn clear(&mut self) {
         for at in self.touched.drain(..) {
             self.place_demand[at] = 0.0;
         }
@@ -147,13 +167,17 @@ pub fn distribute_supply(
     // them), and, last, which the peacekeepers may (no one is fighting there and it is no
     // sanctuary). A route is cut for a side when either end is not passable for it.
     let peacekeepers = sides;
-    let changed = cache.update(sides + 1, places, |rule, p| {
-        if rule == peacekeepers {
-            !control.contested[p] && !theatre.places[p].sanctuary
-        } else {
-            control.safe_for(&theatre, p, rule)
-        }
-    });
+    // They depend only on who holds each place and who stands in it: look again only if that
+    // changed since the last tick.
+    let control_changed = cache.control_changed(&control);
+    let changed = control_changed
+        && cache.update(sides + 1, places, |rule, p| {
+            if rule == peacekeepers {
+                !control.contested[p] && !theatre.places[p].sanctuary
+            } else {
+                control.safe_for(&theatre, p, rule)
+            }
+        });
     if changed {
         // The route entities' Interdiction is the record of the cuts.
         for (route, mut interdiction) in &mut routes {
@@ -195,8 +219,10 @@ pub fn distribute_supply(
         cache.refresh_reach(&theatre);
     }
     // Places whose holder's supply reaches them (for civilians' food).
-    for (place, connected) in food.connected.iter_mut().enumerate() {
-        *connected = cache.reached_by_side[control.side(&theatre, place)][place];
+    if recomputed || control_changed {
+        for (place, connected) in food.connected.iter_mut().enumerate() {
+            *connected = cache.reached_by_side[control.side(&theatre, place)][place];
+        }
     }
 
     // A sponsor that has withdrawn no longer lets its proxies draw on sources in its country.
@@ -215,7 +241,8 @@ pub fn distribute_supply(
     // shared.
     let demand_of =
         |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
-    let widths = &cache.widths;
+    let cache = &mut *cache;
+    let (widths, demands) = (&cache.widths, &mut cache.demand);
     let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
         theatre.faction_sources[faction]
             .iter()
@@ -230,16 +257,14 @@ pub fn distribute_supply(
             })
     };
     let mut best = vec![None; theatre.unit_names.len()];
-    for (unit, readiness, position, _, _) in &units {
+    let mut source_demand = vec![0.0; theatre.sources.len()];
+    for (unit, readiness, position, strength, _) in &units {
         if let (Readiness::Active, Position::At(place)) = (*readiness, *position) {
             best[unit.index] = best_source(unit.faction, place);
-        }
-    }
-    let mut source_demand = vec![0.0; theatre.sources.len()];
-    for (unit, _, position, strength, _) in &units {
-        if let (Some((i, _)), Position::At(place)) = (best[unit.index], *position) {
-            source_demand[i] += demand_of(strength);
-            cache.add_demand(i, place, places, demand_of(strength));
+            if let Some((i, _)) = best[unit.index] {
+                source_demand[i] += demand_of(strength);
+                demands.add(i, place, places, demand_of(strength));
+            }
         }
     }
 
@@ -252,7 +277,7 @@ pub fn distribute_supply(
             Position::At(place) => match best[unit.index] {
                 Some((i, width)) => {
                     held.connected = true;
-                    let demand = cache.demand(i, place, places);
+                    let demand = demands.at(i, place, places);
                     let by_route = width / demand.max(1e-9);
                     let by_source = theatre.sources[i].tonnes_per_day / source_demand[i].max(1e-9);
                     // Units refill at up to one extra day of supply per day.
@@ -270,5 +295,5 @@ pub fn distribute_supply(
                 .clamp(0.0, supply.max_days.max(held.days));
         }
     }
-    cache.clear_demand();
+    demands.clear();
 }
