@@ -13,6 +13,22 @@ pub mod tables;
 pub mod write;
 
 use crate::error::Result;
+
+/// `n` with commas between thousands: `12,345`, `-1,000`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 use crate::run::RunRecord;
 use summary::Manifest;
 

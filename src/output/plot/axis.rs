@@ -1,6 +1,7 @@
 //! Axes: a calendar-date time axis over days since the start, and a "nice" value axis from
 //! zero. Both choose their own tick positions so labels are round, few and never overlap.
 
+use crate::output::thousands;
 use chrono::{Datelike, Duration, Months, NaiveDateTime};
 use std::ops::Range;
 
@@ -405,22 +406,6 @@ fn nice_step(raw: f64) -> f64 {
         .map(|m| m * magnitude)
         .find(|&s| s >= raw * (1.0 - 1e-9))
         .unwrap_or(10.0 * magnitude)
-}
-
-/// `n` with commas between thousands: `12,345`.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ pub(super) fn runs_phrase(n: usize) -> String {
     if n == 1 {
         "1 run".to_owned()
     } else {
-        format!("{n} runs")
+        format!("{} runs", crate::output::thousands(n as i64))
     }
 }
 

@@ -48,7 +48,8 @@ pub(super) fn hindcast(h: &HindcastRecord) -> HindcastChart {
         ),
         subtitle: format!(
             "{} runs · seed {} · bars: share of runs · shaded: central 90% and 50% · dashed: median · red: observed",
-            h.runs, h.master_seed
+            crate::output::thousands(h.runs as i64),
+            h.master_seed
         ),
         panels: h.scored.clone(),
         start: h.start_date,

@@ -214,7 +214,10 @@ pub(super) fn ensemble_map(e: &EnsembleRecord) -> MapChart {
         cut,
     };
     let changed = Panel {
-        title: format!("Share of the {n} runs in which each place changed hands"),
+        title: format!(
+            "Share of the {} runs in which each place changed hands",
+            crate::output::thousands(n as i64)
+        ),
         holder,
         shade: Some(shade),
         contested,

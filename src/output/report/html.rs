@@ -22,24 +22,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A whole number with thousands separators: `1,000`.
+/// A whole number with thousands separators: `1,000` (rounded; `–` if not finite).
 pub fn thousands(n: f64) -> String {
-    if !n.is_finite() {
-        return "–".to_owned();
+    if n.is_finite() {
+        crate::output::thousands(n.round() as i64)
+    } else {
+        "–".to_owned()
     }
-    let rounded = n.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 /// A share as a percentage: `87%`, `99.5%`, `0.3%`. A share that is neither 0 nor 1 never
