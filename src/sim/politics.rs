@@ -136,6 +136,9 @@ pub struct Politics {
     pub events: Vec<EventSpec>,
     /// State index of each faction's sponsor, if the sponsor is one of the scenario's states.
     pub faction_sponsor: Vec<Option<usize>>,
+    /// For each state, the units (by index) of its contingents: those whose `contingent` is the
+    /// state's name.
+    pub contingent_units: Vec<Vec<usize>>,
 }
 
 /// Counts of what the actors react to: this tick's and the run's totals.

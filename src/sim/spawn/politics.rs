@@ -116,7 +116,7 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
             .map(|f| get(&ids.factions, f, "faction"))
             .collect::<Result<Vec<_>>>()
     };
-    let states = s
+    let states: Vec<StateSpec> = s
         .states
         .iter()
         .map(|st| {
@@ -182,12 +182,21 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
                 .and_then(|name| ids.states.get(name).copied())
         })
         .collect();
+    let contingent_units = states
+        .iter()
+        .map(|state| {
+            (0..s.units.len())
+                .filter(|&u| s.units[u].contingent.as_deref() == Some(state.name.as_str()))
+                .collect()
+        })
+        .collect();
     Ok(Politics {
         actors,
         states,
         rungs,
         events,
         faction_sponsor,
+        contingent_units,
     })
 }
 

@@ -68,6 +68,10 @@ pub fn decide_state_policies(
     for (u, condition) in &conditions {
         broken[u.index] = condition.broken;
     }
+    let mut killed_by_unit = vec![0u32; theatre.unit_names.len()];
+    for (u, _, _, casualties, _, _) in &units {
+        killed_by_unit[u.index] = casualties.killed;
+    }
     for (tag, mut policy) in &mut states {
         let spec = &politics.states[tag.index];
 
@@ -75,10 +79,9 @@ pub fn decide_state_policies(
         if let Some(tolerance) = spec.casualty_tolerance
             && !policy.contingents_withdrawn
         {
-            let killed: u32 = units
+            let killed: u32 = politics.contingent_units[tag.index]
                 .iter()
-                .filter(|(u, ..)| u.contingent.as_deref() == Some(spec.name.as_str()))
-                .map(|(_, _, _, c, _, _)| c.killed)
+                .map(|&u| killed_by_unit[u])
                 .sum();
             if f64::from(killed) >= tolerance {
                 policy.contingents_withdrawn = true;
