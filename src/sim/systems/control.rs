@@ -10,16 +10,18 @@ use crate::sim::resources::{Clock, ControlMap, Theatre};
 /// Update who is present at each place, which places are contested, and who holds them.
 pub fn update_control(
     theatre: Res<Theatre>,
-    mut control: ResMut<ControlMap>,
+    control: ResMut<ControlMap>,
     units: Query<(&Unit, &Readiness, &Position, &Strength, &Condition)>,
     mut places: Query<(&Place, &mut Controller)>,
     mut fighting: MessageWriter<FightingStarted>,
     mut captured: MessageWriter<PlaceCaptured>,
     politics: Res<Politics>,
     clock: Res<Clock>,
-    mut tallies: ResMut<Tallies>,
+    tallies: ResMut<Tallies>,
     mut holding: Local<Vec<Vec<(usize, u64)>>>,
 ) {
+    // Deref the resources once, not at every write in the loops below.
+    let (control, tallies) = (control.into_inner(), tallies.into_inner());
     let n = theatre.places.len();
     let mut present = vec![0u64; n];
     let mut personnel = vec![0u32; n];
