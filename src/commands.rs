@@ -615,24 +615,17 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::sensitivity_plots(&record)?);
+    let title = format!("{} — sensitivity of {}", record.scenario_name, args.metric);
+    let context = format!(
+        "{:?} method, {} inputs, {} runs, master seed {master}",
+        args.method,
+        record.factors.len(),
+        thousands(total as f64)
+    );
     let text = sensitivity_text(&record);
-    let report = report::analysis_report(
-        &format!("{} — sensitivity of {}", record.scenario_name, args.metric),
-        &format!(
-            "{:?} method, {} inputs, {} runs, master seed {master}",
-            args.method,
-            record.factors.len(),
-            thousands(total as f64)
-        ),
-        &loaded.scenario.description,
-        &text,
-        &files[0].1,
-        &files,
-        &manifest,
-    )?;
-    files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(&out, &files)?;
-    finish(&args.output, &files, &out, written.len(), || text)
+    let description = &loaded.scenario.description;
+    let page = (title.as_str(), context.as_str(), description.as_str());
+    write_analysis(&args.output, &out, files, page, text, &manifest)
 }
 
 /// `strife hindcast`: an ensemble scored against observed history.
@@ -684,21 +677,37 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     files.extend(crate::output::plot::hindcast_plots(&record)?);
+    let title = format!("{} — hindcast", record.scenario_name);
+    let context = format!(
+        "Against {} · {} runs, master seed {master}",
+        record.observed_file,
+        thousands(record.runs as f64)
+    );
     let text = hindcast_text(&record);
-    let report = report::analysis_report(
-        &format!("{} — hindcast", record.scenario_name),
-        &format!(
-            "Against {} · {} runs, master seed {master}",
-            record.observed_file,
-            thousands(record.runs as f64)
-        ),
-        &loaded.scenario.description,
-        &text,
-        &files[0].1,
-        &files,
-        &manifest,
-    )?;
+    let description = &loaded.scenario.description;
+    let page = (title.as_str(), context.as_str(), description.as_str());
+    write_analysis(&args.output, &out, files, page, text, &manifest)
+}
+
+/// Write an analysis's files with its report (the first file is the table it shows) and print
+/// its findings: the end of `sensitivity` and `hindcast`. `page` is (title, context,
+/// description).
+fn write_analysis(
+    output: &OutputSettings,
+    out: &Path,
+    mut files: Vec<(String, Vec<u8>)>,
+    page: (&str, &str, &str),
+    text: String,
+    manifest: &Manifest,
+) -> Result<()> {
+    let (title, context, description) = page;
+    let table = files
+        .first()
+        .map(|(_, bytes)| bytes.clone())
+        .unwrap_or_default();
+    let report =
+        report::analysis_report(title, context, description, &text, &table, &files, manifest)?;
     files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(&out, &files)?;
-    finish(&args.output, &files, &out, written.len(), || text)
+    let written = write::write_atomically(out, &files)?;
+    finish(output, &files, out, written.len(), || text)
 }
