@@ -7,7 +7,7 @@ use ron::extensions::Extensions;
 use super::overrides::{Override, apply_overrides};
 use super::schema::Scenario;
 use super::uncertain::{
-    Draw, Num, central_scenario, distributions, extreme_scenario, sample_scenario,
+    Draw, Num, central_scenario, distributions, extreme_scenario, join_path, sample_scenario,
 };
 use super::validate::{locate_path, validate};
 use super::whatif::{WhatIf, is_whatif};
@@ -278,13 +278,6 @@ pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
 
 /// Every number in a RON tree that is NaN or infinite, with its path and value.
 fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
     match v {
         ron::Value::Number(n) => {
             let x = n.into_f64();
@@ -298,7 +291,7 @@ fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
                     ron::Value::String(s) => s.clone(),
                     other => format!("{other:?}"),
                 };
-                non_finite(child, join(&key), out);
+                non_finite(child, join_path(&path, &key), out);
             }
         }
         ron::Value::Seq(items) => {
@@ -313,7 +306,8 @@ fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
                     }),
                     _ => None,
                 };
-                let child_path = id.map_or_else(|| format!("{path}[{i}]"), |id| join(&id));
+                let child_path =
+                    id.map_or_else(|| format!("{path}[{i}]"), |id| join_path(&path, &id));
                 non_finite(child, child_path, out);
             }
         }

@@ -11,6 +11,7 @@ use super::load::suggest;
 use super::politics::Condition;
 use super::schema::Scenario;
 use super::uncertain::Num;
+use super::uncertain::join_path;
 
 /// One override: the path and the value as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,23 +160,16 @@ fn find<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
 
 /// Every path to a value in the tree.
 fn leaf_paths(v: &Value, path: String, out: &mut Vec<String>) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
     match v {
         Value::Object(map) if !is_distribution(v) => {
             for (k, child) in map {
-                leaf_paths(child, join(k), out);
+                leaf_paths(child, join_path(&path, k), out);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 let p = match child.get("id").and_then(Value::as_str) {
-                    Some(id) => join(id),
+                    Some(id) => join_path(&path, id),
                     None => format!("{path}[{i}]"),
                 };
                 leaf_paths(child, p, out);

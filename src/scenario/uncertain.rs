@@ -396,30 +396,33 @@ fn walk(
         }
         return;
     }
-    let join = |path: &str, key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                walk(child, join(&path, key), visit);
+                walk(child, join_path(&path, key), visit);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
                 // Entries with an id are named by it: `units.rdf_north`, else `routes[3]`.
                 let child_path = match child.get("id").and_then(Value::as_str) {
-                    Some(id) => join(&path, id),
+                    Some(id) => join_path(&path, id),
                     None => format!("{path}[{i}]"),
                 };
                 walk(child, child_path, visit);
             }
         }
         _ => {}
+    }
+}
+
+/// The path of `key` under `path` (`units` + `rdf_north` → `units.rdf_north`), as `--set` and
+/// the error messages write it.
+pub(crate) fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
     }
 }
 
