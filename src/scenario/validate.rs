@@ -41,6 +41,8 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn run(&mut self, s: &Scenario) {
         self.check_run_settings(s);
+        let text_problems = super::text::check_text(s, self.source, self.file);
+        self.problems.extend(text_problems);
         let faction_ids = self.unique_ids("faction", s.factions.iter().map(|f| f.id.as_str()));
         let place_ids = self.unique_ids("place", s.places.iter().map(|p| p.id.as_str()));
         self.unique_ids("unit", s.units.iter().map(|u| u.id.as_str()));

@@ -453,31 +453,35 @@ fn sweep_charts_a_metric_over_a_grid_and_metrics_lists_the_names() {
         .stdout(predicate::str::contains("killed.reb"));
 }
 
+/// Issue 12: the same ensemble command replaces its own result; a single run into its folder
+/// needs --force.
 #[test]
-fn an_ensemble_result_is_not_replaced_without_force() {
+fn an_ensemble_result_is_replaced_only_by_the_same_command_without_force() {
     let (dir, _) = temp_file("unused", "");
     let out = dir.path().join("ens");
-    let ensemble = |extra: &[&str]| {
+    let command = |extra: &[&str]| {
         let mut cmd = strife();
-        cmd.args(["run", "scenarios/minimal.ron", "--runs", "3", "-q", "--out"])
+        cmd.args(["run", "scenarios/minimal.ron", "-q", "--out"])
             .arg(&out)
             .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"));
         cmd
     };
-    ensemble(&[]).assert().success();
+    command(&["--runs", "3"]).assert().success();
+    command(&["--runs", "3"]).assert().success();
     let before = std::fs::read(out.join("runs.csv")).expect("runs.csv");
-    ensemble(&[])
+    command(&[])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "already holds a result; add --force",
-        ));
+            "holds another result: `ensemble` of",
+        ))
+        .stderr(predicate::str::contains("add --force"));
     assert_eq!(
         std::fs::read(out.join("runs.csv")).expect("runs.csv"),
         before
     );
-    ensemble(&["--force"]).assert().success();
+    command(&["--force"]).assert().success();
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod common;
 mod determinism;
 mod hindcast;
 mod model;
+mod outputs;
 mod politics;
 mod properties;
 mod report;
