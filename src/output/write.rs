@@ -38,7 +38,7 @@ pub struct ResultKey {
     /// The kind of result: `run`, `ensemble`, `shard 2/4`, `compare`, `sweep`, `sensitivity`,
     /// `hindcast`.
     pub command: String,
-    /// The scenario files, as absolute paths (several for a comparison).
+    /// The scenario files, as canonical paths (several for a comparison).
     pub scenarios: Vec<String>,
     /// The `--set` overrides, `PATH=VALUE`, in order.
     pub overrides: Vec<String>,
@@ -56,7 +56,8 @@ impl ResultKey {
             scenarios: scenarios
                 .iter()
                 .map(|p| {
-                    std::path::absolute(p)
+                    std::fs::canonicalize(p)
+                        .or_else(|_| std::path::absolute(p))
                         .unwrap_or_else(|_| p.to_path_buf())
                         .display()
                         .to_string()
@@ -323,6 +324,14 @@ impl Claim {
             }
         };
         abort_at("swapped");
+        let here = std::env::current_dir().and_then(std::fs::canonicalize);
+        if existed && here.is_ok_and(|here| here.starts_with(&target)) {
+            eprintln!(
+                "note: {} was replaced as a whole and it holds your current folder: `cd` into it \
+                 again to see the new files",
+                self.shown.display()
+            );
+        }
         if let Some(old) = old {
             let _ = std::fs::remove_dir_all(old);
         }
@@ -405,15 +414,25 @@ impl Lock {
         // The file may be removed by the holder between our open and our lock: then the lock we
         // got is on a file nobody else will see, so open it again.
         for _ in 0..8 {
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })?;
+            // Only an empty regular file can be strife's lock: anything else is the user's.
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if !meta.is_file() || meta.len() > 0 => {
+                    return Err(Error::Usage(format!(
+                        "{} stands where strife keeps the lock of {} and is not strife's; move                          it, or choose another --out",
+                        path.display(),
+                        shown.display()
+                    )));
+                }
+                _ => {}
+            }
+            let mut options = OpenOptions::new();
+            options.create(true).truncate(false).write(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+            let file = options.open(&path).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {

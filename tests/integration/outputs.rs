@@ -410,3 +410,16 @@ fn compared_files_of_one_name_are_told_apart() {
         .expect("a comparison folder");
     assert!(folder.file_name().len() <= 120, "{:?}", folder.file_name());
 }
+
+/// Issue 12: a file of the user's where strife keeps a folder's lock is neither used nor
+/// removed.
+#[test]
+fn a_users_file_in_place_of_the_lock_is_left_alone() {
+    let (dir, _) = project();
+    std::fs::write(dir.path().join(".res.lock"), "mine").expect("write");
+    let before = snapshot(dir.path());
+    run_in(dir.path(), &["--out", "res"])
+        .code(2)
+        .stderr(predicate::str::contains("is not strife's"));
+    assert_eq!(snapshot(dir.path()), before);
+}
