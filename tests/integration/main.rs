@@ -14,4 +14,5 @@ mod scale;
 mod scenario_docs;
 mod scenarios;
 mod sensitivity;
+mod streams;
 mod tooling;
