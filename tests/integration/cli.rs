@@ -241,10 +241,15 @@ fn impossible_distributions_and_risky_ranges_are_located() {
 
     let text = minimal_text().replacen("morale: 0.5", "morale: Uniform(min: 0.4, max: 1.2)", 1);
     let stderr = validate_error(&text);
+    // Issue 12: located at the distribution, naming the values the field refuses.
     assert!(
-        stderr.contains("at their highest: unit `gov_ferry`: morale is 1.2"),
+        stderr.contains(
+            "`units.gov_ferry.morale`: this Uniform can draw values above 1, which the field \
+             does not accept (unit `gov_ferry`: morale is 1.2; it must be between 0 and 1)"
+        ),
         "{stderr}"
     );
+    assert_located(&stderr, &text, "Uniform(min: 0.4");
 
     let text = minimal_text().replacen("morale: 0.5", "morale: Unifrom(min: 0.4, max: 0.6)", 1);
     let stderr = validate_error(&text);

@@ -15,4 +15,5 @@ mod scale;
 mod scenario_docs;
 mod scenarios;
 mod sensitivity;
+mod streams;
 mod tooling;
