@@ -256,19 +256,42 @@ pub struct MoraleParams<N = f64> {
     /// Morale recovered per day toward the unit's starting morale when not fighting and
     /// supplied. Default 0.03/day (assumed).
     pub recovery_per_day: N,
-    /// Morale shock to the losing side's units when a key place falls, at distance 0.
-    /// Default 0.15 (assumed; see calibration: the cascade that made Goma fall in days).
+    /// Morale shock to the losing side's units when a key place (or a city) of
+    /// `shock_reference_population` falls, at distance 0; larger and smaller places scale it by
+    /// `shock_per_decade`. Default 0.15 (assumed; see calibration: the cascade that made Goma
+    /// fall in days).
     pub key_place_shock: N,
-    /// Shock of an ordinary place's fall, as a share of `key_place_shock`. Default 0.25.
+    /// Shock of an ordinary place's fall, as a share of that of a key place of the same
+    /// population. Default 0.25 (assumed; see calibration).
     pub minor_place_share: N,
+    /// Population at which a place's fall shocks by `key_place_shock` (key) or its
+    /// `minor_place_share` (other), persons. Default 50,000: the smallest city of the Degree of
+    /// Urbanisation (an urban centre of at least 50,000 inhabitants; UN Statistical Commission,
+    /// 2020). Assumed as the reference; see calibration.
+    pub shock_reference_population: N,
+    /// Growth of a fall's shock per tenfold population, as a share of the reference shock:
+    /// size × (1 + k × log10(P / P_ref)), never below 0. Default 0.5 (assumed; see calibration:
+    /// perceived magnitude grows with the logarithm of size, Weber–Fechner; a city of 500,000
+    /// shocks 1.5 times a town of 50,000).
+    pub shock_per_decade: N,
+    /// Places smaller than this, or with no residents (an airport, a base), count as this
+    /// many people when their fall is sized, persons. Default 10,000 (assumed: such a place
+    /// matters for what it is, not for who lives there; it shocks 0.65 of the reference).
+    pub shock_min_population: N,
+    /// Distance over which a fall's shock falls by a factor e, km: weight e^(−d / L).
+    /// Default 50 km (assumed; see calibration: the weight at 20 km, the next town on a front,
+    /// is 0.67, what the former 60 km linear radius gave there, and a city's fall still
+    /// reaches garrisons 100 km away at e^−2 = 0.14).
+    pub shock_length_km: N,
+    /// Shocks smaller than this (morale, 0–1) are not applied: a fall's shock reaches places
+    /// within L × ln(size / floor). Default 0.001 (assumed: less than one hour's recovery at
+    /// `recovery_per_day` 0.03).
+    pub shock_floor: N,
     /// Shock to allied units when a unit breaks nearby, at distance 0. Default 0.05 (assumed).
     pub rout_shock: N,
     /// Radius of a rout's shock, km: it falls linearly to 0 at this distance. Default 25 km
     /// (assumed: news of a rout reaches the neighbouring positions).
     pub rout_radius_km: N,
-    /// Radius of a place's fall's shock, km: it falls linearly to 0 at this distance.
-    /// Default 60 km (assumed: a provincial front).
-    pub shock_radius_km: N,
     /// Share of a shock received as a boost by the winning side. Default 0.5 (assumed).
     pub victory_share: N,
     /// A broken unit that has reached safety rallies (returns to `Defend`) once its morale
@@ -285,9 +308,13 @@ impl<N: Number> Default for MoraleParams<N> {
             recovery_per_day: 0.03.into(),
             key_place_shock: 0.15.into(),
             minor_place_share: 0.25.into(),
+            shock_reference_population: 50_000.0.into(),
+            shock_per_decade: 0.5.into(),
+            shock_min_population: 10_000.0.into(),
+            shock_length_km: 50.0.into(),
+            shock_floor: 0.001.into(),
             rout_shock: 0.05.into(),
             rout_radius_km: 25.0.into(),
-            shock_radius_km: 60.0.into(),
             victory_share: 0.5.into(),
             rally_threshold: 0.4.into(),
         }

@@ -160,7 +160,9 @@ pub struct Place<N = f64> {
     /// so attackers never take it as a routine objective and never path through it.
     #[serde(default)]
     pub sanctuary: bool,
-    /// A key place: its fall shocks the morale of the loser's units nearby.
+    /// A key place: its fall shocks the morale of the loser's units by the full
+    /// `key_place_shock` for its population, not the `minor_place_share` of it. A `City` counts
+    /// as key whatever this says.
     #[serde(default)]
     pub key: bool,
 }

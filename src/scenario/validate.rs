@@ -229,6 +229,7 @@ impl Checker<'_> {
             }
         }
         self.check_params(s);
+        self.check_fall_shock(s);
         self.check_politics(s, &faction_ids, &place_ids, &sides);
     }
 
@@ -629,7 +630,7 @@ impl Checker<'_> {
             ("recovery_per_day", m.recovery_per_day),
             ("key_place_shock", m.key_place_shock),
             ("rout_shock", m.rout_shock),
-            ("shock_radius_km", m.shock_radius_km),
+            ("shock_length_km", m.shock_length_km),
             ("rout_radius_km", m.rout_radius_km),
             (
                 "flight_fighting_per_day",
@@ -1045,4 +1046,35 @@ fn last_valid(
         }
     }
     Ok(value(g))
+}
+
+impl Checker<'_> {
+    /// The sizing of a place's fall's morale shock (issue 13): a reference population, a
+    /// smallest population and a floor above 0 (each divides or is taken a logarithm of), and
+    /// a growth per tenfold population of at least 0.
+    fn check_fall_shock(&mut self, s: &Scenario) {
+        let m = &s.params.morale;
+        let above_zero = [
+            ("shock_reference_population", m.shock_reference_population),
+            ("shock_min_population", m.shock_min_population),
+            ("shock_floor", m.shock_floor),
+        ];
+        for (name, value) in above_zero {
+            if !(value.is_finite() && value > 0.0) {
+                self.problem_key(
+                    name,
+                    format!("params: {name} is {value}; it must be a number > 0"),
+                );
+            }
+        }
+        if !(m.shock_per_decade.is_finite() && m.shock_per_decade >= 0.0) {
+            self.problem_key(
+                "shock_per_decade",
+                format!(
+                    "params: shock_per_decade is {}; it must be a number ≥ 0",
+                    m.shock_per_decade
+                ),
+            );
+        }
+    }
 }

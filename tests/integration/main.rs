@@ -15,5 +15,6 @@ mod scale;
 mod scenario_docs;
 mod scenarios;
 mod sensitivity;
+mod shocks;
 mod streams;
 mod tooling;

@@ -4,13 +4,14 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::Posture;
+use crate::scenario::params::MoraleParams;
+use crate::scenario::{PlaceKind, Posture};
 use crate::sim::components::{
     Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
 };
 use crate::sim::messages::{PlaceCaptured, UnitBroke, UnitRallied};
 use crate::sim::nearby::Nearby;
-use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+use crate::sim::resources::{Clock, ControlMap, PlaceInfo, SimParams, Theatre};
 
 /// A morale shock centred on a place.
 struct Shock {
@@ -21,17 +22,78 @@ struct Shock {
     winner: Option<usize>,
     /// Size at distance 0.
     size: f64,
-    /// Distance at which it falls to 0, km.
-    radius_km: f64,
+    /// How it falls off with distance.
+    falloff: Falloff,
     /// Unit that caused it (excluded from its own shock).
     source_unit: Option<usize>,
 }
 
-/// Which shocks reach each place, and with what weight (1 at the centre, falling linearly to 0
-/// at the shock's radius), in the order the shocks happened.
+/// How a shock's weight falls off with distance `d` from its place.
+#[derive(Clone, Copy)]
+enum Falloff {
+    /// `1 − d / radius`, 0 from the radius on (a rout).
+    Linear { radius_km: f64 },
+    /// `e^(−d / length)`, not applied beyond `reach_km`, where the largest change it makes
+    /// falls below the floor (a place's fall).
+    Exponential { length_km: f64, reach_km: f64 },
+}
+
+impl Falloff {
+    /// Weight at `d` km, 1 at the centre.
+    fn weight(self, d: f64) -> f64 {
+        match self {
+            Falloff::Linear { radius_km } => 1.0 - d / radius_km,
+            Falloff::Exponential { length_km, .. } if length_km > 0.0 => (-d / length_km).exp(),
+            // A length of 0 or less: the place itself only.
+            Falloff::Exponential { .. } => f64::from(u8::from(d <= 0.0)),
+        }
+    }
+}
+
+/// Size of the shock when `place` falls: the reference shock, a minor share for a place that
+/// is neither key nor a city, and a factor growing with the logarithm of its population
+/// (docs/MODEL.md, "Morale").
+fn fall_shock_size(place: &PlaceInfo, m: &MoraleParams) -> f64 {
+    let importance = if place.key || place.kind == PlaceKind::City {
+        1.0
+    } else {
+        m.minor_place_share
+    };
+    let people = place.population.max(m.shock_min_population);
+    let decades = (people / m.shock_reference_population).log10();
+    let scale = 1.0 + m.shock_per_decade * decades;
+    // NaN (a reference of 0) and negative factors give no shock.
+    m.key_place_shock * importance * if scale > 0.0 { scale } else { 0.0 }
+}
+
+/// How a place's fall of `size` spreads: e^(−d / L), visited out to where the larger of the
+/// loss and the winner's gain falls below the floor.
+fn fall_falloff(size: f64, m: &MoraleParams) -> Falloff {
+    let peak = size.abs() * m.victory_share.max(1.0);
+    let length_km = m.shock_length_km;
+    let reach_km = if length_km > 0.0 {
+        if peak > m.shock_floor {
+            length_km * (peak / m.shock_floor).ln()
+        } else {
+            0.0
+        }
+    } else {
+        // Only the place itself, at distance 0.
+        f64::MIN_POSITIVE
+    };
+    Falloff::Exponential {
+        length_km,
+        reach_km,
+    }
+}
+
+/// Which shocks reach each place, and with what weight (1 at the centre, falling off with
+/// distance), in the order the shocks happened.
 #[derive(Default)]
 struct ShockReach {
     at: std::collections::HashMap<usize, Vec<(usize, f64)>, foldhash::fast::FixedState>,
+    /// Places within one shock's reach (reused).
+    scanned: Vec<(usize, f64)>,
 }
 
 impl ShockReach {
@@ -39,16 +101,25 @@ impl ShockReach {
     fn spread(&mut self, theatre: &Theatre, nearby: &mut Nearby, shocks: &[Shock]) {
         self.at.clear();
         for (i, s) in shocks.iter().enumerate() {
-            if s.radius_km <= 0.0 {
-                continue;
-            }
-            nearby.cover(theatre, s.radius_km);
-            for &(place, d) in nearby.around(s.place) {
-                if d < s.radius_km {
+            let (places, reach_km): (&[(usize, f64)], f64) = match s.falloff {
+                Falloff::Linear { radius_km } => {
+                    if radius_km <= 0.0 {
+                        continue;
+                    }
+                    nearby.cover(theatre, radius_km);
+                    (nearby.around(s.place), radius_km)
+                }
+                Falloff::Exponential { reach_km, .. } => {
+                    nearby.scan(theatre, s.place, reach_km, &mut self.scanned);
+                    (&self.scanned, reach_km)
+                }
+            };
+            for &(place, d) in places {
+                if d < reach_km {
                     self.at
                         .entry(place)
                         .or_default()
-                        .push((i, 1.0 - d / s.radius_km));
+                        .push((i, s.falloff.weight(d)));
                 }
             }
         }
@@ -88,13 +159,13 @@ pub fn update_morale(
     let capture_shocks: Vec<Shock> = captures
         .read()
         .map(|cap| {
-            let key = theatre.places[cap.place].key;
+            let size = fall_shock_size(&theatre.places[cap.place], m);
             Shock {
                 place: cap.place,
                 loser: theatre.factions[cap.from].side,
                 winner: Some(theatre.factions[cap.by].side),
-                size: m.key_place_shock * if key { 1.0 } else { m.minor_place_share },
-                radius_km: m.shock_radius_km,
+                size,
+                falloff: fall_falloff(size, m),
                 source_unit: None,
             }
         })
@@ -171,7 +242,9 @@ pub fn update_morale(
                 loser: unit.side,
                 winner: None,
                 size: m.rout_shock,
-                radius_km: m.rout_radius_km,
+                falloff: Falloff::Linear {
+                    radius_km: m.rout_radius_km,
+                },
                 source_unit: Some(unit.index),
             });
         } else if condition.broken
