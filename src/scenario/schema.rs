@@ -293,7 +293,9 @@ pub struct Unit<N = f64> {
     /// What the unit does.
     #[serde(default)]
     pub posture: Posture,
-    /// Place ids to take, in order (for `Attack`), or to guard (ignored by other postures).
+    /// Place ids to take, in order (for `Attack`), or to guard (ignored by other postures). An
+    /// attack path enters only places the unit's side holds and the objective it heads for, so
+    /// list every enemy-held place it must take on its way.
     #[serde(default)]
     pub objectives: Vec<String>,
     /// Day (from the start, fractional) on which a reinforcement enters the theatre at `place`.

@@ -56,14 +56,16 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Dijkstra by travel time from `start`, entering only places for which `can_enter` holds,
-/// within `max_hours`, settling places in order of time (ties by place index). `settled` is
-/// called with each place other than `start` as it is settled, with its travel time and the
-/// first route and place of its best path; returning true stops the search there.
+/// Dijkstra by travel time from `start`, entering only places for which `can_enter` holds by
+/// routes for which `can_use` holds, within `max_hours`, settling places in order of time (ties
+/// by place index). `settled` is called with each place other than `start` as it is settled,
+/// with its travel time and the first route and place of its best path; returning true stops
+/// the search there.
 fn search(
     theatre: &Theatre,
     start: usize,
     can_enter: impl Fn(usize) -> bool,
+    can_use: impl Fn(usize) -> bool,
     max_hours: f64,
     mut settled: impl FnMut(usize, f64, (usize, usize)) -> bool,
 ) {
@@ -99,7 +101,7 @@ fn search(
                 break;
             }
             for &(route, neighbour) in &theatre.adjacency[place] {
-                if neighbour == start || !can_enter(neighbour) {
+                if neighbour == start || !can_enter(neighbour) || !can_use(route) {
                     continue;
                 }
                 let t = hours + theatre.routes[route].hours();
@@ -138,11 +140,24 @@ pub fn nearest(
     is_target: impl Fn(usize) -> bool,
     max_hours: f64,
 ) -> Option<Step> {
+    nearest_by(theatre, start, can_enter, |_| true, is_target, max_hours)
+}
+
+/// As [`nearest`], using only the routes (by index) for which `can_use` holds.
+pub fn nearest_by(
+    theatre: &Theatre,
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    can_use: impl Fn(usize) -> bool,
+    is_target: impl Fn(usize) -> bool,
+    max_hours: f64,
+) -> Option<Step> {
     let mut found = None;
     search(
         theatre,
         start,
         can_enter,
+        can_use,
         max_hours,
         |place, hours, (route, next)| {
             let hit = is_target(place);
@@ -186,10 +201,17 @@ pub fn reachable_from(
     max_hours: f64,
     mut reached: impl FnMut(usize, f64),
 ) {
-    search(theatre, start, can_enter, max_hours, |place, hours, _| {
-        reached(place, hours);
-        false
-    });
+    search(
+        theatre,
+        start,
+        can_enter,
+        |_| true,
+        max_hours,
+        |place, hours, _| {
+            reached(place, hours);
+            false
+        },
+    );
 }
 
 /// Widest (max-bottleneck) path capacities from `start` to every place, entering only places

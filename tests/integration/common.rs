@@ -34,3 +34,26 @@ pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, text).expect("write temp file");
     (dir, path)
 }
+
+/// Write `text` to `name` in a fresh temporary folder, validate and run it through the binary
+/// (both must succeed) into the folder's `out`, check the file was left as written, and return
+/// the folder, the file's path and the run's `summary.json`.
+pub fn validate_and_run(name: &str, text: &str) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
+    let (dir, path) = temp_file(name, text);
+    strife().arg("validate").arg(&path).assert().success();
+    strife()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("scenario"),
+        text,
+        "the scenario file is untouched"
+    );
+    let summary = std::fs::read(dir.path().join("out/summary.json")).expect("summary.json");
+    let summary = serde_json::from_slice(&summary).expect("summary.json is JSON");
+    (dir, path, summary)
+}

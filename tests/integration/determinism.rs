@@ -186,8 +186,10 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
 /// each kind of in-run randomness, drawing from its own streams; docs/MODEL.md "Random
 /// streams"), which changed the results for every seed once; the caches were unchanged. The
 /// Goma digest was re-taken again for issue 13, item 2: a place's fall now shocks morale by its
-/// importance and with a smooth decay in distance (docs/MODEL.md, "Morale"); the synthetic
-/// theatre has no fall in its 5 days and kept its digest.
+/// importance and with a smooth decay in distance (docs/MODEL.md, "Morale"), and attack paths
+/// avoid places the enemy holds and cross lakes only between places the attacker's side holds
+/// (docs/MODEL.md, "Orders"); the synthetic theatre, with no fall and no such path in its 5
+/// days, kept its digest.
 #[test]
 fn optimisations_leave_results_unchanged() {
     use strife::generate::{GenerateOptions, generate};
@@ -224,5 +226,5 @@ fn optimisations_leave_results_unchanged() {
     );
 }
 
-const GOMA_30_DAYS: &str = "268049d818a4ad7d6e2fbfe3591f01d71f4cb0dfc4677123fb7ee6f186d77156";
+const GOMA_30_DAYS: &str = "c8b76ecd7decda4bc3046fcae95f037eda94b74b5a041bc1261a4cc82153414c";
 const SYNTHETIC_5_DAYS: &str = "dc22f8b351b0e301a2f16f9cc97fec74e85baedb85d5114adb2434a20f7fa415";

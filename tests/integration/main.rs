@@ -11,6 +11,7 @@ mod outputs;
 mod politics;
 mod properties;
 mod report;
+mod routes;
 mod scale;
 mod scenario_docs;
 mod scenarios;

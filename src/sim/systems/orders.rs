@@ -8,11 +8,11 @@ use foldhash::fast::FixedState;
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::Posture;
+use crate::scenario::{Posture, RouteKind};
 use crate::sim::components::{Casualties, Condition, Orders, Position, Readiness, Strength, Unit};
 use crate::sim::messages::Logged;
 use crate::sim::messages::UnitSurrendered;
-use crate::sim::pathing::{Step, nearest};
+use crate::sim::pathing::{Step, nearest, nearest_by};
 use crate::sim::politics::{Ceasefires, Politics};
 use crate::sim::resources::{ControlMap, EventKind, SimParams, Theatre};
 
@@ -173,7 +173,9 @@ pub fn issue_orders(
 }
 
 /// The next move of an attacker: stay while fighting or taking its place, else head for the
-/// first objective its side does not hold, avoiding sanctuaries it does not hold.
+/// first objective its side does not hold. The path enters only places its side holds and the
+/// objective itself (never a sanctuary it does not hold), and crosses a lake only between two
+/// places its side holds (docs/MODEL.md, "Orders"). With no such path the unit waits.
 fn attack_step(
     theatre: &Theatre,
     control: &ControlMap,
@@ -193,10 +195,15 @@ fn attack_step(
         .attack
         .entry((side, here, objective))
         .or_insert_with(|| {
-            nearest(
+            let held = |p: usize| control.side(theatre, p) == side;
+            nearest_by(
                 theatre,
                 here,
-                |p| !theatre.places[p].sanctuary || control.side(theatre, p) == side,
+                |p| held(p) || (p == objective && !theatre.places[p].sanctuary),
+                |r| {
+                    let route = &theatre.routes[r];
+                    route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
+                },
                 |p| p == objective,
                 f64::INFINITY,
             )
@@ -219,8 +226,9 @@ pub enum Search {
 
 /// Paths found this run, so that units of one side at one place heading the same way share
 /// one search, and searches are not repeated while nothing they depend on has changed. Attack
-/// paths depend only on who holds each place (through sanctuaries), so they are kept until a
-/// place changes hands; the other searches also depend on where units stand, so they are kept
+/// paths depend only on who holds each place (the places they may enter, sanctuaries, the ends
+/// of lake crossings) and on the objective (in the key), so they are kept until a place
+/// changes hands; the other searches also depend on where units stand, so they are kept
 /// until a place changes hands or the sides present anywhere change.
 #[derive(Default)]
 pub struct PathMemo {
