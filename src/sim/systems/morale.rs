@@ -45,7 +45,8 @@ impl Falloff {
             Falloff::Linear { radius_km } => 1.0 - d / radius_km,
             Falloff::Exponential { length_km, .. } if length_km > 0.0 => (-d / length_km).exp(),
             // A length of 0 or less: the place itself only.
-            Falloff::Exponential { .. } => f64::from(u8::from(d <= 0.0)),
+            Falloff::Exponential { .. } if d <= 0.0 => 1.0,
+            Falloff::Exponential { .. } => 0.0,
         }
     }
 }
@@ -71,15 +72,17 @@ fn fall_shock_size(place: &PlaceInfo, m: &MoraleParams) -> f64 {
 fn fall_falloff(size: f64, m: &MoraleParams) -> Falloff {
     let peak = size.abs() * m.victory_share.max(1.0);
     let length_km = m.shock_length_km;
-    let reach_km = if length_km > 0.0 {
-        if peak > m.shock_floor {
-            length_km * (peak / m.shock_floor).ln()
-        } else {
-            0.0
-        }
-    } else {
+    let floor = m.shock_floor;
+    let reach_km = if length_km.is_nan() || length_km <= 0.0 {
         // Only the place itself, at distance 0.
         f64::MIN_POSITIVE
+    } else if floor.is_nan() || floor <= 0.0 {
+        // No floor (an event may set one of 0): everywhere.
+        f64::INFINITY
+    } else if peak > floor {
+        length_km * (peak / floor).ln()
+    } else {
+        0.0
     };
     Falloff::Exponential {
         length_km,
