@@ -10,6 +10,15 @@ fn scenario(
     routes: &[(&str, &str, f64, &str)],
     objectives: &[&str],
 ) -> String {
+    with_units(places, routes, &[("column", "base", objectives)])
+}
+
+/// As [`scenario`], with rebel attackers given as (id, starting place, objectives).
+fn with_units(
+    places: &[(&str, &str, &str)],
+    routes: &[(&str, &str, f64, &str)],
+    units: &[(&str, &str, &[&str])],
+) -> String {
     let places: String = places
         .iter()
         .enumerate()
@@ -27,18 +36,25 @@ fn scenario(
             format!("  (from: \"{a}\", to: \"{b}\", km: {km}, kind: {kind}),\n")
         })
         .collect();
-    let objectives = objectives
+    let units: String = units
         .iter()
-        .map(|o| format!("\"{o}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|(id, place, objectives)| {
+            let objectives = objectives
+                .iter()
+                .map(|o| format!("\"{o}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "  (id: \"{id}\", faction: \"reb\", place: \"{place}\", personnel: 500, \
+                 morale: 0.8, supply_days: 30, posture: Attack, objectives: [{objectives}]),\n"
+            )
+        })
+        .collect();
     format!(
         "Scenario(\n name: \"Routes test\", start_date: \"2025-01-01\", duration_days: 10,\n \
          factions: [\n  (id: \"gov\", name: \"Government\", side: \"government\", kind: StateArmy, \
          colour: \"#1f5fbf\"),\n  (id: \"reb\", name: \"Rebels\", side: \"rebels\", kind: Rebel, \
-         colour: \"#d62728\"),\n ],\n places: [\n{places} ],\n routes: [\n{routes} ],\n units: [\n  \
-         (id: \"column\", faction: \"reb\", place: \"base\", personnel: 500, morale: 0.8, \
-         supply_days: 30, posture: Attack, objectives: [{objectives}]),\n ],\n supply_sources: [\n  \
+         colour: \"#d62728\"),\n ],\n places: [\n{places} ],\n routes: [\n{routes} ],\n units: [\n{units} ],\n supply_sources: [\n  \
          (place: \"base\", factions: [\"reb\"], tonnes_per_day: 40),\n ],\n end_conditions: [\n  \
          PlaceCaptured(place: \"city\", by: \"reb\"),\n ],\n)\n"
     )
@@ -128,4 +144,40 @@ fn an_attacker_crosses_a_lake_only_between_places_its_side_holds() {
     let by_lake = captures(&scenario(&held, &routes, &["city"]));
     let day = day_taken(&by_lake, "city").expect("the city falls");
     assert!(day < 0.5, "the city fell on day {day}: {by_lake:?}");
+}
+
+/// Issue 13: an attacker whose only way runs through an enemy-held town waits; once another
+/// unit of its side takes the town, its remembered "no path" is forgotten with the change of
+/// hands and it marches through to its objective.
+#[test]
+fn a_blocked_attacker_moves_on_once_its_side_takes_the_town_in_the_way() {
+    let places = [
+        ("base", "Town", "reb"),
+        ("town", "Town", "gov"),
+        ("city", "City", "gov"),
+        ("camp", "Town", "reb"),
+    ];
+    let routes = [
+        ("base", "town", 10.0, "Road"),
+        ("town", "city", 10.0, "Road"),
+        ("camp", "town", 40.0, "Road"),
+    ];
+    let taken = captures(&with_units(
+        &places,
+        &routes,
+        &[
+            ("column", "base", &["city"]),
+            ("raiders", "camp", &["town"]),
+        ],
+    ));
+    let (town, city) = (day_taken(&taken, "town"), day_taken(&taken, "city"));
+    // The raiders march 40 km (20 hours) to the town; the column waits, then goes through.
+    assert!(
+        town.is_some_and(|d| d >= 19.5 / 24.0),
+        "the town fell on {town:?}: {taken:?}"
+    );
+    assert!(
+        city.is_some() && city > town,
+        "the city fell on {city:?}: {taken:?}"
+    );
 }
