@@ -51,6 +51,14 @@ impl Diagnostic {
         self
     }
 
+    /// Attach a 1-based line and column whose line's text is already known (`lines[line - 1]`):
+    /// cheaper than [`Diagnostic::at`] when a file has many problems.
+    pub fn at_line(mut self, lines: &[&str], line: usize, col: usize) -> Self {
+        self.position = Some((line, col));
+        self.source_line = lines.get(line.saturating_sub(1)).map(|l| (*l).to_owned());
+        self
+    }
+
     /// Attach a suggestion.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -68,10 +76,12 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some((line, col)), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
+            let (shown, caret) = excerpt(text, col);
+            let pad = " ".repeat(caret.saturating_sub(1));
             write!(
                 f,
-                "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {:>col$}",
-                "", "", "^"
+                "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {pad}^",
+                "", ""
             )?;
         }
         if let Some(help) = &self.help {
@@ -79,6 +89,30 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown on each side of the column in a caret display.
+const EXCERPT_RADIUS: usize = 60;
+
+/// The part of `text` shown under a diagnostic, and the 1-based column of `col` in it: the whole
+/// line when it is short, else the characters around `col` with `…` where text is cut (a
+/// minified one-line scenario is not printed whole). Linear in the line's length.
+fn excerpt(text: &str, col: usize) -> (String, usize) {
+    let len = text.chars().count();
+    if len <= 2 * EXCERPT_RADIUS {
+        return (text.to_owned(), col);
+    }
+    let start = col.saturating_sub(1).saturating_sub(EXCERPT_RADIUS);
+    let end = (start + 2 * EXCERPT_RADIUS).min(len);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(text.chars().skip(start).take(end - start));
+    if end < len {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(start > 0))
 }
 
 /// Every error the library returns.
