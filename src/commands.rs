@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use std::io::Write as _;
+use crate::tooling::print_stdout;
 
 use crate::cli::{
     Cli, CompareArgs, GenerateArgs, HindcastArgs, MergeArgs, MetricsArgs, OutputSettings, RunArgs,
@@ -65,9 +65,7 @@ fn run_ensemble_command(
     runs: u64,
     command_line: Vec<String>,
 ) -> Result<()> {
-    if runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
+    crate::run::check_runs(runs, "--runs")?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     if let Some(shard) = args.shard {
         return run_shard(args, loaded, runs, master, shard);
@@ -138,14 +136,13 @@ fn finish(
             .find(|(name, _)| name == "summary.json")
             .map(|(_, bytes)| bytes.as_slice())
             .unwrap_or(b"{}\n");
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(summary)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| Error::Internal(format!("writing to stdout: {e}")))?;
+        print_stdout(&String::from_utf8_lossy(summary))?;
     } else if !output.quiet {
-        print!("{}", text());
-        println!("\nWrote {written} files to {}", out.display());
+        print_stdout(&format!(
+            "{}\nWrote {written} files to {}\n",
+            text(),
+            out.display()
+        ))?;
     }
     Ok(())
 }
@@ -193,62 +190,22 @@ fn run_shard(
         .map_err(|e| Error::Internal(format!("writing shard.json: {e}")))?;
     write::write_atomically(&out, &[("shard.json".to_owned(), bytes)])?;
     if !(args.output.quiet || args.output.json) {
-        println!(
-            "Shard {}/{}: runs {}–{} of {runs} written to {}",
+        print_stdout(&format!(
+            "Shard {}/{}: runs {}–{} of {runs} written to {}\n",
             shard.index,
             shard.count,
             block.start,
             block.end.saturating_sub(1),
             out.display()
-        );
+        ))?;
     }
     Ok(())
 }
 
 /// `strife merge`: combine shards into exactly the tables and summary one machine would write.
 pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
-    let mut shards = Vec::new();
-    for dir in &args.shards {
-        let path = dir.join("shard.json");
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let shard: ShardFile = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Usage(format!("{}: not a strife shard: {e}", path.display())))?;
-        if shard.format != SHARD_FORMAT {
-            return Err(Error::Usage(format!(
-                "{}: unknown shard format `{}`",
-                path.display(),
-                shard.format
-            )));
-        }
-        shards.push(shard);
-    }
-    shards.sort_by_key(|s| s.shard.index);
+    let shards = crate::run::ensemble::read_shard_set(&args.shards)?;
     let first = shards[0].clone();
-    let same = |s: &ShardFile| {
-        s.scenario_sha256 == first.scenario_sha256
-            && s.set == first.set
-            && s.master_seed == first.master_seed
-            && s.runs == first.runs
-            && s.days == first.days
-            && s.shard.count == first.shard.count
-    };
-    if let Some(odd) = shards.iter().find(|s| !same(s)) {
-        return Err(Error::Usage(format!(
-            "shard {}/{} does not belong with shard {}/{}: scenario, overrides, seed, runs or days differ",
-            odd.shard.index, odd.shard.count, first.shard.index, first.shard.count
-        )));
-    }
-    let indices: Vec<u64> = shards.iter().map(|s| s.shard.index).collect();
-    let expected: Vec<u64> = (1..=first.shard.count).collect();
-    if indices != expected {
-        return Err(Error::Usage(format!(
-            "merge needs each of shards 1 to {} once; got {indices:?}",
-            first.shard.count
-        )));
-    }
     let overrides: Vec<Override> = first
         .set
         .iter()
@@ -270,6 +227,8 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
     // The theatre and politics, as the single-machine ensemble takes them from its first run.
     let ensemble = {
         let mut e = run_digests(&loaded, first.master_seed, 0..1, first.days, || {})?;
+        let rungs = e.politics.rungs.len();
+        crate::run::ensemble::check_digests(&e.runs[0], e.days, rungs, &shards)?;
         e.runs = shards.into_iter().flat_map(|s| s.digests).collect();
         e
     };
@@ -305,10 +264,34 @@ fn manifest_of(
     manifest
 }
 
+/// Most threads `--jobs` may ask for: more than any machine strife runs on has cores.
+pub const MAX_JOBS: usize = 1024;
+
+/// `--jobs J`: a whole number from 1 to [`MAX_JOBS`].
+pub fn parse_jobs(text: &str) -> Result<usize, String> {
+    let most = MAX_JOBS;
+    match text.parse::<usize>() {
+        Ok(jobs) if (1..=most).contains(&jobs) => Ok(jobs),
+        _ => {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            Err(format!(
+                "--jobs must be between 1 and {most}, not {text} (this machine has {cores} cores; \
+                 without --jobs strife uses them all)"
+            ))
+        }
+    }
+}
+
 /// A thread pool of `jobs` threads (all cores if `None`).
 fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
-    if jobs == Some(0) {
-        return Err(Error::Usage("--jobs must be at least 1".into()));
+    if let Some(jobs) = jobs
+        && !(1..=MAX_JOBS).contains(&jobs)
+    {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        return Err(Error::Usage(format!(
+            "--jobs must be between 1 and {MAX_JOBS}, not {jobs} (this machine has {cores} cores; \
+             without --jobs strife uses them all)"
+        )));
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
@@ -332,9 +315,8 @@ fn progress_bar(runs: u64, output: &OutputSettings) -> indicatif::ProgressBar {
 
 /// `strife compare`: run every scenario with common random numbers and compare.
 pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
-    if args.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
+    let scenarios = args.scenarios.len() as u64;
+    crate::run::check_runs(args.runs.saturating_mul(scenarios), "--runs × scenarios")?;
     check_days(args.run.days)?;
     let loaded: Vec<LoadedScenario> = args
         .scenarios
@@ -423,12 +405,15 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
 
 /// `strife sweep`: an ensemble at every point of a grid, reduced to one metric.
 pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
-    if args.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
     if args.vary.len() > 2 {
         return Err(Error::Usage("a sweep has one or two --vary axes".into()));
     }
+    let points = args
+        .vary
+        .iter()
+        .fold(1u64, |n, v| n.saturating_mul(v.values.len() as u64));
+    crate::run::check_runs(args.runs.saturating_mul(points), "--runs × sweep points")?;
+    check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     let theatre = crate::sim::build_theatre(&loaded.central()?)?;
     crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
@@ -439,7 +424,6 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         .unwrap_or_else(|| suffixed_dir(&args.scenario, "sweep"));
     write::check_replaceable(&out, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
-    let points: u64 = args.vary.iter().map(|v| v.values.len() as u64).product();
     let record = with_progress(args.run.jobs, points * args.runs, &args.output, |tick| {
         run_sweep(
             &loaded,
@@ -471,19 +455,22 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
 pub fn metrics(args: &MetricsArgs) -> Result<()> {
     match &args.scenario {
         None => {
-            for (name, meaning) in crate::run::metrics::PATTERNS {
-                println!("{name:<22} {meaning}");
-            }
+            let lines: Vec<String> = crate::run::metrics::PATTERNS
+                .iter()
+                .map(|(name, meaning)| format!("{name:<22} {meaning}\n"))
+                .collect();
+            print_stdout(&lines.concat())
         }
         Some(path) => {
             let loaded = load_scenario(path)?;
             let theatre = crate::sim::build_theatre(&loaded.central()?)?;
-            for m in crate::run::metrics::Metric::all(&theatre) {
-                println!("{}", m.name(&theatre));
-            }
+            let lines: Vec<String> = crate::run::metrics::Metric::all(&theatre)
+                .iter()
+                .map(|m| format!("{}\n", m.name(&theatre)))
+                .collect();
+            print_stdout(&lines.concat())
         }
     }
-    Ok(())
 }
 
 /// `output/<scenario file stem>`.
@@ -497,29 +484,41 @@ pub fn default_output_dir(scenario: &Path) -> PathBuf {
 
 /// `strife validate`: check every file, report every problem, fail if any file is bad.
 pub fn validate(args: &ValidateArgs) -> Result<()> {
+    // Every problem is printed once, by `main`: diagnostics together, a file that cannot be read
+    // as one of them, an internal failure (exit 1) after the diagnostics.
     let mut problems = Vec::new();
-    let mut other = None;
+    let mut internal = None;
     for path in &args.scenarios {
         match load_scenario(path) {
-            Ok(loaded) => println!(
-                "{}: ok ({} factions, {} places, {} routes, {} units)",
+            Ok(loaded) => print_stdout(&format!(
+                "{}: ok ({} factions, {} places, {} routes, {} units)\n",
                 path.display(),
                 loaded.scenario.factions.len(),
                 loaded.scenario.places.len(),
                 loaded.scenario.routes.len(),
                 loaded.scenario.units.len()
-            ),
+            ))?,
             Err(Error::Invalid(diagnostics)) => problems.extend(diagnostics),
-            Err(e) => {
-                eprintln!("{e}");
-                other.get_or_insert(e);
+            Err(e @ Error::Internal(_)) => {
+                internal.get_or_insert(e);
             }
+            Err(e) => problems.push(crate::error::Diagnostic::new(
+                path.display().to_string(),
+                e.to_string()
+                    .strip_prefix(&format!("{}: ", path.display()))
+                    .map_or_else(|| e.to_string(), str::to_owned),
+            )),
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
+    match internal {
+        Some(e) if problems.is_empty() => Err(e),
+        Some(e) => {
+            eprintln!("{}", Error::Invalid(problems));
+            Err(e)
+        }
+        None if problems.is_empty() => Ok(()),
+        None => Err(Error::Invalid(problems)),
     }
-    other.map_or(Ok(()), Err)
 }
 
 /// `strife generate`: write a synthetic theatre to standard output or `--output`.
@@ -538,17 +537,17 @@ pub fn generate(args: &GenerateArgs) -> Result<()> {
             path: path.clone(),
             source,
         }),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
+        None => print_stdout(&text),
     }
 }
 
 /// `strife completions SHELL`: the completion script of every subcommand and flag, on stdout.
-pub fn completions(shell: clap_complete::Shell) {
+pub fn completions(shell: clap_complete::Shell) -> Result<()> {
     use clap::CommandFactory;
-    clap_complete::generate(shell, &mut Cli::command(), "strife", &mut std::io::stdout());
+    // Into memory first: clap_complete panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "strife", &mut script);
+    print_stdout(&String::from_utf8_lossy(&script))
 }
 
 /// Refuse a `--days` that is not a number of days between 0 and 3650.
@@ -580,12 +579,6 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
     let theatre = crate::sim::build_theatre(&loaded.central()?)?;
     crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
     let (loaded, inputs) = factors(&loaded, &args.input, &args.vary)?;
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sensitivity"));
-    write::check_replaceable(&out, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let settings = Settings {
         method: args.method,
@@ -601,6 +594,13 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
         days: args.run.days,
     };
     let total = evaluations(&settings, inputs.len());
+    crate::run::check_runs(total, "the design's model runs")?;
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sensitivity"));
+    write::check_replaceable(&out, args.output.force)?;
     let record = with_progress(args.run.jobs, total, &args.output, |tick| {
         run_sensitivity(&loaded, inputs, settings, tick)
     })?;
@@ -634,16 +634,10 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
     use crate::output::hindcast::{hindcast_csv, hindcast_summary_json, hindcast_text};
     use crate::run::hindcast::run_hindcast;
     check_days(args.run.days)?;
-    if args.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
+    crate::run::check_runs(args.runs, "--runs")?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     let observed_file = args.observed.display().to_string();
-    let observations = read_observed(&args.observed)?;
-    let observed_text = std::fs::read_to_string(&args.observed).map_err(|source| Error::Read {
-        path: args.observed.clone(),
-        source,
-    })?;
+    let (observations, observed_text) = read_observed(&args.observed)?;
     // Check every observation against the scenario before the output folder.
     crate::run::hindcast::hindcast_targets(
         &loaded,

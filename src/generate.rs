@@ -49,6 +49,14 @@ impl Default for GenerateOptions {
 /// size of North and South Kivu together.
 const LAT_RANGE: (f64, f64) = (-4.0, 0.0);
 const LON_RANGE: (f64, f64) = (27.0, 31.0);
+/// Most places, units and factions `generate` makes: a theatre twenty times the size of the
+/// benchmark's, written in seconds (placing factions and objectives grows with places ×
+/// factions and units × places).
+pub const MAX_PLACES: usize = 10_000;
+/// Most units; see [`MAX_PLACES`].
+pub const MAX_UNITS: usize = 100_000;
+/// Most factions; see [`MAX_PLACES`].
+pub const MAX_FACTIONS: usize = 1_000;
 /// Share of units that attack; of those left, share that are reserves (the rest defend).
 const ATTACK_SHARE: f64 = 0.35;
 const RESERVE_SHARE: f64 = 0.15;
@@ -185,16 +193,23 @@ pub fn generate_ron(options: &GenerateOptions) -> Result<String> {
 
 fn check(o: &GenerateOptions) -> Result<()> {
     let bad = |what: String| Err(Error::Usage(format!("strife generate: {what}")));
-    if o.places < 2 {
-        return bad(format!("--places must be at least 2, not {}", o.places));
-    }
-    if o.units == 0 {
-        return bad("--units must be at least 1".into());
-    }
-    if o.factions < 2 || o.factions > o.places {
+    if !(2..=MAX_PLACES).contains(&o.places) {
         return bad(format!(
-            "--factions must be between 2 and the number of places ({}), not {}",
-            o.places, o.factions
+            "--places must be between 2 and {MAX_PLACES}, not {}",
+            o.places
+        ));
+    }
+    if !(1..=MAX_UNITS).contains(&o.units) {
+        return bad(format!(
+            "--units must be between 1 and {MAX_UNITS}, not {}",
+            o.units
+        ));
+    }
+    let most_factions = o.places.min(MAX_FACTIONS);
+    if o.factions < 2 || o.factions > most_factions {
+        return bad(format!(
+            "--factions must be between 2 and {most_factions} (the number of places, at most {MAX_FACTIONS}), not {}",
+            o.factions
         ));
     }
     if o.sides < 2 || o.sides > o.factions.min(64) {
@@ -204,8 +219,8 @@ fn check(o: &GenerateOptions) -> Result<()> {
             o.sides
         ));
     }
-    if o.days == 0 {
-        return bad("--days must be at least 1".into());
+    if !(1..=3650).contains(&o.days) {
+        return bad(format!("--days must be between 1 and 3650, not {}", o.days));
     }
     Ok(())
 }

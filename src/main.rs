@@ -33,10 +33,7 @@ fn main() -> ExitCode {
         Command::List(args) => strife::tooling::list(args),
         Command::New(args) => strife::tooling::new(args),
         Command::Explain(args) => strife::tooling::explain(args),
-        Command::Completions(args) => {
-            strife::commands::completions(args.shell);
-            Ok(())
-        }
+        Command::Completions(args) => strife::commands::completions(args.shell),
         Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
         Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
     };
