@@ -594,7 +594,10 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
         days: args.run.days,
     };
     let total = evaluations(&settings, inputs.len());
-    crate::run::check_runs(total, "the design's model runs")?;
+    crate::run::check_runs(
+        total,
+        "the model runs of the design (from --runs, --replicates and the inputs)",
+    )?;
     let out = args
         .output
         .out
