@@ -19,8 +19,8 @@ use crate::scenario::whatif::{WhatIf, is_whatif};
 /// How often the file is read.
 const POLL: Duration = Duration::from_millis(500);
 
-/// Longest chain of what-if bases followed.
-const MAX_BASES: usize = 16;
+/// Longest chain of what-if bases followed: as far as loading follows them.
+const MAX_BASES: usize = crate::scenario::load::MAX_WHATIF_DEPTH;
 
 /// Polls in a row (a minute) after which a file that cannot be read ends the watch.
 const UNREADABLE_POLLS: u32 = 120;
@@ -37,7 +37,7 @@ fn read_watched(path: &Path) -> Option<Vec<u8>> {
 /// they can be read and parsed).
 fn watched_files(path: &Path) -> Vec<PathBuf> {
     let mut files = vec![path.to_path_buf()];
-    while files.len() <= MAX_BASES {
+    while files.len() < MAX_BASES {
         let Some(last) = files.last() else { break };
         let Some(text) = read_watched(last).and_then(|b| String::from_utf8(b).ok()) else {
             break;
