@@ -139,10 +139,12 @@ pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
 /// One run of the watch; a panic (a bug) is caught and returned as an internal error, so that
 /// it does not end the watch.
 fn run_once(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::commands::run(args, command_line)
-    }))
-    .unwrap_or_else(|panic| {
+    caught(|| crate::commands::run(args, command_line))
+}
+
+/// `work()`, with a panic turned into an internal error.
+fn caught(work: impl FnOnce() -> Result<()>) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -155,6 +157,17 @@ fn run_once(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: a panic in one reload ended the watch; it is an internal error now.
+    #[test]
+    fn a_panic_in_one_run_is_an_error_not_the_end_of_the_watch() {
+        let result = caught(|| panic!("boom in a reload"));
+        match result {
+            Err(Error::Internal(why)) => assert!(why.contains("boom in a reload"), "{why}"),
+            other => panic!("not an internal error: {other:?}"),
+        }
+        assert!(caught(|| Ok(())).is_ok());
+    }
 
     #[test]
     fn a_what_if_is_watched_with_its_bases() {

@@ -657,7 +657,8 @@ fn a_folder_as_a_whatif_base_is_called_a_folder() {
 }
 
 /// Issue 12 (section 6): an error in a what-if's base was located in the what-if file (with
-/// no line); it is located in the base scenario file, where the value is written.
+/// no line); it is located in the base scenario file, where the value is written, or in the
+/// what-if for a value only the what-if writes.
 #[test]
 fn an_error_in_a_whatif_chain_is_located_in_the_base_file() {
     let dir = folder_with(&[
@@ -678,6 +679,17 @@ fn an_error_in_a_whatif_chain_is_located_in_the_base_file() {
         &["base.ron:31:", "unit `reb_column`: morale is 2"],
     );
     assert!(!stderr.contains("w1.ron"), "{stderr}");
+    // A value only the what-if writes is located where it writes it.
+    std::fs::write(
+        d.join("w3.ron"),
+        "WhatIf(description: \"z\", base: \"w1.ron\", set: {\"places.ferry.controller\": \"nobody\"})\n",
+    )
+    .expect("write");
+    user_error(
+        d,
+        &["validate", "w3.ron"],
+        &["w3.ron:1:", "unknown faction `nobody`"],
+    );
 }
 
 /// Issue 12 (section 6): `--watch` never ended on a persistent error: a mistake no edit of the
