@@ -252,7 +252,7 @@ pub struct GenerateArgs {
     /// Places (nodes of the theatre graph), from 2 to 10,000.
     #[arg(long, default_value_t = 500)]
     pub places: usize,
-    /// Units, from 1 to 100,000.
+    /// Units, from 1 to 40,000.
     #[arg(long, default_value_t = 5_000)]
     pub units: usize,
     /// Factions, from 2 to the number of places (at most 1,000).

@@ -290,7 +290,7 @@ fn generate_refuses_sizes_beyond_its_documented_limits() {
     user_error(
         d,
         &["generate", "--units", "1000000000000"],
-        &["--units must be between 1 and 100000"],
+        &["--units must be between 1 and 40000"],
     );
     user_error(
         d,
@@ -299,7 +299,7 @@ fn generate_refuses_sizes_beyond_its_documented_limits() {
     );
     user_error(d, &["generate", "--days", "99999"], &["--days"]);
     let help = outcome(strife().args(["generate", "--help"]));
-    for limit in ["10,000", "100,000", "at most 1,000"] {
+    for limit in ["10,000", "40,000", "at most 1,000"] {
         assert!(help.stdout.contains(limit), "{limit}:\n{}", help.stdout);
     }
 }
