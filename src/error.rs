@@ -96,14 +96,18 @@ const EXCERPT_RADIUS: usize = 60;
 
 /// The part of `text` shown under a diagnostic, and the 1-based column of `col` in it: the whole
 /// line when it is short, else the characters around `col` with `…` where text is cut (a
-/// minified one-line scenario is not printed whole). Linear in the line's length.
+/// minified one-line scenario is not printed whole). A column past the end points just after
+/// it. Linear in the line's length.
 fn excerpt(text: &str, col: usize) -> (String, usize) {
     let len = text.chars().count();
     if len <= 2 * EXCERPT_RADIUS {
-        return (text.to_owned(), col);
+        return (text.to_owned(), col.min(len + 1));
     }
-    let start = col.saturating_sub(1).saturating_sub(EXCERPT_RADIUS);
-    let end = (start + 2 * EXCERPT_RADIUS).min(len);
+    let start = col
+        .saturating_sub(1)
+        .saturating_sub(EXCERPT_RADIUS)
+        .min(len - 2 * EXCERPT_RADIUS);
+    let end = start + 2 * EXCERPT_RADIUS;
     let mut shown = String::new();
     if start > 0 {
         shown.push('…');
@@ -112,7 +116,9 @@ fn excerpt(text: &str, col: usize) -> (String, usize) {
     if end < len {
         shown.push('…');
     }
-    (shown, col - start + usize::from(start > 0))
+    let caret = col.saturating_sub(start) + usize::from(start > 0);
+    let most = shown.chars().count() + 1;
+    (shown, caret.min(most))
 }
 
 /// Every error the library returns.
@@ -169,3 +175,31 @@ fn format_diagnostics(diagnostics: &[Diagnostic]) -> String {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12: a column past 65535 panicked in the caret display; a long line is shown
+    /// around its column, wherever the column is.
+    #[test]
+    fn a_long_line_is_shown_around_its_column() {
+        let line = format!("{}typo{}", " ".repeat(70_000), "x".repeat(500));
+        let d = Diagnostic::new("f.ron", "bad").at(&line, 1, 70_001);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(
+            lines[2].contains("typo") && lines[2].starts_with("1 | …"),
+            "{shown}"
+        );
+        let caret = lines[3].find('^').expect("caret");
+        let under: String = lines[2].chars().skip(caret).take(4).collect();
+        assert_eq!(under, "typo", "{shown}");
+        for col in [0, 1, 70_600, 1_000_000] {
+            let d = Diagnostic::new("f.ron", "bad").at(&line, 1, col);
+            assert!(d.to_string().lines().all(|l| l.chars().count() < 200));
+        }
+        let short = Diagnostic::new("f.ron", "bad").at("a: b", 1, 4).to_string();
+        assert!(short.ends_with("1 | a: b\n  |    ^"), "{short}");
+    }
+}
