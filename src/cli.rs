@@ -80,7 +80,9 @@ pub struct OutputSettings {
     /// `output/compare-goma_2025-no_rdf/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace an existing ensemble, comparison, sweep or shard result in the output folder.
+    /// Replace a result of another command, scenario or overrides in the output folder (the
+    /// same command replaces its own result without it). Never replaces a folder strife did not
+    /// write, a file, a device or a link.
     #[arg(long)]
     pub force: bool,
     /// Print nothing but errors (no progress, no summary).
@@ -271,6 +273,10 @@ pub struct GenerateArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Replace the `--output` file if it exists (a regular file only: never a link, a folder or
+    /// a device).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `strife list`.
@@ -286,7 +292,7 @@ pub struct ListArgs {
 pub struct NewArgs {
     /// Name of the scenario and its file (`NAME.ron`): letters, digits, `_` and `-`.
     pub name: String,
-    /// Replace an existing `NAME.ron`.
+    /// Replace an existing `NAME.ron` (a regular file only: never a link, a folder or a device).
     #[arg(long)]
     pub force: bool,
 }

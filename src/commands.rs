@@ -38,8 +38,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         .output
         .out
         .clone()
-        .unwrap_or_else(|| default_output_dir(&args.scenario));
-    write::check_writable(&out)?;
+        .unwrap_or_else(|| result_dir(&args.scenario, &args.run.set, ""));
+    let claim = write::claim(
+        &out,
+        result_key("run", &args.scenario, args),
+        args.output.force,
+    )?;
     let seed = args.run.seed.unwrap_or(loaded.scenario.seed);
     let days = args.run.days.unwrap_or(loaded.scenario.duration_days);
     let record = run_loaded(
@@ -52,7 +56,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
     manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     let files = run_outputs(&record, &manifest, &loaded.scenario.description)?;
-    let written = write::write_atomically(&out, &files)?;
+    let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
         text_summary(&record)
     })
@@ -68,28 +72,30 @@ fn run_ensemble_command(
     crate::run::check_runs(runs, "--runs")?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     if let Some(shard) = args.shard {
-        return run_shard(args, loaded, runs, master, shard);
+        return run_shard(args, loaded, (runs, master, shard), command_line);
     }
     let out = args
         .output
         .out
         .clone()
-        .unwrap_or_else(|| ensemble_dir(&args.scenario));
-    write::check_replaceable(&out, args.output.force)?;
+        .unwrap_or_else(|| result_dir(&args.scenario, &args.run.set, "ensemble"));
+    let key = result_key("ensemble", &args.scenario, args);
+    let claim = write::claim(&out, key, args.output.force)?;
     let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
         run_digests(loaded, master, 0..runs, args.run.days, tick)
     })?;
-    write_ensemble(&out, &ensemble, loaded, command_line, &args.output)
+    write_ensemble(claim, &out, &ensemble, loaded, command_line, &args.output)
 }
 
-/// `output/<scenario file stem>-ensemble`.
-fn ensemble_dir(scenario: &Path) -> PathBuf {
-    suffixed_dir(scenario, "ensemble")
+/// The key of a `command` result of `args`: its scenario file and `--set` overrides.
+fn result_key(command: &str, scenario: &Path, args: &RunArgs) -> write::ResultKey {
+    write::ResultKey::new(command, &[scenario], &args.run.set)
 }
 
 /// Write an ensemble's files (and print its summary): the same for one machine and for merged
 /// shards.
 fn write_ensemble(
+    claim: write::Claim,
     out: &Path,
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
@@ -115,7 +121,7 @@ fn write_ensemble(
     let report =
         report::ensemble_report(ensemble, &loaded.scenario.description, &manifest, &files)?;
     files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(out, &files)?;
+    let written = claim.write(&files)?;
     finish(output, &files, out, written.len(), || {
         ensemble_text(ensemble)
     })
@@ -151,16 +157,16 @@ fn finish(
 fn run_shard(
     args: &RunArgs,
     loaded: &LoadedScenario,
-    runs: u64,
-    master: u64,
-    shard: Shard,
+    (runs, master, shard): (u64, u64, Shard),
+    command_line: Vec<String>,
 ) -> Result<()> {
     let out = args.output.out.clone().unwrap_or_else(|| {
-        let mut dir = ensemble_dir(&args.scenario).into_os_string();
-        dir.push(format!("-shard-{}-of-{}", shard.index, shard.count));
-        PathBuf::from(dir)
+        let suffix = format!("ensemble-shard-{}-of-{}", shard.index, shard.count);
+        result_dir(&args.scenario, &args.run.set, &suffix)
     });
-    write::check_replaceable(&out, args.output.force)?;
+    let command = format!("shard {}/{} of {runs} runs", shard.index, shard.count);
+    let key = result_key(&command, &args.scenario, args);
+    let claim = write::claim(&out, key, args.output.force)?;
     let block = shard.runs(runs);
     let pool = thread_pool(args.run.jobs)?;
     let bar = progress_bar(block.end - block.start, &args.output);
@@ -188,7 +194,14 @@ fn run_shard(
     };
     let bytes = serde_json::to_vec(&file)
         .map_err(|e| Error::Internal(format!("writing shard.json: {e}")))?;
-    write::write_atomically(&out, &[("shard.json".to_owned(), bytes)])?;
+    let days = args.run.days.unwrap_or(loaded.scenario.duration_days);
+    let mut manifest = manifest_of(loaded, master, days, runs, command_line);
+    manifest.shard = Some(shard);
+    let files = [
+        ("shard.json".to_owned(), bytes),
+        ("manifest.json".to_owned(), manifest.to_json()?),
+    ];
+    claim.write(&files)?;
     if !(args.output.quiet || args.output.json) {
         print_stdout(&format!(
             "Shard {}/{}: runs {}–{} of {runs} written to {}\n",
@@ -218,13 +231,8 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
             first.scenario_file
         )));
     }
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| ensemble_dir(Path::new(&first.scenario_file)));
-    write::check_replaceable(&out, args.output.force)?;
-    // The theatre and politics, as the single-machine ensemble takes them from its first run.
+    // The theatre and politics, as the single-machine ensemble takes them from its first run;
+    // every digest is checked against that run before the output folder is claimed.
     let ensemble = {
         let mut e = run_digests(&loaded, first.master_seed, 0..1, first.days, || {})?;
         let rungs = e.politics.rungs.len();
@@ -232,7 +240,15 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         e.runs = shards.into_iter().flat_map(|s| s.digests).collect();
         e
     };
-    write_ensemble(&out, &ensemble, &loaded, command_line, &args.output)
+    let scenario = Path::new(&first.scenario_file);
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| result_dir(scenario, &overrides, "ensemble"));
+    let key = write::ResultKey::new("ensemble", &[scenario], &overrides);
+    let claim = write::claim(&out, key, args.output.force)?;
+    write_ensemble(claim, &out, &ensemble, &loaded, command_line, &args.output)
 }
 
 /// Run `work` on a pool of `jobs` threads (all cores if `None`) with a progress bar of `total`
@@ -340,19 +356,14 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
             loaded[0].file, loaded[other].file
         )));
     }
-    let labels: Vec<String> = args
-        .scenarios
-        .iter()
-        .map(|p| {
-            p.file_stem()
-                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
-        })
-        .collect();
-    let out =
-        args.output.out.clone().unwrap_or_else(|| {
-            PathBuf::from("output").join(format!("compare-{}", labels.join("-")))
-        });
-    write::check_replaceable(&out, args.output.force)?;
+    let labels = crate::output::compare::unique_labels(&args.scenarios);
+    let out = args.output.out.clone().unwrap_or_else(|| {
+        let name = crate::output::compare::folder_name(&labels, &args.run.set);
+        PathBuf::from("output").join(name)
+    });
+    let paths: Vec<&Path> = args.scenarios.iter().map(PathBuf::as_path).collect();
+    let key = write::ResultKey::new("compare", &paths, &args.run.set);
+    let claim = write::claim(&out, key, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded[0].scenario.seed);
     let pool = thread_pool(args.run.jobs)?;
     let bar = progress_bar(args.runs * loaded.len() as u64, &args.output);
@@ -387,8 +398,9 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         ),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    for (label, e) in labels.iter().zip(&ensembles) {
-        files.push((format!("runs_{label}.csv"), runs_csv(e)?));
+    let runs_files = crate::output::compare::runs_file_names(&labels);
+    for (file, e) in runs_files.into_iter().zip(&ensembles) {
+        files.push((file, runs_csv(e)?));
     }
     files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
     let descriptions: Vec<String> = loaded
@@ -397,7 +409,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .collect();
     let report = report::compare_report(&labels, &ensembles, &descriptions, &manifest, &files)?;
     files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(&out, &files)?;
+    let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
         comparison_text(&labels, &ensembles)
     })
@@ -421,8 +433,9 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         .output
         .out
         .clone()
-        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sweep"));
-    write::check_replaceable(&out, args.output.force)?;
+        .unwrap_or_else(|| result_dir(&args.scenario, &args.run.set, "sweep"));
+    let key = write::ResultKey::new("sweep", &[&args.scenario], &args.run.set);
+    let claim = write::claim(&out, key, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let record = with_progress(args.run.jobs, points * args.runs, &args.output, |tick| {
         run_sweep(
@@ -445,7 +458,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     files.extend(crate::output::plot::sweep_plots(&record)?);
     let report = report::sweep_report(&record, &loaded.scenario.description, &manifest, &files)?;
     files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(&out, &files)?;
+    let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
         sweep_text(&record)
     })
@@ -533,10 +546,7 @@ pub fn generate(args: &GenerateArgs) -> Result<()> {
     };
     let text = generate_ron(&options)?;
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        }),
+        Some(path) => write::write_new_file(path, text.as_bytes(), args.force),
         None => print_stdout(&text),
     }
 }
@@ -560,11 +570,38 @@ fn check_days(days: Option<f64>) -> Result<()> {
     }
 }
 
-/// `output/<scenario file stem>-<suffix>`.
-fn suffixed_dir(scenario: &Path, suffix: &str) -> PathBuf {
-    let mut dir = default_output_dir(scenario).into_os_string();
-    dir.push(format!("-{suffix}"));
-    PathBuf::from(dir)
+/// The default folder of a result: `output/<scenario file stem>[-<suffix>]`, with
+/// `-set-<hash>` when there are `--set` overrides (so that a what-if never lands on its
+/// baseline's folder), and `-whatif` for a what-if file named like its base.
+pub fn result_dir(scenario: &Path, overrides: &[Override], suffix: &str) -> PathBuf {
+    let mut name = default_output_dir(scenario).into_os_string();
+    if named_like_its_base(scenario) {
+        name.push("-whatif");
+    }
+    if !suffix.is_empty() {
+        name.push(format!("-{suffix}"));
+    }
+    if !overrides.is_empty() {
+        let text: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+        let hash = sha256_hex(text.join("\n").as_bytes());
+        name.push(format!("-set-{}", &hash[..8]));
+    }
+    PathBuf::from(name)
+}
+
+/// Whether `scenario` is a what-if file with the same file name as its base.
+fn named_like_its_base(scenario: &Path) -> bool {
+    use crate::scenario::whatif::{WhatIf, is_whatif};
+    let small_file = std::fs::metadata(scenario).is_ok_and(|m| m.is_file() && m.len() < 1 << 24);
+    let Some(text) = small_file
+        .then(|| std::fs::read_to_string(scenario).ok())
+        .flatten()
+    else {
+        return false;
+    };
+    is_whatif(&text)
+        && WhatIf::parse(&text)
+            .is_ok_and(|w| w.base_path(scenario).file_stem() == scenario.file_stem())
 }
 
 /// `strife sensitivity`: Morris or Sobol' indices of a metric over the scenario's uncertain
@@ -602,8 +639,9 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
         .output
         .out
         .clone()
-        .unwrap_or_else(|| suffixed_dir(&args.scenario, "sensitivity"));
-    write::check_replaceable(&out, args.output.force)?;
+        .unwrap_or_else(|| result_dir(&args.scenario, &args.run.set, "sensitivity"));
+    let key = write::ResultKey::new("sensitivity", &[&args.scenario], &args.run.set);
+    let claim = write::claim(&out, key, args.output.force)?;
     let record = with_progress(args.run.jobs, total, &args.output, |tick| {
         run_sensitivity(&loaded, inputs, settings, tick)
     })?;
@@ -628,7 +666,7 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
     let text = sensitivity_text(&record);
     let description = &loaded.scenario.description;
     let page = (title.as_str(), context.as_str(), description.as_str());
-    write_analysis(&args.output, &out, files, page, text, &manifest)
+    write_analysis(claim, &args.output, &out, files, page, text, &manifest)
 }
 
 /// `strife hindcast`: an ensemble scored against observed history.
@@ -652,8 +690,9 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
         .output
         .out
         .clone()
-        .unwrap_or_else(|| suffixed_dir(&args.scenario, "hindcast"));
-    write::check_replaceable(&out, args.output.force)?;
+        .unwrap_or_else(|| result_dir(&args.scenario, &args.run.set, "hindcast"));
+    let key = write::ResultKey::new("hindcast", &[&args.scenario], &args.run.set);
+    let claim = write::claim(&out, key, args.output.force)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let record = with_progress(args.run.jobs, args.runs, &args.output, |tick| {
         run_hindcast(
@@ -683,13 +722,14 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
     let text = hindcast_text(&record);
     let description = &loaded.scenario.description;
     let page = (title.as_str(), context.as_str(), description.as_str());
-    write_analysis(&args.output, &out, files, page, text, &manifest)
+    write_analysis(claim, &args.output, &out, files, page, text, &manifest)
 }
 
 /// Write an analysis's files with its report (the first file is the table it shows) and print
 /// its findings: the end of `sensitivity` and `hindcast`. `page` is (title, context,
 /// description).
 fn write_analysis(
+    claim: write::Claim,
     output: &OutputSettings,
     out: &Path,
     mut files: Vec<(String, Vec<u8>)>,
@@ -705,6 +745,6 @@ fn write_analysis(
     let report =
         report::analysis_report(title, context, description, &text, &table, &files, manifest)?;
     files.push(("report.html".to_owned(), report));
-    let written = write::write_atomically(out, &files)?;
+    let written = claim.write(&files)?;
     finish(output, &files, out, written.len(), || text)
 }

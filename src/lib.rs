@@ -21,6 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod generate;
+pub mod math;
 pub mod output;
 pub mod run;
 pub mod scenario;

@@ -8,6 +8,124 @@ use crate::run::ensemble::{EnsembleRecord, RunDigest};
 use crate::run::metrics::Metric;
 use crate::run::stats::{Probability, probability};
 
+/// The longest default comparison folder name, bytes (file systems stop at 255, and the folder
+/// needs room for its staging and lock names).
+const MAX_FOLDER_NAME: usize = 120;
+
+/// A label for each compared scenario file: its file stem, lengthened with its parent folders
+/// where two files share a stem (`a/x`, `b/x`), and numbered where the same file is compared
+/// with itself (`x`, `x (2)`). Labels are unique.
+pub fn unique_labels(paths: &[std::path::PathBuf]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = paths
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<String> = p
+                .parent()
+                .into_iter()
+                .flat_map(|d| d.components())
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect();
+            let stem = p
+                .file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+            parts.push(stem);
+            parts
+        })
+        .collect();
+    let label =
+        |parts: &[String], depth: usize| parts[parts.len().saturating_sub(depth)..].join("/");
+    let mut depths = vec![1; paths.len()];
+    loop {
+        let labels: Vec<String> = parts
+            .iter()
+            .zip(&depths)
+            .map(|(p, &d)| label(p, d))
+            .collect();
+        let mut grew = false;
+        for i in 0..labels.len() {
+            let clash = labels
+                .iter()
+                .enumerate()
+                .any(|(j, l)| j != i && *l == labels[i]);
+            if clash && depths[i] < parts[i].len() {
+                depths[i] += 1;
+                grew = true;
+            }
+        }
+        if !grew {
+            return numbered(labels);
+        }
+    }
+}
+
+/// `labels` with repeats numbered: `x`, `x (2)`, `x (3)`.
+fn numbered(labels: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let mut candidate = label.clone();
+        let mut n = 1;
+        while out.contains(&candidate) {
+            n += 1;
+            candidate = format!("{label} ({n})");
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+/// A label as a file-name part: letters, digits, `_` and `-` kept, anything else `_`.
+fn file_safe(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The file of each scenario's runs in a comparison folder, `runs_<label>.csv`, unique even
+/// where two labels differ only in characters a file name cannot hold.
+pub fn runs_file_names(labels: &[String]) -> Vec<String> {
+    numbered(labels.iter().map(|l| file_safe(l)).collect())
+        .into_iter()
+        .map(|l| format!("runs_{}.csv", file_safe(&l)))
+        .collect()
+}
+
+/// The default comparison folder name, `compare-<label>-<label>…` (with `-set-<hash>` when
+/// there are `--set` overrides), shortened up front with a hash of the whole when too long.
+pub fn folder_name(labels: &[String], overrides: &[crate::scenario::Override]) -> String {
+    let mut name = format!(
+        "compare-{}",
+        labels
+            .iter()
+            .map(|l| file_safe(l))
+            .collect::<Vec<_>>()
+            .join("-")
+    );
+    let set: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+    if !set.is_empty() {
+        let hash = crate::output::summary::sha256_hex(set.join("\n").as_bytes());
+        name.push_str(&format!("-set-{}", &hash[..8]));
+    }
+    if name.len() > MAX_FOLDER_NAME {
+        let hash = crate::output::summary::sha256_hex(name.as_bytes());
+        let mut cut = MAX_FOLDER_NAME - 10;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name = format!("{}-{}", &name[..cut], &hash[..8]);
+    }
+    name
+}
+
 /// The paired difference of one outcome between a scenario and the baseline.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Difference {
@@ -93,7 +211,7 @@ pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -
 /// `comparison.csv`: every paired difference of every scenario against the first.
 pub fn comparison_csv(labels: &[String], ensembles: &[EnsembleRecord]) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::Internal(format!("writing comparison.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record([
         "metric",
         "scenario",

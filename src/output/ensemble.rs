@@ -43,7 +43,7 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
         ]
         .map(String::from),
     );
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record(&header).map_err(csv_error)?;
     for r in &e.runs {
         let mut row: Vec<String> = vec![r.run.to_string(), r.seed.to_string()];

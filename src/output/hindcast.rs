@@ -24,7 +24,7 @@ fn num(x: f64) -> String {
 /// central 50% and 90% intervals, and the source.
 pub fn hindcast_csv(h: &HindcastRecord) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::Internal(format!("writing hindcast.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record([
         "line",
         "kind",

@@ -6,6 +6,7 @@ pub mod ensemble;
 pub mod hindcast;
 pub mod plot;
 pub mod report;
+pub mod safe_csv;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

@@ -92,7 +92,7 @@ pub fn sensitivity_csv(s: &SensitivityRecord) -> Result<Vec<u8>> {
         }
         r
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record([
         "metric", "method", "input", "index", "value", "ci_low", "ci_high", "rank",
     ])
@@ -115,7 +115,7 @@ pub fn sensitivity_csv(s: &SensitivityRecord) -> Result<Vec<u8>> {
         ])
         .map_err(&err)?;
     }
-    w.into_inner().map_err(|e| err(e.into_error().into()))
+    w.into_inner().map_err(&err)
 }
 
 /// The block a design point belongs to: the trajectory (Morris), or `A`, `B`, `AB.PATH`
@@ -140,7 +140,7 @@ fn block(s: &SensitivityRecord, point: usize) -> String {
 /// metric (its mean over the replicates).
 pub fn samples_csv(s: &SensitivityRecord) -> Result<Vec<u8>> {
     let err = csv_error("samples.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     let mut header = vec!["point".to_owned(), "block".to_owned()];
     header.extend(s.factors.iter().map(|f| f.path.clone()));
     header.push(s.settings.metric.clone());
@@ -151,7 +151,7 @@ pub fn samples_csv(s: &SensitivityRecord) -> Result<Vec<u8>> {
         row.push(num(*y));
         w.write_record(&row).map_err(&err)?;
     }
-    w.into_inner().map_err(|e| err(e.into_error().into()))
+    w.into_inner().map_err(&err)
 }
 
 /// `summary.json`.

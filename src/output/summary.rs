@@ -1,10 +1,11 @@
 //! `summary.json` (the outcomes a reader asks first), `manifest.json` (how to reproduce the
 //! run), and the short text summary printed by `strife run`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::output::write::ResultKey;
 use crate::run::RunRecord;
 use crate::scenario::{Draw, FactionKind};
 use crate::sim::resources::{EndReason, Theatre};
@@ -438,8 +439,9 @@ pub fn summary_json(record: &RunRecord) -> Result<Vec<u8>> {
     to_json(&run_summary(record))
 }
 
-/// The contents of `manifest.json`: enough to reproduce the run exactly.
-#[derive(Debug, Serialize)]
+/// The contents of `manifest.json`: enough to reproduce the run exactly, and the mark by which
+/// strife knows a folder as its own result (see [`crate::output::write`]).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
     /// `strife` version that produced the outputs.
     pub engine_version: String,
@@ -459,11 +461,22 @@ pub struct Manifest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<u64>,
     /// For a comparison: every scenario file and its SHA-256, baseline first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<(String, String)>,
     /// For a hindcast: the observed file and its SHA-256.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<(String, String)>,
+    /// What made the result (command, scenario files, overrides): strife replaces the folder
+    /// without `--force` only for the same. Filled in when the result is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ResultKey>,
+    /// For a shard of an ensemble: which block of runs it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::run::ensemble::Shard>,
+    /// Every file of the result, this manifest included: what strife wrote, and all it may
+    /// replace. Filled in when the result is written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 impl Manifest {
@@ -486,6 +499,9 @@ impl Manifest {
             runs: None,
             compared: Vec::new(),
             observed: None,
+            result: None,
+            shard: None,
+            files: Vec::new(),
         }
     }
 

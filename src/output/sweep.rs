@@ -17,7 +17,7 @@ fn num(x: f64) -> String {
 /// interval, and its median, 5% and 95% quantiles over the runs.
 pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::Internal(format!("writing sweep.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     let mut header: Vec<String> = s.axes.iter().map(|a| a.path.clone()).collect();
     header.extend(
         [

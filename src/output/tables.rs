@@ -20,7 +20,7 @@ fn per_sample(
     header: &[&str],
     rows: impl Fn(&Sample) -> Vec<Vec<String>>,
 ) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     let mut full = vec!["day", "datetime"];
     full.extend_from_slice(header);
     w.write_record(&full).map_err(csv_error)?;
@@ -63,7 +63,7 @@ fn per_sample_faction(
 
 /// A table of plain rows.
 fn plain(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record(header).map_err(csv_error)?;
     for row in rows {
         w.write_record(&row).map_err(csv_error)?;

@@ -9,7 +9,7 @@ use super::schema::Scenario;
 use super::uncertain::{
     Draw, Num, central_scenario, distributions, extreme_scenario, join_path, sample_scenario,
 };
-use super::validate::{locate_path, validate};
+use super::validate::{locate_path, unsupported_inputs, validate};
 use super::whatif::{WhatIf, is_whatif};
 use crate::error::{Diagnostic, Error, Result};
 
@@ -242,7 +242,8 @@ impl LoadedScenario {
 }
 
 /// Check a parsed scenario: every distribution's parameters, then the whole scenario with the
-/// distributions at their central values and at both ends of their ranges.
+/// distributions at their central values and at both ends of their ranges; where an end fails,
+/// the inputs at fault are named at their distributions ([`unsupported_inputs`]).
 pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Result<()> {
     let mut problems = Vec::new();
     for (path, dist) in distributions(scenario)? {
@@ -257,19 +258,19 @@ pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Res
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    const AT_ENDS: [&str; 2] = [
+        "with uncertain inputs at their lowest: ",
+        "with uncertain inputs at their highest: ",
+    ];
     let variants = [
         (central_scenario(scenario)?, ""),
-        (
-            extreme_scenario(scenario, false)?,
-            "with uncertain inputs at their lowest: ",
-        ),
-        (
-            extreme_scenario(scenario, true)?,
-            "with uncertain inputs at their highest: ",
-        ),
+        (extreme_scenario(scenario, false)?, AT_ENDS[0]),
+        (extreme_scenario(scenario, true)?, AT_ENDS[1]),
     ];
+    let mut at_ends = false;
     for (variant, context) in variants {
         if let Err(found) = validate(&variant, source, file) {
+            at_ends |= !context.is_empty();
             for mut d in found {
                 d.message = format!("{context}{}", d.message);
                 let plain = d.message.trim_start_matches(context);
@@ -280,6 +281,14 @@ pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Res
                     problems.push(d);
                 }
             }
+        }
+    }
+    if at_ends {
+        // Say which inputs can draw what their field refuses, at their distributions.
+        let culprits = unsupported_inputs(scenario, source, file)?;
+        if !culprits.is_empty() {
+            problems.retain(|p| !AT_ENDS.iter().any(|c| p.message.starts_with(c)));
+            problems.extend(culprits);
         }
     }
     if problems.is_empty() {

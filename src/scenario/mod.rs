@@ -5,6 +5,7 @@ pub mod overrides;
 pub mod params;
 pub mod politics;
 pub mod schema;
+pub mod text;
 pub mod uncertain;
 pub mod validate;
 pub mod whatif;

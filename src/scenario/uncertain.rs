@@ -2,15 +2,16 @@
 //!
 //! A scenario file is read as `Scenario<Num>`, where every [`Num`] is a fixed number or a
 //! [`Distribution`]. Each run turns it into a plain `Scenario` (numbers only) by drawing every
-//! distribution from the run's own generator, in a fixed order, and records what it drew.
+//! distribution from its own stream (the run's seed and the input's path), and records what it
+//! drew.
 
 use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::schema::Scenario;
 use crate::error::{Error, Result};
+use crate::math::{TruncatedNormal, open_unit, stream};
 
 /// A number in a scenario: fixed, or drawn from a distribution once per run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +40,8 @@ pub enum Distribution {
         /// Upper bound.
         max: f64,
     },
-    /// Normal with mean and standard deviation, optionally truncated to `[min, max]`.
+    /// Normal with mean and standard deviation, optionally truncated to `[min, max]` (drawn
+    /// from the normal restricted to the range, not clamped: no draw lands on a bound).
     Normal {
         /// Mean.
         mean: f64,
@@ -61,7 +63,8 @@ pub enum Distribution {
         /// Upper bound.
         max: f64,
     },
-    /// Log-normal: `median × exp(sigma × z)`, optionally truncated to `[min, max]`.
+    /// Log-normal: `median × exp(sigma × z)`, optionally truncated to `[min, max]` (restricted
+    /// to the range, not clamped).
     LogNormal {
         /// Median (> 0).
         median: f64,
@@ -85,11 +88,16 @@ pub enum Distribution {
 }
 
 impl Distribution {
-    /// Check the parameters; `Err` says what is impossible.
+    /// Check the parameters; `Err` says what is impossible: parameters out of their domain, a
+    /// truncation range that holds no probability a double can represent, or draws that would
+    /// overflow.
     pub fn check(&self) -> std::result::Result<(), String> {
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         let bounds_ok = |min: Option<f64>, max: Option<f64>| match (min, max) {
             (Some(a), Some(b)) if a > b => Err(format!("min {a} is above max {b}")),
+            (Some(a), Some(b)) if a == b => Err(format!(
+                "min and max are both {a}: write the number itself instead of a distribution"
+            )),
             (Some(a), _) | (_, Some(a)) if !a.is_finite() => Err("bounds must be finite".into()),
             _ => Ok(()),
         };
@@ -128,6 +136,12 @@ impl Distribution {
                     ));
                 }
                 bounds_ok(*min, *max)?;
+                if max.is_some_and(|m| m <= 0.0) {
+                    return Err(format!(
+                        "a LogNormal draws only values above 0, so max must be above 0, not {}",
+                        max.unwrap_or_default()
+                    ));
+                }
             }
             Distribution::Choice { values, weights } => {
                 if values.is_empty() || !finite(values) {
@@ -137,51 +151,92 @@ impl Distribution {
                     && (w.len() != values.len()
                         || !finite(w)
                         || w.iter().any(|x| *x < 0.0)
-                        || w.iter().sum::<f64>() <= 0.0)
+                        || !(w.iter().sum::<f64>() > 0.0 && w.iter().sum::<f64>().is_finite()))
                 {
                     return Err(format!(
-                        "Choice needs one weight ≥ 0 per value ({} values, {} weights), not all 0",
+                        "Choice needs one finite weight ≥ 0 per value ({} values, {} weights), \
+                         not all 0",
                         values.len(),
                         w.len()
                     ));
                 }
             }
         }
+        if let Some((a, b)) = self.standard_range()
+            && TruncatedNormal::new(a, b).is_none()
+        {
+            return Err(format!(
+                "the range from min to max lies {:.1} to {:.1} standard deviations from the \
+                 centre, where the distribution holds no probability a computer can represent; \
+                 bring min and max closer to the centre or widen the spread",
+                a, b
+            ));
+        }
+        let (lo, hi, centre) = (self.quantile(0.0), self.quantile(1.0), self.central());
+        if !(lo.is_finite() && hi.is_finite() && centre.is_finite()) {
+            return Err(format!(
+                "its draws overflow: they would range from {lo} to {hi}; use a smaller spread \
+                 or truncate it with min and max"
+            ));
+        }
+        if matches!(self, Distribution::LogNormal { .. }) && lo <= 0.0 {
+            return Err(format!(
+                "sigma is so large that draws underflow to {lo}; use a smaller sigma or a min"
+            ));
+        }
         Ok(())
     }
 
-    /// The value used where one number stands for the distribution (validation, `explain`):
-    /// the midpoint, mean, mode, median or first choice.
-    pub fn central(&self) -> f64 {
+    /// For a normal or log-normal: the range `[a, b]` of the underlying standard normal `z`
+    /// that the truncation bounds allow (infinite where a side is not truncated).
+    fn standard_range(&self) -> Option<(f64, f64)> {
         match self {
-            Distribution::Uniform { min, max } => 0.5 * (min + max),
-            Distribution::Normal { mean, min, max, .. } => clamp(*mean, *min, *max),
-            Distribution::Triangular { mode, .. } => *mode,
-            Distribution::LogNormal {
-                median, min, max, ..
-            } => clamp(*median, *min, *max),
-            Distribution::Choice { values, .. } => values.first().copied().unwrap_or(0.0),
-        }
-    }
-
-    /// The range a draw can fall in; unbounded tails are cut at 4 standard deviations for the
-    /// purpose of validation.
-    pub fn extremes(&self) -> (f64, f64) {
-        match self {
-            Distribution::Uniform { min, max } => (*min, *max),
-            Distribution::Normal { mean, sd, min, max } => (
-                min.unwrap_or(mean - 4.0 * sd),
-                max.unwrap_or(mean + 4.0 * sd),
-            ),
-            Distribution::Triangular { min, max, .. } => (*min, *max),
+            Distribution::Normal { mean, sd, min, max } => Some((
+                min.map_or(f64::NEG_INFINITY, |m| (m - mean) / sd),
+                max.map_or(f64::INFINITY, |m| (m - mean) / sd),
+            )),
             Distribution::LogNormal {
                 median,
                 sigma,
                 min,
                 max,
-            } => (
-                min.unwrap_or(median * (-4.0 * sigma).exp()),
-                max.unwrap_or(median * (4.0 * sigma).exp()),
+            } => {
+                let z = |m: f64| (m.ln() - median.ln()) / sigma;
+                Some((
+                    min.filter(|m| *m > 0.0).map_or(f64::NEG_INFINITY, z),
+                    max.map_or(f64::INFINITY, |m| if m > 0.0 { z(m) } else { f64::NAN }),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// The value used where one number stands for the distribution (validation, `explain`):
+    /// the midpoint, the median (of the truncated distribution, for a normal or log-normal),
+    /// the mode, or the first choice.
+    pub fn central(&self) -> f64 {
+        match self {
+            Distribution::Uniform { min, max } => 0.5 * min + 0.5 * max,
+            Distribution::Normal { .. } | Distribution::LogNormal { .. } => self.quantile(0.5),
+            Distribution::Triangular { mode, .. } => *mode,
+            Distribution::Choice { values, .. } => values.first().copied().unwrap_or(0.0),
+        }
+    }
+
+    /// The ends of the range a draw can fall in, for validation: a field must accept both.
+    /// An untruncated side of a normal stands at ±`f64::MAX` (any finite value may be
+    /// drawn), and the untruncated lower side of a log-normal at the smallest positive double
+    /// (any value above 0 may be drawn), so that a field with a limit on that side refuses it.
+    pub fn extremes(&self) -> (f64, f64) {
+        match self {
+            Distribution::Uniform { min, max } => (*min, *max),
+            Distribution::Normal { min, max, .. } => {
+                (min.unwrap_or(-f64::MAX), max.unwrap_or(f64::MAX))
+            }
+            Distribution::Triangular { min, max, .. } => (*min, *max),
+            Distribution::LogNormal { min, max, .. } => (
+                min.filter(|m| *m > 0.0).unwrap_or(f64::MIN_POSITIVE),
+                max.unwrap_or(f64::MAX),
             ),
             Distribution::Choice { values, .. } => (
                 values.iter().copied().fold(f64::INFINITY, f64::min),
@@ -190,18 +245,25 @@ impl Distribution {
         }
     }
 
-    /// The value at quantile `u` in [0, 1] (the inverse distribution function), used to map a
-    /// design point of the unit hypercube onto the input (`strife sensitivity`). Normal and
-    /// log-normal tails are cut where [`Distribution::extremes`] cuts them (at their bounds, or
-    /// at 4 standard deviations), as draws are clamped to their bounds; a `Choice` is taken
-    /// over its values in ascending order.
+    /// The value at quantile `u` in [0, 1] (the inverse distribution function). Every draw is
+    /// this function at a uniform `u` of the input's stream, and `strife sensitivity` maps a
+    /// design point of the unit hypercube onto the input through it. A normal or log-normal is
+    /// truncated to its bounds (not clamped: no mass sits on a bound), and `u` is kept in
+    /// `[2⁻⁵³, 1 − 2⁻⁵³]`, the range of a stream's uniforms, so an untruncated tail ends at
+    /// the most extreme value a draw can take (≈ 8.29 standard deviations out). A `Choice` is
+    /// taken over its values in ascending order.
     pub fn quantile(&self, u: f64) -> f64 {
         let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
-        let (lo, hi) = self.extremes();
-        let z = || crate::run::stats::normal_quantile(u);
+        let truncated_z = || {
+            self.standard_range()
+                .and_then(|(a, b)| TruncatedNormal::new(a, b))
+                .map_or(f64::NAN, |t| t.quantile(u))
+        };
         match self {
-            Distribution::Uniform { min, max } => min + (max - min) * u,
-            Distribution::Normal { mean, sd, .. } => (mean + sd * z()).clamp(lo, hi),
+            Distribution::Uniform { min, max } => min * (1.0 - u) + max * u,
+            Distribution::Normal { mean, sd, min, max } => {
+                clamp(mean + sd * truncated_z(), *min, *max)
+            }
             Distribution::Triangular { min, mode, max } => {
                 let split = (mode - min) / (max - min);
                 if u < split {
@@ -210,9 +272,12 @@ impl Distribution {
                     max - ((max - min) * (max - mode) * (1.0 - u)).sqrt()
                 }
             }
-            Distribution::LogNormal { median, sigma, .. } => {
-                (median * (sigma * z()).exp()).clamp(lo, hi)
-            }
+            Distribution::LogNormal {
+                median,
+                sigma,
+                min,
+                max,
+            } => clamp(median * (sigma * truncated_z()).exp(), *min, *max),
             Distribution::Choice { values, weights } => {
                 let mut pairs: Vec<(f64, f64)> = values
                     .iter()
@@ -233,53 +298,18 @@ impl Distribution {
         }
     }
 
-    /// One draw.
+    /// One draw: the quantile at a uniform in (0, 1) from `rng`.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
-        match self {
-            Distribution::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
-            Distribution::Normal { mean, sd, min, max } => clamp(
-                mean + sd * crate::sim::rng::standard_normal(rng),
-                *min,
-                *max,
-            ),
-            Distribution::Triangular { min, mode, max } => {
-                let u: f64 = rng.random();
-                let split = (mode - min) / (max - min);
-                if u < split {
-                    min + ((max - min) * (mode - min) * u).sqrt()
-                } else {
-                    max - ((max - min) * (max - mode) * (1.0 - u)).sqrt()
-                }
-            }
-            Distribution::LogNormal {
-                median,
-                sigma,
-                min,
-                max,
-            } => clamp(
-                median * (sigma * crate::sim::rng::standard_normal(rng)).exp(),
-                *min,
-                *max,
-            ),
-            Distribution::Choice { values, weights } => {
-                let total: f64 = weights
-                    .as_ref()
-                    .map_or(values.len() as f64, |w| w.iter().sum());
-                let mut u = rng.random::<f64>() * total;
-                for (i, v) in values.iter().enumerate() {
-                    let w = weights.as_ref().map_or(1.0, |w| w[i]);
-                    if u < w {
-                        return *v;
-                    }
-                    u -= w;
-                }
-                values.last().copied().unwrap_or(0.0)
-            }
-        }
+        self.quantile(open_unit(rng))
     }
 }
 
+/// `x` within the bounds (a NaN stays NaN): guards the last bit of rounding of a truncated
+/// draw, which is in its range in exact arithmetic.
 fn clamp(x: f64, min: Option<f64>, max: Option<f64>) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
     let x = min.map_or(x, |m| x.max(m));
     max.map_or(x, |m| x.min(m))
 }
@@ -299,26 +329,28 @@ enum Pick<'a> {
     Central,
     Low,
     High,
-    Sample(&'a std::cell::RefCell<ChaCha8Rng>),
+    /// Each input at the quantile of a uniform from its own stream of the run's seed.
+    Sample(u64),
     /// The named inputs at the given quantiles, every other at its central value.
     Design(&'a [(String, f64)]),
+    /// The named input at the given value, every other at its central value.
+    Value(&'a str, f64),
 }
 
-/// A seed for a stream derived from a master seed (SplitMix64): distinct streams for distinct
-/// `(seed, stream)` pairs, the same on every platform.
-pub fn derive_seed(seed: u64, stream: u64) -> u64 {
-    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub use crate::math::derive_seed;
 
-/// Draw every uncertain input of `scenario` from the run's sampling stream; return the plain
-/// scenario and the values drawn, in a fixed order.
+/// The kind of stream an uncertain input draws from (see [`crate::math::stream`]); the key is
+/// the input's path.
+pub const INPUT_STREAM: &str = "input";
+
+/// Draw every uncertain input of `scenario` for the run of `seed`; return the plain scenario
+/// and the values drawn, in a fixed order (by path).
+///
+/// Each input draws one uniform from its own stream, keyed by the run's seed and the input's
+/// path, and takes its quantile: adding, removing or changing one input leaves every other
+/// input's draw as it was.
 pub fn sample_scenario(scenario: &Scenario<Num>, seed: u64) -> Result<(Scenario, Vec<Draw>)> {
-    let rng = std::cell::RefCell::new(ChaCha8Rng::seed_from_u64(derive_seed(seed, 1)));
-    resolve(scenario, Pick::Sample(&rng))
+    resolve(scenario, Pick::Sample(seed))
 }
 
 /// The scenario with every distribution at its central value.
@@ -341,6 +373,11 @@ pub fn design_scenario(
     resolve(scenario, Pick::Design(at))
 }
 
+/// The scenario with the input at `path` at `value` and every other at its central value.
+pub fn value_scenario(scenario: &Scenario<Num>, path: &str, value: f64) -> Result<Scenario> {
+    resolve(scenario, Pick::Value(path, value)).map(|(s, _)| s)
+}
+
 /// Every distribution in the scenario, with its path.
 pub fn distributions(scenario: &Scenario<Num>) -> Result<Vec<(String, Distribution)>> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| Error::Internal(e.to_string()))?;
@@ -360,11 +397,18 @@ fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)
             Pick::Central => dist.central(),
             Pick::Low => dist.extremes().0,
             Pick::High => dist.extremes().1,
-            Pick::Sample(rng) => dist.sample(&mut rng.borrow_mut()),
+            Pick::Sample(seed) => dist.sample(&mut stream(seed, INPUT_STREAM, path)),
             Pick::Design(at) => at
                 .iter()
                 .find(|(p, _)| p == path)
                 .map_or_else(|| dist.central(), |(_, u)| dist.quantile(*u)),
+            Pick::Value(at, x) => {
+                if at == path {
+                    x
+                } else {
+                    dist.central()
+                }
+            }
         };
         draws.push(Draw {
             path: path.to_owned(),
@@ -430,14 +474,28 @@ pub(crate) fn join_path(path: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::math::{normal_cdf, normal_pdf};
+    use rand::SeedableRng;
 
     fn rng() -> ChaCha8Rng {
         ChaCha8Rng::seed_from_u64(42)
     }
 
-    fn mean_of(d: &Distribution, n: usize) -> f64 {
+    fn draws(d: &Distribution, n: usize) -> Vec<f64> {
         let mut r = rng();
-        (0..n).map(|_| d.sample(&mut r)).sum::<f64>() / n as f64
+        (0..n).map(|_| d.sample(&mut r)).collect()
+    }
+
+    fn mean_of(d: &Distribution, n: usize) -> f64 {
+        draws(d, n).iter().sum::<f64>() / n as f64
+    }
+
+    /// Mean and variance of a sample.
+    fn moments(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, var)
     }
 
     #[test]
@@ -446,11 +504,10 @@ mod tests {
             min: 3000.0,
             max: 4000.0,
         };
-        let mut r = rng();
         assert!(
-            (0..1000)
-                .map(|_| uniform.sample(&mut r))
-                .all(|x| (3000.0..=4000.0).contains(&x))
+            draws(&uniform, 1000)
+                .iter()
+                .all(|x| (3000.0..=4000.0).contains(x))
         );
         assert!((mean_of(&uniform, 20_000) - 3500.0).abs() < 10.0);
         let tri = Distribution::Triangular {
@@ -459,14 +516,6 @@ mod tests {
             max: 6.0,
         };
         assert!((mean_of(&tri, 20_000) - 3.0).abs() < 0.05);
-        let normal = Distribution::Normal {
-            mean: 10.0,
-            sd: 2.0,
-            min: Some(9.0),
-            max: None,
-        };
-        let mut r = rng();
-        assert!((0..1000).map(|_| normal.sample(&mut r)).all(|x| x >= 9.0));
         let choice = Distribution::Choice {
             values: vec![1.0, 2.0],
             weights: Some(vec![3.0, 1.0]),
@@ -478,10 +527,165 @@ mod tests {
             min: None,
             max: None,
         };
-        let mut r = rng();
-        let mut xs: Vec<f64> = (0..20_001).map(|_| lognormal.sample(&mut r)).collect();
+        let mut xs = draws(&lognormal, 20_001);
         xs.sort_by(f64::total_cmp);
         assert!((xs[10_000] - 100.0).abs() < 3.0, "median {}", xs[10_000]);
+        let normal = Distribution::Normal {
+            mean: 10.0,
+            sd: 2.0,
+            min: None,
+            max: None,
+        };
+        let (mean, var) = moments(&draws(&normal, 100_000));
+        assert!(
+            (mean - 10.0).abs() < 0.03 && (var - 4.0).abs() < 0.08,
+            "{mean} {var}"
+        );
+    }
+
+    /// Issue 12: a truncated normal is truncated, not clamped. Its draws have the truncated
+    /// distribution's mean and variance, and none lands on a bound.
+    #[test]
+    fn truncated_normal_draws_have_the_closed_form_moments_and_no_mass_on_the_bounds() {
+        for (mu, sigma, lo, hi) in [
+            (10.0, 2.0, Some(9.0), Some(13.0)),
+            (0.6, 0.3, Some(0.0), Some(1.0)),
+            (0.0, 1.0, Some(1.5), None),
+            (5.0, 1.0, None, Some(2.0)),
+        ] {
+            let d = Distribution::Normal {
+                mean: mu,
+                sd: sigma,
+                min: lo,
+                max: hi,
+            };
+            d.check().expect("valid");
+            let a = lo.map_or(f64::NEG_INFINITY, |l| (l - mu) / sigma);
+            let b = hi.map_or(f64::INFINITY, |h| (h - mu) / sigma);
+            let z = normal_cdf(b) - normal_cdf(a);
+            let (pa, pb) = (normal_pdf(a), normal_pdf(b));
+            let term = |x: f64, p: f64| if x.is_finite() { x * p } else { 0.0 };
+            let shift = (pa - pb) / z;
+            let mean = mu + sigma * shift;
+            let var = sigma * sigma * (1.0 + (term(a, pa) - term(b, pb)) / z - shift * shift);
+            let xs = draws(&d, 200_000);
+            let (m, v) = moments(&xs);
+            let se = (var / xs.len() as f64).sqrt();
+            assert!(
+                (m - mean).abs() < 4.0 * se,
+                "{d:?}: mean {m}, expected {mean}"
+            );
+            assert!(
+                (v / var - 1.0).abs() < 0.02,
+                "{d:?}: variance {v}, expected {var}"
+            );
+            let on_bound = xs
+                .iter()
+                .filter(|x| Some(**x) == lo || Some(**x) == hi)
+                .count();
+            assert_eq!(on_bound, 0, "{d:?}: {on_bound} draws on a bound");
+            assert!(
+                xs.iter()
+                    .all(|x| lo.is_none_or(|l| *x >= l) && hi.is_none_or(|h| *x <= h))
+            );
+        }
+    }
+
+    /// Issue 12: a truncated log-normal's draws have the closed-form moments
+    /// `E[Xᵏ] = exp(kμ + k²σ²/2)·(Φ(β − kσ) − Φ(α − kσ))/(Φ(β) − Φ(α))`.
+    #[test]
+    fn truncated_lognormal_draws_have_the_closed_form_moments() {
+        let (median, sigma, lo, hi) = (100.0_f64, 0.5, 80.0_f64, 250.0_f64);
+        let d = Distribution::LogNormal {
+            median,
+            sigma,
+            min: Some(lo),
+            max: Some(hi),
+        };
+        let mu = median.ln();
+        let (a, b) = ((lo.ln() - mu) / sigma, (hi.ln() - mu) / sigma);
+        let z = normal_cdf(b) - normal_cdf(a);
+        let raw = |k: f64| {
+            (k * mu + 0.5 * k * k * sigma * sigma).exp()
+                * (normal_cdf(b - k * sigma) - normal_cdf(a - k * sigma))
+                / z
+        };
+        let mean = raw(1.0);
+        let var = raw(2.0) - mean * mean;
+        let xs = draws(&d, 200_000);
+        let (m, v) = moments(&xs);
+        let se = (var / xs.len() as f64).sqrt();
+        assert!((m - mean).abs() < 4.0 * se, "mean {m}, expected {mean}");
+        assert!((v / var - 1.0).abs() < 0.02, "variance {v}, expected {var}");
+        assert!(xs.iter().all(|x| *x > lo && *x < hi));
+    }
+
+    /// Issue 12: ranges far in a tail draw finite values in range; a range with no
+    /// representable probability, and draws that overflow, are refused.
+    #[test]
+    fn extreme_tails_stay_finite_or_are_refused() {
+        let far = Distribution::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: Some(30.0),
+            max: Some(31.0),
+        };
+        far.check()
+            .expect("30 sd out still holds a representable probability");
+        let xs = draws(&far, 10_000);
+        assert!(
+            xs.iter()
+                .all(|x| x.is_finite() && (30.0..=31.0).contains(x))
+        );
+        let (m, _) = moments(&xs);
+        assert!((m - (30.0 + 1.0 / 30.0)).abs() < 0.01, "mean {m}");
+        let low_far = Distribution::LogNormal {
+            median: 1.0,
+            sigma: 0.1,
+            min: None,
+            max: Some(0.05),
+        };
+        low_far.check().expect("about 30 sigma below the median");
+        assert!(draws(&low_far, 1000).iter().all(|x| *x > 0.0 && *x <= 0.05));
+        for bad in [
+            Distribution::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min: Some(40.0),
+                max: Some(41.0),
+            },
+            Distribution::Normal {
+                mean: 0.0,
+                sd: 1e308,
+                min: None,
+                max: None,
+            },
+            Distribution::Triangular {
+                min: -1e308,
+                mode: 0.0,
+                max: 1.7e308,
+            },
+            Distribution::LogNormal {
+                median: 1e300,
+                sigma: 5.0,
+                min: None,
+                max: None,
+            },
+            Distribution::Normal {
+                mean: 1.0,
+                sd: 1.0,
+                min: Some(1.0),
+                max: Some(1.0),
+            },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?} was accepted");
+        }
+        // A wide uniform does not overflow: it is fine.
+        let wide = Distribution::Uniform {
+            min: -1e308,
+            max: 1.7e308,
+        };
+        assert!(wide.check().is_ok());
     }
 
     #[test]
@@ -500,9 +704,20 @@ mod tests {
             min: None,
             max: Some(12.0),
         };
-        assert!((normal.quantile(0.5) - 10.0).abs() < 1e-9);
-        assert_eq!(normal.quantile(0.99), 12.0);
-        assert_eq!(normal.quantile(0.0), 2.0);
+        // Truncated above at +1 sd: the median is at Φ⁻¹(Φ(1)/2).
+        let median = 10.0 + 2.0 * crate::math::normal_quantile(normal_cdf(1.0) / 2.0);
+        assert!((normal.quantile(0.5) - median).abs() < 1e-9);
+        assert!((normal.central() - median).abs() < 1e-12);
+        assert!(normal.quantile(0.99) < 12.0);
+        assert!((normal.quantile(1.0) - 12.0).abs() < 1e-12);
+        // An untruncated tail ends where the most extreme draw can be, about 8.29 sd out.
+        let lowest = normal.quantile(0.0);
+        let z = crate::math::normal_quantile(crate::math::U_MIN * normal_cdf(1.0));
+        assert!(
+            (lowest - (10.0 + 2.0 * z)).abs() < 1e-9 && z < -8.2,
+            "{lowest}"
+        );
+        assert_eq!(normal.extremes(), (-f64::MAX, 12.0));
         let lognormal = Distribution::LogNormal {
             median: 5.0,
             sigma: 0.5,
@@ -510,6 +725,7 @@ mod tests {
             max: None,
         };
         assert!((lognormal.quantile(0.5) - 5.0).abs() < 1e-9);
+        assert_eq!(lognormal.extremes(), (f64::MIN_POSITIVE, f64::MAX));
         let choice = Distribution::Choice {
             values: vec![3.0, 1.0],
             weights: Some(vec![1.0, 3.0]),
@@ -540,6 +756,12 @@ mod tests {
                 min: None,
                 max: None,
             },
+            Distribution::LogNormal {
+                median: 1.0,
+                sigma: 1.0,
+                min: None,
+                max: Some(-1.0),
+            },
             Distribution::Choice {
                 values: vec![],
                 weights: None,
@@ -564,9 +786,9 @@ mod tests {
             "personnel: 1500",
             "personnel: Uniform(min: 1000, max: 2000)",
             1,
-        )
-        .replacen("km: 25", "km: Triangular(min: 20, mode: 25, max: 35)", 1);
-        let scenario = crate::scenario::parse_scenario(&text, "t.ron").expect("parses");
+        );
+        let with_km = text.replacen("km: 25", "km: Triangular(min: 20, mode: 25, max: 35)", 1);
+        let scenario = crate::scenario::parse_scenario(&with_km, "t.ron").expect("parses");
         let (a, draws_a) = sample_scenario(&scenario, 1).expect("samples");
         let (_, draws_b) = sample_scenario(&scenario, 1).expect("samples");
         let (_, draws_c) = sample_scenario(&scenario, 2).expect("samples");
@@ -579,5 +801,9 @@ mod tests {
             central_scenario(&scenario).expect("central").units[0].personnel,
             1500.0
         );
+        // Issue 12: without the uncertain `km`, personnel draws exactly the same value.
+        let without = crate::scenario::parse_scenario(&text, "t.ron").expect("parses");
+        let (_, draws_d) = sample_scenario(&without, 1).expect("samples");
+        assert_eq!(draws_d, draws_a[1..]);
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::load::suggest;
 use super::politics::{Action, Condition};
 use super::schema::{EndCondition, Scenario};
+use super::uncertain::{Distribution, Num, distributions, value_scenario};
 use crate::error::Diagnostic;
 
 /// Most personnel of one unit (persons).
@@ -49,6 +50,8 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn run(&mut self, s: &Scenario) {
         self.check_run_settings(s);
+        let text_problems = super::text::check_text(s, self.source, self.file);
+        self.problems.extend(text_problems);
         let faction_ids = self.unique_ids("faction", s.factions.iter().map(|f| f.id.as_str()));
         let place_ids = self.unique_ids("place", s.places.iter().map(|p| p.id.as_str()));
         self.unique_ids("unit", s.units.iter().map(|u| u.id.as_str()));
@@ -969,4 +972,146 @@ impl<'a> Graph<'a> {
         }
         false
     }
+}
+
+/// The uncertain inputs that can draw a value their field does not accept, each as a problem
+/// located at its distribution, naming the values the field accepts and how to truncate it.
+///
+/// Each input is tried alone at both ends of [`Distribution::extremes`] (an untruncated
+/// normal tail stands at ±`f64::MAX`), every other input at its central value; where an end
+/// fails, the last value the field accepts is found by bisection on the doubles between the
+/// central value and that end.
+pub fn unsupported_inputs(
+    scenario: &Scenario<Num>,
+    source: &str,
+    file: &str,
+) -> crate::Result<Vec<Diagnostic>> {
+    let check = |path: &str, x: f64| -> crate::Result<Result<(), Vec<Diagnostic>>> {
+        Ok(validate(&value_scenario(scenario, path, x)?, source, file))
+    };
+    let mut found = Vec::new();
+    for (path, dist) in distributions(scenario)? {
+        let centre = dist.central();
+        if check(&path, centre)?.is_err() {
+            continue; // reported with every input at its central value
+        }
+        let (lo, hi) = dist.extremes();
+        let mut limits = [None, None];
+        let mut reason = None;
+        for (side, end) in [(0, lo), (1, hi)] {
+            if check(&path, end)?.is_ok() {
+                continue;
+            }
+            // (`+ 0.0` writes a limit of −0 as 0.)
+            let limit = last_valid(centre, end, |x| Ok(check(&path, x)?.is_ok()))? + 0.0;
+            // Say why at a round value past the limit rather than at ±1.8e308.
+            let step = limit.abs().max(1.0);
+            let probe = if end > limit {
+                (limit + step).min(end)
+            } else {
+                (limit - step).max(end)
+            };
+            if reason.is_none() {
+                reason = check(&path, probe)?
+                    .err()
+                    .and_then(|p| p.into_iter().next())
+                    .map(|d| d.message);
+            }
+            limits[side] = Some(limit);
+        }
+        if limits == [None, None] {
+            continue;
+        }
+        // A limit a hair from 0 is an open bound at 0 (`> 0`).
+        let tiny = |x: f64| x != 0.0 && x.abs() < f64::MIN_POSITIVE;
+        let mut sides = Vec::new();
+        let mut truncate = Vec::new();
+        let words = [
+            ("of 0 or less", "`min:` a little above 0", "below", "min"),
+            ("of 0 or more", "`max:` a little below 0", "above", "max"),
+        ];
+        for (limit, (open, open_help, beyond, key)) in limits.iter().zip(words) {
+            let Some(l) = *limit else { continue };
+            sides.push(if tiny(l) {
+                open.to_owned()
+            } else {
+                format!("{beyond} {l}")
+            });
+            truncate.push(if tiny(l) {
+                open_help.to_owned()
+            } else {
+                format!("`{key}: {l}`")
+            });
+        }
+        let kind = match dist {
+            Distribution::Uniform { .. } => "Uniform",
+            Distribution::Normal { .. } => "Normal",
+            Distribution::Triangular { .. } => "Triangular",
+            Distribution::LogNormal { .. } => "LogNormal",
+            Distribution::Choice { .. } => "Choice",
+        };
+        let help = if matches!(
+            dist,
+            Distribution::Normal { .. } | Distribution::LogNormal { .. }
+        ) {
+            format!(
+                "add {} to truncate it to the values the field accepts",
+                truncate.join(" and ")
+            )
+        } else {
+            format!(
+                "narrow its range: the field accepts no values {}",
+                sides.join(" or ")
+            )
+        };
+        let mut d = Diagnostic::new(
+            file,
+            format!(
+                "`{path}`: this {kind} can draw values {}, which the field does not accept{}",
+                sides.join(" and "),
+                reason.map_or_else(String::new, |r| format!(" ({r})"))
+            ),
+        )
+        .help(help);
+        if let Some((line, col)) = locate_path(source, &path) {
+            d = d.at(source, line, col);
+        }
+        found.push(d);
+    }
+    Ok(found)
+}
+
+/// The last value from `good` towards `bad` that `valid` accepts, by bisection on the doubles
+/// in their order (at most 64 steps).
+fn last_valid(
+    good: f64,
+    bad: f64,
+    mut valid: impl FnMut(f64) -> crate::Result<bool>,
+) -> crate::Result<f64> {
+    // Doubles mapped to integers in the same order.
+    let key = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | 1 << 63 }
+    };
+    let value = |k: u64| {
+        if k >> 63 == 1 {
+            f64::from_bits(k & !(1 << 63))
+        } else {
+            f64::from_bits(!k)
+        }
+    };
+    let (mut g, mut b) = (key(good), key(bad));
+    while g.abs_diff(b) > 1 {
+        let mid = if b > g {
+            g + (b - g) / 2
+        } else {
+            g - (g - b) / 2
+        };
+        if valid(value(mid))? {
+            g = mid;
+        } else {
+            b = mid;
+        }
+    }
+    Ok(value(g))
 }

@@ -1,7 +1,6 @@
 //! Resources: the static theatre, parameters, clock, random numbers, and what the run records.
 
 use bevy_ecs::prelude::Resource;
-use rand::rngs::ChaCha8Rng;
 
 use crate::scenario::{FactionKind, Params, PlaceKind, RouteKind, Terrain};
 
@@ -165,10 +164,6 @@ impl Clock {
         self.tick_hours / 24.0
     }
 }
-
-/// The one random-number generator of a run, seeded from the run's seed.
-#[derive(Resource, Debug)]
-pub struct SimRng(pub ChaCha8Rng);
 
 /// Control of every place, kept in step with the [`Controller`](super::components::Controller)
 /// components, plus which places are contested.

@@ -1,7 +1,14 @@
-//! Random draws used by the systems, all from the run's one seeded generator.
+//! Random draws used by the systems, each kind of randomness from its own streams.
+//!
+//! Every stream is keyed by the run's seed, a kind and an entity's id (see
+//! [`crate::math::stream`] and docs/MODEL.md, "Random streams"), so adding a place, a unit or
+//! an uncertain input does not shift the draws anywhere else.
 
+use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
+
+use crate::math::stream;
 
 /// A standard normal draw (Box–Muller).
 pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
@@ -26,4 +33,95 @@ pub fn stochastic_round(rng: &mut ChaCha8Rng, x: f64) -> u32 {
     let floor = x.floor();
     let up = rng.random::<f64>() < x - floor;
     (floor as u32).saturating_add(u32::from(up))
+}
+
+/// The kinds of in-run randomness, each with one stream per entity it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamKind {
+    /// Combat noise and losses at a place (keyed by the place's id).
+    Combat,
+    /// Fire across a border onto a sanctuary (keyed by the sanctuary's id).
+    CrossBorderFire,
+    /// Exposure of a covert force (keyed by the faction's id).
+    Exposure,
+    /// A withdrawing sponsor's proxies handing places back (keyed by the state's id).
+    Handover,
+    /// A side accepting or refusing a ceasefire (keyed by the side's name).
+    CeasefireAcceptance,
+    /// A ceasefire in force breaking down (one stream, key "").
+    CeasefireBreakdown,
+}
+
+impl StreamKind {
+    /// Every kind, in the order of [`Streams`]' lanes.
+    pub const ALL: [StreamKind; 6] = [
+        StreamKind::Combat,
+        StreamKind::CrossBorderFire,
+        StreamKind::Exposure,
+        StreamKind::Handover,
+        StreamKind::CeasefireAcceptance,
+        StreamKind::CeasefireBreakdown,
+    ];
+
+    /// The kind's name in the stream's seed (docs/MODEL.md, "Random streams").
+    pub fn name(self) -> &'static str {
+        match self {
+            StreamKind::Combat => "combat",
+            StreamKind::CrossBorderFire => "cross-border fire",
+            StreamKind::Exposure => "exposure",
+            StreamKind::Handover => "handover",
+            StreamKind::CeasefireAcceptance => "ceasefire acceptance",
+            StreamKind::CeasefireBreakdown => "ceasefire breakdown",
+        }
+    }
+}
+
+/// The run's random streams: for each kind, one generator per entity index, made the first
+/// time it is asked for (a run touches few of them) and kept for the rest of the run. Looking
+/// one up is an index, with no allocation after its first use.
+#[derive(Resource, Debug)]
+pub struct Streams {
+    seed: u64,
+    lanes: [Vec<Option<ChaCha8Rng>>; StreamKind::ALL.len()],
+}
+
+impl Streams {
+    /// Streams for the run of `seed`, with room for `sizes[k]` entities of kind
+    /// `StreamKind::ALL[k]` (more are added on demand).
+    pub fn new(seed: u64, sizes: [usize; StreamKind::ALL.len()]) -> Streams {
+        Streams {
+            seed,
+            lanes: sizes.map(|n| std::iter::repeat_with(|| None).take(n).collect()),
+        }
+    }
+
+    /// The generator of kind `kind` for the entity at `index`, whose stable id is `id`.
+    pub fn get(&mut self, kind: StreamKind, index: usize, id: &str) -> &mut ChaCha8Rng {
+        let lane = &mut self.lanes[kind as usize];
+        if lane.len() <= index {
+            lane.resize_with(index + 1, || None);
+        }
+        lane[index].get_or_insert_with(|| stream(self.seed, kind.name(), id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_is_the_same_whatever_else_was_drawn() {
+        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1]);
+        let mut b = Streams::new(9, [0; 6]);
+        // `a` draws from other streams first; `b` asks for the place at another index.
+        for _ in 0..5 {
+            a.get(StreamKind::Combat, 0, "minova").random::<u64>();
+            a.get(StreamKind::CeasefireBreakdown, 0, "").random::<u64>();
+        }
+        let x: u64 = a.get(StreamKind::Combat, 1, "goma").random();
+        let y: u64 = b.get(StreamKind::Combat, 7, "goma").random();
+        assert_eq!(x, y);
+        let z: u64 = b.get(StreamKind::Exposure, 7, "goma").random();
+        assert_ne!(x, z);
+    }
 }

@@ -40,20 +40,12 @@ pub fn check_name(name: &str) -> Result<&str> {
     }
 }
 
-/// Write the template for `name` into `dir`; refuse to replace a file unless `force`.
+/// Write the template for `name` into `dir`; refuse to replace a file unless `force`, and
+/// anything but a regular file (a link, a folder, a device) whatever `force`.
 pub fn write_new(dir: &Path, name: &str, force: bool) -> Result<PathBuf> {
     let stem = check_name(name)?;
     let path = dir.join(format!("{stem}.ron"));
-    if path.exists() && !force {
-        return Err(Error::Usage(format!(
-            "{} already exists; add --force to replace it, or choose another name",
-            path.display()
-        )));
-    }
-    std::fs::write(&path, template(stem)).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
+    crate::output::write::write_new_file(&path, template(stem).as_bytes(), force)?;
     Ok(path)
 }
 

@@ -241,10 +241,15 @@ fn impossible_distributions_and_risky_ranges_are_located() {
 
     let text = minimal_text().replacen("morale: 0.5", "morale: Uniform(min: 0.4, max: 1.2)", 1);
     let stderr = validate_error(&text);
+    // Issue 12: located at the distribution, naming the values the field refuses.
     assert!(
-        stderr.contains("at their highest: unit `gov_ferry`: morale is 1.2"),
+        stderr.contains(
+            "`units.gov_ferry.morale`: this Uniform can draw values above 1, which the field \
+             does not accept (unit `gov_ferry`: morale is 1.2; it must be between 0 and 1)"
+        ),
         "{stderr}"
     );
+    assert_located(&stderr, &text, "Uniform(min: 0.4");
 
     let text = minimal_text().replacen("morale: 0.5", "morale: Unifrom(min: 0.4, max: 0.6)", 1);
     let stderr = validate_error(&text);
@@ -453,31 +458,35 @@ fn sweep_charts_a_metric_over_a_grid_and_metrics_lists_the_names() {
         .stdout(predicate::str::contains("killed.reb"));
 }
 
+/// Issue 12: the same ensemble command replaces its own result; a single run into its folder
+/// needs --force.
 #[test]
-fn an_ensemble_result_is_not_replaced_without_force() {
+fn an_ensemble_result_is_replaced_only_by_the_same_command_without_force() {
     let (dir, _) = temp_file("unused", "");
     let out = dir.path().join("ens");
-    let ensemble = |extra: &[&str]| {
+    let command = |extra: &[&str]| {
         let mut cmd = strife();
-        cmd.args(["run", "scenarios/minimal.ron", "--runs", "3", "-q", "--out"])
+        cmd.args(["run", "scenarios/minimal.ron", "-q", "--out"])
             .arg(&out)
             .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"));
         cmd
     };
-    ensemble(&[]).assert().success();
+    command(&["--runs", "3"]).assert().success();
+    command(&["--runs", "3"]).assert().success();
     let before = std::fs::read(out.join("runs.csv")).expect("runs.csv");
-    ensemble(&[])
+    command(&[])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "already holds a result; add --force",
-        ));
+            "holds another result: `ensemble` of",
+        ))
+        .stderr(predicate::str::contains("add --force"));
     assert_eq!(
         std::fs::read(out.join("runs.csv")).expect("runs.csv"),
         before
     );
-    ensemble(&["--force"]).assert().success();
+    command(&["--force"]).assert().success();
 }
 
 #[test]

@@ -7,8 +7,6 @@ use std::collections::HashMap;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::World;
-use rand::SeedableRng;
-use rand::rngs::ChaCha8Rng;
 
 use super::components::*;
 use super::messages::*;
@@ -126,6 +124,15 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         &faction_index,
     )?);
     let politics = politics::resolve_politics(scenario, &theatre)?;
+    // Streams by place (combat, cross-border fire), faction, state, side, and one breakdown.
+    let lane_sizes = [
+        places,
+        places,
+        theatre.factions.len(),
+        politics.states.len(),
+        theatre.sides.len(),
+        1,
+    ];
     politics::spawn_politics(&mut world, politics, &theatre);
     world.insert_resource(theatre);
     world.insert_resource(SimParams(scenario.params.clone()));
@@ -135,7 +142,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         tick_hours,
         total_ticks,
     });
-    world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
+    world.insert_resource(crate::sim::rng::Streams::new(seed, lane_sizes));
     // One sample at the start and one per tick: reserved at once rather than grown by copies
     // (capped, so that a huge day limit cannot ask for memory up front).
     world.insert_resource(RunLog {

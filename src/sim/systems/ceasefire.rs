@@ -9,7 +9,8 @@ use rand::RngExt;
 use crate::sim::components::{Attention, DiplomaticActor, Readiness, Unit};
 use crate::sim::messages::Logged;
 use crate::sim::politics::{CeasefireRecord, Ceasefires, PoliticalStatus, Politics, Tallies};
-use crate::sim::resources::{Clock, EventKind, SimParams, SimRng, Theatre};
+use crate::sim::resources::{Clock, EventKind, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams};
 
 /// Offer, accept, keep or break ceasefires.
 pub fn mediate_ceasefires(
@@ -19,7 +20,7 @@ pub fn mediate_ceasefires(
     clock: Res<Clock>,
     status: Res<PoliticalStatus>,
     mut tallies: ResMut<Tallies>,
-    mut rng: ResMut<SimRng>,
+    mut streams: ResMut<Streams>,
     mut ceasefires: ResMut<Ceasefires>,
     mut actors: Query<(&DiplomaticActor, &mut Attention)>,
     units: Query<(&Unit, &Readiness)>,
@@ -30,8 +31,9 @@ pub fn mediate_ceasefires(
     let requested = std::mem::take(&mut ceasefires.requested);
 
     if let Some(until) = ceasefires.in_force_until {
+        let rng = streams.get(StreamKind::CeasefireBreakdown, 0, "");
         let broken =
-            rng.0.random::<f64>() < 1.0 - (-d.ceasefire_break_per_day * clock.dt_days()).exp();
+            rng.random::<f64>() < 1.0 - (-d.ceasefire_break_per_day * clock.dt_days()).exp();
         if broken || clock.tick >= until {
             ceasefires.in_force_until = None;
             if let Some(last) = ceasefires.history.iter_mut().rev().find(|c| c.accepted) {
@@ -118,7 +120,8 @@ pub fn mediate_ceasefires(
         let p = (d.ceasefire_base_acceptance + d.ceasefire_pressure_weight * ratio
             - d.ceasefire_momentum_weight * momentum)
             .clamp(0.0, 1.0);
-        if rng.0.random::<f64>() >= p {
+        let rng = streams.get(StreamKind::CeasefireAcceptance, side, &theatre.sides[side]);
+        if rng.random::<f64>() >= p {
             refused_by.push(theatre.sides[side].clone());
         }
     }

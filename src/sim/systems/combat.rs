@@ -11,8 +11,8 @@ use crate::sim::components::{
 };
 use crate::sim::messages::UnitDestroyed;
 use crate::sim::politics::{Ceasefires, Tallies};
-use crate::sim::resources::{Clock, ControlMap, SimParams, SimRng, Theatre};
-use crate::sim::rng::{lognormal_noise, stochastic_round};
+use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams, lognormal_noise, stochastic_round};
 
 /// A unit standing at a place, as combat sees it.
 pub struct Combatant {
@@ -56,7 +56,7 @@ pub fn resolve_engagements(
     control: Res<ControlMap>,
     params: Res<SimParams>,
     clock: Res<Clock>,
-    mut rng: ResMut<SimRng>,
+    mut streams: ResMut<Streams>,
     mut units: Query<(
         Entity,
         &Unit,
@@ -144,8 +144,10 @@ pub fn resolve_engagements(
             .map(|c| c.power)
             .sum();
 
-        let noise_attacker = lognormal_noise(&mut rng.0, combat.noise_sigma);
-        let noise_defender = lognormal_noise(&mut rng.0, combat.noise_sigma);
+        // This place's own stream: fights elsewhere do not shift its draws.
+        let rng = streams.get(StreamKind::Combat, place, &info.id);
+        let noise_attacker = lognormal_noise(rng, combat.noise_sigma);
+        let noise_defender = lognormal_noise(rng, combat.noise_sigma);
         let (attacker_rate, defender_rate) = loss_rates(params, attack_power, defence_power);
         let attacker_rate = (attacker_rate * noise_attacker).min(combat.max_daily_loss);
         let defender_rate = (defender_rate * noise_defender).min(combat.max_daily_loss);
@@ -157,8 +159,8 @@ pub fn resolve_engagements(
                 attacker_rate
             };
             let expected = rate * dt_days * c.exposure * c.personnel as f64;
-            let loss = stochastic_round(&mut rng.0, expected).min(c.personnel);
-            let killed = stochastic_round(&mut rng.0, loss as f64 * combat.killed_share).min(loss);
+            let loss = stochastic_round(rng, expected).min(c.personnel);
+            let killed = stochastic_round(rng, loss as f64 * combat.killed_share).min(loss);
             let Ok((
                 _,
                 unit,

@@ -11,7 +11,8 @@ use crate::sim::components::{
 };
 use crate::sim::messages::Logged;
 use crate::sim::politics::{PoliticalStatus, Politics, Tallies};
-use crate::sim::resources::{Clock, EventKind, SimParams, SimRng, Theatre};
+use crate::sim::resources::{Clock, EventKind, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams};
 
 /// Each covert force (`claims_territory: false`) not yet exposed may be exposed this tick,
 /// the more likely the more of its troops are in the theatre.
@@ -19,7 +20,7 @@ pub fn expose_covert_forces(
     theatre: Res<Theatre>,
     params: Res<SimParams>,
     clock: Res<Clock>,
-    mut rng: ResMut<SimRng>,
+    mut streams: ResMut<Streams>,
     units: Query<(&Unit, &Readiness, &Strength)>,
     mut tallies: ResMut<Tallies>,
     mut status: ResMut<PoliticalStatus>,
@@ -39,7 +40,8 @@ pub fn expose_covert_forces(
             continue;
         }
         let p = 1.0 - (-rate * f64::from(personnel) / 1000.0 * clock.dt_days()).exp();
-        if rng.0.random::<f64>() < p {
+        let rng = streams.get(StreamKind::Exposure, f, &faction.id);
+        if rng.random::<f64>() < p {
             tallies.exposed[f] = true;
             tallies.tick.covert_exposures += 1.0;
             status.exposures.push((clock.hours_at_end_of_tick(), f));

@@ -9,7 +9,8 @@ use crate::scenario::RouteKind;
 use crate::sim::components::{Place, Population};
 use crate::sim::messages::Logged;
 use crate::sim::politics::*;
-use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, SimRng, Theatre};
+use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams};
 
 /// Where a fight stands across a border from another side's sanctuary, fire may cross it and
 /// kill civilians there.
@@ -18,7 +19,7 @@ pub fn exchange_cross_border_fire(
     control: Res<ControlMap>,
     params: Res<SimParams>,
     clock: Res<Clock>,
-    mut rng: ResMut<SimRng>,
+    mut streams: ResMut<Streams>,
     mut tallies: ResMut<Tallies>,
     mut places: Query<(&Place, &mut Population)>,
     mut log: MessageWriter<Logged>,
@@ -35,7 +36,8 @@ pub fn exchange_cross_border_fire(
         let Some(&(_, front)) = fight else {
             continue;
         };
-        if rng.0.random::<f64>() >= p_fire {
+        let rng = streams.get(StreamKind::CrossBorderFire, sanctuary, &info.id);
+        if rng.random::<f64>() >= p_fire {
             continue;
         }
         let mut killed = 0.0;

@@ -12,7 +12,8 @@ use crate::sim::components::{
 };
 use crate::sim::messages::{Logged, PlaceCaptured};
 use crate::sim::politics::{PoliticalStatus, Politics, Tallies};
-use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, SimRng, Theatre};
+use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams};
 
 /// The units a state's decisions move.
 type StateUnits<'w, 's> = Query<
@@ -54,7 +55,7 @@ pub fn decide_state_policies(
     params: Res<SimParams>,
     clock: Res<Clock>,
     tallies: Res<Tallies>,
-    mut rng: ResMut<SimRng>,
+    mut streams: ResMut<Streams>,
     mut control: ResMut<ControlMap>,
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut units: StateUnits,
@@ -209,7 +210,8 @@ pub fn decide_state_policies(
                 });
                 status.withdrawals.push((hours, tag.index, what));
                 // The proxies may hand back the places they took (as M23 left Goma in 2012).
-                if rng.0.random::<f64>() < spec.policy.handover_probability {
+                let rng = streams.get(StreamKind::Handover, tag.index, &spec.name);
+                if rng.random::<f64>() < spec.policy.handover_probability {
                     hand_back(
                         &theatre,
                         &tallies,
