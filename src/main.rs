@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line: Vec<String> = std::env::args().collect();
     let result = match &cli.command {
+        Command::Run(args) if args.watch => strife::tooling::watch(args, command_line),
         Command::Run(args) => strife::commands::run(args, command_line),
         Command::Validate(args) => strife::commands::validate(args),
         Command::Compare(args) => strife::commands::compare(args, command_line),

@@ -5,7 +5,7 @@
 //!
 //! The watch ends by itself on what an edit cannot fix: an error outside the scenario file (an
 //! output folder that cannot be written, a bad flag: exit 2), a file that cannot be read for
-//! [`UNREADABLE_POLLS`] polls in a row (exit 2), or [`MAX_PANICS`] failures in a row that are
+//! `UNREADABLE_POLLS` polls in a row (exit 2), or `MAX_PANICS` failures in a row that are
 //! bugs (exit 1). A bug in one run is reported and the watch goes on.
 
 use std::path::{Path, PathBuf};
