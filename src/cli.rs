@@ -62,12 +62,13 @@ pub struct RunSettings {
     #[arg(long, allow_negative_numbers = true)]
     pub days: Option<f64>,
     /// Change a field: `PATH=VALUE`, e.g. `units.rdf_north.personnel=6000`,
-    /// `params.combat.defender_base_rate=0.02`, `places.goma.population=Uniform(min: 1e6, max: 2e6)`.
+    /// `params.combat.defender_base_rate=0.02`, `places.goma.population=Uniform(min: 1e6, max: 2e6)`,
+    /// `seed=42`. Quote an id with a dot: `units."3.bde".personnel=900` (or `units["3.bde"]`).
     /// Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Threads for several runs (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "J")]
+    /// Threads for several runs, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "J", value_parser = crate::commands::parse_jobs)]
     pub jobs: Option<usize>,
 }
 
@@ -98,7 +99,8 @@ pub struct OutputSettings {
 pub struct RunArgs {
     /// Scenario or what-if file (.ron).
     pub scenario: PathBuf,
-    /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles.
+    /// Run an ensemble of N seeded runs in parallel and write probabilities and quantiles
+    /// (1 to 1,000,000 runs).
     #[arg(long, value_name = "N")]
     pub runs: Option<u64>,
     /// Run only shard I of N of the ensemble (a contiguous block of its runs) and write
@@ -123,7 +125,8 @@ pub struct CompareArgs {
     /// Scenario or what-if files; the first is the baseline.
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
-    /// Runs per scenario. Run k of every scenario uses the same seed.
+    /// Runs per scenario. Run k of every scenario uses the same seed. At most 1,000,000 runs in
+    /// all.
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub runs: u64,
     /// Settings of the runs.
@@ -145,7 +148,8 @@ pub struct SweepArgs {
     /// The metric to chart (see `strife metrics`).
     #[arg(long)]
     pub metric: String,
-    /// Runs per point; every point uses the same seeds.
+    /// Runs per point; every point uses the same seeds. At most 1,000,000 runs in all (points ×
+    /// runs).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub runs: u64,
     /// Settings of the runs.
@@ -207,7 +211,7 @@ pub struct HindcastArgs {
     /// (see `scenarios/observed/goma_2025.csv` and docs/ANALYSIS.md).
     #[arg(long, value_name = "FILE.csv")]
     pub observed: PathBuf,
-    /// Runs of the ensemble.
+    /// Runs of the ensemble (1 to 1,000,000).
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub runs: u64,
     /// Settings of the runs.
@@ -247,13 +251,13 @@ pub struct ValidateArgs {
 /// Arguments of `strife generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Places (nodes of the theatre graph), at least 2.
+    /// Places (nodes of the theatre graph), from 2 to 10,000.
     #[arg(long, default_value_t = 500)]
     pub places: usize,
-    /// Units, at least 1.
+    /// Units, from 1 to 40,000.
     #[arg(long, default_value_t = 5_000)]
     pub units: usize,
-    /// Factions, from 2 to the number of places.
+    /// Factions, from 2 to the number of places (at most 1,000).
     #[arg(long, default_value_t = 120)]
     pub factions: usize,
     /// Sides the factions are split among, from 2 to min(factions, 64) (default: 4, or the
@@ -263,7 +267,7 @@ pub struct GenerateArgs {
     /// Seed: the same options and seed give the same file.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Length of the run, days.
+    /// Length of the run, days (1 to 3,650).
     #[arg(long, default_value_t = 60)]
     pub days: u32,
     /// Write to this file instead of standard output.

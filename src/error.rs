@@ -51,6 +51,14 @@ impl Diagnostic {
         self
     }
 
+    /// Attach a 1-based line and column whose line's text is already known (`lines[line - 1]`):
+    /// cheaper than [`Diagnostic::at`] when a file has many problems.
+    pub fn at_line(mut self, lines: &[&str], line: usize, col: usize) -> Self {
+        self.position = Some((line, col));
+        self.source_line = lines.get(line.saturating_sub(1)).map(|l| (*l).to_owned());
+        self
+    }
+
     /// Attach a suggestion.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -68,10 +76,12 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some((line, col)), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
+            let (shown, caret) = excerpt(text, col);
+            let pad = " ".repeat(caret.saturating_sub(1));
             write!(
                 f,
-                "\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {:>col$}",
-                "", "", "^"
+                "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {pad}^",
+                "", ""
             )?;
         }
         if let Some(help) = &self.help {
@@ -79,6 +89,36 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown on each side of the column in a caret display.
+const EXCERPT_RADIUS: usize = 60;
+
+/// The part of `text` shown under a diagnostic, and the 1-based column of `col` in it: the whole
+/// line when it is short, else the characters around `col` with `…` where text is cut (a
+/// minified one-line scenario is not printed whole). A column past the end points just after
+/// it. Linear in the line's length.
+fn excerpt(text: &str, col: usize) -> (String, usize) {
+    let len = text.chars().count();
+    if len <= 2 * EXCERPT_RADIUS {
+        return (text.to_owned(), col.min(len + 1));
+    }
+    let start = col
+        .saturating_sub(1)
+        .saturating_sub(EXCERPT_RADIUS)
+        .min(len - 2 * EXCERPT_RADIUS);
+    let end = start + 2 * EXCERPT_RADIUS;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(text.chars().skip(start).take(end - start));
+    if end < len {
+        shown.push('…');
+    }
+    let caret = col.saturating_sub(start) + usize::from(start > 0);
+    let most = shown.chars().count() + 1;
+    (shown, caret.min(most))
 }
 
 /// Every error the library returns.
@@ -135,3 +175,31 @@ fn format_diagnostics(diagnostics: &[Diagnostic]) -> String {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12: a column past 65535 panicked in the caret display; a long line is shown
+    /// around its column, wherever the column is.
+    #[test]
+    fn a_long_line_is_shown_around_its_column() {
+        let line = format!("{}typo{}", " ".repeat(70_000), "x".repeat(500));
+        let d = Diagnostic::new("f.ron", "bad").at(&line, 1, 70_001);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(
+            lines[2].contains("typo") && lines[2].starts_with("1 | …"),
+            "{shown}"
+        );
+        let caret = lines[3].find('^').expect("caret");
+        let under: String = lines[2].chars().skip(caret).take(4).collect();
+        assert_eq!(under, "typo", "{shown}");
+        for col in [0, 1, 70_600, 1_000_000] {
+            let d = Diagnostic::new("f.ron", "bad").at(&line, 1, col);
+            assert!(d.to_string().lines().all(|l| l.chars().count() < 200));
+        }
+        let short = Diagnostic::new("f.ron", "bad").at("a: b", 1, 4).to_string();
+        assert!(short.ends_with("1 | a: b\n  |    ^"), "{short}");
+    }
+}

@@ -49,6 +49,15 @@ impl Default for GenerateOptions {
 /// size of North and South Kivu together.
 const LAT_RANGE: (f64, f64) = (-4.0, 0.0);
 const LON_RANGE: (f64, f64) = (27.0, 31.0);
+/// Most places, units and factions `generate` makes: a theatre eight to twenty times the size
+/// of the benchmark's, written in seconds (placing factions and objectives grows with places ×
+/// factions and places × places), whose file (about 450 bytes a place and its routes, 225 a
+/// unit: under 14 MB) stays within the 16 MiB a scenario may be.
+pub const MAX_PLACES: usize = 10_000;
+/// Most units; see [`MAX_PLACES`].
+pub const MAX_UNITS: usize = 40_000;
+/// Most factions; see [`MAX_PLACES`].
+pub const MAX_FACTIONS: usize = 1_000;
 /// Share of units that attack; of those left, share that are reserves (the rest defend).
 const ATTACK_SHARE: f64 = 0.35;
 const RESERVE_SHARE: f64 = 0.15;
@@ -87,6 +96,8 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario> {
         .map(|f| (0..places.len()).filter(|&p| owner[p] == f).collect())
         .collect();
 
+    let mut targets: std::collections::HashMap<(usize, usize), Vec<usize>> =
+        std::collections::HashMap::new();
     let units: Vec<Unit> = (0..options.units)
         .map(|u| {
             let f = u % options.factions;
@@ -105,9 +116,14 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario> {
                 Posture::Defend
             };
             let objectives = if posture == Posture::Attack {
-                nearest_hostile(&places, &owner, at, side_of(f), &side_of, 2)
-                    .into_iter()
-                    .map(|p| places[p].id.clone())
+                // The same for every attacker of a side at one place: found once.
+                targets
+                    .entry((at, side_of(f)))
+                    .or_insert_with(|| {
+                        nearest_hostile(&places, &owner, at, side_of(f), &side_of, 2)
+                    })
+                    .iter()
+                    .map(|&p| places[p].id.clone())
                     .collect()
             } else {
                 Vec::new()
@@ -185,16 +201,23 @@ pub fn generate_ron(options: &GenerateOptions) -> Result<String> {
 
 fn check(o: &GenerateOptions) -> Result<()> {
     let bad = |what: String| Err(Error::Usage(format!("strife generate: {what}")));
-    if o.places < 2 {
-        return bad(format!("--places must be at least 2, not {}", o.places));
-    }
-    if o.units == 0 {
-        return bad("--units must be at least 1".into());
-    }
-    if o.factions < 2 || o.factions > o.places {
+    if !(2..=MAX_PLACES).contains(&o.places) {
         return bad(format!(
-            "--factions must be between 2 and the number of places ({}), not {}",
-            o.places, o.factions
+            "--places must be between 2 and {MAX_PLACES}, not {}",
+            o.places
+        ));
+    }
+    if !(1..=MAX_UNITS).contains(&o.units) {
+        return bad(format!(
+            "--units must be between 1 and {MAX_UNITS}, not {}",
+            o.units
+        ));
+    }
+    let most_factions = o.places.min(MAX_FACTIONS);
+    if o.factions < 2 || o.factions > most_factions {
+        return bad(format!(
+            "--factions must be between 2 and {most_factions} (the number of places, at most {MAX_FACTIONS}), not {}",
+            o.factions
         ));
     }
     if o.sides < 2 || o.sides > o.factions.min(64) {
@@ -204,8 +227,8 @@ fn check(o: &GenerateOptions) -> Result<()> {
             o.sides
         ));
     }
-    if o.days == 0 {
-        return bad("--days must be at least 1".into());
+    if !(1..=3650).contains(&o.days) {
+        return bad(format!("--days must be between 1 and 3650, not {}", o.days));
     }
     Ok(())
 }
@@ -295,7 +318,13 @@ fn nearest_hostile(
         .filter(|&p| side_of(owner[p]) != side)
         .map(|p| (distance_km(&places[from], &places[p]), p))
         .collect();
-    hostile.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // The `count` nearest, nearer first (ties by index): selected, not the whole list sorted.
+    let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    if hostile.len() > count && count > 0 {
+        hostile.select_nth_unstable_by(count - 1, order);
+        hostile.truncate(count);
+    }
+    hostile.sort_by(order);
     hostile.into_iter().take(count).map(|(_, p)| p).collect()
 }
 

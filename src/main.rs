@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line: Vec<String> = std::env::args().collect();
     let result = match &cli.command {
+        Command::Run(args) if args.watch => strife::tooling::watch(args, command_line),
         Command::Run(args) => strife::commands::run(args, command_line),
         Command::Validate(args) => strife::commands::validate(args),
         Command::Compare(args) => strife::commands::compare(args, command_line),
@@ -33,10 +34,7 @@ fn main() -> ExitCode {
         Command::List(args) => strife::tooling::list(args),
         Command::New(args) => strife::tooling::new(args),
         Command::Explain(args) => strife::tooling::explain(args),
-        Command::Completions(args) => {
-            strife::commands::completions(args.shell);
-            Ok(())
-        }
+        Command::Completions(args) => strife::commands::completions(args.shell),
         Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
         Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
     };

@@ -133,35 +133,12 @@ impl Observation {
     }
 }
 
-/// Largest observed file accepted, bytes.
-const MAX_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Read and parse an observed file.
-pub fn read_observed(path: &std::path::Path) -> Result<Vec<Observation>> {
-    let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_BYTES {
-        return Err(Error::Invalid(vec![Diagnostic::new(
-            file,
-            format!(
-                "file is {} bytes; an observed file may be at most {MAX_BYTES}",
-                meta.len()
-            ),
-        )]));
-    }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Invalid(vec![
-            Diagnostic::new(&file, "file is not valid UTF-8 text").help("save the file as UTF-8"),
-        ])
-    })?;
-    parse_observed(&text, &file)
+/// Read an observed file: its observations and its text (for line positions and the
+/// manifest's hash). The file is read as scenarios are: a regular file of at most 16 MiB of UTF-8.
+pub fn read_observed(path: &std::path::Path) -> Result<(Vec<Observation>, String)> {
+    let text = crate::scenario::load::read_text(path)?;
+    let observations = parse_observed(&text, &path.display().to_string())?;
+    Ok((observations, text))
 }
 
 /// Parse the text of an observed file named `file`, reporting every bad line.
@@ -171,7 +148,8 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let at = |line: usize, message: String| Diagnostic::new(file, message).at(text, line, 1);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |line: usize, message: String| Diagnostic::new(file, message).at_line(&lines, line, 1);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => return Err(Error::Invalid(vec![Diagnostic::new(file, e.to_string())])),
@@ -300,11 +278,13 @@ pub fn resolve(
 ) -> Result<Vec<Target>> {
     let mut problems = Vec::new();
     let mut targets = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
     let unknown = |o: &Observation, what: &str, name: &str, names: Vec<String>| {
-        let mut d = Diagnostic::new(file, format!("unknown {what} `{name}`")).at(text, o.line, 1);
+        let mut d =
+            Diagnostic::new(file, format!("unknown {what} `{name}`")).at_line(&lines, o.line, 1);
         let help = match suggest(name, names.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("{what}s: {}", names.join(", ")),
+            None => format!("{}: {}", plural(what), names.join(", ")),
         };
         d = d.help(help);
         d
@@ -323,7 +303,7 @@ pub fn resolve(
                         start.format("%Y-%m-%d")
                     ),
                 )
-                .at(text, o.line, 1)
+                .at_line(&lines, o.line, 1)
                 .help("drop the line, or run longer with --days"),
             );
             continue;
@@ -420,6 +400,21 @@ pub fn resolve(
         Ok(targets)
     } else {
         Err(Error::Invalid(problems))
+    }
+}
+
+/// The plural of a noun phrase whose first word is the noun: `quantity` → `quantities`,
+/// `instrument of EU` → `instruments of EU`.
+fn plural(what: &str) -> String {
+    let (noun, rest) = what.split_once(' ').unwrap_or((what, ""));
+    let noun = match noun.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    };
+    if rest.is_empty() {
+        noun
+    } else {
+        format!("{noun} {rest}")
     }
 }
 

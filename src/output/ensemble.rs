@@ -225,8 +225,7 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
 
 /// The calendar date `day` days after the start of `e`'s runs, e.g. `27 Jan 2025`.
 pub fn date(e: &EnsembleRecord, day: f64) -> String {
-    let minutes = (day * 24.0 * 60.0).round() as i64;
-    (e.start_date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(minutes))
+    crate::run::record::time_after(e.start_date.and_time(chrono::NaiveTime::MIN), day)
         .format("%-d %b %Y")
         .to_string()
 }

@@ -115,7 +115,7 @@ fn day_words(h: &HindcastRecord, day: f64) -> String {
     if !day.is_finite() {
         return "–".to_owned();
     }
-    let date = h.start_date + chrono::Duration::hours((day * 24.0).round() as i64);
+    let date = crate::run::record::time_after(h.start_date.and_time(chrono::NaiveTime::MIN), day);
     format!("{} (day {day:.1})", date.format("%-d %b"))
 }
 

@@ -540,6 +540,18 @@ fn abort_at(step: &str) {
     }
 }
 
+/// Print `text` on stdout; a reader that has gone (`strife explain … | head`) is not an error.
+pub fn print_stdout(text: &str) -> crate::error::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::error::Error::Internal(
+            format!("writing to stdout: {e}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Write `bytes` as a new file at `path` (`strife generate -o`, `strife new`): never through a
 /// symbolic link and never over anything but a regular file; over a regular file only with
 /// `force`. The file appears whole or not at all.

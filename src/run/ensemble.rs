@@ -282,3 +282,228 @@ pub struct ShardFile {
 
 /// The format tag of `shard.json`.
 pub const SHARD_FORMAT: &str = "strife-shard-1";
+
+/// Largest `shard.json` read, bytes (1 GiB: some hundred thousand runs of a large theatre).
+pub const MAX_SHARD_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Read the `shard.json` of each folder and check that together they make one whole ensemble:
+/// every field in range, all of one scenario, overrides, seed, run count and day limit, each
+/// shard of `1..=N` exactly once, each holding exactly its block of runs in order. Returns the
+/// shards in index order. A problem names the folder and what is wrong or missing (e.g.
+/// "runs 250–499 (shard 2/4) are missing").
+pub fn read_shard_set(dirs: &[std::path::PathBuf]) -> Result<Vec<ShardFile>> {
+    let mut shards: Vec<(String, ShardFile)> = Vec::new();
+    for dir in dirs {
+        let path = dir.join("shard.json");
+        let name = path.display().to_string();
+        let bytes = crate::scenario::load::read_regular_file(&path, MAX_SHARD_BYTES)?;
+        let shard: ShardFile = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Usage(format!("{name}: not a strife shard: {e}")))?;
+        check_shard_fields(&shard).map_err(|why| Error::Usage(format!("{name}: {why}")))?;
+        shards.push((name, shard));
+    }
+    shards.sort_by_key(|(_, s)| s.shard.index);
+    let Some((first_name, first)) = shards.first() else {
+        return Err(Error::Usage("merge needs at least one shard folder".into()));
+    };
+    let same = |s: &ShardFile| {
+        s.scenario_sha256 == first.scenario_sha256
+            && s.scenario_file == first.scenario_file
+            && s.set == first.set
+            && s.master_seed == first.master_seed
+            && s.runs == first.runs
+            && s.days == first.days
+            && s.shard.count == first.shard.count
+    };
+    if let Some((name, odd)) = shards.iter().find(|(_, s)| !same(s)) {
+        return Err(Error::Usage(format!(
+            "{name}: shard {}/{} does not belong with shard {}/{} ({first_name}): scenario, overrides, seed, runs or days differ",
+            odd.shard.index, odd.shard.count, first.shard.index, first.shard.count
+        )));
+    }
+    if let Some(pair) = shards
+        .windows(2)
+        .find(|pair| pair[0].1.shard.index == pair[1].1.shard.index)
+    {
+        let s = pair[0].1.shard;
+        return Err(Error::Usage(format!(
+            "shard {}/{} is given twice ({} and {}): each shard may be merged once",
+            s.index, s.count, pair[0].0, pair[1].0
+        )));
+    }
+    let present: std::collections::HashSet<u64> =
+        shards.iter().map(|(_, s)| s.shard.index).collect();
+    let count = first.shard.count;
+    let missing: Vec<String> = (1..=count)
+        .filter(|i| !present.contains(i))
+        .take(5)
+        .map(|index| {
+            let block = Shard { index, count }.runs(first.runs);
+            let runs = match block.end - block.start {
+                0 => "no runs".to_owned(),
+                1 => format!("run {}", block.start),
+                _ => format!("runs {}–{}", block.start, block.end - 1),
+            };
+            format!("{runs} (shard {index}/{count})")
+        })
+        .collect();
+    if !missing.is_empty() {
+        let absent = count - present.len() as u64;
+        let more = if absent > missing.len() as u64 {
+            format!(" and {} more shards", absent - missing.len() as u64)
+        } else {
+            String::new()
+        };
+        return Err(Error::Usage(format!(
+            "the ensemble of {} runs is incomplete: {}{more} {} missing\n  \
+             help: merge the folders of all {count} shards, each once",
+            first.runs,
+            missing.join(", "),
+            if absent == 1 && missing[0].starts_with("run ") {
+                "is"
+            } else {
+                "are"
+            }
+        )));
+    }
+    Ok(shards.into_iter().map(|(_, s)| s).collect())
+}
+
+/// One shard file's own fields: a known format, an index within the count, a run count and
+/// day limit `run` accepts, and exactly this shard's block of runs, each with its own seed.
+fn check_shard_fields(s: &ShardFile) -> std::result::Result<(), String> {
+    if s.format != SHARD_FORMAT {
+        return Err(format!("unknown shard format `{}`", s.format));
+    }
+    if !(1..=super::MAX_RUNS).contains(&s.runs) {
+        return Err(format!(
+            "runs is {}; an ensemble has 1 to {} runs",
+            s.runs,
+            super::MAX_RUNS
+        ));
+    }
+    let Shard { index, count } = s.shard;
+    if count == 0 || index == 0 || index > count || count > super::MAX_RUNS {
+        return Err(format!(
+            "shard {index}/{count} is not a shard (1 ≤ I ≤ N ≤ {})",
+            super::MAX_RUNS
+        ));
+    }
+    if let Some(days) = s.days
+        && !(days.is_finite() && days > 0.0 && days <= 3650.0)
+    {
+        return Err(format!("days is {days}; it must be between 0 and 3650"));
+    }
+    let block = s.shard.runs(s.runs);
+    if s.digests.len() as u64 != block.end - block.start {
+        return Err(format!(
+            "shard {index}/{count} should hold runs {}–{} ({} runs) but holds {}",
+            block.start,
+            block.end.saturating_sub(1),
+            block.end - block.start,
+            s.digests.len()
+        ));
+    }
+    for (k, d) in block.zip(&s.digests) {
+        if d.run != k || d.seed != run_seed(s.master_seed, k) {
+            return Err(format!(
+                "the digest in place of run {k} is run {} with seed {}: not run {k} of master seed {}",
+                d.run, d.seed, s.master_seed
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Check every merged digest against `reference`, a digest of the same scenario computed here:
+/// the same uncertain inputs, one value per place, faction and state, places held by a faction
+/// that exists, days within the run, and finite counts that are not negative.
+pub fn check_digests(
+    reference: &RunDigest,
+    days: f64,
+    rungs: usize,
+    shards: &[ShardFile],
+) -> Result<()> {
+    let daily_rows = days.ceil() as usize + 2;
+    for (s, d) in shards
+        .iter()
+        .flat_map(|s| s.digests.iter().map(move |d| (s, d)))
+    {
+        let bad = |why: String| {
+            Error::Usage(format!(
+                "shard {}/{}, run {}: {why}",
+                s.shard.index, s.shard.count, d.run
+            ))
+        };
+        let paths = |r: &RunDigest| r.inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>();
+        if paths(d) != paths(reference) {
+            return Err(bad(format!(
+                "its uncertain inputs ({}) are not the scenario's ({})",
+                paths(d).join(", "),
+                paths(reference).join(", ")
+            )));
+        }
+        let (places, factions) = (reference.holder_end.len(), reference.killed.len());
+        let states = reference.pressure_daily.first().map_or(0, Vec::len);
+        if d.first_capture_day.len() != places
+            || d.holder_end.len() != places
+            || d.killed.len() != factions
+            || d.losses.len() != factions
+        {
+            return Err(bad(format!(
+                "it does not have one value per place ({places}) and per faction ({factions})"
+            )));
+        }
+        if d.holder_end.iter().any(|&f| f >= factions) {
+            return Err(bad(format!(
+                "a place is held by faction {}, of {factions}",
+                d.holder_end.iter().max().copied().unwrap_or(0)
+            )));
+        }
+        if let Some(day) = d
+            .first_capture_day
+            .iter()
+            .flatten()
+            .find(|x| !(x.is_finite() && (0.0..=days).contains(*x)))
+        {
+            let day = if day.abs() < 1e6 {
+                day.to_string()
+            } else {
+                format!("{day:e}")
+            };
+            return Err(bad(format!(
+                "a first capture on day {day}, outside the run (0 to {days})"
+            )));
+        }
+        let rows = d.personnel_daily.len();
+        if rows > daily_rows
+            || d.displaced_daily.len() != rows
+            || d.pressure_daily.len() != rows
+            || d.personnel_daily.iter().any(|r| r.len() != factions)
+            || d.pressure_daily.iter().any(|r| r.len() != states)
+        {
+            return Err(bad(format!(
+                "its daily series are not one row a day (at most {daily_rows}) of {factions} factions and {states} states"
+            )));
+        }
+        let counts = [d.newly_displaced, d.peak_displaced, d.civilian_deaths]
+            .into_iter()
+            .chain(d.inputs.iter().map(|i| i.value))
+            .chain(d.displaced_daily.iter().copied())
+            .chain(d.personnel_daily.iter().flatten().copied())
+            .chain(d.pressure_daily.iter().flatten().copied());
+        if let Some(x) = counts.into_iter().find(|x| !x.is_finite()) {
+            return Err(bad(format!("a value is {x}; every value must be finite")));
+        }
+        if d.highest_rung.is_some_and(|r| r == 0 || r > rungs) {
+            return Err(bad(format!(
+                "highest rung {:?} is not one of the {rungs} rungs",
+                d.highest_rung
+            )));
+        }
+        if !["day_limit", "place_captured", "side_broken"].contains(&d.end.as_str()) {
+            return Err(bad(format!("unknown end `{}`", d.end)));
+        }
+    }
+    Ok(())
+}

@@ -66,11 +66,29 @@ pub struct RunRecord {
     pub events_fired: Vec<Option<f64>>,
 }
 
+/// The calendar time `days` after `origin`, to the minute. Checked: a time past the calendar's
+/// ends (which validation keeps scenarios far from) is the calendar's first or last minute, not
+/// a panic.
+pub fn time_after(origin: NaiveDateTime, days: f64) -> NaiveDateTime {
+    let minutes = (days * 1440.0).round();
+    let fallback = if minutes < 0.0 {
+        NaiveDateTime::MIN
+    } else {
+        NaiveDateTime::MAX
+    };
+    // `as` saturates a float too large for an i64.
+    Duration::try_minutes(minutes as i64)
+        .and_then(|d| origin.checked_add_signed(d))
+        .unwrap_or(fallback)
+}
+
 impl RunRecord {
     /// The calendar date and time `hours` after the start.
     pub fn datetime(&self, hours: f64) -> NaiveDateTime {
-        let minutes = (hours * 60.0).round() as i64;
-        self.start_date.and_time(chrono::NaiveTime::MIN) + Duration::minutes(minutes)
+        time_after(
+            self.start_date.and_time(chrono::NaiveTime::MIN),
+            hours / 24.0,
+        )
     }
 
     /// Days since the start.

@@ -32,8 +32,8 @@ use crate::scenario::overrides::apply_overrides;
 use crate::scenario::uncertain::{derive_seed, design_scenario, distributions};
 use crate::scenario::{Distribution, LoadedScenario, Override, validate};
 
-/// Most model runs one analysis may ask for.
-pub const MAX_EVALUATIONS: u64 = 2_000_000;
+/// Most model runs one analysis may ask for: the bound of every command.
+pub const MAX_EVALUATIONS: u64 = super::MAX_RUNS;
 /// Most bootstrap resamples.
 pub const MAX_BOOTSTRAP: usize = 100_000;
 

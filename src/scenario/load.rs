@@ -61,27 +61,54 @@ pub fn load_with_overrides(path: &Path, overrides: &[Override]) -> Result<Loaded
     Ok(loaded)
 }
 
-/// Load a scenario, or a what-if and its base (recursively), refusing cycles.
-fn load_any(path: &Path, chain: &mut Vec<PathBuf>) -> Result<LoadedScenario> {
+/// Most files in a chain of what-ifs (each the `base` of the one before), the scenario included.
+pub const MAX_WHATIF_DEPTH: usize = 32;
+
+/// Load a scenario, or a what-if and its base (recursively), refusing cycles and chains longer
+/// than [`MAX_WHATIF_DEPTH`].
+fn load_any(path: &Path, chain: &mut Vec<(PathBuf, PathBuf)>) -> Result<LoadedScenario> {
+    load_chain(path, chain).map(|(loaded, _)| loaded)
+}
+
+/// [`load_any`], also returning the file and text of the scenario at the root of the chain
+/// (the file itself if it is a scenario), where a what-if's values are located.
+fn load_chain(
+    path: &Path,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(LoadedScenario, (String, String))> {
     let file = path.display().to_string();
-    let source = read_text(path)?;
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if chain.contains(&canonical) {
+    if chain.iter().any(|(seen, _)| *seen == canonical) {
         return Err(Error::Invalid(vec![Diagnostic::new(
             file,
             "this what-if includes itself through its `base` chain",
         )]));
     }
-    chain.push(canonical);
+    if chain.len() >= MAX_WHATIF_DEPTH {
+        return Err(Error::Invalid(vec![
+            Diagnostic::new(
+                chain[0].1.display().to_string(),
+                format!(
+                    "this what-if's chain of `base` files is longer than {MAX_WHATIF_DEPTH} files: {}",
+                    chain_text(chain, path)
+                ),
+            )
+            .help("make a what-if's `base` a scenario, or a what-if close to one"),
+        ]));
+    }
+    let source = read_text(path)?;
+    chain.push((canonical, path.to_path_buf()));
     if !is_whatif(&source) {
         let scenario = parse_scenario(&source, &file)?;
         check_scenario(&scenario, &source, &file)?;
-        return Ok(LoadedScenario {
+        let root = (file.clone(), source.clone());
+        let loaded = LoadedScenario {
             scenario,
             file,
             source,
             overrides: Vec::new(),
-        });
+        };
+        return Ok((loaded, root));
     }
     let whatif = WhatIf::parse(&source).map_err(|e| {
         let ron::error::Position { line, col } = e.span.start;
@@ -94,16 +121,25 @@ fn load_any(path: &Path, chain: &mut Vec<PathBuf>) -> Result<LoadedScenario> {
     let base_path = whatif.base_path(path);
     if !base_path.is_file() {
         let (line, col) = locate_path(&source, "base").unwrap_or((1, 1));
+        let what = if base_path.is_dir() {
+            "is a folder, not a scenario file"
+        } else if base_path.exists() {
+            "is not a regular file"
+        } else {
+            "not found"
+        };
         return Err(Error::Invalid(vec![
             Diagnostic::new(
                 &file,
-                format!("base scenario `{}` not found", base_path.display()),
+                format!("base scenario `{}` {what}", base_path.display()),
             )
             .at(&source, line, col)
-            .help("`base` is relative to the folder of the what-if file"),
+            .help(
+                "`base` is a scenario or what-if file, relative to the folder of the what-if file",
+            ),
         ]));
     }
-    let base = load_any(&base_path, chain)?;
+    let (base, root) = load_chain(&base_path, chain)?;
     let mut problems = Vec::new();
     let mut scenario = base.scenario.clone();
     for o in whatif.overrides() {
@@ -124,15 +160,65 @@ fn load_any(path: &Path, chain: &mut Vec<PathBuf>) -> Result<LoadedScenario> {
     }
     scenario.name = whatif.name.clone().unwrap_or(scenario.name);
     scenario.description = whatif.description.clone();
-    check_scenario(&scenario, &base.source, &base.file)?;
+    check_whatif(&scenario, &root, (&file, &source))?;
     let mut overrides = base.overrides;
     overrides.extend(whatif.overrides());
-    Ok(LoadedScenario {
+    let loaded = LoadedScenario {
         scenario,
         file,
         source,
         overrides,
-    })
+    };
+    Ok((loaded, root))
+}
+
+/// Check a what-if's scenario. A problem is located in the scenario file at the root of the
+/// chain (`root`: file and text) where its value is written; a value only the what-if writes
+/// (an override) is located in the what-if file.
+fn check_whatif(
+    scenario: &Scenario<Num>,
+    root: &(String, String),
+    whatif: (&str, &str),
+) -> Result<()> {
+    let in_root = match check_scenario(scenario, &root.1, &root.0) {
+        Err(Error::Invalid(found)) => found,
+        other => return other,
+    };
+    let in_whatif = match check_scenario(scenario, whatif.1, whatif.0) {
+        Err(Error::Invalid(found)) if found.len() == in_root.len() => found,
+        _ => return Err(Error::Invalid(in_root)),
+    };
+    let problems = in_root
+        .into_iter()
+        .zip(in_whatif)
+        .map(|(r, w)| {
+            if r.position.is_none() && w.position.is_some() {
+                w
+            } else {
+                r
+            }
+        })
+        .collect();
+    Err(Error::Invalid(problems))
+}
+
+/// A chain of files for a message, as the user and the `base` fields name them:
+/// `a.ron → b.ron → … → z.ron`.
+fn chain_text(chain: &[(PathBuf, PathBuf)], next: &Path) -> String {
+    let names: Vec<String> = chain
+        .iter()
+        .map(|(_, given)| given.display().to_string())
+        .chain(std::iter::once(next.display().to_string()))
+        .collect();
+    if names.len() <= 6 {
+        return names.join(" → ");
+    }
+    format!(
+        "{} → … ({} more) … → {}",
+        names[..3].join(" → "),
+        names.len() - 6,
+        names[names.len() - 3..].join(" → ")
+    )
 }
 
 impl LoadedScenario {
@@ -212,31 +298,66 @@ pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Res
     }
 }
 
-/// Read a text file, refusing files that are too large or not UTF-8.
+/// Read a text file (a scenario, what-if or observed file), refusing anything but a regular
+/// file (after following symlinks: not a folder, device or FIFO), files larger than
+/// [`MAX_SCENARIO_BYTES`] and text that is not UTF-8. A leading UTF-8 byte-order mark is dropped.
 pub fn read_text(path: &Path) -> Result<String> {
+    let file = path.display().to_string();
+    let mut bytes = read_regular_file(path, MAX_SCENARIO_BYTES)?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    utf8_text(file, bytes)
+}
+
+/// The bytes of a regular file (after following symlinks; not a folder, device or FIFO) of at
+/// most `max_bytes`, read without reading past the limit.
+pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    use std::io::Read as _;
     let file = path.display().to_string();
     let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
+    let too_large = |len: u64| {
+        Error::Invalid(vec![Diagnostic::new(
+            &file,
+            format!(
+                "file is {len} bytes, larger than the {max_bytes} bytes ({} MiB) it may be",
+                max_bytes / (1024 * 1024)
+            ),
+        )])
+    };
+    // Checked before opening: opening a FIFO waits for a writer.
     let metadata = std::fs::metadata(path).map_err(read_error)?;
     if metadata.is_dir() {
         return Err(Error::Invalid(vec![Diagnostic::new(
             file,
-            "is a folder, not a scenario file",
+            "is a folder, not a file",
         )]));
     }
-    if metadata.len() > MAX_SCENARIO_BYTES {
-        return Err(Error::Invalid(vec![Diagnostic::new(
-            file,
-            format!(
-                "file is {} bytes, larger than the {} bytes a scenario may be",
-                metadata.len(),
-                MAX_SCENARIO_BYTES
-            ),
-        )]));
+    if !metadata.is_file() {
+        return Err(Error::Invalid(vec![
+            Diagnostic::new(&file, "is not a regular file (a device, FIFO or socket)")
+                .help("give the path of a file saved on disk"),
+        ]));
     }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    if metadata.len() > max_bytes {
+        return Err(too_large(metadata.len()));
+    }
+    // Read at most one byte past the limit, whatever the file grew to since.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The text part of [`read_text`].
+fn utf8_text(file: String, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);

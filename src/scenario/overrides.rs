@@ -2,8 +2,10 @@
 //!
 //! A path names fields by key and list entries by id (`units.rdf_north.personnel`,
 //! `actors.US.closeness`, `params.combat.defender_base_rate`) or, for entries without an id, by
-//! index (`routes[3].km`). A value is a number, a distribution (`Uniform(min: 1, max: 2)`),
-//! `true`/`false`, or text.
+//! index (`routes[3].km`). An id with a dot, bracket or quote in it is quoted, either way:
+//! `units."3.brigade".personnel` or `units["3.brigade"].personnel` (a `"` inside is written
+//! `\"`). A value is a number, a distribution (`Uniform(min: 1, max: 2)`), `true`/`false`, or
+//! text.
 
 use serde_json::Value;
 
@@ -34,7 +36,23 @@ impl std::str::FromStr for Override {
 
     /// Parse `PATH=VALUE`.
     fn from_str(text: &str) -> Result<Self, String> {
-        let (path, value) = text.split_once('=').ok_or_else(|| {
+        // The first `=` outside a quoted id.
+        let mut quoted = false;
+        let mut escaped = false;
+        let split = text.char_indices().find_map(|(i, c)| {
+            if escaped {
+                escaped = false;
+                return None;
+            }
+            match c {
+                '\\' if quoted => escaped = true,
+                '"' => quoted = !quoted,
+                '=' if !quoted => return Some(i),
+                _ => {}
+            }
+            None
+        });
+        let (path, value) = split.map(|i| (&text[..i], &text[i + 1..])).ok_or_else(|| {
             format!("`{text}` is not PATH=VALUE (e.g. units.rdf_north.personnel=6000)")
         })?;
         let (path, value) = (path.trim(), value.trim());
@@ -100,6 +118,13 @@ pub fn apply_overrides(
 /// A value as written: a number, a distribution, a condition (`Day(10)`), a list
 /// (`["rdf"]`), a boolean, or text.
 fn parse_value(text: &str) -> Value {
+    // Whole numbers stay whole, for integer fields such as `seed`.
+    if let Ok(n) = text.parse::<u64>() {
+        return serde_json::json!(n);
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return serde_json::json!(n);
+    }
     if let Ok(x) = text.parse::<f64>() {
         return serde_json::json!(x);
     }
@@ -136,24 +161,99 @@ fn is_distribution(v: &Value) -> bool {
     })
 }
 
+/// One step of a path: a field's key or a list entry's id, or a list index.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// `name`, `"quoted name"` or `["quoted name"]`.
+    Name(String),
+    /// `[3]`.
+    Index(usize),
+}
+
+/// The steps of a path: `units."a.b".personnel`, `units["a.b"].personnel`, `routes[3].km`.
+/// `None` if it is malformed (an unclosed quote or bracket, an empty step).
+fn steps(path: &str) -> Option<Vec<Step>> {
+    let mut out = Vec::new();
+    let mut chars = path.chars().peekable();
+    let quoted = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+        let mut text = String::new();
+        loop {
+            match chars.next()? {
+                '"' => return Some(text),
+                '\\' => text.push(chars.next()?),
+                c => text.push(c),
+            }
+        }
+    };
+    let mut expect_step = true;
+    while let Some(&c) = chars.peek() {
+        match c {
+            '.' if !expect_step => {
+                chars.next();
+                expect_step = true;
+                continue;
+            }
+            '[' => {
+                chars.next();
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    out.push(Step::Name(quoted(&mut chars)?));
+                } else {
+                    let mut digits = String::new();
+                    while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                        digits.push(d);
+                        chars.next();
+                    }
+                    out.push(Step::Index(digits.parse().ok()?));
+                }
+                if chars.next()? != ']' {
+                    return None;
+                }
+            }
+            _ if !expect_step => return None,
+            '"' => {
+                chars.next();
+                out.push(Step::Name(quoted(&mut chars)?));
+            }
+            _ => {
+                let mut name = String::new();
+                while let Some(&d) = chars.peek().filter(|d| !matches!(d, '.' | '[' | '"')) {
+                    name.push(d);
+                    chars.next();
+                }
+                if name.is_empty() {
+                    return None;
+                }
+                out.push(Step::Name(name));
+            }
+        }
+        expect_step = false;
+    }
+    (!expect_step).then_some(out)
+}
+
+/// `key` as a path writes it: as is, or quoted if it holds a dot, bracket, quote or backslash.
+pub(crate) fn quote_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['.', '[', ']', '"', '\\']) {
+        let escaped = key.replace('\\', "\\\\").replace('"', "\\\"");
+        std::borrow::Cow::Owned(format!("\"{escaped}\""))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    }
+}
+
 /// The node at `path`, entries of lists found by id or `[index]`.
 fn find<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     let mut node = tree;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((key, rest)) => (key, rest.strip_suffix(']')?.parse::<usize>().ok()),
-            None => (part, None),
-        };
-        node = match node {
-            Value::Object(map) if !key.is_empty() => map.get_mut(key)?,
-            Value::Array(items) if index.is_none() => items
+    for step in steps(path)? {
+        node = match (node, step) {
+            (Value::Object(map), Step::Name(key)) => map.get_mut(&key)?,
+            (Value::Array(items), Step::Name(id)) => items
                 .iter_mut()
-                .find(|item| item.get("id").and_then(Value::as_str) == Some(key))?,
+                .find(|item| item.get("id").and_then(Value::as_str) == Some(id.as_str()))?,
+            (Value::Array(items), Step::Index(i)) => items.get_mut(i)?,
             _ => return None,
         };
-        if let Some(i) = index {
-            node = node.as_array_mut()?.get_mut(i)?;
-        }
     }
     Some(node)
 }

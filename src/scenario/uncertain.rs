@@ -461,10 +461,11 @@ fn walk(
 }
 
 /// The path of `key` under `path` (`units` + `rdf_north` → `units.rdf_north`), as `--set` and
-/// the error messages write it.
+/// the error messages write it; a key with a dot, bracket or quote is quoted (`units."a.b"`).
 pub(crate) fn join_path(path: &str, key: &str) -> String {
+    let key = super::overrides::quote_key(key);
     if path.is_empty() {
-        key.to_owned()
+        key.into_owned()
     } else {
         format!("{path}.{key}")
     }

@@ -8,6 +8,14 @@ use super::schema::{EndCondition, Scenario};
 use super::uncertain::{Distribution, Num, distributions, value_scenario};
 use crate::error::Diagnostic;
 
+/// Most personnel of one unit (persons).
+pub const MAX_UNIT_PERSONNEL: f64 = 10_000_000.0;
+/// Most personnel of all units together (persons): with it, every count of soldiers or losses
+/// fits the 32-bit counters of a run (up to 4.29 billion) with room to spare.
+pub const MAX_TOTAL_PERSONNEL: f64 = 1_000_000_000.0;
+/// Most residents of one place (persons).
+pub const MAX_POPULATION: f64 = 1_000_000_000.0;
+
 /// Check a scenario; return every problem found, each located in `source` where possible.
 pub fn validate(scenario: &Scenario, source: &str, file: &str) -> Result<(), Vec<Diagnostic>> {
     let mut check = Checker {
@@ -74,7 +82,14 @@ impl Checker<'_> {
             self.reference("controller", &p.controller, "faction", &faction_ids);
             self.in_range(&p.id, &what, "lat", p.lat, -90.0, 90.0);
             self.in_range(&p.id, &what, "lon", p.lon, -180.0, 180.0);
-            self.non_negative(&p.id, &what, "population", p.population);
+            self.in_range(
+                &p.id,
+                &what,
+                "population",
+                p.population,
+                0.0,
+                MAX_POPULATION,
+            );
             self.in_range(&p.id, &what, "fortification", p.fortification, 0.0, 1.0);
         }
         self.check_outlines(s);
@@ -114,7 +129,14 @@ impl Checker<'_> {
             let what = format!("unit `{}`", u.id);
             self.reference("faction", &u.faction, "faction", &faction_ids);
             self.reference("place", &u.place, "place", &place_ids);
-            self.non_negative(&u.id, &what, "personnel", u.personnel);
+            self.in_range(
+                &u.id,
+                &what,
+                "personnel",
+                u.personnel,
+                0.0,
+                MAX_UNIT_PERSONNEL,
+            );
             self.non_negative(&u.id, &what, "firepower", u.firepower);
             self.in_range(&u.id, &what, "morale", u.morale, 0.0, 1.0);
             self.non_negative(&u.id, &what, "supply_days", u.supply_days);
@@ -147,6 +169,15 @@ impl Checker<'_> {
                     None,
                 );
             }
+        }
+        let total: f64 = s.units.iter().map(|u| u.personnel).sum();
+        if total > MAX_TOTAL_PERSONNEL {
+            self.problem_key(
+                "personnel",
+                format!(
+                    "the units' personnel add up to {total}; a scenario may have at most {MAX_TOTAL_PERSONNEL} in all"
+                ),
+            );
         }
         for source in &s.supply_sources {
             self.reference("place", &source.place, "place", &place_ids);
@@ -229,7 +260,6 @@ impl Checker<'_> {
             }
         }
         self.check_params(s);
-        self.check_fall_shock(s);
         self.check_politics(s, &faction_ids, &place_ids, &sides);
     }
 
@@ -523,8 +553,23 @@ impl Checker<'_> {
                 }
             }
             Action::SetParam { path, value } => {
-                if let Err(why) = super::params::set_param(&s.params, path, *value) {
-                    self.problem_at("path", path, format!("SetParam: {why}"), None);
+                match super::params::set_param(&s.params, path, *value) {
+                    Err(why) => self.problem_at("path", path, format!("SetParam: {why}"), None),
+                    Ok(set) if value.is_finite() => {
+                        let before = param_problems(&s.params);
+                        for (_, why) in param_problems(&set) {
+                            if !before.iter().any(|(_, b)| *b == why) {
+                                let why = why.trim_start_matches("params: ");
+                                self.problem_at(
+                                    "path",
+                                    path,
+                                    format!("SetParam `{path}` to {value}: {why}"),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                    Ok(_) => {}
                 }
                 if !value.is_finite() {
                     self.problem_at(
@@ -558,6 +603,20 @@ impl Checker<'_> {
                 ),
             );
         }
+        let first = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(chrono::NaiveDate::MAX);
+        let end = chrono::TimeDelta::try_days(s.duration_days.clamp(0.0, 3650.0).ceil() as i64)
+            .and_then(|d| s.start_date.checked_add_signed(d));
+        if s.start_date < first || end.is_none_or(|end| end > last) {
+            self.problem_key(
+                "start_date",
+                format!(
+                    "start_date is {}; a run must start on or after 0001-01-01 and end by \
+                     9999-12-31 (start_date + duration_days)",
+                    s.start_date
+                ),
+            );
+        }
         if !(s.tick_hours.is_finite() && (0.25..=24.0).contains(&s.tick_hours)) {
             self.problem_key(
                 "tick_hours",
@@ -570,118 +629,8 @@ impl Checker<'_> {
     }
 
     fn check_params(&mut self, s: &Scenario) {
-        let p = &s.params;
-        let c = &p.combat;
-        let m = &p.morale;
-        let shares = [
-            ("max_daily_loss", c.max_daily_loss),
-            ("killed_share", c.killed_share),
-            ("peacekeeper_exposure", c.peacekeeper_exposure),
-            ("regional_force_exposure", c.regional_force_exposure),
-            ("breakpoint_losses", c.breakpoint_losses),
-            ("breakpoint_morale", c.breakpoint_morale),
-            ("desertion_on_break", c.desertion_on_break),
-            ("out_of_supply_firepower", p.supply.out_of_supply_firepower),
-            ("minor_place_share", m.minor_place_share),
-            ("victory_share", m.victory_share),
-            ("rally_threshold", m.rally_threshold),
-        ];
-        for (name, value) in shares {
-            if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-                self.problem_key(
-                    name,
-                    format!("params: {name} is {value}; it must be between 0 and 1"),
-                );
-            }
-        }
-        let t = &c.terrain;
-        let positives = [
-            ("attacker_base_rate", c.attacker_base_rate),
-            ("defender_base_rate", c.defender_base_rate),
-            ("force_ratio_exponent", c.force_ratio_exponent),
-            ("noise_sigma", c.noise_sigma),
-            ("fortification_bonus", c.fortification_bonus),
-            ("reserve_factor", c.reserve_factor),
-            ("withdraw_factor", c.withdraw_factor),
-            ("open", t.open),
-            ("hills", t.hills),
-            ("mountains", t.mountains),
-            ("forest", t.forest),
-            ("urban", t.urban),
-            ("swamp", t.swamp),
-            ("road_kmh", p.movement.road_kmh),
-            ("track_kmh", p.movement.track_kmh),
-            ("lake_kmh", p.movement.lake_kmh),
-            ("border_kmh", p.movement.border_kmh),
-            ("withdraw_speedup", p.movement.withdraw_speedup),
-            ("reserve_reach_hours", p.movement.reserve_reach_hours),
-            (
-                "consumption_kg_per_person_day",
-                p.supply.consumption_kg_per_person_day,
-            ),
-            ("max_days", p.supply.max_days),
-            ("road_capacity", p.supply.road_capacity),
-            ("track_capacity", p.supply.track_capacity),
-            ("lake_capacity", p.supply.lake_capacity),
-            ("border_capacity", p.supply.border_capacity),
-            ("loss_sensitivity", m.loss_sensitivity),
-            ("out_of_supply_per_day", m.out_of_supply_per_day),
-            ("encircled_per_day", m.encircled_per_day),
-            ("recovery_per_day", m.recovery_per_day),
-            ("key_place_shock", m.key_place_shock),
-            ("rout_shock", m.rout_shock),
-            ("shock_length_km", m.shock_length_km),
-            ("rout_radius_km", m.rout_radius_km),
-            (
-                "flight_fighting_per_day",
-                p.civilians.flight_fighting_per_day,
-            ),
-            ("flight_threat_per_day", p.civilians.flight_threat_per_day),
-            ("near_fight_km", p.civilians.near_fight_km),
-            ("people_per_soldier", p.civilians.people_per_soldier),
-            ("flight_hunger_per_day", p.civilians.flight_hunger_per_day),
-            ("flight_reach_hours", p.civilians.flight_reach_hours),
-            ("camp_preference", p.civilians.camp_preference),
-            ("deaths_per_casualty", p.civilians.deaths_per_casualty),
-            ("urban_harm_factor", p.civilians.urban_harm_factor),
-            ("density_half", p.civilians.density_half),
-            ("food_days", p.civilians.food_days),
-            (
-                "exposure_per_1000_per_day",
-                p.diplomacy.exposure_per_1000_per_day,
-            ),
-            (
-                "ceasefire_base_acceptance",
-                p.diplomacy.ceasefire_base_acceptance,
-            ),
-            (
-                "ceasefire_pressure_weight",
-                p.diplomacy.ceasefire_pressure_weight,
-            ),
-            (
-                "ceasefire_momentum_weight",
-                p.diplomacy.ceasefire_momentum_weight,
-            ),
-            ("momentum_days", p.diplomacy.momentum_days),
-            (
-                "ceasefire_break_per_day",
-                p.diplomacy.ceasefire_break_per_day,
-            ),
-            ("reoffer_days", p.diplomacy.reoffer_days),
-            (
-                "cross_border_fire_per_day",
-                p.diplomacy.cross_border_fire_per_day,
-            ),
-            ("cross_border_deaths", p.diplomacy.cross_border_deaths),
-            ("abandonment_shock", p.diplomacy.abandonment_shock),
-        ];
-        for (name, value) in positives {
-            if !(value.is_finite() && value >= 0.0) {
-                self.problem_key(
-                    name,
-                    format!("params: {name} is {value}; it must be a number ≥ 0"),
-                );
-            }
+        for (name, message) in param_problems(&s.params) {
+            self.problem_key(name, message);
         }
     }
 
@@ -810,6 +759,141 @@ impl Checker<'_> {
         }
         self.problems.push(d);
     }
+}
+
+/// Every parameter out of its range: (name, message). Shares are 0–1, the rest ≥ 0; the
+/// same ranges apply to a parameter set by a `SetParam` event.
+fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    let c = &p.combat;
+    let m = &p.morale;
+    let shares = [
+        ("max_daily_loss", c.max_daily_loss),
+        ("killed_share", c.killed_share),
+        ("peacekeeper_exposure", c.peacekeeper_exposure),
+        ("regional_force_exposure", c.regional_force_exposure),
+        ("breakpoint_losses", c.breakpoint_losses),
+        ("breakpoint_morale", c.breakpoint_morale),
+        ("desertion_on_break", c.desertion_on_break),
+        ("out_of_supply_firepower", p.supply.out_of_supply_firepower),
+        ("minor_place_share", m.minor_place_share),
+        ("victory_share", m.victory_share),
+        ("rally_threshold", m.rally_threshold),
+    ];
+    for (name, value) in shares {
+        if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
+            problems.push((
+                name,
+                format!("params: {name} is {value}; it must be between 0 and 1"),
+            ));
+        }
+    }
+    let t = &c.terrain;
+    let positives = [
+        ("attacker_base_rate", c.attacker_base_rate),
+        ("defender_base_rate", c.defender_base_rate),
+        ("force_ratio_exponent", c.force_ratio_exponent),
+        ("noise_sigma", c.noise_sigma),
+        ("fortification_bonus", c.fortification_bonus),
+        ("reserve_factor", c.reserve_factor),
+        ("withdraw_factor", c.withdraw_factor),
+        ("open", t.open),
+        ("hills", t.hills),
+        ("mountains", t.mountains),
+        ("forest", t.forest),
+        ("urban", t.urban),
+        ("swamp", t.swamp),
+        ("road_kmh", p.movement.road_kmh),
+        ("track_kmh", p.movement.track_kmh),
+        ("lake_kmh", p.movement.lake_kmh),
+        ("border_kmh", p.movement.border_kmh),
+        ("withdraw_speedup", p.movement.withdraw_speedup),
+        ("reserve_reach_hours", p.movement.reserve_reach_hours),
+        (
+            "consumption_kg_per_person_day",
+            p.supply.consumption_kg_per_person_day,
+        ),
+        ("max_days", p.supply.max_days),
+        ("road_capacity", p.supply.road_capacity),
+        ("track_capacity", p.supply.track_capacity),
+        ("lake_capacity", p.supply.lake_capacity),
+        ("border_capacity", p.supply.border_capacity),
+        ("loss_sensitivity", m.loss_sensitivity),
+        ("out_of_supply_per_day", m.out_of_supply_per_day),
+        ("encircled_per_day", m.encircled_per_day),
+        ("recovery_per_day", m.recovery_per_day),
+        ("key_place_shock", m.key_place_shock),
+        ("rout_shock", m.rout_shock),
+        ("shock_length_km", m.shock_length_km),
+        ("rout_radius_km", m.rout_radius_km),
+        (
+            "flight_fighting_per_day",
+            p.civilians.flight_fighting_per_day,
+        ),
+        ("flight_threat_per_day", p.civilians.flight_threat_per_day),
+        ("near_fight_km", p.civilians.near_fight_km),
+        ("people_per_soldier", p.civilians.people_per_soldier),
+        ("flight_hunger_per_day", p.civilians.flight_hunger_per_day),
+        ("flight_reach_hours", p.civilians.flight_reach_hours),
+        ("camp_preference", p.civilians.camp_preference),
+        ("deaths_per_casualty", p.civilians.deaths_per_casualty),
+        ("urban_harm_factor", p.civilians.urban_harm_factor),
+        ("density_half", p.civilians.density_half),
+        ("food_days", p.civilians.food_days),
+        (
+            "exposure_per_1000_per_day",
+            p.diplomacy.exposure_per_1000_per_day,
+        ),
+        (
+            "ceasefire_base_acceptance",
+            p.diplomacy.ceasefire_base_acceptance,
+        ),
+        (
+            "ceasefire_pressure_weight",
+            p.diplomacy.ceasefire_pressure_weight,
+        ),
+        (
+            "ceasefire_momentum_weight",
+            p.diplomacy.ceasefire_momentum_weight,
+        ),
+        ("momentum_days", p.diplomacy.momentum_days),
+        (
+            "ceasefire_break_per_day",
+            p.diplomacy.ceasefire_break_per_day,
+        ),
+        ("reoffer_days", p.diplomacy.reoffer_days),
+        (
+            "cross_border_fire_per_day",
+            p.diplomacy.cross_border_fire_per_day,
+        ),
+        ("cross_border_deaths", p.diplomacy.cross_border_deaths),
+        ("abandonment_shock", p.diplomacy.abandonment_shock),
+        ("shock_per_decade", m.shock_per_decade),
+    ];
+    for (name, value) in positives {
+        if !(value.is_finite() && value >= 0.0) {
+            problems.push((
+                name,
+                format!("params: {name} is {value}; it must be a number ≥ 0"),
+            ));
+        }
+    }
+    // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
+    // of these.
+    let above_zero = [
+        ("shock_reference_population", m.shock_reference_population),
+        ("shock_min_population", m.shock_min_population),
+        ("shock_floor", m.shock_floor),
+    ];
+    for (name, value) in above_zero {
+        if !(value.is_finite() && value > 0.0) {
+            problems.push((
+                name,
+                format!("params: {name} is {value}; it must be a number > 0"),
+            ));
+        }
+    }
+    problems
 }
 
 /// The position of the `nth` occurrence of `key: "value"` (or, failing that, of `"value"`).
@@ -1046,35 +1130,4 @@ fn last_valid(
         }
     }
     Ok(value(g))
-}
-
-impl Checker<'_> {
-    /// The sizing of a place's fall's morale shock (issue 13): a reference population, a
-    /// smallest population and a floor above 0 (each divides or is taken a logarithm of), and
-    /// a growth per tenfold population of at least 0.
-    fn check_fall_shock(&mut self, s: &Scenario) {
-        let m = &s.params.morale;
-        let above_zero = [
-            ("shock_reference_population", m.shock_reference_population),
-            ("shock_min_population", m.shock_min_population),
-            ("shock_floor", m.shock_floor),
-        ];
-        for (name, value) in above_zero {
-            if !(value.is_finite() && value > 0.0) {
-                self.problem_key(
-                    name,
-                    format!("params: {name} is {value}; it must be a number > 0"),
-                );
-            }
-        }
-        if !(m.shock_per_decade.is_finite() && m.shock_per_decade >= 0.0) {
-            self.problem_key(
-                "shock_per_decade",
-                format!(
-                    "params: shock_per_decade is {}; it must be a number ≥ 0",
-                    m.shock_per_decade
-                ),
-            );
-        }
-    }
 }

@@ -27,9 +27,41 @@ pub struct WhatIf {
     pub description: String,
     /// The base scenario (or another what-if), relative to this file.
     pub base: String,
-    /// Overrides, `PATH: VALUE` as for `--set`.
-    #[serde(default)]
+    /// Overrides, `PATH: VALUE` as for `--set`; a path may appear once.
+    #[serde(default, deserialize_with = "unique_keys")]
     pub set: BTreeMap<String, String>,
+}
+
+/// A map of text to text that refuses a key written twice (serde's maps keep the last one
+/// silently).
+fn unique_keys<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of \"PATH\": \"VALUE\"")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{key}` is set twice in `set`; keep one value"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Unique)
 }
 
 impl WhatIf {

@@ -428,7 +428,7 @@ pub fn explanation(loaded: &LoadedScenario) -> Result<String> {
 /// `strife explain`.
 pub fn explain(args: &ExplainArgs) -> Result<()> {
     let loaded = load_scenario(&args.scenario)?;
-    super::print_stdout(&explanation(&loaded)?)
+    crate::output::write::print_stdout(&explanation(&loaded)?)
 }
 
 #[cfg(test)]

@@ -120,5 +120,5 @@ pub fn list(args: &ListArgs) -> Result<()> {
             first.display()
         ));
     }
-    super::print_stdout(&text)
+    crate::output::write::print_stdout(&text)
 }

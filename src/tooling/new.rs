@@ -55,11 +55,10 @@ pub fn new(args: &NewArgs) -> Result<()> {
     let file = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    println!("Wrote {file}. Next:");
-    println!("  strife validate {file}");
-    println!("  strife explain {file}");
-    println!("  strife run {file} --watch   (re-runs whenever you save)");
-    Ok(())
+    crate::output::write::print_stdout(&format!(
+        "Wrote {file}. Next:\n  strife validate {file}\n  strife explain {file}\n  \
+         strife run {file} --watch   (re-runs whenever you save)\n"
+    ))
 }
 
 #[cfg(test)]

@@ -2,28 +2,44 @@
 //! scenario file changes (for a what-if, its base files too). The files are read twice a second
 //! and compared by content, so an edit is seen whatever the file system's clock; a bad edit
 //! prints its errors and the watch goes on. Ctrl-C ends it.
+//!
+//! The watch ends by itself on what an edit cannot fix: an error outside the scenario file (an
+//! output folder that cannot be written, a bad flag: exit 2), a file that cannot be read for
+//! `UNREADABLE_POLLS` polls in a row (exit 2), or `MAX_PANICS` failures in a row that are
+//! bugs (exit 1). A bug in one run is reported and the watch goes on.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::RunArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::summary::sha256_hex;
 use crate::scenario::whatif::{WhatIf, is_whatif};
 
 /// How often the file is read.
 const POLL: Duration = Duration::from_millis(500);
 
-/// Longest chain of what-if bases followed.
-const MAX_BASES: usize = 16;
+/// Longest chain of what-if bases followed: as far as loading follows them.
+const MAX_BASES: usize = crate::scenario::load::MAX_WHATIF_DEPTH;
+
+/// Polls in a row (a minute) after which a file that cannot be read ends the watch.
+const UNREADABLE_POLLS: u32 = 120;
+
+/// Runs in a row that end in a bug (a panic or an internal error) after which the watch ends.
+const MAX_PANICS: u32 = 3;
+
+/// A file's bytes, if it is a regular file of at most the scenario limit.
+fn read_watched(path: &Path) -> Option<Vec<u8>> {
+    crate::scenario::load::read_regular_file(path, crate::scenario::load::MAX_SCENARIO_BYTES).ok()
+}
 
 /// The file at `path` and, if it is a what-if, its base, the base's base and so on (as far as
 /// they can be read and parsed).
 fn watched_files(path: &Path) -> Vec<PathBuf> {
     let mut files = vec![path.to_path_buf()];
-    while files.len() <= MAX_BASES {
+    while files.len() < MAX_BASES {
         let Some(last) = files.last() else { break };
-        let Ok(text) = std::fs::read_to_string(last) else {
+        let Some(text) = read_watched(last).and_then(|b| String::from_utf8(b).ok()) else {
             break;
         };
         if !is_whatif(&text) {
@@ -46,33 +62,72 @@ fn watched_files(path: &Path) -> Vec<PathBuf> {
 fn fingerprint(path: &Path) -> Option<Vec<String>> {
     watched_files(path)
         .iter()
-        .map(|file| std::fs::read(file).ok().map(|bytes| sha256_hex(&bytes)))
+        .map(|file| read_watched(file).map(|bytes| sha256_hex(&bytes)))
         .collect()
 }
 
 /// Watch `args.scenario`, running `args` (without `--watch`) at the start and after every
-/// change. Returns only if the first run cannot even start (e.g. the output folder cannot be
-/// written); otherwise it runs until the process is interrupted.
+/// change, until the process is interrupted or a failure an edit cannot fix (see the module).
 pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     let mut args = args.clone();
     args.watch = false;
     let path = args.scenario.clone();
     let mut last: Option<Option<Vec<String>>> = None;
+    let (mut unreadable, mut bugs) = (0u32, 0u32);
     loop {
         let now = fingerprint(&path);
+        if now.is_none() {
+            unreadable += 1;
+            if unreadable > UNREADABLE_POLLS {
+                return Err(Error::Usage(format!(
+                    "{}: could not be read for {} seconds; stopped watching",
+                    path.display(),
+                    UNREADABLE_POLLS as u64 * POLL.as_millis() as u64 / 1000
+                )));
+            }
+        } else {
+            unreadable = 0;
+        }
+        if last.is_none() && now.is_none() {
+            // A path that cannot be read at the start is a mistake, not a save in progress.
+            run_once(&args, command_line)?;
+            return Err(Error::Usage(format!("{}: cannot be read", path.display())));
+        }
         if last.as_ref() != Some(&now) {
             let first = last.is_none();
             last = Some(now.clone());
             if now.is_none() {
-                eprintln!("{}: cannot be read; waiting for it", path.display());
+                eprintln!(
+                    "{}: cannot be read; waiting for it (Ctrl-C to stop)",
+                    path.display()
+                );
             } else {
                 if !first {
                     eprintln!("\n{} changed: running again", path.display());
                 }
-                match crate::commands::run(&args, command_line.clone()) {
+                match run_once(&args, command_line.clone()) {
                     // Replacing its own result is what the watch is for.
-                    Ok(()) => args.output.force = true,
-                    Err(e) => eprintln!("{e}"),
+                    Ok(()) => {
+                        args.output.force = true;
+                        bugs = 0;
+                    }
+                    // A mistake in the scenario: the next edit may fix it.
+                    Err(e @ (Error::Invalid(_) | Error::Read { .. })) => {
+                        eprintln!("{e}");
+                        bugs = 0;
+                    }
+                    Err(e @ Error::Internal(_)) => {
+                        bugs += 1;
+                        if bugs >= MAX_PANICS {
+                            eprintln!(
+                                "{MAX_PANICS} runs in a row failed with a bug; stopped watching"
+                            );
+                            return Err(e);
+                        }
+                        eprintln!("{e}");
+                    }
+                    // Outside the file (the output folder, a flag): no edit fixes it.
+                    Err(e) => return Err(e),
                 }
                 eprintln!("Watching {} for changes (Ctrl-C to stop)", path.display());
             }
@@ -81,9 +136,38 @@ pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     }
 }
 
+/// One run of the watch; a panic (a bug) is caught and returned as an internal error, so that
+/// it does not end the watch.
+fn run_once(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
+    caught(|| crate::commands::run(args, command_line))
+}
+
+/// `work()`, with a panic turned into an internal error.
+fn caught(work: impl FnOnce() -> Result<()>) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        Err(Error::Internal(format!("this run failed: {why}")))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: a panic in one reload ended the watch; it is an internal error now.
+    #[test]
+    fn a_panic_in_one_run_is_an_error_not_the_end_of_the_watch() {
+        let result = caught(|| panic!("boom in a reload"));
+        match result {
+            Err(Error::Internal(why)) => assert!(why.contains("boom in a reload"), "{why}"),
+            other => panic!("not an internal error: {other:?}"),
+        }
+        assert!(caught(|| Ok(())).is_ok());
+    }
 
     #[test]
     fn a_what_if_is_watched_with_its_bases() {

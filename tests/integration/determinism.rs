@@ -176,7 +176,7 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("each of shards 1 to 3 once"));
+        .stderr(predicate::str::contains("runs 3–5 (shard 2/3) are missing"));
 }
 
 /// Issue 6 (speed): the caches of paths, supply widths, flight destinations and shock reach

@@ -1,5 +1,6 @@
 //! Integration tests of strife: the binary and the library on real scenario files.
 
+mod bounds;
 mod broken;
 mod calibration;
 mod cli;

@@ -152,7 +152,7 @@ fn bad_sensitivity_arguments_are_named() {
                 "--replicates",
                 "18446744073709551615",
             ],
-            "at most 2000000",
+            "1,000,000 model runs",
         ),
         (
             &["--metric", "fall_day.goma", "--bootstrap", "1000000000000"],

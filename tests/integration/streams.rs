@@ -56,7 +56,8 @@ fn a_distribution_that_can_draw_an_invalid_value_is_refused_at_validation() {
         "{stderr}"
     );
 
-    // One-sided: personnel must be ≥ 0.
+    // Personnel must be between 0 and 10,000,000 (a unit's maximum, so that sums of personnel
+    // stay exact).
     let text = minimal().replacen(
         "personnel: 1500",
         "personnel: Normal(mean: 1500, sd: 200)",
@@ -65,8 +66,9 @@ fn a_distribution_that_can_draw_an_invalid_value_is_refused_at_validation() {
     let (code, stderr) = validate(&text);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("`units.reb_column.personnel`: this Normal can draw values below 0,")
-            && stderr.contains("add `min: 0` to truncate it"),
+        stderr.contains(
+            "`units.reb_column.personnel`: this Normal can draw values below 0 and above 10000000,"
+        ) && stderr.contains("add `min: 0` and `max: 10000000` to truncate it"),
         "{stderr}"
     );
 

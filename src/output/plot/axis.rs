@@ -2,7 +2,7 @@
 //! zero. Both choose their own tick positions so labels are round, few and never overlap.
 
 use crate::output::thousands;
-use chrono::{Datelike, Duration, Months, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDateTime};
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
@@ -179,7 +179,7 @@ fn multiples(step: f64, end: f64) -> Vec<f64> {
 
 /// The calendar time `days` after `origin`, to the minute (as [`RunRecord::datetime`]).
 pub(super) fn at(origin: NaiveDateTime, days: f64) -> NaiveDateTime {
-    origin + Duration::minutes((days * 1440.0).round() as i64)
+    crate::run::record::time_after(origin, days)
 }
 
 fn labelled(origin: NaiveDateTime, days: &[f64], format: &str) -> Vec<Tick> {

@@ -23,6 +23,9 @@ const WIDTH: u32 = 1200;
 const PANEL_HEIGHT: u32 = 280;
 /// Panels per row.
 const COLUMNS: usize = 3;
+/// Most observations drawn as panels (the first in file order); `hindcast.csv` and the report
+/// hold every one. Keeps the image's size bounded whatever the observed file holds.
+pub(super) const MAX_PANELS: usize = 60;
 /// Histogram bins per panel.
 const BINS: usize = 24;
 /// The observation's colour.
@@ -47,11 +50,19 @@ pub(super) fn hindcast(h: &HindcastRecord) -> HindcastChart {
             h.scenario_name
         ),
         subtitle: format!(
-            "{} runs · seed {} · bars: share of runs · shaded: central 90% and 50% · dashed: median · red: observed",
+            "{}{} runs · seed {} · bars: share of runs · shaded: central 90% and 50% · dashed: median · red: observed",
+            if h.scored.len() > MAX_PANELS {
+                format!(
+                    "first {MAX_PANELS} of {} observations (all in hindcast.csv) · ",
+                    crate::output::thousands(h.scored.len() as i64)
+                )
+            } else {
+                String::new()
+            },
             crate::output::thousands(h.runs as i64),
-            h.master_seed
+            h.master_seed,
         ),
-        panels: h.scored.clone(),
+        panels: h.scored.iter().take(MAX_PANELS).cloned().collect(),
         start: h.start_date,
     }
 }
