@@ -765,6 +765,16 @@ impl Checker<'_> {
 /// same ranges apply to a parameter set by a `SetParam` event.
 fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
+    let mut out_of_range = |list: &[(&'static str, f64)], ok: fn(f64) -> bool, range: &str| {
+        for &(name, value) in list {
+            if !(value.is_finite() && ok(value)) {
+                problems.push((
+                    name,
+                    format!("params: {name} is {value}; it must be {range}"),
+                ));
+            }
+        }
+    };
     let c = &p.combat;
     let m = &p.morale;
     let shares = [
@@ -780,14 +790,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("victory_share", m.victory_share),
         ("rally_threshold", m.rally_threshold),
     ];
-    for (name, value) in shares {
-        if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-            problems.push((
-                name,
-                format!("params: {name} is {value}; it must be between 0 and 1"),
-            ));
-        }
-    }
+    out_of_range(&shares, |v| (0.0..=1.0).contains(&v), "between 0 and 1");
     let t = &c.terrain;
     let positives = [
         ("attacker_base_rate", c.attacker_base_rate),
@@ -870,14 +873,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("abandonment_shock", p.diplomacy.abandonment_shock),
         ("shock_per_decade", m.shock_per_decade),
     ];
-    for (name, value) in positives {
-        if !(value.is_finite() && value >= 0.0) {
-            problems.push((
-                name,
-                format!("params: {name} is {value}; it must be a number ≥ 0"),
-            ));
-        }
-    }
+    out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
     // of these.
     let above_zero = [
@@ -885,14 +881,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("shock_min_population", m.shock_min_population),
         ("shock_floor", m.shock_floor),
     ];
-    for (name, value) in above_zero {
-        if !(value.is_finite() && value > 0.0) {
-            problems.push((
-                name,
-                format!("params: {name} is {value}; it must be a number > 0"),
-            ));
-        }
-    }
+    out_of_range(&above_zero, |v| v > 0.0, "a number > 0");
     problems
 }
 
