@@ -175,7 +175,8 @@ pub fn issue_orders(
 /// The next move of an attacker: stay while fighting or taking its place, else head for the
 /// first objective its side does not hold. The path enters only places its side holds and the
 /// objective itself (never a sanctuary it does not hold), and crosses a lake only between two
-/// places its side holds (docs/MODEL.md, "Orders"). With no such path the unit waits.
+/// places its side holds (docs/MODEL.md, "Orders"). With no such path it goes through the
+/// places in the way, attacking the first, rather than wait.
 fn attack_step(
     theatre: &Theatre,
     control: &ControlMap,
@@ -196,17 +197,24 @@ fn attack_step(
         .entry((side, here, objective))
         .or_insert_with(|| {
             let held = |p: usize| control.side(theatre, p) == side;
-            nearest_by(
-                theatre,
-                here,
-                |p| held(p) || (p == objective && !theatre.places[p].sanctuary),
-                |r| {
-                    let route = &theatre.routes[r];
-                    route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
-                },
-                |p| p == objective,
-                f64::INFINITY,
-            )
+            let crossing = |r: usize| {
+                let route = &theatre.routes[r];
+                route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
+            };
+            let search = |enter: &dyn Fn(usize) -> bool| {
+                nearest_by(
+                    theatre,
+                    here,
+                    enter,
+                    crossing,
+                    |p| p == objective,
+                    f64::INFINITY,
+                )
+            };
+            // Around the enemy if it can; else through the first place in the way, which the
+            // unit then attacks (a blocked attacker does not stand idle).
+            search(&|p| held(p) || (p == objective && !theatre.places[p].sanctuary))
+                .or_else(|| search(&|p| held(p) || !theatre.places[p].sanctuary))
         })
 }
 
