@@ -44,7 +44,7 @@ impl Nearby {
 
     /// Replace `out` with the places closer than `radius_km` to `place` (itself included), with
     /// their distances from it in km, in order of place index. Only the places whose latitude
-    /// is within reach are measured (the bound of [`within`]); nothing is kept between calls
+    /// is within reach are measured (the bound of `within`); nothing is kept between calls
     /// but the order of latitude.
     pub fn scan(
         &mut self,
