@@ -291,7 +291,8 @@ impl Pocket<'_, '_, '_> {
         let name = &theatre.unit_names[unit.index];
         let place = &theatre.places[here].name;
         if !cut_off {
-            // Stranded: walk on out.
+            // Stranded: no longer cut off; walk on out.
+            u.condition.cut_off_days = 0.0;
             return way_out;
         }
         if theatre.factions[unit.faction].kind == FactionKind::RegionalForce {
