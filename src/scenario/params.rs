@@ -16,6 +16,7 @@ impl<N: Number> Default for Params<N> {
             morale: MoraleParams::default(),
             civilians: CivilianParams::default(),
             diplomacy: DiplomacyParams::default(),
+            cut_off: CutOffParams::default(),
         }
     }
 }
@@ -36,6 +37,8 @@ pub struct Params<N = f64> {
     pub civilians: CivilianParams<N>,
     /// Diplomacy: exposure of covert forces, ceasefires, cross-border fire.
     pub diplomacy: DiplomacyParams<N>,
+    /// Cut-off units: gradual surrender and desertion, break-outs.
+    pub cut_off: CutOffParams<N>,
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
@@ -421,6 +424,51 @@ impl<N: Number> Default for DiplomacyParams<N> {
             cross_border_fire_per_day: 0.5.into(),
             cross_border_deaths: 3.0.into(),
             abandonment_shock: 0.2.into(),
+        }
+    }
+}
+
+/// Cut-off units (issue 13): a broken unit with no friendly path to safety and the enemy upon
+/// it gives up gradually, or breaks out where a way through lightly held ground exists
+/// (docs/MODEL.md, "Cut-off units"). The hazards are per day, multiplied by
+/// `(1 + t / hazard_doubling_days) × (out_of_supply_factor if out of supply) × (1 +
+/// morale_weight × (1 − morale))`, `t` the days the unit has been cut off.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct CutOffParams<N = f64> {
+    /// Hazard of a cut-off soldier surrendering (captured), per day, on the first day, supplied
+    /// and at full morale. Default 0.03/day (assumed; see calibration: no source gives a daily
+    /// rate; small unsupplied pockets give up within weeks, not in an hour).
+    pub surrender_per_day: N,
+    /// Hazard of a cut-off soldier slipping away (deserted), per day, on the same terms.
+    /// Default 0.03/day (assumed; see calibration: as many slip away as give themselves up).
+    pub desertion_per_day: N,
+    /// Days cut off after which the hazards have doubled (they grow linearly with time).
+    /// Default 7 days (assumed: a week without relief).
+    pub hazard_doubling_days: N,
+    /// Multiplier of the hazards of a unit with no supply left. Default 2 (assumed).
+    pub out_of_supply_factor: N,
+    /// Weight of low morale: the hazards are multiplied by `1 + weight × (1 − morale)`.
+    /// Default 1 (assumed: a unit at morale 0 gives up twice as fast as one at morale 1).
+    pub morale_weight: N,
+    /// Rate at which a cut-off unit with a way out tries to break out, per day. Default 1/day
+    /// (assumed: a way out is taken within a day or so).
+    pub breakout_per_day: N,
+    /// Share of a breaking-out unit's personnel left behind and captured. Default 0.15
+    /// (assumed; see calibration).
+    pub breakout_loss_share: N,
+}
+
+impl<N: Number> Default for CutOffParams<N> {
+    fn default() -> Self {
+        Self {
+            surrender_per_day: 0.03.into(),
+            desertion_per_day: 0.03.into(),
+            hazard_doubling_days: 7.0.into(),
+            out_of_supply_factor: 2.0.into(),
+            morale_weight: 1.0.into(),
+            breakout_per_day: 1.0.into(),
+            breakout_loss_share: 0.15.into(),
         }
     }
 }

@@ -789,6 +789,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("minor_place_share", m.minor_place_share),
         ("victory_share", m.victory_share),
         ("rally_threshold", m.rally_threshold),
+        ("breakout_loss_share", p.cut_off.breakout_loss_share),
     ];
     out_of_range(&shares, |v| (0.0..=1.0).contains(&v), "between 0 and 1");
     let t = &c.terrain;
@@ -872,6 +873,11 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("cross_border_deaths", p.diplomacy.cross_border_deaths),
         ("abandonment_shock", p.diplomacy.abandonment_shock),
         ("shock_per_decade", m.shock_per_decade),
+        ("surrender_per_day", p.cut_off.surrender_per_day),
+        ("desertion_per_day", p.cut_off.desertion_per_day),
+        ("out_of_supply_factor", p.cut_off.out_of_supply_factor),
+        ("morale_weight", p.cut_off.morale_weight),
+        ("breakout_per_day", p.cut_off.breakout_per_day),
     ];
     out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
@@ -880,6 +886,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("shock_reference_population", m.shock_reference_population),
         ("shock_min_population", m.shock_min_population),
         ("shock_floor", m.shock_floor),
+        ("hazard_doubling_days", p.cut_off.hazard_doubling_days),
     ];
     out_of_range(&above_zero, |v| v > 0.0, "a number > 0");
     problems

@@ -154,6 +154,20 @@ pub struct Condition {
     pub losses_this_tick: u32,
     /// Personnel at the start of this tick, for loss fractions.
     pub personnel_at_tick_start: u32,
+    /// Days the unit has been cut off (0 when it is not): its surrender and desertion hazards
+    /// grow with it (docs/MODEL.md, "Cut-off units").
+    pub cut_off_days: f64,
+    /// A regional intervention force that was cut off: it stops fighting, holds nothing and
+    /// keeps its personnel until its state pulls it out.
+    pub cantoned: bool,
+}
+
+impl Condition {
+    /// Cut off (giving up gradually) or cantoned: it neither fights nor holds or contests a
+    /// place (docs/MODEL.md, "Cut-off units").
+    pub fn out_of_the_fight(&self) -> bool {
+        self.cantoned || self.cut_off_days > 0.0
+    }
 }
 
 /// Cumulative casualties of a unit, persons.

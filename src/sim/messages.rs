@@ -55,15 +55,18 @@ pub struct UnitRallied {
     pub place: usize,
 }
 
-/// A broken unit, cut off with the enemy upon it, surrendered.
+/// The last of a cut-off unit surrendered or slipped away (it gives up gradually: see
+/// docs/MODEL.md, "Cut-off units").
 #[derive(Message, Debug, Clone)]
 pub struct UnitSurrendered {
     /// Unit index.
     pub unit: usize,
     /// Place index.
     pub place: usize,
-    /// Persons captured.
-    pub personnel: u32,
+    /// Persons of the unit captured in all.
+    pub captured: u32,
+    /// Persons of the unit deserted in all.
+    pub deserted: u32,
 }
 
 /// A unit lost its last soldier.

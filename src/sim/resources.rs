@@ -107,6 +107,8 @@ pub struct Theatre {
     pub faction_sources: Vec<Vec<usize>>,
     /// Unit display names, by unit index.
     pub unit_names: Vec<String>,
+    /// Unit ids (stable keys of their random streams), by unit index.
+    pub unit_ids: Vec<String>,
     /// Faction index of each unit, by unit index.
     pub unit_factions: Vec<usize>,
     /// Lakes, borders and rivers to draw on the map (never read by the model).

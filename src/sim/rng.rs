@@ -50,17 +50,20 @@ pub enum StreamKind {
     CeasefireAcceptance,
     /// A ceasefire in force breaking down (one stream, key "").
     CeasefireBreakdown,
+    /// A cut-off unit giving up or breaking out (keyed by the unit's id).
+    CutOff,
 }
 
 impl StreamKind {
     /// Every kind, in the order of [`Streams`]' lanes.
-    pub const ALL: [StreamKind; 6] = [
+    pub const ALL: [StreamKind; 7] = [
         StreamKind::Combat,
         StreamKind::CrossBorderFire,
         StreamKind::Exposure,
         StreamKind::Handover,
         StreamKind::CeasefireAcceptance,
         StreamKind::CeasefireBreakdown,
+        StreamKind::CutOff,
     ];
 
     /// The kind's name in the stream's seed (docs/MODEL.md, "Random streams").
@@ -72,6 +75,7 @@ impl StreamKind {
             StreamKind::Handover => "handover",
             StreamKind::CeasefireAcceptance => "ceasefire acceptance",
             StreamKind::CeasefireBreakdown => "ceasefire breakdown",
+            StreamKind::CutOff => "cut off",
         }
     }
 }
@@ -111,8 +115,8 @@ mod tests {
 
     #[test]
     fn a_stream_is_the_same_whatever_else_was_drawn() {
-        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1]);
-        let mut b = Streams::new(9, [0; 6]);
+        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1, 0]);
+        let mut b = Streams::new(9, [0; 7]);
         // `a` draws from other streams first; `b` asks for the place at another index.
         for _ in 0..5 {
             a.get(StreamKind::Combat, 0, "minova").random::<u64>();

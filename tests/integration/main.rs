@@ -5,6 +5,7 @@ mod broken;
 mod calibration;
 mod cli;
 mod common;
+mod cut_off;
 mod determinism;
 mod hindcast;
 mod model;

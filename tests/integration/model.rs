@@ -3,7 +3,7 @@
 use bevy_ecs::schedule::LogLevel;
 use bevy_ecs::world::World;
 use strife::scenario::Scenario;
-use strife::sim::components::{Casualties, Morale, Population, Strength, Supply, Unit};
+use strife::sim::components::{Casualties, Condition, Morale, Population, Strength, Supply, Unit};
 use strife::sim::resources::{ControlMap, RunStatus};
 use strife::sim::{build_schedule, build_world};
 
@@ -22,9 +22,28 @@ fn schedule_has_no_ambiguous_system_order() {
 
 /// Check the invariants of every unit in the world against the scenario.
 pub fn check_invariants(scenario: &Scenario, world: &mut World) {
-    let mut query = world.query::<(&Unit, &Strength, &Casualties, &Morale, &Supply)>();
-    for (unit, strength, casualties, morale, supply) in query.iter(world) {
+    let mut query = world.query::<(&Unit, &Strength, &Casualties, &Morale, &Supply, &Condition)>();
+    for (unit, strength, casualties, morale, supply, condition) in query.iter(world) {
         let id = &scenario.units[unit.index].id;
+        // Issue 13: only a regional intervention force is cantoned, and a cut-off or cantoned
+        // unit does not fight.
+        if condition.cantoned {
+            let faction = &scenario.units[unit.index].faction;
+            let kind = scenario
+                .factions
+                .iter()
+                .find(|f| &f.id == faction)
+                .map(|f| f.kind);
+            assert_eq!(
+                kind,
+                Some(strife::scenario::FactionKind::RegionalForce),
+                "unit {id}"
+            );
+        }
+        assert!(
+            !(condition.out_of_the_fight() && condition.engaged),
+            "unit {id} fought while cut off or cantoned"
+        );
         let committed = scenario.units[unit.index].personnel.round() as u32;
         assert_eq!(
             strength.personnel + casualties.total(),

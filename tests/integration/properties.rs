@@ -12,7 +12,7 @@ use crate::model::check_invariants;
 fn scenario() -> impl Strategy<Value = Scenario> {
     (
         2usize..8,
-        2usize..4,
+        2usize..5,
         prop::collection::vec(
             (
                 0usize..8,
@@ -35,10 +35,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     id: format!("f{i}"),
                     name: format!("Faction {i}"),
                     side: format!("side{i}"),
-                    kind: if i == 2 {
-                        FactionKind::Peacekeeper
-                    } else {
-                        FactionKind::Rebel
+                    // Issue 13: a regional intervention force, cantoned when cut off.
+                    kind: match i {
+                        2 => FactionKind::Peacekeeper,
+                        3 => FactionKind::RegionalForce,
+                        _ => FactionKind::Rebel,
                     },
                     colour: "#336699".into(),
                     sponsor: (i == 1).then(|| "S".to_owned()),

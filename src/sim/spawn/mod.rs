@@ -124,7 +124,8 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         &faction_index,
     )?);
     let politics = politics::resolve_politics(scenario, &theatre)?;
-    // Streams by place (combat, cross-border fire), faction, state, side, and one breakdown.
+    // Streams by place (combat, cross-border fire), faction, state, side, one breakdown, and
+    // by unit (cut-off units).
     let lane_sizes = [
         places,
         places,
@@ -132,6 +133,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         politics.states.len(),
         theatre.sides.len(),
         1,
+        theatre.unit_ids.len(),
     ];
     politics::spawn_politics(&mut world, politics, &theatre);
     world.insert_resource(theatre);
@@ -309,6 +311,7 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
         adjacency,
         sources,
         faction_sources,
+        unit_ids: scenario.units.iter().map(|u| u.id.clone()).collect(),
         unit_names: scenario
             .units
             .iter()

@@ -87,7 +87,11 @@ pub fn resolve_engagements(
         condition.engaged = false;
         condition.losses_this_tick = 0;
         condition.personnel_at_tick_start = strength.personnel;
-        if *readiness != Readiness::Active || strength.personnel == 0 {
+        // A cut-off or cantoned unit (docs/MODEL.md, "Cut-off units") no longer fights.
+        if *readiness != Readiness::Active
+            || strength.personnel == 0
+            || condition.out_of_the_fight()
+        {
             continue;
         }
         if let Position::At(place) = *position {

@@ -35,7 +35,8 @@ pub fn update_control(
         let (Readiness::Active, Position::At(place)) = (*readiness, *position) else {
             continue;
         };
-        if unit.peacekeeper || strength.personnel == 0 {
+        // Peacekeepers and cut-off or cantoned units neither hold a place nor contest it.
+        if unit.peacekeeper || strength.personnel == 0 || condition.out_of_the_fight() {
             continue;
         }
         present[place] |= 1u64 << unit.side;

@@ -4,6 +4,7 @@ pub mod ceasefire;
 pub mod civilians;
 pub mod combat;
 pub mod control;
+pub mod cut_off;
 pub mod diplomacy;
 pub mod end;
 pub mod escalation;

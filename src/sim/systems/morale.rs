@@ -251,6 +251,7 @@ pub fn update_morale(
                 source_unit: Some(unit.index),
             });
         } else if condition.broken
+            && !condition.cantoned
             && morale.value >= m.rally_threshold
             && let Position::At(here) = *position
         {

@@ -8,13 +8,18 @@ use foldhash::fast::FixedState;
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::{Posture, RouteKind};
-use crate::sim::components::{Casualties, Condition, Orders, Position, Readiness, Strength, Unit};
+use crate::scenario::params::CutOffParams;
+use crate::scenario::{FactionKind, Posture, RouteKind};
+use crate::sim::components::{
+    Casualties, Condition, Morale, Orders, Position, Readiness, Strength, Supply, Unit,
+};
 use crate::sim::messages::Logged;
 use crate::sim::messages::UnitSurrendered;
 use crate::sim::pathing::{Step, nearest, nearest_by};
 use crate::sim::politics::{Ceasefires, Politics};
-use crate::sim::resources::{ControlMap, EventKind, SimParams, Theatre};
+use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
+use crate::sim::rng::{StreamKind, Streams, stochastic_round};
+use crate::sim::systems::cut_off::{breaks_out, give_up, hazards};
 
 /// Decide, for every unit standing at a place, whether and where it moves this tick.
 pub fn issue_orders(
@@ -23,28 +28,58 @@ pub fn issue_orders(
     params: Res<SimParams>,
     politics: Res<Politics>,
     ceasefires: Res<Ceasefires>,
+    clock: Res<Clock>,
+    mut streams: ResMut<Streams>,
     mut left: MessageWriter<Logged>,
     mut units: Query<(
         &Unit,
         &mut Readiness,
         &mut Position,
         &Orders,
-        &Condition,
+        &mut Condition,
         &mut Strength,
         &mut Casualties,
+        &Morale,
+        &Supply,
     )>,
     mut surrendered: MessageWriter<UnitSurrendered>,
     mut memo: Local<PathMemo>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
     memo.start_tick(&control.controller, &control.present, reach);
-    for (unit, mut readiness, mut position, orders, condition, mut strength, mut casualties) in
-        &mut units
+    for (
+        unit,
+        mut readiness,
+        mut position,
+        orders,
+        mut condition,
+        mut strength,
+        mut casualties,
+        morale,
+        supply,
+    ) in &mut units
     {
         let (Readiness::Active, Position::At(here)) = (*readiness, *position) else {
             continue;
         };
         let side = unit.side;
+        if condition.cantoned {
+            // Cantoned where it was cut off: it stays, and leaves only when its state pulls it
+            // out (by agreement, not by a path through the enemy).
+            if orders.leaving_for.is_some() {
+                *readiness = Readiness::Withdrawn;
+                left.write(Logged {
+                    kind: EventKind::Policy,
+                    text: format!(
+                        "{} leaves its cantonment at {} by agreement with {} personnel",
+                        theatre.unit_names[unit.index],
+                        theatre.places[here].name,
+                        strength.personnel
+                    ),
+                });
+            }
+            continue;
+        }
         if let Some(state) = orders.leaving_for {
             // Pulled out by its state: head for the nearest place in that state's country.
             let country = politics.states[state].name.as_str();
@@ -125,6 +160,7 @@ pub fn issue_orders(
                     }
                 };
                 if safe(here) {
+                    condition.cut_off_days = 0.0;
                     None
                 } else {
                     let enter = |p: usize| {
@@ -140,24 +176,34 @@ pub fn issue_orders(
                     let step = memo.standing_step(search, side, here, || {
                         nearest(&theatre, here, enter, safe, f64::INFINITY)
                     });
-                    // Cut off: nowhere safe to go, the enemy here, and no friends holding the place.
-                    let cut_off = step.is_none()
-                        && (condition.broken || ceded_here)
-                        && !unit.peacekeeper
-                        && control.hostile_to(here, side)
-                        && !control.held_by(here, side);
-                    if cut_off {
-                        let captured = strength.personnel;
-                        casualties.captured += captured;
-                        strength.personnel = 0;
-                        *readiness = Readiness::Out;
-                        surrendered.write(UnitSurrendered {
-                            unit: unit.index,
-                            place: here,
-                            personnel: captured,
-                        });
+                    if step.is_some() || unit.peacekeeper {
+                        condition.cut_off_days = 0.0;
+                        step
+                    } else {
+                        let mut pocket = Pocket {
+                            theatre: &theatre,
+                            params: &params.0.cut_off,
+                            dt: clock.dt_days(),
+                            log: &mut left,
+                            surrendered: &mut surrendered,
+                        };
+                        pocket.no_friendly_path(
+                            unit,
+                            here,
+                            &control,
+                            &mut memo,
+                            &mut streams,
+                            ceded_here,
+                            CutOffUnit {
+                                readiness: &mut readiness,
+                                condition: &mut condition,
+                                strength: &mut strength,
+                                casualties: &mut casualties,
+                                morale: morale.value,
+                                supply_days: supply.days,
+                            },
+                        )
                     }
-                    step
                 }
             }
         };
@@ -169,6 +215,152 @@ pub fn issue_orders(
                 km_done: 0.0,
             };
         }
+    }
+}
+
+/// A unit with no friendly path to safety, as the cut-off rules change it.
+struct CutOffUnit<'a> {
+    readiness: &'a mut Readiness,
+    condition: &'a mut Condition,
+    strength: &'a mut Strength,
+    casualties: &'a mut Casualties,
+    morale: f64,
+    supply_days: f64,
+}
+
+/// What the cut-off rules need of the world this tick (docs/MODEL.md, "Cut-off units").
+struct Pocket<'a, 'l, 's> {
+    theatre: &'a Theatre,
+    params: &'a CutOffParams,
+    dt: f64,
+    log: &'a mut MessageWriter<'l, Logged>,
+    surrendered: &'a mut MessageWriter<'s, UnitSurrendered>,
+}
+
+impl Pocket<'_, '_, '_> {
+    /// The move of a withdrawing unit with no friendly path to safety. A way out is a path to
+    /// safety whose first step may enter a neighbouring place its side does not hold, if no
+    /// hostile unit stands there (lightly held ground), and which crosses a lake only between
+    /// two places its side holds (its ports). A unit cut off (the enemy at its
+    /// place, no unbroken friend holding it) tries that way out at `breakout_per_day`, leaving
+    /// `breakout_loss_share` behind as captured; otherwise a regional intervention force is
+    /// cantoned, and any other unit loses a share to surrender and desertion each tick. A
+    /// unit stranded on ground its side does not hold, with no enemy there, takes the way out
+    /// without a draw.
+    #[allow(clippy::too_many_arguments)]
+    fn no_friendly_path(
+        &mut self,
+        unit: &Unit,
+        here: usize,
+        control: &ControlMap,
+        memo: &mut PathMemo,
+        streams: &mut Streams,
+        ceded_here: bool,
+        u: CutOffUnit,
+    ) -> Option<Step> {
+        let theatre = self.theatre;
+        let side = unit.side;
+        let hostile_here = control.hostile_to(here, side);
+        let cut_off =
+            (u.condition.broken || ceded_here) && hostile_here && !control.held_by(here, side);
+        let stranded = !hostile_here && control.side(theatre, here) != side;
+        if !cut_off && !stranded {
+            u.condition.cut_off_days = 0.0;
+            return None;
+        }
+        let way_out = memo.standing_step(Search::BreakOut, side, here, || {
+            let next_to_here = |p: usize| theatre.adjacency[here].iter().any(|&(_, n)| n == p);
+            let held = |p: usize| control.side(theatre, p) == side;
+            nearest_by(
+                theatre,
+                here,
+                |p| {
+                    held(p)
+                        || (next_to_here(p)
+                            && !control.hostile_to(p, side)
+                            && !theatre.places[p].sanctuary)
+                },
+                |r| {
+                    let route = &theatre.routes[r];
+                    route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
+                },
+                |p| control.safe_for(theatre, p, side),
+                f64::INFINITY,
+            )
+        });
+        let name = &theatre.unit_names[unit.index];
+        let place = &theatre.places[here].name;
+        if !cut_off {
+            // Stranded: no longer cut off; walk on out.
+            u.condition.cut_off_days = 0.0;
+            return way_out;
+        }
+        if theatre.factions[unit.faction].kind == FactionKind::RegionalForce {
+            u.condition.cantoned = true;
+            self.log.write(Logged {
+                kind: EventKind::Surrender,
+                text: format!(
+                    "{name} is cut off at {place} and cantoned with {} personnel: it stops fighting",
+                    u.strength.personnel
+                ),
+            });
+            return None;
+        }
+        if u.condition.cut_off_days == 0.0 {
+            self.log.write(Logged {
+                kind: EventKind::Surrender,
+                text: format!(
+                    "{name} is cut off at {place} with {} personnel",
+                    u.strength.personnel
+                ),
+            });
+        }
+        let rng = streams.get(
+            StreamKind::CutOff,
+            unit.index,
+            &theatre.unit_ids[unit.index],
+        );
+        let p = self.params;
+        let mut step = None;
+        let (captured, deserted) = match way_out {
+            Some(out) if breaks_out(rng, p.breakout_per_day, self.dt) => {
+                let behind =
+                    stochastic_round(rng, f64::from(u.strength.personnel) * p.breakout_loss_share)
+                        .min(u.strength.personnel);
+                step = Some(out);
+                (behind, 0)
+            }
+            _ => {
+                let h = hazards(p, u.condition.cut_off_days, u.supply_days, u.morale);
+                give_up(rng, u.strength.personnel, h, self.dt)
+            }
+        };
+        u.strength.personnel -= captured + deserted;
+        u.casualties.captured += captured;
+        u.casualties.deserted += deserted;
+        if let Some(out) = step {
+            u.condition.cut_off_days = 0.0;
+            self.log.write(Logged {
+                kind: EventKind::Rout,
+                text: format!(
+                    "{name} breaks out of {place} toward {} with {} personnel; {captured} left behind and captured",
+                    theatre.places[out.target].name, u.strength.personnel
+                ),
+            });
+        } else {
+            u.condition.cut_off_days += self.dt;
+        }
+        if u.strength.personnel == 0 {
+            *u.readiness = Readiness::Out;
+            self.surrendered.write(UnitSurrendered {
+                unit: unit.index,
+                place: here,
+                captured: u.casualties.captured,
+                deserted: u.casualties.deserted,
+            });
+            return None;
+        }
+        step
     }
 }
 
@@ -230,6 +422,9 @@ pub enum Search {
         /// Peacekeepers' notion of safety: no fighting, no sanctuary.
         peacekeeper: bool,
     },
+    /// A cut-off unit's way out to the nearest safe place, its first step allowed onto
+    /// neighbouring ground with no hostile unit in it.
+    BreakOut,
 }
 
 /// Paths found this run, so that units of one side at one place heading the same way share

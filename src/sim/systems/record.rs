@@ -198,10 +198,11 @@ pub fn record_tick(
         events.push((
             EventKind::Surrender,
             format!(
-                "{} is cut off and surrenders at {}: {} captured",
+                "the last of {} gives up at {}: {} captured and {} deserted in all",
                 unit(m.unit),
                 place(m.place),
-                m.personnel
+                m.captured,
+                m.deserted
             ),
         ));
     }
