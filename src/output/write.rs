@@ -298,6 +298,10 @@ impl Claim {
         }
         std::fs::remove_file(&marker).map_err(write_error(&marker))?;
         abort_at("staged");
+        // Look again just before the swap: during a long run the user may have put a file of
+        // their own into the folder (the claim's `--force` decision about the old result
+        // stands; what is checked again is that the folder still holds only strife's files).
+        self.check_target(true)?;
         let staged = staging.keep();
         let existed = std::fs::symlink_metadata(&target).is_ok();
         let swapped = if existed {
