@@ -250,12 +250,12 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
         let Some(fall) = &place.fall_day else {
             continue;
         };
+        let (low, high) =
+            super::percent_bounds(place.changed_hands.low, place.changed_hands.high, 0);
         out.push_str(&format!(
-            "  {:<20} in {:>5.1}% of runs (90% CI {:.0}–{:.0}%); median {} (day {:.1}), 90% between {} and {}\n",
+            "  {:<20} in {:>5.1}% of runs (90% CI {low}–{high}%); median {} (day {:.1}), 90% between {} and {}\n",
             e.theatre.places[p].name,
             100.0 * place.changed_hands.p,
-            100.0 * place.changed_hands.low,
-            100.0 * place.changed_hands.high,
             date(e, fall.median),
             fall.median,
             date(e, fall.q05),

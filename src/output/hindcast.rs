@@ -110,13 +110,23 @@ pub fn hindcast_summary_json(h: &HindcastRecord) -> Result<Vec<u8>> {
     })
 }
 
-/// A date or day value in words: `27 Jan (day 7.5)`.
+/// A date or day value in words: `27 Jan (day 7.5)`; a value censored at the day limit (the
+/// event did not happen within the run) is `not by day 60`.
 fn day_words(h: &HindcastRecord, day: f64) -> String {
     if !day.is_finite() {
         return "–".to_owned();
     }
+    if is_censored(h, day) {
+        return format!("not by day {}", h.days);
+    }
     let date = crate::run::record::time_after(h.start_date.and_time(chrono::NaiveTime::MIN), day);
     format!("{} (day {day:.1})", date.format("%-d %b"))
+}
+
+/// Whether a model day is the censoring value: runs where the event did not happen count at
+/// the day limit, so a quantile there means "not within the run".
+pub fn is_censored(h: &HindcastRecord, day: f64) -> bool {
+    day >= h.days - 1e-9
 }
 
 /// The key findings in words: each observation against the model, then the overall scores.
@@ -145,12 +155,19 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             } else {
                 String::new()
             };
+            let interval = if is_censored(h, c.interval_90[0]) {
+                day_words(h, c.interval_90[0])
+            } else {
+                format!(
+                    "{} to {}",
+                    day_words(h, c.interval_90[0]),
+                    day_words(h, c.interval_90[1])
+                )
+            };
             format!(
-                "observed {}, model median {} (90%: {} to {}){never}; CRPS {:.2} days, PIT {:.2}, {inside}",
+                "observed {}, model median {} (90%: {interval}){never}; CRPS {:.2} days, PIT {:.2}, {inside}",
                 s.date.format("%-d %b %Y"),
                 day_words(h, s.median),
-                day_words(h, c.interval_90[0]),
-                day_words(h, c.interval_90[1]),
                 c.crps,
                 c.pit
             )

@@ -15,6 +15,26 @@ pub mod write;
 
 use crate::error::Result;
 
+/// The bounds of an interval of shares as percentages with `decimals` decimals, rounded
+/// outward (the lower bound down, the upper bound up), so that the printed interval always
+/// contains every value it contains unrounded, the printed estimate included. If rounding
+/// would collapse an interval of non-zero width to one number, decimals are added (up to two
+/// more). `(0.9955, 1.0, 0)` gives `("99", "100")`, never `("100", "100")`.
+pub fn percent_bounds(low: f64, high: f64, decimals: usize) -> (String, String) {
+    let mut d = decimals;
+    loop {
+        let scale = 10f64.powi(d as i32);
+        // A hair of slack, so that 0.29 × 100 (28.999…) is not floored to 28.
+        let lo = ((100.0 * low * scale) + 1e-9).floor() / scale;
+        // (`+ 0.0` turns a -0 into 0.)
+        let hi = ((100.0 * high * scale) - 1e-9).ceil() / scale + 0.0;
+        if lo < hi || high <= low || d >= decimals + 2 {
+            return (format!("{lo:.d$}"), format!("{hi:.d$}"));
+        }
+        d += 1;
+    }
+}
+
 /// `n` with commas between thousands: `12,345`, `-1,000`.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -57,4 +77,31 @@ pub fn run_outputs(
     let report = report::run_report(record, description, manifest, &files)?;
     files.push(("report.html".to_owned(), report));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_bounds;
+
+    /// Issue 16: bounds are rounded outward and never collapse around an estimate outside them.
+    #[test]
+    fn percent_bounds_round_outward() {
+        assert_eq!(percent_bounds(0.9955, 1.0, 0), ("99".into(), "100".into()));
+        assert_eq!(
+            percent_bounds(0.482, 0.726, 1),
+            ("48.2".into(), "72.6".into())
+        );
+        assert_eq!(
+            percent_bounds(0.4821, 0.7261, 1),
+            ("48.2".into(), "72.7".into())
+        );
+        assert_eq!(percent_bounds(0.29, 0.57, 0), ("29".into(), "57".into()));
+        assert_eq!(percent_bounds(0.0, 0.0, 0), ("0".into(), "0".into()));
+        assert_eq!(percent_bounds(1.0, 1.0, 0), ("100".into(), "100".into()));
+        // Within one percent: decimals are added until the bounds differ.
+        assert_eq!(
+            percent_bounds(0.9955, 0.9958, 0),
+            ("99.55".into(), "99.58".into())
+        );
+    }
 }

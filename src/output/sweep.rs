@@ -96,12 +96,8 @@ pub fn sweep_summary_json(s: &SweepRecord) -> Result<Vec<u8>> {
 /// `7.43 (90% CI 7.21–7.65; 98 runs with a value)` otherwise.
 pub fn point_value(s: &SweepRecord, p: &SweepPoint) -> String {
     if s.probability {
-        format!(
-            "{:.1}% (90% CI {:.1}–{:.1}%)",
-            100.0 * p.mean,
-            100.0 * p.ci[0],
-            100.0 * p.ci[1]
-        )
+        let (low, high) = super::percent_bounds(p.ci[0], p.ci[1], 1);
+        format!("{:.1}% (90% CI {low}–{high}%)", 100.0 * p.mean)
     } else if p.n == 0 {
         "no value in any run".to_owned()
     } else {

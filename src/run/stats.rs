@@ -65,8 +65,9 @@ pub struct Distribution {
     pub q75: f64,
     /// 95% quantile.
     pub q95: f64,
-    /// 90% confidence interval of the median (distribution-free, from order statistics).
-    pub median_ci: [f64; 2],
+    /// Exact 90% confidence interval of the median (distribution-free, from order statistics);
+    /// `None` (`null` in JSON) for fewer than 5 values, where no interval reaches 90%.
+    pub median_ci: Option<[f64; 2]>,
 }
 
 /// Summarise values (in any order); `None` for no values.
@@ -90,14 +91,41 @@ pub fn distribution(values: &[f64]) -> Option<Distribution> {
     })
 }
 
-/// A 90% confidence interval for the median of sorted values: the order statistics at ranks
-/// `n/2 ∓ 1.645·√n/2` (normal approximation to the binomial), clamped to the sample.
-fn median_ci(sorted: &[f64]) -> [f64; 2] {
-    let n = sorted.len() as f64;
-    let half = 1.645 * n.sqrt() / 2.0;
-    let lo = ((n / 2.0 - half).floor() as isize).clamp(0, sorted.len() as isize - 1) as usize;
-    let hi = ((n / 2.0 + half).ceil() as isize).clamp(0, sorted.len() as isize - 1) as usize;
-    [sorted[lo], sorted[hi]]
+/// Level of every confidence interval of a median.
+pub const MEDIAN_CI_LEVEL: f64 = 0.90;
+
+/// The exact, distribution-free 90% confidence interval for the median of sorted values: the
+/// order statistics of ranks `l` and `n + 1 − l` (1-based), with `l` the largest rank such that
+/// `P(B ≤ l − 1) ≤ 0.05` for `B ~ Binomial(n, ½)`, the number of values below the median. The
+/// interval then covers the median with probability `1 − 2·P(B ≤ l − 1) ≥ 90%` (Conover,
+/// *Practical Nonparametric Statistics*, 3rd ed., 1999, §3.2; Campbell & Gardner, BMJ 1988,
+/// whose table these ranks reproduce). `None` when no interval reaches 90%: for n ≤ 4, even
+/// the smallest and largest values cover the median with probability `1 − 2^(1−n)` < 90%.
+fn median_ci(sorted: &[f64]) -> Option<[f64; 2]> {
+    let rank = median_ci_rank(sorted.len())?;
+    Some([sorted[rank - 1], sorted[sorted.len() - rank]])
+}
+
+/// The lower rank `l` (1-based) of the exact 90% interval of a median of `n` values, or `None`
+/// if none reaches 90%.
+pub fn median_ci_rank(n: usize) -> Option<usize> {
+    let tail = (1.0 - MEDIAN_CI_LEVEL) / 2.0;
+    // Walk the binomial(n, ½) distribution function up from 0, in logs so that n in the
+    // millions does not underflow: ln P(B = k + 1) = ln P(B = k) + ln((n − k) / (k + 1)).
+    let nf = n as f64;
+    let mut ln_pmf = -nf * std::f64::consts::LN_2;
+    let mut cdf = 0.0_f64;
+    let mut rank = None;
+    for k in 0..n.div_ceil(2) {
+        cdf += ln_pmf.exp();
+        // The interval [X_(k+1), X_(n−k)] misses the median when B ≤ k or B ≥ n − k.
+        if cdf > tail * (1.0 + 1e-12) {
+            break;
+        }
+        rank = Some(k + 1);
+        ln_pmf += ((nf - k as f64) / (k as f64 + 1.0)).ln();
+    }
+    rank
 }
 
 // The normal distribution's functions live with the rest of the pure math.
@@ -148,7 +176,52 @@ mod tests {
         let d = distribution(&values).expect("values");
         assert_eq!(d.median, 51.0);
         assert_eq!(d.q05, 6.0);
-        assert!(d.median_ci[0] < 51.0 && d.median_ci[1] > 51.0);
+        let [lo, hi] = d.median_ci.expect("an interval for 101 values");
+        assert!(lo < 51.0 && hi > 51.0);
         assert!(distribution(&[f64::INFINITY]).is_none());
+        assert_eq!(
+            distribution(&[1.0, 2.0, 3.0, 4.0])
+                .expect("values")
+                .median_ci,
+            None
+        );
+    }
+
+    /// Exact binomial(n, ½) distribution function P(B ≤ k), summed term by term from a table
+    /// of ln k! (a different path from the walk in `median_ci_rank`).
+    fn binomial_half_cdf(ln_fact: &[f64], n: usize, k: usize) -> f64 {
+        (0..=k)
+            .map(|j| {
+                (ln_fact[n] - ln_fact[j] - ln_fact[n - j] - n as f64 * std::f64::consts::LN_2).exp()
+            })
+            .sum()
+    }
+
+    /// Issue 16: the interval of the median reaches 90% for every n from 5 to 2,000 by exact
+    /// binomial sums, and it is the narrowest symmetric one that does; below 5 there is none.
+    #[test]
+    fn median_interval_covers_exactly() {
+        for n in 1..=4 {
+            assert_eq!(median_ci_rank(n), None, "n = {n}");
+        }
+        let mut ln_fact = vec![0.0_f64; 2001];
+        for k in 1..=2000 {
+            ln_fact[k] = ln_fact[k - 1] + (k as f64).ln();
+        }
+        for n in 5..=2000 {
+            let l = median_ci_rank(n).unwrap_or_else(|| panic!("no interval for n = {n}"));
+            let miss = 2.0 * binomial_half_cdf(&ln_fact, n, l - 1);
+            assert!(
+                1.0 - miss >= 0.9 - 1e-12,
+                "n = {n}: coverage {}",
+                1.0 - miss
+            );
+            if 2 * l < n {
+                let wider_miss = 2.0 * binomial_half_cdf(&ln_fact, n, l);
+                assert!(1.0 - wider_miss < 0.9, "n = {n}: rank {} would do", l + 1);
+            }
+        }
+        // The ranks quoted in the issue for n = 1000: 474..527.
+        assert_eq!(median_ci_rank(1000), Some(474));
     }
 }

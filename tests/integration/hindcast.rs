@@ -106,7 +106,8 @@ fn bad_observed_files_are_named_by_line() {
 }
 
 /// An event that never happens within the run is censored at the day limit: every run's value
-/// is the limit, and the share of runs where it happened is 0.
+/// is the limit, and the share of runs where it happened is 0. The text says "not by day 4",
+/// never a date (issue 16).
 #[test]
 fn events_that_never_happen_are_censored_at_the_day_limit() {
     let text = "kind,subject,detail,date,value,source\n\
@@ -126,9 +127,12 @@ fn events_that_never_happen_are_censored_at_the_day_limit() {
         .arg(&path)
         .arg("--out")
         .arg(&out)
-        .arg("-q")
         .assert()
-        .success();
+        .success()
+        .stdout(predicate::str::contains(
+            "model median not by day 4 (90%: not by day 4)",
+        ))
+        .stdout(predicate::str::contains("24 Jan (day 4.0)").not());
     let csv = std::fs::read_to_string(out.join("hindcast.csv")).expect("csv");
     let row: Vec<String> = csv
         .lines()

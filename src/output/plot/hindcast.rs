@@ -2,8 +2,10 @@
 //! the model's values over the runs (share of runs per bin) with the central 90% and 50%
 //! intervals shaded, the median dashed and the observed value as a red line.
 //!
-//! Dates are in days since the start (a run where the event did not happen sits at the day
-//! limit, its censoring point); counts are in persons.
+//! Dates are in days since the start; counts are in persons. Runs where the event did not
+//! happen within the run (censored at the day limit) are not drawn as a bar at the limit: the
+//! panel says what share of runs they are, and a median or interval end that falls among them
+//! reads "not by day N".
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -40,6 +42,8 @@ pub(super) struct HindcastChart {
     subtitle: String,
     panels: Vec<Scored>,
     start: chrono::NaiveDate,
+    /// The day limit of the runs, where the events that did not happen are censored.
+    days: f64,
 }
 
 /// The figure of `h`.
@@ -64,6 +68,7 @@ pub(super) fn hindcast(h: &HindcastRecord) -> HindcastChart {
         ),
         panels: h.scored.iter().take(MAX_PANELS).cloned().collect(),
         start: h.start_date,
+        days: h.days,
     }
 }
 
@@ -92,15 +97,23 @@ impl HindcastChart {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<()> {
         let c = &s.score;
-        let finite = s.values.iter().copied().filter(|v| v.is_finite());
-        let (lo, hi) = finite
+        let is_date = s.unit == "days";
+        let censored = |v: f64| is_date && v >= self.days - 1e-9;
+        let drawn = || {
+            s.values
+                .iter()
+                .copied()
+                .filter(move |v| v.is_finite() && !censored(*v))
+        };
+        let (lo, hi) = drawn()
             .chain([s.observed])
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(v), b.max(v))
             });
         let pad = ((hi - lo) * 0.08).max(if s.unit == "days" { 0.5 } else { 1.0 });
-        // Counts are never negative: their axis starts at zero at the least.
-        let floor = if s.unit == "days" {
+        // Counts are never negative, nor are days unless a value is: the axis starts at zero
+        // at the least.
+        let floor = if is_date && lo < 0.0 {
             f64::NEG_INFINITY
         } else {
             0.0
@@ -109,13 +122,15 @@ impl HindcastChart {
         let (x0, x1) = (axis.min, axis.max);
         let width = (x1 - x0) / BINS as f64;
         let mut counts = [0usize; BINS];
-        for v in s.values.iter().filter(|v| v.is_finite()) {
+        for v in drawn() {
             let b = (((v - x0) / width).floor() as usize).min(BINS - 1);
             counts[b] += 1;
         }
         let n = s.values.len().max(1) as f64;
+        let not_happened = s.values.iter().filter(|v| censored(**v)).count();
         let top = counts.iter().map(|&k| k as f64 / n).fold(0.0, f64::max);
-        let y_axis = LinearAxis::new(0.0, (top * 100.0 * 1.15).max(1.0), 4);
+        // A share of runs never exceeds 100%: neither does its axis.
+        let y_axis = LinearAxis::new(0.0, (top * 100.0 * 1.15).clamp(1.0, 100.0), 4);
         let label_font = font(LABEL_SIZE - 3.0);
         let caption = fit(
             &font(LABEL_SIZE),
@@ -175,14 +190,16 @@ impl HindcastChart {
                     }),
             )
             .map_err(draw_error)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(s.median, 0.0), (s.median, y_top)],
-                6,
-                4,
-                INK.stroke_width(2),
-            ))
-            .map_err(draw_error)?;
+        if !censored(s.median) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(s.median, 0.0), (s.median, y_top)],
+                    6,
+                    4,
+                    INK.stroke_width(2),
+                ))
+                .map_err(draw_error)?;
+        }
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(s.observed, 0.0), (s.observed, y_top)],
@@ -204,6 +221,26 @@ impl HindcastChart {
                 .pos(Pos::new(HPos::Right, VPos::Top)),
         ))
         .map_err(draw_error)?;
+        // The runs where it did not happen, which have no place on a time axis.
+        if not_happened > 0 {
+            let median = if censored(s.median) {
+                format!(" · median: not by day {}", self.days)
+            } else {
+                String::new()
+            };
+            area.draw(&Text::new(
+                format!(
+                    "{} not by day {}{median}",
+                    crate::output::report::html::percent(not_happened as f64 / n),
+                    self.days
+                ),
+                (w as i32 - 20, 52),
+                font(LABEL_SIZE - 3.0)
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Right, VPos::Top)),
+            ))
+            .map_err(draw_error)?;
+        }
         Ok(())
     }
 }
