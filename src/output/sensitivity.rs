@@ -135,19 +135,42 @@ fn block(s: &SensitivityRecord, point: usize) -> String {
     }
 }
 
+/// The input that moved between Morris point `point` and the one before it, in the same
+/// trajectory: the one coordinate of the unit cube that differs (none at a trajectory's start).
+fn moved(s: &SensitivityRecord, point: usize) -> Option<usize> {
+    let k = s.factors.len();
+    if point % (k + 1) == 0 {
+        return None;
+    }
+    let (before, after) = (&s.design.points[point - 1], &s.design.points[point]);
+    (0..k).find(|&i| before[i] != after[i])
+}
+
 /// `samples.csv`: one row per design point, in design order: `point`, `block` (Morris
-/// trajectory, or the Sobol' matrix `A`, `B`, `AB.PATH`), the value of every input, and the
-/// metric (its mean over the replicates).
+/// trajectory, or the Sobol' matrix `A`, `B`, `AB.PATH`), for Morris `moved` (the input that
+/// moved since the previous point of the trajectory; empty at its start), the value of every
+/// input, its coordinate in the unit cube (`u.PATH`, from which the value was drawn through the
+/// input's distribution), and the metric (its mean over the replicates). With the unit-cube
+/// coordinates the design can be re-analysed elsewhere (docs/ANALYSIS.md shows SALib's calls).
 pub fn samples_csv(s: &SensitivityRecord) -> Result<Vec<u8>> {
     let err = csv_error("samples.csv");
+    let morris = s.settings.method == Method::Morris;
     let mut w = crate::output::safe_csv::CsvWriter::new();
     let mut header = vec!["point".to_owned(), "block".to_owned()];
+    if morris {
+        header.push("moved".to_owned());
+    }
     header.extend(s.factors.iter().map(|f| f.path.clone()));
+    header.extend(s.factors.iter().map(|f| format!("u.{}", f.path)));
     header.push(s.settings.metric.clone());
     w.write_record(&header).map_err(&err)?;
     for (p, (values, y)) in s.values.iter().zip(&s.y).enumerate() {
         let mut row = vec![p.to_string(), block(s, p)];
+        if morris {
+            row.push(moved(s, p).map_or_else(String::new, |i| s.factors[i].path.clone()));
+        }
         row.extend(values.iter().map(|v| format!("{v}")));
+        row.extend(s.design.points[p].iter().map(|u| format!("{u}")));
         row.push(num(*y));
         w.write_record(&row).map_err(&err)?;
     }
@@ -172,8 +195,14 @@ struct Summary<'a> {
     design_points: usize,
     model_runs: u64,
     censored_runs: u64,
+    /// Mean of the metric over every design point.
     metric_mean: f64,
+    /// Variance of the metric over every design point.
     metric_variance: f64,
+    /// Sobol' only: the variance V that every index divides by, taken over the rows of the two
+    /// base matrices A and B only (not over the mixed rows AB_i).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sobol_variance_ab: Option<f64>,
     /// Inputs from most to least important, with every index.
     inputs: Vec<InputSummary>,
 }
@@ -192,8 +221,9 @@ fn mean_variance(y: &[f64]) -> (f64, f64) {
     (mean, y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
 }
 
-/// `summary.json`: the settings, the metric's mean and variance over the design, and the
-/// inputs from most to least important with all their indices.
+/// `summary.json`: the settings, the metric's mean and variance over the design (and, for
+/// Sobol', the variance over A and B that the indices divide by), and the inputs from most to
+/// least important with all their indices.
 pub fn sensitivity_summary_json(s: &SensitivityRecord) -> Result<Vec<u8>> {
     let rows = index_rows(s);
     let (metric_mean, metric_variance) = mean_variance(&s.y);
@@ -226,6 +256,7 @@ pub fn sensitivity_summary_json(s: &SensitivityRecord) -> Result<Vec<u8>> {
         censored_runs: s.censored,
         metric_mean,
         metric_variance,
+        sobol_variance_ab: s.sobol.as_ref().map(|(_, variance)| *variance),
         inputs,
     })
 }

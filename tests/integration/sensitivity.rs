@@ -214,3 +214,108 @@ fn bad_sensitivity_arguments_are_named() {
         .code(2)
         .stderr(predicate::str::contains("LO < HI"));
 }
+
+/// Whether the Python checks must run (CI) rather than be skipped when Python, pandas or SALib
+/// is missing.
+fn python_required() -> bool {
+    std::env::var("STRIFE_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
+}
+
+/// The indices SALib computes from `samples.csv` alone (tests/python/salib_reanalyse.py), or
+/// `None` when Python with pandas and SALib is not installed and CI does not require it.
+fn salib(method: &str, out: &std::path::Path) -> Option<serde_json::Value> {
+    let script = crate::common::repo("tests/python/salib_reanalyse.py");
+    let output = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(method)
+        .arg(out)
+        .output();
+    let found = output.as_ref().is_ok_and(|o| o.status.success());
+    if !found {
+        let why = match &output {
+            Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            !python_required(),
+            "STRIFE_REQUIRE_PYTHON=1 but the SALib re-analysis failed \
+             (pip install pandas SALib):\n{why}"
+        );
+        eprintln!("*** SKIPPED the SALib re-analysis: {why}");
+        return None;
+    }
+    let stdout = output.expect("ran").stdout;
+    Some(serde_json::from_slice(&stdout).expect("the script prints JSON"))
+}
+
+/// Issue 16: `samples.csv` carries the unit-cube coordinates and, for Morris, the input moved
+/// at each step, so that SALib re-reads it and finds strife's indices: Morris μ, μ*, σ and
+/// Sobol' ST exactly (the same estimators), S1 within 0.05 (SALib centres differently).
+#[test]
+fn salib_reanalyses_samples_csv_to_the_same_indices() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inputs = [
+        "--input",
+        "units.fardc_sake.morale",
+        "--input",
+        "units.fardc_goma.morale",
+        "--input",
+        "states.Rwanda.resolve",
+    ];
+    let base = ["scenarios/goma_2025.ron", "--metric", "fall_day.goma"];
+    let (morris_out, sobol_out) = (dir.path().join("morris"), dir.path().join("sobol"));
+    let mut morris_args = base.to_vec();
+    morris_args.extend(["--method", "morris", "--runs", "6", "--days", "12"]);
+    morris_args.extend(inputs);
+    sensitivity(&morris_args, &morris_out);
+    let mut sobol_args = base.to_vec();
+    sobol_args.extend(["--method", "sobol", "--runs", "32", "--days", "12"]);
+    sobol_args.extend(inputs);
+    sensitivity(&sobol_args, &sobol_out);
+
+    let samples = String::from_utf8(read(&morris_out, "samples.csv")).expect("UTF-8");
+    let header = samples.lines().next().expect("a header");
+    assert!(header.starts_with("point,block,moved,"), "{header}");
+    assert!(header.contains(",u.units.fardc_sake.morale,"), "{header}");
+    // Every step but a trajectory's first names the one input that moved.
+    let moved: Vec<&str> = samples
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).expect("moved"))
+        .collect();
+    assert!(moved.iter().step_by(4).all(|m| m.is_empty()));
+    assert!(
+        moved
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 4 != 0)
+            .all(|(_, m)| m.starts_with("units.") || m.starts_with("states."))
+    );
+
+    for (method, out, tolerance) in [
+        (
+            "morris",
+            &morris_out,
+            [("mu", 1e-5), ("mu_star", 1e-5), ("sigma", 1e-5)].as_slice(),
+        ),
+        ("sobol", &sobol_out, [("ST", 1e-5), ("S1", 0.05)].as_slice()),
+    ] {
+        let Some(theirs) = salib(method, out) else {
+            return;
+        };
+        let ours = String::from_utf8(read(out, "sensitivity.csv")).expect("UTF-8");
+        for line in ours.lines().skip(1) {
+            let cols: Vec<&str> = line.split(',').collect();
+            let (input, index, value) = (cols[2], cols[3], cols[4]);
+            let Some(&(_, tol)) = tolerance.iter().find(|(name, _)| *name == index) else {
+                continue;
+            };
+            let value: f64 = value.parse().expect("a number");
+            let other = theirs[input][index].as_f64().expect("SALib's value");
+            assert!(
+                (value - other).abs() <= tol,
+                "{method} {index} of {input}: strife {value}, SALib {other}"
+            );
+        }
+    }
+}
