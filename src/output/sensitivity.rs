@@ -139,7 +139,7 @@ fn block(s: &SensitivityRecord, point: usize) -> String {
 /// trajectory: the one coordinate of the unit cube that differs (none at a trajectory's start).
 fn moved(s: &SensitivityRecord, point: usize) -> Option<usize> {
     let k = s.factors.len();
-    if point % (k + 1) == 0 {
+    if point.is_multiple_of(k + 1) {
         return None;
     }
     let (before, after) = (&s.design.points[point - 1], &s.design.points[point]);
