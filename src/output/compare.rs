@@ -141,8 +141,8 @@ pub struct Difference {
     pub value: f64,
     /// Mean paired difference, scenario − baseline.
     pub difference: f64,
-    /// 90% confidence interval of the mean difference (normal approximation, 1.645 standard
-    /// errors of the paired differences).
+    /// 90% confidence interval of the mean difference (Student's t with n − 1 degrees of
+    /// freedom on the paired differences).
     pub ci: [f64; 2],
 }
 
@@ -167,17 +167,12 @@ fn paired(
     let nf = n as f64;
     let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
     let mean = diffs.iter().sum::<f64>() / nf;
-    let var = if n > 1 {
-        diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (nf - 1.0)
-    } else {
-        0.0
-    };
-    let half = 1.645 * (var / nf).sqrt();
+    let [lo, hi] = crate::run::stats::mean_interval(&diffs).unwrap_or([mean, mean]);
     // A difference of probabilities lies in [-1, 1].
     let (lo, hi) = if metric.starts_with("p_") {
-        ((mean - half).max(-1.0), (mean + half).min(1.0))
+        (lo.max(-1.0), hi.min(1.0))
     } else {
-        (mean - half, mean + half)
+        (lo, hi)
     };
     Some(Difference {
         metric: metric.to_owned(),

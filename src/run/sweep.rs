@@ -77,7 +77,7 @@ pub struct SweepPoint {
     pub n: usize,
     /// Mean (a probability for `p_` metrics).
     pub mean: f64,
-    /// 90% confidence interval of the mean (Wilson for probabilities).
+    /// 90% confidence interval of the mean (Wilson for probabilities, Student's t otherwise).
     pub ci: [f64; 2],
     /// Median, 5% and 95% quantiles (none without values).
     pub quantiles: Option<[f64; 3]>,
@@ -172,12 +172,8 @@ pub fn run_sweep(
         let ci = if m.is_probability() {
             let p = probability(xs.iter().filter(|x| **x > 0.5).count(), n);
             [p.low, p.high]
-        } else if n > 1 {
-            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
-            let half = 1.645 * (var / n as f64).sqrt();
-            [mean - half, mean + half]
         } else {
-            [mean, mean]
+            super::stats::mean_interval(&xs).unwrap_or([mean, mean])
         };
         out.push(SweepPoint {
             values: values.clone(),
