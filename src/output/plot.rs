@@ -28,6 +28,7 @@ mod control;
 mod escalation;
 mod fan;
 mod forest;
+mod glyphs;
 mod grid;
 mod hindcast;
 mod indices;
@@ -269,7 +270,7 @@ fn render_png(figure: &Figure) -> Result<Vec<u8>> {
     {
         let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut rgb, (width, height))
             .map_err(draw_error)?;
-        let root = backend.into_drawing_area();
+        let root = glyphs::GlyphFix(backend).into_drawing_area();
         figure.draw(&root)?;
         root.present().map_err(draw_error)?;
     }
