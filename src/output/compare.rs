@@ -343,11 +343,16 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
                 if d.difference.abs() < 1e-12 {
                     continue;
                 }
+                // Enough decimals that the two shares as printed differ by the difference as
+                // printed ("6% instead of 8% (-1 points)" would not).
+                let (v, b, diff) = (100.0 * d.value, 100.0 * d.baseline, 100.0 * d.difference);
+                let consistent = |p: usize| {
+                    let round = |x: f64| (x * 10f64.powi(p as i32)).round();
+                    round(v) - round(b) == round(diff)
+                };
+                let p = if consistent(0) { 0 } else { 1 };
                 format!(
-                    "  {name} changes hands in {:.0}% of runs instead of {:.0}% ({:+.0} points, 90% CI {:+.0} to {:+.0})",
-                    100.0 * d.value,
-                    100.0 * d.baseline,
-                    100.0 * d.difference,
+                    "  {name} changes hands in {v:.p$}% of runs instead of {b:.p$}% ({diff:+.p$} percentage points, 90% CI {:+.p$} to {:+.p$})",
                     100.0 * d.ci[0],
                     100.0 * d.ci[1]
                 )
@@ -363,18 +368,26 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
                 if !important || d.difference.abs() < 0.05 {
                     continue;
                 }
-                let verb = if d.difference > 0.0 {
-                    "delays"
+                // The interval in the verb's direction, so that its numbers read as the
+                // estimate does; an interval across zero says so and keeps its signs.
+                let [lo, hi] = d.ci;
+                if lo > 0.0 || hi < 0.0 {
+                    let (verb, a, b) = if d.difference > 0.0 {
+                        ("delays", lo, hi)
+                    } else {
+                        ("hastens", -hi, -lo)
+                    };
+                    format!(
+                        "  {verb} {name}'s fall by {:.1} days (90% CI {a:.1} to {b:.1}; {} paired runs where it fell in both)",
+                        d.difference.abs(),
+                        d.pairs
+                    )
                 } else {
-                    "hastens"
-                };
-                format!(
-                    "  {verb} {name}'s fall by {:.1} days (90% CI {:.1} to {:.1}; {} paired runs where it fell in both)",
-                    d.difference.abs(),
-                    d.ci[0],
-                    d.ci[1],
-                    d.pairs
-                )
+                    format!(
+                        "  moves {name}'s fall by {:+.1} days, no clear change (90% CI {lo:+.1} to {hi:+.1}; {} paired runs where it fell in both)",
+                        d.difference, d.pairs
+                    )
+                }
             } else if ["peacekeepers_killed", "newly_displaced", "civilian_deaths"]
                 .contains(&d.metric.as_str())
             {

@@ -372,7 +372,14 @@ fn compare_runs_scenarios_with_common_random_numbers() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("hastens River City's fall"));
+        .stdout(predicate::str::contains("hastens River City's fall"))
+        // Issue 16: a hastened fall's interval reads in the same direction as its estimate.
+        .stdout(
+            predicate::str::is_match(
+                r"hastens River City's fall by [0-9.]+ days \(90% CI [0-9.]+ to [0-9.]+;",
+            )
+            .expect("regex"),
+        );
     let table = std::fs::read_to_string(out.join("comparison.csv")).expect("comparison.csv");
     let row = table
         .lines()
