@@ -76,7 +76,7 @@ pub struct PlaceOutcome {
     pub changed_hands: Probability,
     /// Day of its first change of hands, over the runs where it changed hands.
     pub fall_day: Option<Distribution>,
-    /// Calendar date of the median fall.
+    /// Calendar date and time of the median fall, ISO 8601 (`2025-01-27T20:00`).
     pub fall_date_median: Option<String>,
     /// Who held it at the end: `(faction id, probability)`, most likely first.
     pub holder_end: Vec<(String, f64)>,
@@ -158,7 +158,7 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
             PlaceOutcome {
                 place: info.id.clone(),
                 changed_hands: probability(falls.len(), n),
-                fall_date_median: fall_day.as_ref().map(|d| date(e, d.median)),
+                fall_date_median: fall_day.as_ref().map(|d| iso_date(e, d.median)),
                 fall_day,
                 holder_end: holders,
             }
@@ -227,6 +227,14 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
 pub fn date(e: &EnsembleRecord, day: f64) -> String {
     crate::run::record::time_after(e.start_date.and_time(chrono::NaiveTime::MIN), day)
         .format("%-d %b %Y")
+        .to_string()
+}
+
+/// The calendar time `day` days after the start of `e`'s runs in ISO 8601, to the minute, as
+/// every machine-readable file writes dates: `2025-01-27T20:00`.
+pub fn iso_date(e: &EnsembleRecord, day: f64) -> String {
+    crate::run::record::time_after(e.start_date.and_time(chrono::NaiveTime::MIN), day)
+        .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
 

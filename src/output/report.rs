@@ -232,7 +232,7 @@ pub fn run_report(
     tables.push_str(&inputs_table(
         &s.inputs
             .iter()
-            .map(|d| vec![d.path.clone(), format!("{}", d.value)])
+            .map(|d| vec![d.path.clone(), drawn(d.value)])
             .collect::<Vec<_>>(),
         &["uncertain input", "value drawn"],
     ));
@@ -460,8 +460,8 @@ fn ensemble_tables(e: &EnsembleRecord) -> String {
             d.as_ref().map(|d| {
                 vec![
                     path.clone(),
-                    format!("{:.4}", d.median),
-                    format!("{:.4} – {:.4}", d.q05, d.q95),
+                    drawn(d.median),
+                    format!("{} – {}", drawn(d.q05), drawn(d.q95)),
                 ]
             })
         })
@@ -781,6 +781,28 @@ fn assemble(
     page(title, &body).into_bytes()
 }
 
+/// A drawn input's value as a reader wants it: whole numbers from 100 up (personnel, people,
+/// tonnes) with thousands separators, three significant figures below (morale 0.457, firepower
+/// 1.83, resolve 12.4), never the 16 digits of a float.
+fn drawn(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_owned();
+    }
+    if v.abs() >= 100.0 {
+        return thousands(v);
+    }
+    if v == 0.0 {
+        return "0".to_owned();
+    }
+    let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 /// A table of uncertain inputs, or a sentence saying there are none.
 fn inputs_table(rows: &[Vec<String>], headers: &[&str]) -> String {
     let mut out = String::from("<h3>Uncertain inputs</h3>\n");
@@ -914,4 +936,21 @@ fn place_name(t: &Theatre, id: &str) -> String {
         .iter()
         .find(|p| p.id == id)
         .map_or_else(|| id.to_owned(), |p| p.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drawn;
+
+    /// Issue 16: drawn inputs are rounded to what their size warrants.
+    #[test]
+    fn drawn_values_are_rounded_for_readers() {
+        assert_eq!(drawn(3421.713_987_654_321), "3,422");
+        assert_eq!(drawn(0.456_789_012_345_678_9), "0.457");
+        assert_eq!(drawn(1.829_999_999_999_999_8), "1.83");
+        assert_eq!(drawn(12.4), "12.4");
+        assert_eq!(drawn(0.5), "0.5");
+        assert_eq!(drawn(0.0), "0");
+        assert_eq!(drawn(0.001_234_5), "0.00123");
+    }
 }
