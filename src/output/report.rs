@@ -945,7 +945,7 @@ mod tests {
     /// Issue 16: drawn inputs are rounded to what their size warrants.
     #[test]
     fn drawn_values_are_rounded_for_readers() {
-        assert_eq!(drawn(3421.713_987_654_321), "3,422");
+        assert_eq!(drawn(3_421.713_987_654_321), "3,422");
         assert_eq!(drawn(0.456_789_012_345_678_9), "0.457");
         assert_eq!(drawn(1.829_999_999_999_999_8), "1.83");
         assert_eq!(drawn(12.4), "12.4");
