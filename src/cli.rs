@@ -142,7 +142,8 @@ pub struct CompareArgs {
 pub struct SweepArgs {
     /// Scenario or what-if file.
     pub scenario: PathBuf,
-    /// An axis: `PATH=START:END:STEP` or `PATH=V1,V2,...` (one or two).
+    /// An axis (one or two): `PATH=START:END:STEP`, `PATH=V1,V2,...` or `PATH=LO..HI` (five
+    /// evenly spaced values, both ends included).
     #[arg(long, value_name = "PATH=RANGE", required = true)]
     pub vary: Vec<Vary>,
     /// The metric to chart (see `strife metrics`).
@@ -177,8 +178,9 @@ pub struct SensitivityArgs {
     /// suits the Sobol' sequence).
     #[arg(long, value_name = "N")]
     pub runs: Option<usize>,
-    /// An input and its range: `PATH=LO..HI` (uniform) or `PATH=DISTRIBUTION`. Repeatable.
-    /// Without `--input`, only these ranges are analysed.
+    /// An input and its range: `PATH=LO..HI` (uniform), `PATH=START:END:STEP` or
+    /// `PATH=V1,V2,...` (equally likely values) or `PATH=DISTRIBUTION`. Repeatable. Without
+    /// `--input`, only these ranges are analysed.
     #[arg(long, value_name = "PATH=LO..HI")]
     pub vary: Vec<InputRange>,
     /// Analyse the scenario's uncertain inputs whose path matches PATTERN (`*` for any text,

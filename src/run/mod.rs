@@ -4,6 +4,7 @@ pub mod ensemble;
 pub mod hindcast;
 pub mod metrics;
 pub mod one;
+pub mod ranges;
 pub mod record;
 pub mod sensitivity;
 pub mod stats;

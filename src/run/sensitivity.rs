@@ -57,7 +57,8 @@ impl Method {
     }
 }
 
-/// A range given with `--vary`: `PATH=LO..HI` or `PATH=DISTRIBUTION`.
+/// A range given with `--vary`: `PATH=LO..HI`, `PATH=START:END:STEP`, `PATH=V1,V2,...` or
+/// `PATH=DISTRIBUTION`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputRange {
     /// Path of the field, as for `--set`.
@@ -69,37 +70,20 @@ pub struct InputRange {
 impl std::str::FromStr for InputRange {
     type Err = String;
 
-    /// Parse `PATH=LO..HI` or `PATH=DISTRIBUTION`.
+    /// Parse `PATH=SPEC` with SPEC in any form of [`super::ranges::FORMS`]: a range is
+    /// uniform, a grid or a list of numbers is a choice of equally likely values.
     fn from_str(text: &str) -> std::result::Result<Self, String> {
         let (path, spec) = text.split_once('=').ok_or_else(|| {
-            format!("`{text}` is not PATH=LO..HI (e.g. units.rdf_crossing.personnel=500..1500)")
+            format!(
+                "`{text}` is not PATH=SPEC (e.g. units.rdf_crossing.personnel=500..1500), with SPEC {}",
+                super::ranges::FORMS
+            )
         })?;
-        let (path, spec) = (path.trim(), spec.trim());
+        let path = path.trim();
         if path.is_empty() {
             return Err(format!("`{text}` has no path"));
         }
-        let distribution = match spec.split_once("..") {
-            Some((lo, hi)) => {
-                let number = |s: &str| {
-                    s.trim()
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite())
-                        .ok_or_else(|| format!("`{s}` is not a number in `{text}`"))
-                };
-                let (lo, hi) = (number(lo)?, number(hi)?);
-                if lo >= hi {
-                    return Err(format!("`{spec}` needs LO < HI"));
-                }
-                format!("Uniform(min: {lo}, max: {hi})")
-            }
-            None if spec.contains('(') => spec.to_owned(),
-            None => {
-                return Err(format!(
-                    "`{spec}` is not LO..HI or a distribution such as Triangular(min: 1, mode: 2, max: 4)"
-                ));
-            }
-        };
+        let distribution = super::ranges::RangeSpec::parse(spec, text)?.distribution()?;
         Ok(InputRange {
             path: path.to_owned(),
             distribution,

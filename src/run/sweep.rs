@@ -25,41 +25,23 @@ pub struct Vary {
 impl std::str::FromStr for Vary {
     type Err = String;
 
-    /// Parse `PATH=START:END:STEP` or `PATH=V1,V2,...`.
+    /// Parse `PATH=SPEC` with SPEC in any form of [`super::ranges::FORMS`].
     fn from_str(text: &str) -> std::result::Result<Self, String> {
-        let (path, spec) = text
-            .split_once('=')
-            .ok_or_else(|| format!("`{text}` is not PATH=START:END:STEP or PATH=V1,V2,..."))?;
-        let numbers = |s: &str| {
-            s.trim()
-                .parse::<f64>()
-                .map_err(|_| format!("`{s}` is not a number in `{text}`"))
-        };
-        let values: Vec<String> = if spec.contains(':') {
-            let parts: Vec<&str> = spec.split(':').collect();
-            let [start, end, step] = parts[..] else {
-                return Err(format!("`{spec}` is not START:END:STEP"));
-            };
-            let (start, end, step) = (numbers(start)?, numbers(end)?, numbers(step)?);
-            let well_formed = step > 0.0 && end >= start && start.is_finite() && end.is_finite();
-            if !well_formed {
-                return Err(format!("`{spec}` needs START ≤ END and STEP > 0"));
-            }
-            let count = ((end - start) / step + 1e-9).floor() as usize + 1;
-            if count > MAX_POINTS {
-                return Err(format!("`{spec}` has {count} values; at most {MAX_POINTS}"));
-            }
-            (0..count)
-                .map(|i| format!("{}", start + i as f64 * step))
-                .collect()
-        } else {
-            spec.split(',')
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .collect()
-        };
-        if values.is_empty() {
-            return Err(format!("`{text}` gives no values"));
+        let (path, spec) = text.split_once('=').ok_or_else(|| {
+            format!(
+                "`{text}` is not PATH=SPEC, with SPEC {}",
+                super::ranges::FORMS
+            )
+        })?;
+        if path.trim().is_empty() {
+            return Err(format!("`{text}` has no path"));
+        }
+        let values = super::ranges::RangeSpec::parse(spec, text)?.sweep_values()?;
+        if values.len() > MAX_POINTS {
+            return Err(format!(
+                "`{text}` gives {} values; at most {MAX_POINTS}",
+                values.len()
+            ));
         }
         Ok(Vary {
             path: path.trim().to_owned(),
