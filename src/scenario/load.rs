@@ -112,7 +112,7 @@ fn load_chain(
     }
     let whatif = WhatIf::parse(&source).map_err(|e| {
         let ron::error::Position { line, col } = e.span.start;
-        let mut d = Diagnostic::new(&file, e.code.to_string()).at(&source, line, col);
+        let mut d = Diagnostic::new(&file, syntax_message(&e.code)).at(&source, line, col);
         if let Some(help) = syntax_help(&e.code) {
             d = d.help(help);
         }
@@ -398,7 +398,7 @@ pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
     }
     options.from_str(source).map_err(|e| {
         let ron::error::Position { line, col } = e.span.start;
-        let mut diagnostic = Diagnostic::new(file, e.code.to_string()).at(source, line, col);
+        let mut diagnostic = Diagnostic::new(file, syntax_message(&e.code)).at(source, line, col);
         if let Some(help) = syntax_help(&e.code) {
             diagnostic = diagnostic.help(help);
         }
@@ -443,6 +443,18 @@ fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
         }
         ron::Value::Option(Some(inner)) => non_finite(inner, path, out),
         _ => {}
+    }
+}
+
+/// A RON error in words: serde's own, except where it speaks of its internals ("data did not
+/// match any variant of untagged enum Num" is a value that is neither a number nor a
+/// distribution).
+fn syntax_message(code: &ron::Error) -> String {
+    match code {
+        ron::Error::Message(m) if m.contains("untagged enum Num") => {
+            "this value is neither a number nor a distribution".to_owned()
+        }
+        other => other.to_string(),
     }
 }
 

@@ -179,17 +179,28 @@ impl Checker<'_> {
                 ),
             );
         }
-        for source in &s.supply_sources {
+        for (i, source) in s.supply_sources.iter().enumerate() {
             self.reference("place", &source.place, "place", &place_ids);
             for f in &source.factions {
                 self.reference("factions", f, "faction", &faction_ids);
             }
-            self.non_negative(
-                &source.place,
-                "supply source",
-                "tonnes_per_day",
-                source.tonnes_per_day,
-            );
+            let value = source.tonnes_per_day;
+            if !(value.is_finite() && value >= 0.0) {
+                // Located at the source's own field, not at the place it names.
+                let mut d = Diagnostic::new(
+                    self.file,
+                    format!(
+                        "supply source at `{}`: tonnes_per_day is {value}; it must be a number ≥ 0",
+                        source.place
+                    ),
+                );
+                if let Some((line, col)) =
+                    locate_in_section(self.source, "supply_sources", "tonnes_per_day", i)
+                {
+                    d = d.at(self.source, line, col);
+                }
+                self.problems.push(d);
+            }
         }
         for end in &s.end_conditions {
             match end {
@@ -929,6 +940,22 @@ pub fn locate_path(source: &str, path: &str) -> Option<(usize, usize)> {
     let offset = find_key(&source[from..], field)
         .map(|i| i + from)
         .or_else(|| find_key(source, field))?;
+    Some(line_col(source, offset))
+}
+
+/// Position of the `nth` field `field` (0-based) inside the list `section` (e.g. the third
+/// `tonnes_per_day` of `supply_sources`), where entries have no id to find them by.
+pub fn locate_in_section(
+    source: &str,
+    section: &str,
+    field: &str,
+    nth: usize,
+) -> Option<(usize, usize)> {
+    let mut from = find_key(source, section)?;
+    for _ in 0..nth {
+        from += find_key(&source[from..], field)? + field.len();
+    }
+    let offset = from + find_key(&source[from..], field)?;
     Some(line_col(source, offset))
 }
 

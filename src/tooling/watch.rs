@@ -57,12 +57,21 @@ fn watched_files(path: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What the watch compares: the SHA-256 of every watched file, or `None` while one cannot be
+/// What the watch compares: every watched file with its SHA-256, or `None` while one cannot be
 /// read (e.g. in the middle of a save that replaces it).
-fn fingerprint(path: &Path) -> Option<Vec<String>> {
+fn fingerprint(path: &Path) -> Option<Vec<(PathBuf, String)>> {
     watched_files(path)
-        .iter()
-        .map(|file| read_watched(file).map(|bytes| sha256_hex(&bytes)))
+        .into_iter()
+        .map(|file| read_watched(&file).map(|bytes| (file, sha256_hex(&bytes))))
+        .collect()
+}
+
+/// The files of `now` that are new or changed since `before`, for the message: the base that
+/// changed is named, not the what-if that names it.
+fn changed_files(before: &[(PathBuf, String)], now: &[(PathBuf, String)]) -> Vec<String> {
+    now.iter()
+        .filter(|entry| !before.contains(entry))
+        .map(|(file, _)| file.display().to_string())
         .collect()
 }
 
@@ -72,7 +81,7 @@ pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     let mut args = args.clone();
     args.watch = false;
     let path = args.scenario.clone();
-    let mut last: Option<Option<Vec<String>>> = None;
+    let mut last: Option<Option<Vec<(PathBuf, String)>>> = None;
     let (mut unreadable, mut bugs) = (0u32, 0u32);
     loop {
         let now = fingerprint(&path);
@@ -95,7 +104,7 @@ pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         }
         if last.as_ref() != Some(&now) {
             let first = last.is_none();
-            last = Some(now.clone());
+            let before = last.replace(now.clone()).flatten().unwrap_or_default();
             if now.is_none() {
                 eprintln!(
                     "{}: cannot be read; waiting for it (Ctrl-C to stop)",
@@ -103,7 +112,13 @@ pub fn watch(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
                 );
             } else {
                 if !first {
-                    eprintln!("\n{} changed: running again", path.display());
+                    let changed = changed_files(&before, now.as_deref().unwrap_or_default());
+                    let what = if changed.is_empty() {
+                        path.display().to_string()
+                    } else {
+                        changed.join(", ")
+                    };
+                    eprintln!("\n{what} changed: running again");
                 }
                 match run_once(&args, command_line.clone()) {
                     // Replacing its own result is what the watch is for.

@@ -34,6 +34,11 @@ fn every_broken_scenario_gets_its_expected_message() {
             "{name}: exit code; stderr:\n{stderr}"
         );
         assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
+        // Issue 16: serde's internals never reach the reader.
+        assert!(
+            !stderr.contains("untagged enum"),
+            "{name}: serde jargon in:\n{stderr}"
+        );
         assert!(
             stderr.contains(name),
             "{name}: the file is not named:\n{stderr}"

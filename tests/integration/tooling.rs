@@ -299,3 +299,55 @@ fn watch_reruns_on_change_and_survives_a_bad_edit() {
     assert!(stderr.contains("w.ron:"), "the bad edit's error:\n{stderr}");
     assert!(stderr.contains("changed: running again"), "{stderr}");
 }
+
+/// Issue 16: watching a what-if, an edit of its base is announced as the base's change, not
+/// the what-if's.
+#[test]
+fn watch_names_the_base_that_changed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = dir.path().join("base.ron");
+    let text = std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron");
+    std::fs::write(&base, &text).expect("write");
+    let whatif = dir.path().join("wi.ron");
+    std::fs::write(
+        &whatif,
+        "WhatIf(name: \"Bigger column\", description: \"A bigger column\", base: \"base.ron\", set: {\"units.reb_column.personnel\": \"2000\"})",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("strife"))
+        .arg("run")
+        .arg(&whatif)
+        .arg("--watch")
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let result = std::panic::catch_unwind(|| {
+        eventually("the first report", || {
+            report_contains(&out, "Bigger column")
+        });
+        std::fs::write(&base, text.replace("River City", "Harbour City")).expect("write");
+        eventually("the report of the edited base", || {
+            report_contains(&out, "Harbour City")
+        });
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    if let Err(panic) = result {
+        eprintln!("stderr of strife run --watch:\n{stderr}");
+        std::panic::resume_unwind(panic);
+    }
+    assert!(
+        stderr.contains("base.ron changed: running again"),
+        "the base is not named:\n{stderr}"
+    );
+    assert!(!stderr.contains("wi.ron changed"), "{stderr}");
+}
