@@ -248,6 +248,37 @@ fn report_contains(out: &Path, needle: &str) -> bool {
     std::fs::read_to_string(out.join("report.html")).is_ok_and(|t| t.contains(needle))
 }
 
+/// `strife run FILE --watch --out OUT -q`, started.
+fn spawn_watch(file: &Path, out: &Path) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin!("strife"))
+        .arg("run")
+        .arg(file)
+        .arg("--watch")
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
+/// Stop a watch and return what it printed on stderr; if the test's checks (`result`) failed,
+/// print that and fail with them.
+fn stop_watch(child: &mut std::process::Child, result: std::thread::Result<()>) -> String {
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    if let Err(panic) = result {
+        eprintln!("stderr of strife run --watch:\n{stderr}");
+        std::panic::resume_unwind(panic);
+    }
+    stderr
+}
+
 #[test]
 fn watch_reruns_on_change_and_survives_a_bad_edit() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -255,17 +286,7 @@ fn watch_reruns_on_change_and_survives_a_bad_edit() {
     let text = std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron");
     std::fs::write(&file, &text).expect("write");
     let out = dir.path().join("out");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("strife"))
-        .arg("run")
-        .arg(&file)
-        .arg("--watch")
-        .arg("--out")
-        .arg(&out)
-        .arg("-q")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let mut child = spawn_watch(&file, &out);
     let result = std::panic::catch_unwind(|| {
         eventually("the first report", || {
             report_contains(&out, "Minimal: a rebel column")
@@ -285,16 +306,7 @@ fn watch_reruns_on_change_and_survives_a_bad_edit() {
         });
     });
     let alive = child.try_wait().expect("status").is_none();
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    if let Err(panic) = result {
-        eprintln!("stderr of strife run --watch:\n{stderr}");
-        std::panic::resume_unwind(panic);
-    }
+    let stderr = stop_watch(&mut child, result);
     assert!(alive, "the watch ended by itself:\n{stderr}");
     assert!(stderr.contains("w.ron:"), "the bad edit's error:\n{stderr}");
     assert!(stderr.contains("changed: running again"), "{stderr}");
@@ -315,17 +327,7 @@ fn watch_names_the_base_that_changed() {
     )
     .expect("write");
     let out = dir.path().join("out");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("strife"))
-        .arg("run")
-        .arg(&whatif)
-        .arg("--watch")
-        .arg("--out")
-        .arg(&out)
-        .arg("-q")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let mut child = spawn_watch(&whatif, &out);
     let result = std::panic::catch_unwind(|| {
         eventually("the first report", || {
             report_contains(&out, "Bigger column")
@@ -335,16 +337,7 @@ fn watch_names_the_base_that_changed() {
             report_contains(&out, "Harbour City")
         });
     });
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    if let Err(panic) = result {
-        eprintln!("stderr of strife run --watch:\n{stderr}");
-        std::panic::resume_unwind(panic);
-    }
+    let stderr = stop_watch(&mut child, result);
     assert!(
         stderr.contains("base.ron changed: running again"),
         "the base is not named:\n{stderr}"
