@@ -391,14 +391,19 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
             } else if ["peacekeepers_killed", "newly_displaced", "civilian_deaths"]
                 .contains(&d.metric.as_str())
             {
+                let n = |x: f64| crate::output::thousands(x.round() as i64);
+                let signed = |x: f64| {
+                    let sign = if x.round() > 0.0 { "+" } else { "" };
+                    format!("{sign}{}", n(x))
+                };
                 format!(
-                    "  {}: {:.0} instead of {:.0} ({:+.0}, 90% CI {:+.0} to {:+.0})",
+                    "  {}: {} instead of {} ({}, 90% CI {} to {})",
                     d.metric.replace('_', " "),
-                    d.value,
-                    d.baseline,
-                    d.difference,
-                    d.ci[0],
-                    d.ci[1]
+                    n(d.value),
+                    n(d.baseline),
+                    signed(d.difference),
+                    signed(d.ci[0]),
+                    signed(d.ci[1])
                 )
             } else {
                 continue;

@@ -83,23 +83,18 @@ pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
         })
         .map(|(p, _)| p)
         .collect();
-    // Cities and key places that changed hands in some run first, then the others that did,
-    // then those that never did; within each, the most likely first and, among equally likely
-    // places, the one that usually fell first.
+    // The most likely to change hands first, whatever their kind; among equally likely
+    // places, cities and key places first, then the one that usually fell first.
     let median = |p: usize| quantile_sorted(&days[p], 0.5).unwrap_or(f64::INFINITY);
-    let group = |p: usize| {
+    let minor = |p: usize| {
         let place = &e.theatre.places[p];
-        let important = place.kind == PlaceKind::City || place.key;
-        match (days[p].is_empty(), important) {
-            (false, true) => 0,
-            (false, false) => 1,
-            (true, _) => 2,
-        }
+        !(place.kind == PlaceKind::City || place.key)
     };
     candidates.sort_by(|&a, &b| {
-        group(a)
-            .cmp(&group(b))
-            .then(days[b].len().cmp(&days[a].len()))
+        days[b]
+            .len()
+            .cmp(&days[a].len())
+            .then(minor(a).cmp(&minor(b)))
             .then(median(a).total_cmp(&median(b)))
             .then(a.cmp(&b))
     });
@@ -150,7 +145,7 @@ pub(super) fn capture(e: &EnsembleRecord) -> CaptureChart {
     let panel_title = if eligible > curves.len() {
         format!(
             "Share of runs in which the place has changed hands by that date \
-             ({} of {eligible} places; cities first)",
+             (the {} most likely of {eligible} places)",
             curves.len()
         )
     } else {

@@ -208,21 +208,33 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
             .filter(|(_, p)| p.kind == PlaceKind::City || p.key)
             .map(|(i, _)| i)
             .collect();
-        let place_rows = |prefix: &str, scale: f64, baseline: &dyn Fn(usize) -> String| {
-            important
-                .iter()
-                .filter_map(|&p| {
-                    let place = &base.theatre.places[p];
-                    let cells = cells(&format!("{prefix}.{}", place.id), scale);
-                    cells.iter().any(Option::is_some).then(|| Row {
-                        label: place.name.clone(),
-                        baseline: baseline(p),
-                        cells,
+        // The chance of a change of hands: the cities and key places, and every other place
+        // whose chance moved in some scenario, as the text reports them.
+        let moved: Vec<usize> = (0..base.theatre.places.len())
+            .filter(|&p| {
+                important.contains(&p)
+                    || cells(&format!("p_fall.{}", base.theatre.places[p].id), 1.0)
+                        .iter()
+                        .flatten()
+                        .any(|c| c.mean.abs() >= 1e-12)
+            })
+            .collect();
+        let place_rows =
+            |places: &[usize], prefix: &str, scale: f64, baseline: &dyn Fn(usize) -> String| {
+                places
+                    .iter()
+                    .filter_map(|&p| {
+                        let place = &base.theatre.places[p];
+                        let cells = cells(&format!("{prefix}.{}", place.id), scale);
+                        cells.iter().any(Option::is_some).then(|| Row {
+                            label: place.name.clone(),
+                            baseline: baseline(p),
+                            cells,
+                        })
                     })
-                })
-                .collect::<Vec<Row>>()
-        };
-        let p_rows = place_rows("p_fall", 100.0, &|p| {
+                    .collect::<Vec<Row>>()
+            };
+        let p_rows = place_rows(&moved, "p_fall", 100.0, &|p| {
             format!(
                 "baseline {}",
                 super::capture::percent(first_days(base, p).len(), runs)
@@ -237,7 +249,7 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
                 None,
             ));
         }
-        let day_rows = place_rows("fall_day", 1.0, &|p| {
+        let day_rows = place_rows(&important, "fall_day", 1.0, &|p| {
             let days = first_days(base, p);
             if days.is_empty() {
                 "baseline: never".to_owned()
