@@ -265,6 +265,9 @@ fn grid_places(n: usize, rng: &mut ChaCha8Rng) -> Vec<Place> {
                 controller: String::new(),
                 sanctuary: false,
                 key: kind == PlaceKind::City,
+                area_km2: None,
+                shelter: None,
+                shelter_capacity: None,
             }
         })
         .collect()
@@ -346,6 +349,7 @@ fn faction(f: usize, factions: usize, sides: usize) -> Faction {
         colour: hsv_hex(hue, 0.7, 0.8),
         sponsor: None,
         claims_territory: true,
+        fire: Default::default(),
     }
 }
 

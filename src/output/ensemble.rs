@@ -19,7 +19,8 @@ fn opt(x: Option<f64>) -> String {
 /// `runs.csv`: one row per run, in run order: its seed, the values drawn for each uncertain
 /// input (`input.PATH`), the day each place first changed hands (`fall_day.PLACE`, empty if it
 /// did not), who held each place at the end (`holder_end.PLACE`), killed and all losses by
-/// faction, and the run's totals.
+/// faction, and the run's totals (civilians dead, of them killed by fire, wounded; soldiers
+/// killed and wounded).
 pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
     let t = &e.theatre;
     let mut header: Vec<String> = vec!["run".into(), "seed".into()];
@@ -36,6 +37,10 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
             "newly_displaced",
             "peak_displaced",
             "civilian_deaths",
+            "civilian_killed",
+            "civilian_wounded",
+            "military_killed",
+            "military_wounded",
             "highest_rung",
             "withdrawals",
             "ceasefires_accepted",
@@ -57,6 +62,10 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
             format!("{:.0}", r.newly_displaced),
             format!("{:.0}", r.peak_displaced),
             format!("{:.0}", r.civilian_deaths),
+            format!("{:.0}", r.civilian_killed),
+            format!("{:.0}", r.civilian_wounded),
+            r.military_killed.to_string(),
+            r.military_wounded.to_string(),
             r.highest_rung.map(|x| x.to_string()).unwrap_or_default(),
             r.withdrawals.to_string(),
             r.ceasefires_accepted.to_string(),
@@ -114,8 +123,16 @@ pub struct EnsembleSummary {
     pub newly_displaced: Option<Distribution>,
     /// Peak of people displaced at one time.
     pub peak_displaced: Option<Distribution>,
-    /// Civilians killed.
+    /// Civilians dead (killed by fire and dead of hardship).
     pub civilian_deaths: Option<Distribution>,
+    /// Civilians killed by fire.
+    pub civilian_killed: Option<Distribution>,
+    /// Civilians wounded by fire.
+    pub civilian_wounded: Option<Distribution>,
+    /// Soldiers killed, all factions.
+    pub military_killed: Option<Distribution>,
+    /// Soldiers wounded, all factions.
+    pub military_wounded: Option<Distribution>,
     /// Probability of at least one withdrawal by a state.
     pub withdrawal: Probability,
     /// Probability of at least one accepted ceasefire.
@@ -213,6 +230,10 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
         newly_displaced: column(&|r| r.newly_displaced),
         peak_displaced: column(&|r| r.peak_displaced),
         civilian_deaths: column(&|r| r.civilian_deaths),
+        civilian_killed: column(&|r| r.civilian_killed),
+        civilian_wounded: column(&|r| r.civilian_wounded),
+        military_killed: column(&|r| f64::from(r.military_killed)),
+        military_wounded: column(&|r| f64::from(r.military_wounded)),
         withdrawal: probability(e.runs.iter().filter(|r| r.withdrawals > 0).count(), n),
         ceasefire: probability(
             e.runs.iter().filter(|r| r.ceasefires_accepted > 0).count(),
@@ -280,7 +301,11 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
     out.push('\n');
     out.push_str(&line("peacekeepers killed", &s.peacekeepers_killed));
     out.push_str(&line("newly displaced", &s.newly_displaced));
-    out.push_str(&line("civilians killed", &s.civilian_deaths));
+    out.push_str(&line("civilians dead", &s.civilian_deaths));
+    out.push_str(&line("  of them killed by fire", &s.civilian_killed));
+    out.push_str(&line("civilians wounded", &s.civilian_wounded));
+    out.push_str(&line("soldiers killed", &s.military_killed));
+    out.push_str(&line("soldiers wounded", &s.military_wounded));
     for k in &s.killed {
         let name = e
             .theatre

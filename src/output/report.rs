@@ -119,11 +119,20 @@ pub fn run_report(
     }
     let c = &s.civilians;
     outcomes.push(format!(
-        "Civilians: {} newly displaced; at most {} displaced at once (day {:.1}); {} killed.",
+        "Civilians: {} newly displaced; at most {} displaced at once (day {:.1}); {} dead \
+         ({} killed by fire, {} of hardship in camps, in flight or after a capture); {} wounded.",
         thousands(c.newly_displaced),
         thousands(c.peak_displaced),
         c.peak_displaced_day,
-        thousands(c.deaths)
+        thousands(c.deaths),
+        thousands(c.killed),
+        thousands(c.died_of_hardship),
+        thousands(c.wounded)
+    ));
+    outcomes.push(format!(
+        "Soldiers: {} killed, {} wounded.",
+        thousands(f64::from(s.military.killed)),
+        thousands(f64::from(s.military.wounded))
     ));
     if let Some(r) = &s.highest_rung {
         outcomes.push(format!(
@@ -191,6 +200,37 @@ pub fn run_report(
         })
         .collect();
     tables.push_str(&table(&CASUALTY_COLUMNS, &loss_rows, &[2, 3, 4, 5, 6, 7]));
+    tables.push_str("<h3>Killed and wounded by place (persons)</h3>\n");
+    let place_rows: Vec<Vec<String>> = s
+        .casualties_by_place
+        .iter()
+        .map(|c| {
+            vec![
+                place(&c.place),
+                thousands(c.civilians_killed),
+                thousands(c.civilians_wounded),
+                thousands(c.civilians_died_of_hardship),
+                thousands(f64::from(c.military_killed)),
+                thousands(f64::from(c.military_wounded)),
+            ]
+        })
+        .collect();
+    tables.push_str(&or_none(
+        table(
+            &[
+                "place",
+                "civilians killed",
+                "civilians wounded",
+                "civilians dead of hardship",
+                "soldiers killed",
+                "soldiers wounded",
+            ],
+            &place_rows,
+            &[1, 2, 3, 4, 5],
+        ),
+        place_rows.is_empty(),
+        "Nobody was killed or wounded.",
+    ));
     if !s.events.is_empty() {
         tables.push_str("<h3>Scenario events that happened</h3>\n");
         let rows: Vec<Vec<String>> = s
@@ -359,7 +399,10 @@ fn ensemble_outcomes(e: &EnsembleRecord) -> Vec<String> {
     };
     out.extend(total("Peacekeepers killed", &s.peacekeepers_killed));
     out.extend(total("People newly displaced", &s.newly_displaced));
-    out.extend(total("Civilians killed", &s.civilian_deaths));
+    out.extend(total("Civilians dead", &s.civilian_deaths));
+    out.extend(total("Civilians wounded", &s.civilian_wounded));
+    out.extend(total("Soldiers killed", &s.military_killed));
+    out.extend(total("Soldiers wounded", &s.military_wounded));
     out.push(format!(
         "A state withdraws forces in {} of runs; a ceasefire is accepted in {}.",
         percent(s.withdrawal.p),
@@ -441,7 +484,11 @@ fn ensemble_tables(e: &EnsembleRecord) -> String {
     push("peacekeepers killed".into(), &s.peacekeepers_killed);
     push("people newly displaced".into(), &s.newly_displaced);
     push("most people displaced at once".into(), &s.peak_displaced);
-    push("civilians killed".into(), &s.civilian_deaths);
+    push("civilians dead".into(), &s.civilian_deaths);
+    push("of them killed by fire".into(), &s.civilian_killed);
+    push("civilians wounded".into(), &s.civilian_wounded);
+    push("soldiers killed".into(), &s.military_killed);
+    push("soldiers wounded".into(), &s.military_wounded);
     for k in &s.killed {
         push(
             format!("{} killed", faction_name(t, &k.faction)),

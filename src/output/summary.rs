@@ -95,6 +95,11 @@ pub struct RunSummary {
     pub peacekeepers_killed: PeacekeeperSummary,
     /// Displacement and civilian deaths.
     pub civilians: CivilianSummary,
+    /// Soldiers killed and wounded in all, all factions.
+    pub military: MilitarySummary,
+    /// Killed and wounded, civilian and military, at each place (in scenario order; places
+    /// with none left out).
+    pub casualties_by_place: Vec<PlaceCasualties>,
     /// The highest escalation rung reached, if the scenario has a ladder.
     pub highest_rung: Option<RungSummary>,
     /// Diplomatic instruments used, in order.
@@ -138,8 +143,41 @@ pub struct CivilianSummary {
     pub peak_displaced: f64,
     /// Day of that peak.
     pub peak_displaced_day: f64,
-    /// Civilians killed.
+    /// Civilians dead: killed by fire and dead of hardship.
     pub deaths: f64,
+    /// Of `deaths`, those killed by fire (fighting, cross-border fire).
+    pub killed: f64,
+    /// Of `deaths`, those dead of hardship (hunger, disease, exposure: in camps, after a
+    /// capture, in flight).
+    pub died_of_hardship: f64,
+    /// Civilians wounded by fire.
+    pub wounded: f64,
+}
+
+/// Soldiers killed and wounded, all factions.
+#[derive(Debug, Serialize)]
+pub struct MilitarySummary {
+    /// Killed (outright or of wounds).
+    pub killed: u32,
+    /// Wounded.
+    pub wounded: u32,
+}
+
+/// Killed and wounded at one place, persons.
+#[derive(Debug, Serialize)]
+pub struct PlaceCasualties {
+    /// Place id.
+    pub place: String,
+    /// Civilians killed by fire.
+    pub civilians_killed: f64,
+    /// Civilians wounded by fire.
+    pub civilians_wounded: f64,
+    /// Civilians dead of hardship here (or in flight from here).
+    pub civilians_died_of_hardship: f64,
+    /// Soldiers killed here, all factions.
+    pub military_killed: u32,
+    /// Soldiers wounded here, all factions.
+    pub military_wounded: u32,
 }
 
 /// A rung of the escalation ladder and when it was first reached.
@@ -297,6 +335,11 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
         inputs: record.inputs.clone(),
         peacekeepers_killed: peacekeepers(record),
         civilians: civilians(record),
+        military: MilitarySummary {
+            killed: record.casualties.iter().map(|r| r.killed).sum(),
+            wounded: record.casualties.iter().map(|r| r.wounded).sum(),
+        },
+        casualties_by_place: casualties_by_place(record),
         highest_rung: record.highest_rung.map(|(r, hours)| RungSummary {
             rung: r + 1,
             name: record.politics.rungs[r].0.clone(),
@@ -422,12 +465,42 @@ fn civilians(record: &RunRecord) -> CivilianSummary {
         .map(|s| (displaced_now(s), s.hours))
         .fold((0.0, 0.0), |best, x| if x.0 > best.0 { x } else { best });
     let last = record.samples.last();
+    let sum = |f: fn(&crate::sim::resources::PlaceSample) -> f64| {
+        last.map_or(0.0, |s| s.places.iter().map(f).sum::<f64>())
+    };
+    let killed = sum(|p| p.killed);
     CivilianSummary {
         newly_displaced: last.map_or(0.0, |s| s.newly_displaced.round()),
         peak_displaced: peak.round(),
         peak_displaced_day: round3(RunRecord::day(peak_hours)),
         deaths: last.map_or(0.0, |s| s.civilian_deaths.round()),
+        killed: killed.round(),
+        died_of_hardship: (sum(|p| p.dead) - killed).max(0.0).round(),
+        wounded: sum(|p| p.wounded).round(),
     }
+}
+
+/// Killed and wounded at each place at the end of the run.
+fn casualties_by_place(record: &RunRecord) -> Vec<PlaceCasualties> {
+    let Some(last) = record.samples.last() else {
+        return Vec::new();
+    };
+    last.places
+        .iter()
+        .enumerate()
+        .map(|(p, s)| PlaceCasualties {
+            place: record.theatre.places[p].id.clone(),
+            civilians_killed: s.killed.round(),
+            civilians_wounded: s.wounded.round(),
+            civilians_died_of_hardship: (s.dead - s.killed).max(0.0).round(),
+            military_killed: s.military_killed,
+            military_wounded: s.military_wounded,
+        })
+        .filter(|c| {
+            c.civilians_killed + c.civilians_wounded + c.civilians_died_of_hardship > 0.0
+                || c.military_killed + c.military_wounded > 0
+        })
+        .collect()
 }
 
 fn round3(x: f64) -> f64 {
@@ -582,11 +655,19 @@ pub fn text_summary(record: &RunRecord) -> String {
         }
     ));
     out.push_str(&format!(
-        "Civilians: {:.0} newly displaced, peak {:.0} displaced (day {:.1}), {:.0} killed\n",
+        "Civilians: {:.0} newly displaced, peak {:.0} displaced (day {:.1}), {:.0} dead \
+         ({:.0} killed by fire, {:.0} of hardship), {:.0} wounded\n",
         s.civilians.newly_displaced,
         s.civilians.peak_displaced,
         s.civilians.peak_displaced_day,
-        s.civilians.deaths
+        s.civilians.deaths,
+        s.civilians.killed,
+        s.civilians.died_of_hardship,
+        s.civilians.wounded
+    ));
+    out.push_str(&format!(
+        "Soldiers: {} killed, {} wounded\n",
+        s.military.killed, s.military.wounded
     ));
     if let Some(r) = &s.highest_rung {
         out.push_str(&format!(

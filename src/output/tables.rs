@@ -126,9 +126,22 @@ pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
 }
 
 /// `civilians.csv`: one row per sample and place: residents at home, displaced people
-/// sheltering there, civilians killed there so far, days of food held.
+/// sheltering there, civilians dead there so far (all causes), of them killed by fire and dead
+/// of hardship, civilians wounded, soldiers (all factions) killed and wounded there so far, and
+/// days of food held.
 pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = ["place", "residents", "displaced_here", "dead", "food_days"];
+    let header = [
+        "place",
+        "residents",
+        "displaced_here",
+        "dead",
+        "killed",
+        "died_of_hardship",
+        "wounded",
+        "military_killed",
+        "military_wounded",
+        "food_days",
+    ];
     per_sample(record, &header, |sample| {
         sample
             .places
@@ -140,6 +153,11 @@ pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
                     people(c.residents),
                     people(c.displaced_here),
                     people(c.dead),
+                    people(c.killed),
+                    people(c.dead - c.killed),
+                    people(c.wounded),
+                    c.military_killed.to_string(),
+                    c.military_wounded.to_string(),
                     num(c.food_days),
                 ]
             })
@@ -238,23 +256,40 @@ pub const CASUALTY_COLUMNS: [&str; 8] = [
     "remaining",
 ];
 
-/// `casualties.csv`: one row per faction and contingent: losses by kind at the end of the run.
+/// `casualties.csv`: one row per faction and contingent: losses by kind at the end of the run;
+/// then one row `civilians` for the people of every place: their starting number, the dead
+/// (killed by fire and dead of hardship), the wounded, and those present at the end
+/// (`civilians.csv` has them by place).
 pub fn casualties_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    plain(
-        &CASUALTY_COLUMNS,
-        record.casualties.iter().map(|row| {
-            vec![
-                record.theatre.factions[row.faction].id.clone(),
-                row.contingent.clone(),
-                row.personnel_committed.to_string(),
-                row.killed.to_string(),
-                row.wounded.to_string(),
-                row.captured.to_string(),
-                row.deserted.to_string(),
-                row.personnel_end.to_string(),
-            ]
-        }),
-    )
+    let military = record.casualties.iter().map(|row| {
+        vec![
+            record.theatre.factions[row.faction].id.clone(),
+            row.contingent.clone(),
+            row.personnel_committed.to_string(),
+            row.killed.to_string(),
+            row.wounded.to_string(),
+            row.captured.to_string(),
+            row.deserted.to_string(),
+            row.personnel_end.to_string(),
+        ]
+    });
+    let civilians = record.samples.last().map(|last| {
+        let sum = |f: fn(&crate::sim::resources::PlaceSample) -> f64| -> f64 {
+            last.places.iter().map(f).sum()
+        };
+        let start: f64 = record.theatre.places.iter().map(|p| p.population).sum();
+        vec![
+            "civilians".to_owned(),
+            String::new(),
+            people(start),
+            people(sum(|p| p.dead)),
+            people(sum(|p| p.wounded)),
+            "0".to_owned(),
+            "0".to_owned(),
+            people(sum(|p| p.residents + p.displaced_here)),
+        ]
+    });
+    plain(&CASUALTY_COLUMNS, military.chain(civilians))
 }
 
 /// `events.csv`: the events log: time, kind and what happened.

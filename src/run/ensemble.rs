@@ -67,8 +67,20 @@ pub struct RunDigest {
     pub newly_displaced: f64,
     /// Most people displaced at one time.
     pub peak_displaced: f64,
-    /// Civilians killed.
+    /// Civilians dead (killed by fire and dead of hardship).
     pub civilian_deaths: f64,
+    /// Civilians killed by fire (issue 13; 0 in shards written before it).
+    #[serde(default)]
+    pub civilian_killed: f64,
+    /// Civilians wounded by fire.
+    #[serde(default)]
+    pub civilian_wounded: f64,
+    /// Soldiers killed, all factions.
+    #[serde(default)]
+    pub military_killed: u32,
+    /// Soldiers wounded, all factions.
+    #[serde(default)]
+    pub military_wounded: u32,
     /// Highest escalation rung (1-based), if any.
     pub highest_rung: Option<usize>,
     /// Withdrawals by states (contingents, draw-downs, withdrawals).
@@ -136,6 +148,10 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
         newly_displaced: last.map_or(0.0, |s| s.newly_displaced),
         peak_displaced: record.samples.iter().map(displaced_now).fold(0.0, f64::max),
         civilian_deaths: last.map_or(0.0, |s| s.civilian_deaths),
+        civilian_killed: last.map_or(0.0, |s| s.places.iter().map(|p| p.killed).sum()),
+        civilian_wounded: last.map_or(0.0, |s| s.places.iter().map(|p| p.wounded).sum()),
+        military_killed: record.casualties.iter().map(|r| r.killed).sum(),
+        military_wounded: record.casualties.iter().map(|r| r.wounded).sum(),
         highest_rung: record.highest_rung.map(|(r, _)| r + 1),
         withdrawals: record.political.withdrawals.len(),
         ceasefires_accepted: record.ceasefires.iter().filter(|c| c.accepted).count(),

@@ -17,6 +17,7 @@ impl<N: Number> Default for Params<N> {
             civilians: CivilianParams::default(),
             diplomacy: DiplomacyParams::default(),
             cut_off: CutOffParams::default(),
+            human_cost: HumanCostParams::default(),
         }
     }
 }
@@ -39,6 +40,9 @@ pub struct Params<N = f64> {
     pub diplomacy: DiplomacyParams<N>,
     /// Cut-off units: gradual surrender and desertion, break-outs.
     pub cut_off: CutOffParams<N>,
+    /// The human cost: civilians killed and wounded by fire, deaths in camps, in flight and
+    /// after a capture.
+    pub human_cost: HumanCostParams<N>,
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
@@ -60,8 +64,10 @@ pub struct CombatParams<N = f64> {
     /// Standard deviation of the log-normal noise on each engagement's loss rates. Default 0.3
     /// (assumed; see calibration).
     pub noise_sigma: N,
-    /// Share of battle casualties killed (the rest are wounded). Default 0.25 (the classic 1:3
-    /// killed-to-wounded ratio of modern infantry combat).
+    /// Share of battle casualties who die of them, killed outright or of their wounds (the rest
+    /// are wounded). Default 0.19: the case fatality rate of US battle casualties in the Second
+    /// World War, 19% (15% in Vietnam, 9% in Iraq and Afghanistan; Holcomb et al. 2006, J Trauma
+    /// 60:397), for forces whose evacuation and surgery are no better than 1940s armies'.
     pub killed_share: N,
     /// Defender multiplier per unit of fortification: power × (1 + bonus × fortification).
     /// Default 0.6 (Dupuy's fortified-defence posture factor ≈ 1.6).
@@ -95,7 +101,7 @@ impl<N: Number> Default for CombatParams<N> {
             force_ratio_exponent: 0.8.into(),
             max_daily_loss: 0.5.into(),
             noise_sigma: 0.3.into(),
-            killed_share: 0.25.into(),
+            killed_share: 0.19.into(),
             fortification_bonus: 0.6.into(),
             terrain: TerrainFactors::default(),
             reserve_factor: 0.8.into(),
@@ -350,15 +356,6 @@ pub struct CivilianParams<N = f64> {
     /// Weight of the travel time to a camp or across a border, relative to other safe places:
     /// below 1, people prefer them. Default 0.5 (assumed).
     pub camp_preference: N,
-    /// Civilians killed per military casualty in a fight at an inhabited place, before the
-    /// density factor. Default 0.5 (assumed; see calibration).
-    pub deaths_per_casualty: N,
-    /// Multiplier of civilian harm in built-up areas. Default 2 (assumed: urban fighting and
-    /// shelling).
-    pub urban_harm_factor: N,
-    /// People at which the density factor `people / (people + this)` reaches one half.
-    /// Default 20,000 (assumed).
-    pub density_half: N,
     /// Days of food a place holds for its people when its routes are cut. Default 14 (assumed).
     pub food_days: N,
 }
@@ -373,9 +370,6 @@ impl<N: Number> Default for CivilianParams<N> {
             flight_hunger_per_day: 0.05.into(),
             flight_reach_hours: 72.0.into(),
             camp_preference: 0.5.into(),
-            deaths_per_casualty: 0.5.into(),
-            urban_harm_factor: 2.0.into(),
-            density_half: 20000.0.into(),
             food_days: 14.0.into(),
         }
     }
@@ -469,6 +463,96 @@ impl<N: Number> Default for CutOffParams<N> {
             morale_weight: 1.0.into(),
             breakout_per_day: 1.0.into(),
             breakout_loss_share: 0.15.into(),
+        }
+    }
+}
+
+/// The human cost (issue 13, item 7; docs/MODEL.md, "The human cost"): civilians killed and
+/// wounded by the fire of a fight at their place, scaled by their density, the kind of fire
+/// and their shelter; excess deaths of displaced people, of people whose food runs short
+/// (a cut-off place, a place just captured) and of people in flight.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct HumanCostParams<N = f64> {
+    /// Civilian casualties (killed and wounded) per soldier-day of explosive (artillery) fire at
+    /// `reference_density_per_km2`, unsheltered. Default 0.3: where explosive weapons are used
+    /// in populated areas about 90% of their casualties are civilians (Action on Armed Violence,
+    /// 2011–2020: 91%; ground-launched weapons 90% in 2014), nine for every combatant; the
+    /// model's soldiers lose about 0.035 a day at parity, so 9 × 0.035 ≈ 0.3 (a derived rate,
+    /// not fitted to any toll).
+    pub explosive_casualties_per_soldier_day: N,
+    /// Harm of small-arms (direct) fire relative to artillery, per soldier-day. Default 0.1
+    /// (assumed; see calibration: a bullet hits a point, a shell an area).
+    pub small_arms_factor: N,
+    /// Harm of air-launched fire (armed drones, aircraft) relative to artillery. Default 0.17:
+    /// civilians were 61% of the casualties of air-launched explosive weapons and 90% of those
+    /// of ground-launched ones (AOAV, 2014), 1.56 against 9 civilians per combatant.
+    pub drone_factor: N,
+    /// Density at which the rate above holds, persons/km². Default 1,500: the least density of
+    /// an urban centre in the Degree of Urbanisation (UN Statistical Commission, 2020), the
+    /// "populated area" of the AOAV figure at its thinnest.
+    pub reference_density_per_km2: N,
+    /// Density of a place on `Urban` terrain given no `area_km2`, persons/km². Default 1,500
+    /// (an urban centre's least density, as above).
+    pub urban_density_per_km2: N,
+    /// Density of a camp given no `area_km2`, persons/km². Default 22,000: Sphere's minimum of
+    /// 45 m² of camp per person (Sphere Handbook 2018, shelter standard 2).
+    pub camp_density_per_km2: N,
+    /// Density of any other place given no `area_km2`, persons/km². Default 300: the least
+    /// density of an urban cluster (a town) in the Degree of Urbanisation.
+    pub other_density_per_km2: N,
+    /// Share of the people of a place (not a camp) with hard cover, when it gives no `shelter`.
+    /// Default 0.5 (assumed; see calibration).
+    pub default_shelter: N,
+    /// Share of the people of a camp with hard cover, when it gives no `shelter`. Default 0
+    /// (assumed: tents and plastic sheeting stop no fragment).
+    pub camp_shelter: N,
+    /// Share of harm that hard cover stops. Default 0.7 (assumed; see calibration).
+    pub shelter_protection: N,
+    /// Share of civilian casualties killed (the rest wounded). Default 0.3 (assumed; see
+    /// calibration: no evacuation or surgery to speak of for civilians under fire).
+    pub civilian_killed_share: N,
+    /// Share of a place's starting population it can house as displaced (host families,
+    /// public buildings) when it gives no `shelter_capacity`; a camp houses its starting
+    /// population. Default 0.2 (assumed).
+    pub host_share: N,
+    /// Excess deaths among displaced people with shelter and food, per 10,000 per day.
+    /// Default 0.5: Sphere's emergency threshold for sub-Saharan Africa (0.9) above its
+    /// baseline (0.44) (Sphere, as tabulated by Checchi et al. 2008, Conflict and Health 2:9).
+    pub displaced_excess_per_10k_day: N,
+    /// Excess deaths among people whose food has run out, per 10,000 per day, scaled by the
+    /// share of the food stock gone. Default 5: the "major catastrophe" threshold of CDC and
+    /// MSF Epicentre (> 5 per 10,000 per day; Checchi et al. 2008), and the 5–8 of the camps of
+    /// Goma in August 1994 once relief came (Goma Epidemiology Group 1995, Lancet 345:339; the
+    /// first month's 20–35, with cholera and no water, is not the default).
+    pub unfed_excess_per_10k_day: N,
+    /// Multiplier of the excess deaths of displaced people beyond a place's shelter capacity,
+    /// and of people in flight. Default 2 (assumed; see calibration).
+    pub unsheltered_factor: N,
+    /// Days a place's supply stays cut after it changes hands (markets shut, roads closed,
+    /// aid suspended): its food runs down meanwhile. Default 7 days (assumed; see calibration).
+    pub capture_disruption_days: N,
+}
+
+impl<N: Number> Default for HumanCostParams<N> {
+    fn default() -> Self {
+        Self {
+            explosive_casualties_per_soldier_day: 0.3.into(),
+            small_arms_factor: 0.1.into(),
+            drone_factor: 0.17.into(),
+            reference_density_per_km2: 1500.0.into(),
+            urban_density_per_km2: 1500.0.into(),
+            camp_density_per_km2: 22000.0.into(),
+            other_density_per_km2: 300.0.into(),
+            default_shelter: 0.5.into(),
+            camp_shelter: 0.0.into(),
+            shelter_protection: 0.7.into(),
+            civilian_killed_share: 0.3.into(),
+            host_share: 0.2.into(),
+            displaced_excess_per_10k_day: 0.5.into(),
+            unfed_excess_per_10k_day: 5.0.into(),
+            unsheltered_factor: 2.0.into(),
+            capture_disruption_days: 7.0.into(),
         }
     }
 }

@@ -106,10 +106,28 @@ pub struct Faction {
     /// RDF's to M23). Default `true`.
     #[serde(default = "yes")]
     pub claims_territory: bool,
+    /// The kind of fire the faction uses, as shares of its fire (docs/MODEL.md, "The human
+    /// cost"): sets how much civilian harm its fighting in inhabited places does. Default: all
+    /// small arms (`(artillery: 0, drones: 0)`).
+    #[serde(default)]
+    pub fire: FireMix,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// The kinds of fire of a faction, as shares (0–1, summing to at most 1) of its combat power;
+/// the rest is small arms and other direct fire.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FireMix {
+    /// Share of its fire from artillery, mortars and rockets (ground-launched explosive
+    /// weapons), 0–1. Default 0.
+    pub artillery: f64,
+    /// Share of its fire from armed drones and aircraft (air-launched explosive weapons), 0–1.
+    /// Default 0.
+    pub drones: f64,
 }
 
 /// The kind of an armed actor.
@@ -165,6 +183,20 @@ pub struct Place<N = f64> {
     /// as key whatever this says.
     #[serde(default)]
     pub key: bool,
+    /// Built-up area over which its people live, km²: their density is people present / area
+    /// (docs/MODEL.md, "The human cost"). Default: the starting population at the density of
+    /// its kind (`params.human_cost.*_density_per_km2`).
+    #[serde(default)]
+    pub area_km2: Option<N>,
+    /// Share of the people here with hard cover from fire (solid buildings, basements), 0–1.
+    /// Default `params.human_cost.default_shelter` (`camp_shelter` for a `Camp`).
+    #[serde(default)]
+    pub shelter: Option<N>,
+    /// Displaced people the place can house (camp shelters, host families, public buildings),
+    /// persons; those beyond it are unsheltered. Default: a `Camp` its starting population,
+    /// any other place `params.human_cost.host_share` of it.
+    #[serde(default)]
+    pub shelter_capacity: Option<N>,
 }
 
 /// The kind of a place.

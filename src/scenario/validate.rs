@@ -69,6 +69,18 @@ impl Checker<'_> {
                     Some("write a colour as six hex digits, e.g. \"#1f77b4\"".into()),
                 );
             }
+            let what = format!("faction `{}`", f.id);
+            self.in_range(&f.id, &what, "fire.artillery", f.fire.artillery, 0.0, 1.0);
+            self.in_range(&f.id, &what, "fire.drones", f.fire.drones, 0.0, 1.0);
+            let sum = f.fire.artillery + f.fire.drones;
+            if sum > 1.0 + 1e-9 {
+                self.problem_at(
+                    "id",
+                    &f.id,
+                    format!("{what}: fire shares add up to {sum}; they must add up to at most 1"),
+                    Some("the rest of a faction's fire is small arms".into()),
+                );
+            }
         }
         if s.factions.is_empty() {
             self.problem("the scenario has no factions", None);
@@ -91,6 +103,22 @@ impl Checker<'_> {
                 MAX_POPULATION,
             );
             self.in_range(&p.id, &what, "fortification", p.fortification, 0.0, 1.0);
+            if let Some(area) = p.area_km2
+                && !(area.is_finite() && area > 0.0)
+            {
+                self.problem_at(
+                    "id",
+                    &p.id,
+                    format!("{what}: area_km2 is {area}; it must be a number > 0"),
+                    None,
+                );
+            }
+            if let Some(shelter) = p.shelter {
+                self.in_range(&p.id, &what, "shelter", shelter, 0.0, 1.0);
+            }
+            if let Some(capacity) = p.shelter_capacity {
+                self.non_negative(&p.id, &what, "shelter_capacity", capacity);
+            }
         }
         self.check_outlines(s);
         for r in &s.routes {
@@ -801,6 +829,10 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("victory_share", m.victory_share),
         ("rally_threshold", m.rally_threshold),
         ("breakout_loss_share", p.cut_off.breakout_loss_share),
+        ("default_shelter", p.human_cost.default_shelter),
+        ("camp_shelter", p.human_cost.camp_shelter),
+        ("shelter_protection", p.human_cost.shelter_protection),
+        ("civilian_killed_share", p.human_cost.civilian_killed_share),
     ];
     out_of_range(&shares, |v| (0.0..=1.0).contains(&v), "between 0 and 1");
     let t = &c.terrain;
@@ -851,9 +883,6 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("flight_hunger_per_day", p.civilians.flight_hunger_per_day),
         ("flight_reach_hours", p.civilians.flight_reach_hours),
         ("camp_preference", p.civilians.camp_preference),
-        ("deaths_per_casualty", p.civilians.deaths_per_casualty),
-        ("urban_harm_factor", p.civilians.urban_harm_factor),
-        ("density_half", p.civilians.density_half),
         ("food_days", p.civilians.food_days),
         (
             "exposure_per_1000_per_day",
@@ -889,6 +918,26 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("out_of_supply_factor", p.cut_off.out_of_supply_factor),
         ("morale_weight", p.cut_off.morale_weight),
         ("breakout_per_day", p.cut_off.breakout_per_day),
+        (
+            "explosive_casualties_per_soldier_day",
+            p.human_cost.explosive_casualties_per_soldier_day,
+        ),
+        ("small_arms_factor", p.human_cost.small_arms_factor),
+        ("drone_factor", p.human_cost.drone_factor),
+        ("host_share", p.human_cost.host_share),
+        (
+            "displaced_excess_per_10k_day",
+            p.human_cost.displaced_excess_per_10k_day,
+        ),
+        (
+            "unfed_excess_per_10k_day",
+            p.human_cost.unfed_excess_per_10k_day,
+        ),
+        ("unsheltered_factor", p.human_cost.unsheltered_factor),
+        (
+            "capture_disruption_days",
+            p.human_cost.capture_disruption_days,
+        ),
     ];
     out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
@@ -898,6 +947,13 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("shock_min_population", m.shock_min_population),
         ("shock_floor", m.shock_floor),
         ("hazard_doubling_days", p.cut_off.hazard_doubling_days),
+        (
+            "reference_density_per_km2",
+            p.human_cost.reference_density_per_km2,
+        ),
+        ("urban_density_per_km2", p.human_cost.urban_density_per_km2),
+        ("camp_density_per_km2", p.human_cost.camp_density_per_km2),
+        ("other_density_per_km2", p.human_cost.other_density_per_km2),
     ];
     out_of_range(&above_zero, |v| v > 0.0, "a number > 0");
     problems

@@ -237,8 +237,16 @@ pub struct Population {
     pub residents: f64,
     /// People displaced from elsewhere sheltering here, persons.
     pub displaced_here: f64,
-    /// Civilians killed here, persons (cumulative).
+    /// Civilians dead here, persons (cumulative): killed by fire, and dead of hardship in
+    /// camps, after a capture or in flight from here.
     pub dead: f64,
+    /// Of `dead`, those killed by fire, persons (cumulative).
+    pub killed: f64,
+    /// Civilians wounded here, persons (cumulative). They leave the people present (in care)
+    /// and are not counted again.
+    pub wounded: f64,
+    /// Days the place's supply stays cut after it changed hands.
+    pub disrupted_days: f64,
     /// Days of food held for the people here.
     pub food_days: f64,
     /// People were fleeing from here last tick.

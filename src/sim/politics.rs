@@ -189,6 +189,13 @@ pub struct Tallies {
     pub exposed: Vec<bool>,
     /// Military casualties (killed and wounded) at each place this tick.
     pub battle_casualties: Vec<u32>,
+    /// Fire at each place this tick, harm-weighted soldier-days (docs/MODEL.md, "The human
+    /// cost").
+    pub fire: Vec<f64>,
+    /// Soldiers killed at each place so far.
+    pub military_killed: Vec<u32>,
+    /// Soldiers wounded at each place so far.
+    pub military_wounded: Vec<u32>,
 }
 
 impl Tallies {
@@ -199,6 +206,7 @@ impl Tallies {
         self.tick = TriggerCounts::default();
         self.captured_millions.iter_mut().for_each(|x| *x = 0.0);
         self.battle_casualties.iter_mut().for_each(|x| *x = 0);
+        self.fire.iter_mut().for_each(|x| *x = 0.0);
     }
 
     /// A total including this tick so far.

@@ -19,6 +19,8 @@ pub struct FactionInfo {
     pub colour: String,
     /// Whether places it takes are credited to it (false for covert forces).
     pub claims_territory: bool,
+    /// Its kinds of fire (shares of artillery and drones).
+    pub fire: crate::scenario::FireMix,
 }
 
 /// A place as the simulation sees it (static data).
@@ -46,6 +48,12 @@ pub struct PlaceInfo {
     pub sanctuary: bool,
     /// Its fall shocks morale.
     pub key: bool,
+    /// Built-up area, km², if the scenario gives it.
+    pub area_km2: Option<f64>,
+    /// Share of its people with hard cover, if the scenario gives it.
+    pub shelter: Option<f64>,
+    /// Displaced people it can house, if the scenario gives it.
+    pub shelter_capacity: Option<f64>,
 }
 
 /// A route as the simulation sees it (static data).
@@ -277,8 +285,17 @@ pub struct PlaceSample {
     pub residents: f64,
     /// Displaced people sheltering here.
     pub displaced_here: f64,
-    /// Civilians killed here so far.
+    /// Civilians dead here so far: killed by fire and dead of hardship (hunger, disease,
+    /// exposure; in camps, after a capture, in flight from here).
     pub dead: f64,
+    /// Of `dead`, those killed by fire (fighting, cross-border fire).
+    pub killed: f64,
+    /// Civilians wounded here so far.
+    pub wounded: f64,
+    /// Soldiers killed here so far (all factions).
+    pub military_killed: u32,
+    /// Soldiers wounded here so far (all factions).
+    pub military_wounded: u32,
     /// Days of food held.
     pub food_days: f64,
 }

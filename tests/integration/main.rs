@@ -8,6 +8,7 @@ mod common;
 mod cut_off;
 mod determinism;
 mod hindcast;
+mod human_cost;
 mod metamorphic;
 mod model;
 mod outputs;

@@ -82,7 +82,12 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
             p.dead >= 0.0 && p.food_days >= 0.0 && p.food_days.is_finite(),
             "{p:?}"
         );
-        sum += p.present() + p.dead;
+        // Issue 13: the wounded and the dead of hardship are on the books too.
+        assert!(
+            p.wounded >= 0.0 && p.killed >= 0.0 && p.killed <= p.dead + 1e-9,
+            "{p:?}"
+        );
+        sum += p.present() + p.wounded + p.dead;
     }
     assert!(
         (sum - total).abs() <= 1e-6 * total.max(1.0),

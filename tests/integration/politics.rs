@@ -59,7 +59,8 @@ fn population_is_conserved_every_tick_in_the_goma_scenario() {
                 place.index
             );
             assert!(p.food_days.is_finite() && p.food_days >= 0.0);
-            sum += p.residents + p.displaced_here + p.dead;
+            // Issue 13: the wounded are on the books too.
+            sum += p.residents + p.displaced_here + p.wounded + p.dead;
         }
         assert!(
             (sum - total).abs() <= 1e-6 * total,

@@ -44,13 +44,23 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     colour: "#336699".into(),
                     sponsor: (i == 1).then(|| "S".to_owned()),
                     claims_territory: true,
+                    // Issue 13: the human cost; faction 0 fires artillery, faction 1 drones.
+                    fire: FireMix {
+                        artillery: if i == 0 { 0.4 } else { 0.0 },
+                        drones: if i == 1 { 0.3 } else { 0.0 },
+                    },
                 })
                 .collect();
             let places: Vec<Place> = (0..n_places)
                 .map(|i| Place {
                     id: format!("p{i}"),
                     name: format!("Place {i}"),
-                    kind: PlaceKind::Town,
+                    // Issue 13: a camp, for deaths of hardship among the displaced.
+                    kind: if i == 3 {
+                        PlaceKind::Camp
+                    } else {
+                        PlaceKind::Town
+                    },
                     lat: -1.0 - i as f64 * 0.1,
                     lon: 29.0,
                     country: "X".into(),
@@ -60,6 +70,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     controller: format!("f{}", i % 2),
                     sanctuary: false,
                     key: i == 0,
+                    area_km2: (i % 3 == 1).then_some(2.0),
+                    shelter: (i % 3 == 2).then_some(0.8),
+                    shelter_capacity: None,
                 })
                 .collect();
             let mut routes: Vec<Route> = (1..n_places)
@@ -198,6 +211,24 @@ proptest! {
                 prop_assert!(x.is_finite() && *x >= 0.0);
             }
             prop_assert!(sample.newly_displaced.is_finite() && sample.civilian_deaths.is_finite());
+            // Issue 13, the human cost: the dead counted by place (fire, camps, flight, after a
+            // capture) are the run's civilian deaths, and the soldiers killed and wounded by
+            // place are the factions' killed and wounded.
+            let dead: f64 = sample.places.iter().map(|p| p.dead).sum();
+            prop_assert!(
+                (dead - sample.civilian_deaths).abs() <= 1e-6 * dead.max(1.0),
+                "dead by place {} != civilian deaths {}", dead, sample.civilian_deaths
+            );
+            for p in &sample.places {
+                prop_assert!(p.wounded >= 0.0 && p.killed >= 0.0 && p.killed <= p.dead + 1e-9);
+            }
+            let by_place = |f: fn(&strife::sim::resources::PlaceSample) -> u32| -> u32 {
+                sample.places.iter().map(f).sum()
+            };
+            let killed: u32 = sample.factions.iter().map(|f| f.killed).sum();
+            let wounded: u32 = sample.factions.iter().map(|f| f.wounded).sum();
+            prop_assert_eq!(by_place(|p| p.military_killed), killed);
+            prop_assert_eq!(by_place(|p| p.military_wounded), wounded);
         }
     }
 }

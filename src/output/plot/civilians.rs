@@ -148,12 +148,12 @@ pub(super) fn civilians(record: &RunRecord) -> CiviliansChart {
     let mut deaths_key = Key::new("Civilians");
     let deaths_note = if deaths_max > 0.0 {
         deaths_key.push(
-            LegendEntry::new("killed so far (cumulative)", DEATHS),
+            LegendEntry::new("dead so far: killed and of hardship (cumulative)", DEATHS),
             Swatch::Line,
         );
         None
     } else {
-        Some("No civilians killed in this run")
+        Some("No civilians died in this run")
     };
     let deaths = if deaths_max > 0.0 {
         simplify(&deaths)

@@ -231,6 +231,7 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
                 kind: f.kind,
                 colour: f.colour.clone(),
                 claims_territory: f.claims_territory,
+                fire: f.fire,
             }
         })
         .collect();
@@ -249,6 +250,9 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             fortification: p.fortification,
             sanctuary: p.sanctuary,
             key: p.key,
+            area_km2: p.area_km2,
+            shelter: p.shelter,
+            shelter_capacity: p.shelter_capacity,
         })
         .collect();
     let params = &scenario.params;

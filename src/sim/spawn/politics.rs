@@ -243,6 +243,9 @@ pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) 
         taken: vec![vec![false; n_factions]; n_places],
         exposed: vec![false; n_factions],
         battle_casualties: vec![0; n_places],
+        fire: vec![0.0; n_places],
+        military_killed: vec![0; n_places],
+        military_wounded: vec![0; n_places],
         ..Default::default()
     });
     world.insert_resource(PoliticalStatus {

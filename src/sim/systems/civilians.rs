@@ -1,11 +1,13 @@
 //! Civilians: people flee danger along routes to safer places (camps and other countries
-//! first), are killed in fighting at inhabited places, and go hungry where routes are cut.
+//! first), are killed and wounded by the fire of fights at their place, go hungry where routes
+//! are cut or a place has just changed hands, and die of hardship when displaced.
 //!
-//! See docs/MODEL.md, "Civilians".
+//! See docs/MODEL.md, "Civilians" and "The human cost".
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::PlaceKind;
+use crate::scenario::params::HumanCostParams;
+use crate::scenario::{PlaceKind, Terrain};
 use crate::sim::components::{Place, Population};
 use crate::sim::messages::Logged;
 use crate::sim::pathing::reachable_from;
@@ -19,8 +21,9 @@ pub struct FlightPlan {
     contested: Vec<bool>,
     threatened: Vec<bool>,
     params: [u64; 3],
-    /// By place: `None` if not yet worked out, else the destination (if any).
-    destination: Vec<Option<Option<usize>>>,
+    /// By place: `None` if not yet worked out, else the destination (if any) and the hours of
+    /// travel to it.
+    destination: Vec<Option<Option<(usize, f64)>>>,
 }
 
 impl FlightPlan {
@@ -111,7 +114,89 @@ impl Ord for OrderedHours {
     }
 }
 
+/// People per km² at a place now: people present over its `area_km2` if the scenario gives
+/// one, else the density of its kind (`Camp`, `Urban` terrain, other) scaled by how many of
+/// its starting population are present (docs/MODEL.md, "The human cost").
+pub fn density(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo, present: f64) -> f64 {
+    if let Some(area) = info.area_km2 {
+        return present / area.max(1e-9);
+    }
+    let typical = if info.kind == PlaceKind::Camp {
+        h.camp_density_per_km2
+    } else if info.terrain == Terrain::Urban {
+        h.urban_density_per_km2
+    } else {
+        h.other_density_per_km2
+    };
+    if info.population > 0.0 {
+        typical * present / info.population
+    } else {
+        typical
+    }
+}
+
+/// Share of the people of a place with hard cover from fire.
+fn shelter(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo) -> f64 {
+    info.shelter.unwrap_or(if info.kind == PlaceKind::Camp {
+        h.camp_shelter
+    } else {
+        h.default_shelter
+    })
+}
+
+/// Displaced people a place can house.
+fn shelter_capacity(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo) -> f64 {
+    info.shelter_capacity
+        .unwrap_or(if info.kind == PlaceKind::Camp {
+            info.population
+        } else {
+            h.host_share * info.population
+        })
+}
+
+/// Civilian casualties (killed and wounded) at a place in a tick from `fire` harm-weighted
+/// soldier-days of fire on `present` people:
+/// `k × fire × (density / reference density) × (1 − protection × shelter)`, at most `present`.
+pub fn fire_casualties(
+    h: &HumanCostParams,
+    info: &crate::sim::resources::PlaceInfo,
+    present: f64,
+    fire: f64,
+) -> f64 {
+    if fire <= 0.0 || present <= 0.0 {
+        return 0.0;
+    }
+    let relative_density = density(h, info, present) / h.reference_density_per_km2.max(1e-9);
+    let exposure = 1.0 - h.shelter_protection * shelter(h, info);
+    (h.explosive_casualties_per_soldier_day * fire * relative_density * exposure)
+        .clamp(0.0, present)
+}
+
+/// The share of its food stock a place has used up: 0 with a full stock, 1 with none.
+fn hunger(food_days: f64, full: f64) -> f64 {
+    if full <= 0.0 {
+        return if food_days > 0.0 { 0.0 } else { 1.0 };
+    }
+    (1.0 - food_days / full).clamp(0.0, 1.0)
+}
+
+/// Excess deaths of hardship per 10,000 per day, `(displaced, settled)`, at a place whose
+/// food stock is `hunger` used up: the displaced beyond its shelter capacity die at
+/// `unsheltered_factor` times the rate of the sheltered.
+fn hardship_rates(h: &HumanCostParams, hunger: f64, displaced: f64, capacity: f64) -> (f64, f64) {
+    let unfed = hunger * h.unfed_excess_per_10k_day;
+    let unsheltered = if displaced > 0.0 {
+        ((displaced - capacity).max(0.0) / displaced).min(1.0)
+    } else {
+        0.0
+    };
+    let displaced_rate = (h.displaced_excess_per_10k_day + unfed)
+        * (1.0 + (h.unsheltered_factor - 1.0) * unsheltered);
+    (displaced_rate, unfed)
+}
+
 /// Move, harm and feed the civilians of every place for one tick.
+#[allow(clippy::too_many_arguments)]
 pub fn displace_civilians(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
@@ -122,8 +207,10 @@ pub fn displace_civilians(
     mut places: Query<(&Place, &mut Population)>,
     mut log: MessageWriter<Logged>,
     mut plan: Local<FlightPlan>,
+    mut holders: Local<Vec<usize>>,
 ) {
     let c = &params.0.civilians;
+    let h = &params.0.human_cost;
     let dt = clock.dt_days();
     let n = theatre.places.len();
     let mut people = vec![Population::default(); n];
@@ -132,25 +219,56 @@ pub fn displace_civilians(
     }
     let before = people.clone();
 
-    // Harm: civilians killed where soldiers fell this tick.
+    // A place that changed hands has its supply cut for a while (docs/MODEL.md, "The human
+    // cost").
+    if holders.len() != n {
+        *holders = control.controller.clone();
+    }
     for (p, pop) in people.iter_mut().enumerate() {
-        let casualties = f64::from(tallies.battle_casualties[p]);
+        if holders[p] != control.controller[p] {
+            pop.disrupted_days = pop.disrupted_days.max(h.capture_disruption_days);
+        }
+    }
+    holders.copy_from_slice(&control.controller);
+
+    // Harm: civilians killed and wounded by the fire of a fight at their place.
+    for (p, pop) in people.iter_mut().enumerate() {
         let present = pop.present();
-        if casualties <= 0.0 || present <= 0.0 {
+        let casualties = fire_casualties(h, &theatre.places[p], present, tallies.fire[p]);
+        if casualties <= 0.0 {
             continue;
         }
-        let urban = if theatre.places[p].terrain == crate::scenario::Terrain::Urban {
-            c.urban_harm_factor
-        } else {
-            1.0
-        };
-        let density = present / (present + c.density_half.max(1.0));
-        let deaths = (c.deaths_per_casualty * casualties * urban * density).min(present);
-        let share = deaths / present;
+        let share = casualties / present;
         pop.residents -= pop.residents * share;
         pop.displaced_here -= pop.displaced_here * share;
-        pop.dead += deaths;
-        tallies.tick.civilian_deaths += deaths;
+        let killed = casualties * h.civilian_killed_share;
+        pop.dead += killed;
+        pop.killed += killed;
+        pop.wounded += casualties - killed;
+        tallies.tick.civilian_deaths += killed;
+    }
+
+    // Hardship: excess deaths of the displaced (all of a camp's people count as displaced) and
+    // of anyone whose food runs short.
+    for (p, pop) in people.iter_mut().enumerate() {
+        let info = &theatre.places[p];
+        let camp = info.kind == PlaceKind::Camp;
+        let displaced = pop.displaced_here + if camp { pop.residents } else { 0.0 };
+        let (displaced_rate, settled_rate) = hardship_rates(
+            h,
+            hunger(pop.food_days, c.food_days),
+            displaced,
+            shelter_capacity(h, info),
+        );
+        let share = |rate: f64| 1.0 - (-rate / 10_000.0 * dt).exp();
+        let (d_share, s_share) = (share(displaced_rate), share(settled_rate));
+        let resident_share = if camp { d_share } else { s_share };
+        let deaths_residents = pop.residents * resident_share;
+        let deaths_displaced = pop.displaced_here * d_share;
+        pop.residents -= deaths_residents;
+        pop.displaced_here -= deaths_displaced;
+        pop.dead += deaths_residents + deaths_displaced;
+        tallies.tick.civilian_deaths += deaths_residents + deaths_displaced;
     }
 
     // Flight: from every place in danger toward the best calm place within reach.
@@ -203,6 +321,7 @@ pub fn displace_civilians(
         }
         let destination = *plan.destination[p].get_or_insert_with(|| {
             let mut destination: Option<(f64, usize)> = None;
+            let mut travel_hours = 0.0;
             reachable_from(
                 theatre,
                 p,
@@ -226,25 +345,34 @@ pub fn displace_civilians(
                     });
                     if better {
                         destination = Some(candidate);
+                        travel_hours = hours;
                     }
                 },
             );
-            destination.map(|(_, q)| q)
+            destination.map(|(_, q)| (q, travel_hours))
         });
-        if let Some(q) = destination {
+        if let Some((q, hours)) = destination {
             let share = 1.0 - (-r * dt).exp();
             moves.push((
                 p,
                 q,
                 people[p].residents * share,
                 people[p].displaced_here * share,
+                hours,
+                hunger(before[p].food_days, c.food_days),
             ));
         }
     }
-    for &(p, q, residents, displaced) in &moves {
+    for &(p, q, residents, displaced, hours, hungry) in &moves {
         people[p].residents -= residents;
         people[p].displaced_here -= displaced;
-        people[q].displaced_here += residents + displaced;
+        // Deaths on the road: people in flight are displaced, unsheltered, and fed as their
+        // place was.
+        let (rate, _) = hardship_rates(h, hungry, 1.0, 0.0);
+        let died = (residents + displaced) * (1.0 - (-rate / 10_000.0 * hours / 24.0).exp());
+        people[p].dead += died;
+        tallies.tick.civilian_deaths += died;
+        people[q].displaced_here += residents + displaced - died;
         tallies.tick.displaced += residents;
         if !before[p].fleeing && residents + displaced >= 1.0 {
             log.write(Logged {
@@ -262,8 +390,11 @@ pub fn displace_civilians(
     }
     for (p, pop) in people.iter_mut().enumerate() {
         pop.fleeing = fleeing[p];
-        // Food: stocks refill while the holder's supply reaches the place, else run down.
-        pop.food_days = if food.connected[p] {
+        // Food: stocks refill while the holder's supply reaches the place (and it has not just
+        // changed hands), else run down.
+        let supplied = food.connected[p] && pop.disrupted_days <= 0.0;
+        pop.disrupted_days = (pop.disrupted_days - dt).max(0.0);
+        pop.food_days = if supplied {
             (pop.food_days + dt).min(c.food_days.max(pop.food_days))
         } else {
             (pop.food_days - dt).max(0.0)

@@ -26,6 +26,17 @@ pub struct Combatant {
     exposure: f64,
     /// A peacekeeper or regional intervention force: its dead are "peacekeepers killed".
     peacekeeping: bool,
+    /// Harm weight of its faction's kinds of fire (docs/MODEL.md, "The human cost").
+    harm_weight: f64,
+}
+
+/// Harm to civilians of one soldier-day of a faction's fire, relative to artillery:
+/// `small_arms_factor × (1 − a − d) + a + drone_factor × d`, with `a` and `d` its artillery and
+/// drone shares.
+pub fn harm_weight(params: &Params, fire: crate::scenario::FireMix) -> f64 {
+    let h = &params.human_cost;
+    let small_arms = (1.0 - fire.artillery - fire.drones).max(0.0);
+    h.small_arms_factor * small_arms + fire.artillery + h.drone_factor * fire.drones
 }
 
 /// Combat power of one unit: personnel × firepower × morale × supply × posture.
@@ -105,6 +116,7 @@ pub fn resolve_engagements(
                     theatre.factions[unit.faction].kind,
                     FactionKind::Peacekeeper | FactionKind::RegionalForce
                 ),
+                harm_weight: harm_weight(params, theatre.factions[unit.faction].fire),
                 exposure: match theatre.factions[unit.faction].kind {
                     FactionKind::Peacekeeper => combat.peacekeeper_exposure,
                     FactionKind::RegionalForce => combat.regional_force_exposure,
@@ -153,6 +165,10 @@ pub fn resolve_engagements(
         let noise_attacker = lognormal_noise(rng, combat.noise_sigma);
         let noise_defender = lognormal_noise(rng, combat.noise_sigma);
         let (attacker_rate, defender_rate) = loss_rates(params, attack_power, defence_power);
+        // The fire at the place, for the civilians there: every combatant's power, weighted by
+        // the harm of its kinds of fire, over the tick (soldier-days).
+        tallies.fire[place] +=
+            present.iter().map(|c| c.power * c.harm_weight).sum::<f64>() * dt_days;
         let attacker_rate = (attacker_rate * noise_attacker).min(combat.max_daily_loss);
         let defender_rate = (defender_rate * noise_defender).min(combat.max_daily_loss);
 
@@ -183,6 +199,8 @@ pub fn resolve_engagements(
             condition.engaged = true;
             condition.losses_this_tick += loss;
             tallies.battle_casualties[place] += loss;
+            tallies.military_killed[place] += killed;
+            tallies.military_wounded[place] += loss - killed;
             if c.peacekeeping {
                 tallies.tick.peacekeepers_killed += f64::from(killed);
             }

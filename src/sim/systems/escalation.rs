@@ -48,6 +48,7 @@ pub fn exchange_cross_border_fire(
                 population.residents -= population.residents * share;
                 population.displaced_here -= population.displaced_here * share;
                 population.dead += killed;
+                population.killed += killed;
             }
         }
         tallies.tick.cross_border_fire += 1.0;

@@ -74,6 +74,10 @@ impl SampleSources<'_, '_> {
                 residents: p.residents,
                 displaced_here: p.displaced_here,
                 dead: p.dead,
+                killed: p.killed,
+                wounded: p.wounded,
+                military_killed: self.tallies.military_killed[place.index],
+                military_wounded: self.tallies.military_wounded[place.index],
                 food_days: p.food_days,
             };
         }

@@ -221,7 +221,13 @@ pub fn distribute_supply(
     // Places whose holder's supply reaches them (for civilians' food).
     if recomputed || control_changed {
         for (place, connected) in food.connected.iter_mut().enumerate() {
-            *connected = cache.reached_by_side[control.side(&theatre, place)][place];
+            // No source has been searched yet (a scenario with no supply sources): none.
+            *connected = cache
+                .reached_by_side
+                .get(control.side(&theatre, place))
+                .and_then(|reached| reached.get(place))
+                .copied()
+                .unwrap_or(false);
         }
     }
 
