@@ -875,7 +875,7 @@ fn caption(stem: &str) -> (String, String) {
         ),
         "control" => (
             "Control",
-            "Which faction held each place over time; fought-over stretches are marked.",
+            "Which faction held each place over time; a dark strip along the top of a bar marks the stretches during which the place was fought over.",
         ),
         "casualties" => (
             "Casualties",
@@ -883,7 +883,7 @@ fn caption(stem: &str) -> (String, String) {
         ),
         "supply" => (
             "Supply",
-            "Days of supply held by each faction and the share of its personnel connected to a source.",
+            "Days of supply held by each faction: the mean over its units, weighted by their personnel, while it has any in the theatre.",
         ),
         "escalation" => (
             "Pressure and escalation",

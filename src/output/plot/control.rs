@@ -1,4 +1,5 @@
-//! The control timeline: one row per place, coloured bars showing which faction held it when.
+//! The control timeline: one row per place, coloured bars showing which faction held it when,
+//! with a dark strip along the top of a bar while the place was fought over (contested).
 
 use std::collections::BTreeSet;
 
@@ -39,11 +40,18 @@ struct Bar {
     colour: RGBColor,
 }
 
+/// Colour of the strip that marks a place fought over.
+const CONTESTED: RGBColor = RGBColor(40, 40, 40);
+/// Share of a row's height the fought-over strip takes, at the top of the bar.
+const CONTESTED_SHARE: f64 = 0.22;
+
 /// One place's row.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
     name: String,
     bars: Vec<Bar>,
+    /// Stretches during which the place was fought over, days.
+    contested: Vec<(f64, f64)>,
 }
 
 /// The control timeline of a run, ready to draw on any backend.
@@ -66,10 +74,14 @@ pub(super) fn control(record: &RunRecord) -> ControlChart {
         .iter()
         .flat_map(|s| s.control.iter().copied())
         .collect();
-    let legend: Vec<LegendEntry> = holders
+    let mut legend: Vec<LegendEntry> = holders
         .iter()
         .map(|&f| LegendEntry::faction(record, f))
         .collect();
+    let any_contested = record.samples.iter().any(|s| s.contested.iter().any(|&c| c));
+    if any_contested {
+        legend.push(LegendEntry::new("fought over", CONTESTED));
+    }
     let legend_width = legend_width(&legend);
     let label_font = font(LABEL_SIZE);
     let names: Vec<String> = record
@@ -92,6 +104,7 @@ pub(super) fn control(record: &RunRecord) -> ControlChart {
         .map(|(place, name)| Row {
             name,
             bars: bars(record, place, time.end),
+            contested: contested(record, place),
         })
         .collect::<Vec<_>>();
     let chrome = HEADER_HEIGHT + CHART_TOP + X_LABEL_AREA + CHART_BOTTOM;
@@ -139,6 +152,27 @@ fn bars(record: &RunRecord, place: usize, end: f64) -> Vec<Bar> {
             colour: faction_colour(record, holder),
         })
         .collect()
+}
+
+/// The stretches during which `place` was fought over: a sample records the tick that ended at
+/// it, so a contested sample covers that tick.
+fn contested(record: &RunRecord, place: usize) -> Vec<(f64, f64)> {
+    let samples = &record.samples;
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    for (i, sample) in samples.iter().enumerate().skip(1) {
+        if !sample.contested.get(place).copied().unwrap_or(false) {
+            continue;
+        }
+        let (from, to) = (
+            RunRecord::day(samples[i - 1].hours),
+            RunRecord::day(sample.hours),
+        );
+        match spans.last_mut() {
+            Some((_, span_to)) if *span_to == from => *span_to = to,
+            _ => spans.push((from, to)),
+        }
+    }
+    spans
 }
 
 /// `bar` widened (leftwards, or rightwards at the start) to at least `min` days, so that
@@ -193,6 +227,27 @@ impl ControlChart {
             })
         });
         chart.draw_series(rects).map_err(draw_error)?;
+        let strips = self.rows.iter().enumerate().flat_map(|(i, row)| {
+            let centre = row_centre(n, i);
+            row.contested.iter().map(move |&(from, to)| {
+                let (from, to) = visible(
+                    &Bar {
+                        from,
+                        to,
+                        colour: CONTESTED,
+                    },
+                    min,
+                );
+                Rectangle::new(
+                    [
+                        (from, centre + half),
+                        (to, centre + half - CONTESTED_SHARE),
+                    ],
+                    CONTESTED.filled(),
+                )
+            })
+        });
+        chart.draw_series(strips).map_err(draw_error)?;
         if n == 0 {
             let style = text(DESC_SIZE, MUTED).pos(Pos::new(HPos::Center, VPos::Center));
             let centre = (self.time.end / 2.0, 0.5);
