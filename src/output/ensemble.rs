@@ -275,6 +275,9 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
         "{} — {} runs (master seed {}), from {}, {} days each\n\nChanges of hands:\n",
         s.scenario, s.runs, s.master_seed, s.start_date, s.days
     );
+    let t = &e.theatre;
+    let place_width =
+        crate::sim::resources::Theatre::column_width(t.places.iter().map(|p| p.name.as_str()), 20);
     for (p, place) in s.places.iter().enumerate() {
         let Some(fall) = &place.fall_day else {
             continue;
@@ -282,7 +285,7 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
         let (low, high) =
             super::percent_bounds(place.changed_hands.low, place.changed_hands.high, 0);
         out.push_str(&format!(
-            "  {:<20} in {:>5.1}% of runs (90% CI {low}–{high}%); median {} (day {:.1}), 90% between {} and {}\n",
+            "  {:<place_width$} in {:>5.1}% of runs (90% CI {low}–{high}%); median {} (day {:.1}), 90% between {} and {}\n",
             e.theatre.places[p].name,
             100.0 * place.changed_hands.p,
             date(e, fall.median),
@@ -291,15 +294,23 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
             date(e, fall.q95),
         ));
     }
+    let name_width = crate::sim::resources::Theatre::column_width(
+        t.factions.iter().map(|f| f.name.as_str()),
+        17,
+    ) + 7;
     let line = |name: &str, d: &Option<Distribution>| match d {
         Some(d) => format!(
-            "  {name:<24} median {:>9.0}   90% {:.0}–{:.0}\n",
+            "  {name:<name_width$} median {:>9.0}   90% {:.0}–{:.0}\n",
             d.median, d.q05, d.q95
         ),
         None => String::new(),
     };
     out.push('\n');
-    out.push_str(&line("peacekeepers killed", &s.peacekeepers_killed));
+    // Only what applies: peacekeepers where there are any, states' withdrawals where there
+    // are states, ceasefires where there is a mediator.
+    if t.has_peacekeepers() {
+        out.push_str(&line("peacekeepers killed", &s.peacekeepers_killed));
+    }
     out.push_str(&line("newly displaced", &s.newly_displaced));
     out.push_str(&line("civilians dead", &s.civilian_deaths));
     out.push_str(&line("  of them killed by fire", &s.civilian_killed));
@@ -315,10 +326,17 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
             .map_or("", |f| f.name.as_str());
         out.push_str(&line(&format!("{name} killed"), &k.distribution));
     }
-    out.push_str(&format!(
-        "  a state withdraws forces  in {:.1}% of runs; a ceasefire is accepted in {:.1}%\n",
-        100.0 * s.withdrawal.p,
-        100.0 * s.ceasefire.p
-    ));
+    if !e.politics.states.is_empty() {
+        out.push_str(&format!(
+            "  a state withdraws forces in {:.1}% of runs\n",
+            100.0 * s.withdrawal.p
+        ));
+    }
+    if e.politics.actors.iter().any(|a| a.mediation.is_some()) {
+        out.push_str(&format!(
+            "  a ceasefire is accepted in {:.1}% of runs\n",
+            100.0 * s.ceasefire.p
+        ));
+    }
     out
 }

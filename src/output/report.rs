@@ -397,17 +397,28 @@ fn ensemble_outcomes(e: &EnsembleRecord) -> Vec<String> {
             )
         })
     };
-    out.extend(total("Peacekeepers killed", &s.peacekeepers_killed));
+    if e.theatre.has_peacekeepers() {
+        out.extend(total("Peacekeepers killed", &s.peacekeepers_killed));
+    }
     out.extend(total("People newly displaced", &s.newly_displaced));
     out.extend(total("Civilians dead", &s.civilian_deaths));
     out.extend(total("Civilians wounded", &s.civilian_wounded));
     out.extend(total("Soldiers killed", &s.military_killed));
     out.extend(total("Soldiers wounded", &s.military_wounded));
-    out.push(format!(
-        "A state withdraws forces in {} of runs; a ceasefire is accepted in {}.",
-        percent(s.withdrawal.p),
-        percent(s.ceasefire.p)
-    ));
+    // Only what applies: withdrawals where there are states, ceasefires where someone
+    // mediates.
+    if !e.politics.states.is_empty() {
+        out.push(format!(
+            "A state withdraws forces in {} of runs.",
+            percent(s.withdrawal.p)
+        ));
+    }
+    if e.politics.actors.iter().any(|a| a.mediation.is_some()) {
+        out.push(format!(
+            "A ceasefire is accepted in {} of runs.",
+            percent(s.ceasefire.p)
+        ));
+    }
     if let Some((_, name, share)) = s
         .highest_rung
         .iter()

@@ -608,13 +608,16 @@ pub fn text_summary(record: &RunRecord) -> String {
         "{} — seed {}, from {} ({} days run)\n",
         record.scenario_name, record.seed, s.start_date, s.end.day
     );
+    // Columns as wide as the longest name, so that long names keep the table aligned.
+    let place_width = Theatre::column_width(t.places.iter().map(|p| p.name.as_str()), 20);
+    let faction_width = Theatre::column_width(t.factions.iter().map(|f| f.name.as_str()), 20);
     out.push_str("\nChanges of hands:\n");
     if record.captures.is_empty() {
         out.push_str("  none\n");
     }
     for c in &record.captures {
         out.push_str(&format!(
-            "  {}  day {:>5.1}  {:<20} {} → {}\n",
+            "  {}  day {:>5.1}  {:<place_width$} {} → {}\n",
             record.datetime(c.hours).format("%Y-%m-%d %H:%M"),
             RunRecord::day(c.hours),
             t.places[c.place].name,
@@ -632,42 +635,56 @@ pub fn text_summary(record: &RunRecord) -> String {
             .map(|(p, _)| t.places[p].name.as_str())
             .collect();
         if !held.is_empty() {
-            out.push_str(&format!("  {:<20} {}\n", faction.name, held.join(", ")));
+            out.push_str(&format!(
+                "  {:<faction_width$} {}\n",
+                faction.name,
+                held.join(", ")
+            ));
         }
     }
-    out.push_str("\nCasualties:            killed  wounded  captured  deserted  remaining\n");
+    out.push_str(&format!(
+        "\n{:<width$} killed  wounded  captured  deserted  remaining\n",
+        "Casualties:",
+        width = faction_width + 3
+    ));
     for (l, faction) in s.casualties.iter().zip(&t.factions) {
         out.push_str(&format!(
-            "  {:<20} {:>7}  {:>7}  {:>8}  {:>8}  {:>9}\n",
+            "  {:<faction_width$} {:>7}  {:>7}  {:>8}  {:>8}  {:>9}\n",
             faction.name, l.killed, l.wounded, l.captured, l.deserted, l.remaining
         ));
     }
+    out.push('\n');
+    // Only what applies: no line about peacekeepers in a theatre without any.
+    if t.has_peacekeepers() {
+        out.push_str(&format!(
+            "Peacekeepers killed: {}{}\n",
+            s.peacekeepers_killed.total,
+            if s.peacekeepers_killed.total > 0 {
+                format!(
+                    " ({})",
+                    peacekeepers_in_words(t, &s.peacekeepers_killed).join(", ")
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let n = |x: f64| crate::output::thousands(x.round() as i64);
     out.push_str(&format!(
-        "\nPeacekeepers killed: {}{}\n",
-        s.peacekeepers_killed.total,
-        if s.peacekeepers_killed.total > 0 {
-            format!(
-                " ({})",
-                peacekeepers_in_words(t, &s.peacekeepers_killed).join(", ")
-            )
-        } else {
-            String::new()
-        }
-    ));
-    out.push_str(&format!(
-        "Civilians: {:.0} newly displaced, peak {:.0} displaced (day {:.1}), {:.0} dead \
-         ({:.0} killed by fire, {:.0} of hardship), {:.0} wounded\n",
-        s.civilians.newly_displaced,
-        s.civilians.peak_displaced,
+        "Civilians: {} newly displaced, peak {} displaced (day {:.1}), {} dead \
+         ({} killed by fire, {} of hardship), {} wounded\n",
+        n(s.civilians.newly_displaced),
+        n(s.civilians.peak_displaced),
         s.civilians.peak_displaced_day,
-        s.civilians.deaths,
-        s.civilians.killed,
-        s.civilians.died_of_hardship,
-        s.civilians.wounded
+        n(s.civilians.deaths),
+        n(s.civilians.killed),
+        n(s.civilians.died_of_hardship),
+        n(s.civilians.wounded)
     ));
     out.push_str(&format!(
         "Soldiers: {} killed, {} wounded\n",
-        s.military.killed, s.military.wounded
+        n(f64::from(s.military.killed)),
+        n(f64::from(s.military.wounded))
     ));
     if let Some(r) = &s.highest_rung {
         out.push_str(&format!(

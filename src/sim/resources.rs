@@ -124,6 +124,29 @@ pub struct Theatre {
 }
 
 impl Theatre {
+    /// Whether the theatre has peacekeepers or a regional intervention force, whose dead the
+    /// outputs count apart.
+    pub fn has_peacekeepers(&self) -> bool {
+        self.factions.iter().any(|f| {
+            matches!(
+                f.kind,
+                crate::scenario::FactionKind::Peacekeeper
+                    | crate::scenario::FactionKind::RegionalForce
+            )
+        })
+    }
+
+    /// Width in characters of the longest of `names`, at least `least`: the column width that
+    /// keeps a text table aligned whatever the scenario's names.
+    pub fn column_width<'a>(names: impl IntoIterator<Item = &'a str>, least: usize) -> usize {
+        names
+            .into_iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(least)
+    }
+
     /// Great-circle distance between two places, km (haversine, R = 6,371 km).
     pub fn distance_km(&self, a: usize, b: usize) -> f64 {
         let (p, q) = (&self.places[a], &self.places[b]);

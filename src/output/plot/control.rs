@@ -78,7 +78,10 @@ pub(super) fn control(record: &RunRecord) -> ControlChart {
         .iter()
         .map(|&f| LegendEntry::faction(record, f))
         .collect();
-    let any_contested = record.samples.iter().any(|s| s.contested.iter().any(|&c| c));
+    let any_contested = record
+        .samples
+        .iter()
+        .any(|s| s.contested.iter().any(|&c| c));
     if any_contested {
         legend.push(LegendEntry::new("fought over", CONTESTED));
     }
@@ -239,10 +242,7 @@ impl ControlChart {
                     min,
                 );
                 Rectangle::new(
-                    [
-                        (from, centre + half),
-                        (to, centre + half - CONTESTED_SHARE),
-                    ],
+                    [(from, centre + half), (to, centre + half - CONTESTED_SHARE)],
                     CONTESTED.filled(),
                 )
             })
