@@ -242,14 +242,25 @@ fn a_negotiated_withdrawal_returns_a_place() {
 
 /// Issue 13: what becomes of binding instruments, agreements and Rwanda's stance in the Goma
 /// scenario over 200 runs of 60 days (master seed 2025, run `k` seeded as in an ensemble). It
-/// prints and asserts nothing; docs/CALIBRATION.md quotes it:
+/// prints and asserts nothing (for the scenario and its early-sanctions what-if);
+/// docs/CALIBRATION.md quotes it:
 /// `cargo test --release --test integration print_diplomacy_forecast -- --ignored --nocapture`
 #[test]
 #[ignore]
 fn print_diplomacy_forecast() {
+    for file in [
+        "scenarios/goma_2025.ron",
+        "scenarios/whatif/early_sanctions.ron",
+    ] {
+        println!("{file}:");
+        print_forecast(file);
+    }
+}
+
+fn print_forecast(file: &str) {
     use strife::run::ensemble::run_seed;
 
-    let loaded = crate::common::load("scenarios/goma_2025.ron");
+    let loaded = crate::common::load(file);
     let runs = 200u64;
     let mut adopted: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
     let (mut offers, mut accepted, mut handovers, mut defections) = (0, 0, 0, 0);
