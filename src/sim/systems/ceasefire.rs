@@ -283,7 +283,22 @@ pub fn mediate_ceasefires(
     log.write(Logged {
         kind: EventKind::Ceasefire,
         text: if accepted {
-            format!("{name} brokers a ceasefire, accepted by all sides")
+            let terms = politics.actors[mediator]
+                .terms
+                .as_ref()
+                .map_or_else(String::new, |t| {
+                    let places: Vec<&str> = t
+                        .withdraw_from
+                        .iter()
+                        .map(|&p| theatre.places[p].name.as_str())
+                        .collect();
+                    format!(
+                        "; its terms: withdrawal from {} within {} days",
+                        places.join(", "),
+                        t.deadline_days
+                    )
+                });
+            format!("{name} brokers a ceasefire, accepted by all sides{terms}")
         } else {
             format!(
                 "{name} offers a ceasefire; refused by {}",
