@@ -165,28 +165,44 @@ pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
     })
 }
 
-/// `diplomacy.csv`: one row per sample and actor: attention, the highest instrument used, and
-/// the pressure it puts on its target now.
+/// `diplomacy.csv`: one row per sample and actor: attention, the highest instrument used, the
+/// binding instruments in force (adopted and not yet lifted), and the pressure it puts on its
+/// target now.
 pub fn diplomacy_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let politics = &record.politics;
-    let header = ["actor", "target", "attention", "instrument", "pressure"];
+    let lifted = &record.political.instruments_lifted;
+    let header = [
+        "actor",
+        "target",
+        "attention",
+        "instrument",
+        "binding_in_force",
+        "pressure",
+    ];
     per_sample(record, &header, |sample| {
         politics
             .actors
             .iter()
             .enumerate()
             .map(|(a, spec)| {
-                let instrument = sample
-                    .level
-                    .get(a)
-                    .copied()
-                    .flatten()
-                    .map_or("", |l| spec.ladder[l].instrument.words());
+                let level = sample.level.get(a).copied().flatten();
+                let instrument = level.map_or("", |l| spec.ladder[l].instrument.words());
+                let binding: Vec<&str> = level
+                    .map_or(0..0, |l| 0..(l + 1).min(spec.ladder.len()))
+                    .filter(|&i| {
+                        spec.ladder[i].instrument.binding()
+                            && !lifted.iter().any(|&(hours, x, step)| {
+                                x == a && step == i && hours <= sample.hours + 1e-9
+                            })
+                    })
+                    .map(|i| spec.ladder[i].instrument.words())
+                    .collect();
                 vec![
                     spec.id.clone(),
                     politics.states[spec.target].name.clone(),
                     num(sample.attention.get(a).copied().unwrap_or(0.0)),
                     instrument.to_owned(),
+                    binding.join("; "),
                     num(sample.pressure_from.get(a).copied().unwrap_or(0.0)),
                 ]
             })

@@ -403,6 +403,28 @@ pub struct DiplomacyParams<N = f64> {
     pub cross_border_deaths: N,
     /// Morale lost by a proxy's units when its sponsor withdraws. Default 0.2 (assumed).
     pub abandonment_shock: N,
+    /// Days attention must stay above a talk step's threshold (statement, emergency meeting,
+    /// condemnation) before the actor uses it, unless the step says otherwise. Default 0.5
+    /// (assumed: a statement is drafted and cleared within a day).
+    pub talk_deliberation_days: N,
+    /// Days attention must stay above a binding step's threshold (sanctions, aid suspension)
+    /// before the actor adopts it, unless the step says otherwise. Default 14 (assumed: a
+    /// designation or an aid review takes weeks of evidence and consultation).
+    pub binding_deliberation_days: N,
+    /// Days a target must keep complying (its forces out of the theatre and its proxies holding
+    /// nothing they took, or an agreement's withdrawal done) before binding instruments on it
+    /// are lifted. Default 30 (assumed: a review after a month of compliance).
+    pub lift_after_days: N,
+    /// A party's base probability of complying with an agreement's withdrawal at its deadline.
+    /// Default 0.5 (assumed).
+    pub compliance_base: N,
+    /// Added compliance per unit of its sponsor's pressure-to-resolve ratio. Default 0.5
+    /// (assumed, as `ceasefire_pressure_weight`).
+    pub compliance_pressure_weight: N,
+    /// Compliance lost per unit of the party's balance of forces, `2 × own / (own + enemy) − 1`
+    /// (−1 to 1, personnel in the theatre). Default 0.4 (assumed: the stronger side keeps what
+    /// it holds more often).
+    pub compliance_balance_weight: N,
 }
 
 impl<N: Number> Default for DiplomacyParams<N> {
@@ -418,6 +440,12 @@ impl<N: Number> Default for DiplomacyParams<N> {
             cross_border_fire_per_day: 0.5.into(),
             cross_border_deaths: 3.0.into(),
             abandonment_shock: 0.2.into(),
+            talk_deliberation_days: 0.5.into(),
+            binding_deliberation_days: 14.0.into(),
+            lift_after_days: 30.0.into(),
+            compliance_base: 0.5.into(),
+            compliance_pressure_weight: 0.5.into(),
+            compliance_balance_weight: 0.4.into(),
         }
     }
 }

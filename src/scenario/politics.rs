@@ -19,9 +19,13 @@ pub struct Actor<N = f64> {
     #[serde(default = "zero")]
     pub closeness: N,
     /// Attention lost per day, as a rate: `a ← a·exp(−decay·dt)`. Default 0.1/day (assumed: a
-    /// crisis falls out of the news in a few weeks).
+    /// crisis falls out of the news in a few weeks). Give each actor's reason in the scenario.
     #[serde(default = "default_decay")]
     pub decay_per_day: N,
+    /// Institutional lag, days: added to every step's deliberation time (a body that must
+    /// convene, consult members or clear an inter-agency process). Default 0 days.
+    #[serde(default = "zero")]
+    pub lag_days: N,
     /// Attention gained per unit of each trigger. Defaults in docs/MODEL.md.
     #[serde(default)]
     pub weights: TriggerWeights<N>,
@@ -40,7 +44,8 @@ fn default_decay<N: Number>() -> N {
     0.1.into()
 }
 
-/// Attention per unit of each trigger.
+/// Attention per unit of each trigger: jumps per event, and flows per day for the conditions
+/// that last (occupation, people displaced, a foreign army present, peacekeepers under fire).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct TriggerWeights<N = f64> {
@@ -61,6 +66,21 @@ pub struct TriggerWeights<N = f64> {
     pub rupture: N,
     /// When there is cross-border fire. Default 1.
     pub cross_border_fire: N,
+    /// Per day, per million residents of places held by forces the target sponsors (its own
+    /// forces or its proxies) that they took during the run. Default 0.1/day (assumed; see
+    /// calibration: a city of a million held for ten days weighs half its capture).
+    pub occupation: N,
+    /// Per day, per 100,000 people displaced and still away from home (in camps, towns or
+    /// across borders). Default 0.02/day (assumed; see calibration: a month away from home weighs about as much as
+    /// the flight itself).
+    pub displaced_present: N,
+    /// Per day, per 1,000 troops of the target's own forces in the theatre outside its own
+    /// country (a covert force counts once exposed). Default 0.1/day (assumed; see calibration:
+    /// a week of 3,000 troops weighs about as much as their exposure).
+    pub foreign_army: N,
+    /// Per day, per 1,000 peacekeepers at places where fighting stands. Default 0.3/day
+    /// (assumed; see calibration: as much as one peacekeeper killed).
+    pub peacekeepers_under_fire: N,
 }
 
 impl<N: Number> Default for TriggerWeights<N> {
@@ -74,6 +94,10 @@ impl<N: Number> Default for TriggerWeights<N> {
             ceasefire_broken: 2.0.into(),
             rupture: 1.0.into(),
             cross_border_fire: 1.0.into(),
+            occupation: 0.3.into(),
+            displaced_present: 0.02.into(),
+            foreign_army: 0.1.into(),
+            peacekeepers_under_fire: 0.3.into(),
         }
     }
 }
@@ -84,11 +108,16 @@ impl<N: Number> Default for TriggerWeights<N> {
 pub struct Step<N = f64> {
     /// The instrument.
     pub instrument: Instrument,
-    /// Attention at which the actor uses it.
+    /// Attention at which the actor starts deliberating on it.
     pub attention: N,
     /// Pressure it puts on the target while in force (pressure units; the target's `resolve`
     /// is in the same units).
     pub pressure: N,
+    /// Days attention must stay at or above `attention` before the actor adopts it (plus the
+    /// actor's `lag_days`). Default: `diplomacy.talk_deliberation_days` for talk,
+    /// `diplomacy.binding_deliberation_days` for sanctions and aid suspension.
+    #[serde(default)]
+    pub deliberation_days: Option<N>,
 }
 
 /// A diplomatic instrument, in the usual order of escalation.
@@ -100,15 +129,15 @@ pub enum Instrument {
     EmergencyMeeting,
     /// A formal condemnation.
     Condemnation,
-    /// Targeted sanctions. Binding: stays in force once imposed.
+    /// Targeted sanctions. Binding: stays in force until lifted (docs/MODEL.md, "Diplomacy").
     Sanctions,
-    /// Suspension of aid. Binding: stays in force once imposed.
+    /// Suspension of aid. Binding: stays in force until lifted (docs/MODEL.md, "Diplomacy").
     AidSuspension,
 }
 
 impl Instrument {
-    /// Whether the instrument stays in force once used (sanctions, aid suspension), rather than
-    /// lasting only while attention stays above half its threshold.
+    /// Whether the instrument stays in force once adopted until a rule lifts it (sanctions, aid
+    /// suspension), rather than weighing only as much as the attention behind it (talk).
     pub fn binding(self) -> bool {
         matches!(self, Instrument::Sanctions | Instrument::AidSuspension)
     }
@@ -134,6 +163,30 @@ pub struct Mediation<N = f64> {
     /// Days a ceasefire lasts if not broken. Default 30.
     #[serde(default = "default_ceasefire_days")]
     pub ceasefire_days: N,
+    /// Terms its ceasefires carry beyond freezing the front (the ceasefire line). Default none.
+    #[serde(default)]
+    pub terms: Option<Terms<N>>,
+}
+
+/// Terms of a mediated agreement: the parties holding the named places withdraw from them
+/// within a deadline, and the places return to a named faction.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Terms<N = f64> {
+    /// Place ids to be withdrawn from by whichever side holds them when the agreement is made,
+    /// if that side took them during the run.
+    pub withdraw_from: Vec<String>,
+    /// Days after the agreement by which the withdrawal must be done. Default 14 (assumed).
+    #[serde(default = "default_deadline_days")]
+    pub deadline_days: N,
+    /// Faction id the places return to. Default: each place's holder before its last change of
+    /// hands.
+    #[serde(default)]
+    pub return_to: Option<String>,
+}
+
+fn default_deadline_days<N: Number>() -> N {
+    14.0.into()
 }
 
 fn default_ceasefire_days<N: Number>() -> N {
@@ -179,12 +232,10 @@ pub struct Policy<N = f64> {
     /// At or above this ratio it draws down: its forces stop attacking and leave one unit at a
     /// time. Default 1.0 (assumed: pressure equal to resolve).
     pub draw_down_at: N,
-    /// At or above this ratio it withdraws its forces and cuts its proxies' supply.
+    /// At or above this ratio it withdraws its forces and cuts its proxies' supply (its
+    /// proxies keep what they hold: places go back only through an agreement's terms).
     /// Default 1.5 (assumed).
     pub withdraw_at: N,
-    /// Probability that its proxies hand captured places back when it withdraws.
-    /// Default 0.5 (assumed; in 2012 M23 left Goma eleven days after taking it).
-    pub handover_probability: N,
     /// Days between decisions. Default 1.
     pub decide_every_days: N,
 }
@@ -195,7 +246,6 @@ impl<N: Number> Default for Policy<N> {
             reinforce_below: 0.3.into(),
             draw_down_at: 1.0.into(),
             withdraw_at: 1.5.into(),
-            handover_probability: 0.5.into(),
             decide_every_days: 1.0.into(),
         }
     }

@@ -331,6 +331,7 @@ impl Checker<'_> {
             self.reference("target", &a.target, "state", &state_ids);
             self.in_range(&a.id, &what, "closeness", a.closeness, 0.0, 1.0);
             self.non_negative(&a.id, &what, "decay_per_day", a.decay_per_day);
+            self.non_negative(&a.id, &what, "lag_days", a.lag_days);
             let w = &a.weights;
             for (name, v) in [
                 ("peacekeepers_killed", w.peacekeepers_killed),
@@ -341,6 +342,10 @@ impl Checker<'_> {
                 ("ceasefire_broken", w.ceasefire_broken),
                 ("rupture", w.rupture),
                 ("cross_border_fire", w.cross_border_fire),
+                ("occupation", w.occupation),
+                ("displaced_present", w.displaced_present),
+                ("foreign_army", w.foreign_army),
+                ("peacekeepers_under_fire", w.peacekeepers_under_fire),
             ] {
                 self.non_negative(&a.id, &what, &format!("weights.{name}"), v);
             }
@@ -348,6 +353,9 @@ impl Checker<'_> {
             for step in &a.ladder {
                 self.non_negative(&a.id, &what, "ladder attention", step.attention);
                 self.non_negative(&a.id, &what, "ladder pressure", step.pressure);
+                if let Some(d) = step.deliberation_days {
+                    self.non_negative(&a.id, &what, "ladder deliberation_days", d);
+                }
                 if step.attention < last {
                     self.problem_at(
                         "id",
@@ -370,6 +378,28 @@ impl Checker<'_> {
                         format!("{what}: ceasefire_days must be > 0"),
                         None,
                     );
+                }
+                if let Some(terms) = &m.terms {
+                    for place in &terms.withdraw_from {
+                        self.reference("withdraw_from", place, "place", place_ids);
+                    }
+                    if let Some(f) = &terms.return_to {
+                        self.reference("return_to", f, "faction", faction_ids);
+                    }
+                    if !(terms.deadline_days.is_finite()
+                        && terms.deadline_days > 0.0
+                        && terms.deadline_days <= m.ceasefire_days)
+                    {
+                        self.problem_at(
+                            "id",
+                            &a.id,
+                            format!(
+                                "{what}: terms deadline_days must be > 0 and at most ceasefire_days ({}), not {}",
+                                m.ceasefire_days, terms.deadline_days
+                            ),
+                            Some("the withdrawal is due while the ceasefire holds".into()),
+                        );
+                    }
                 }
             }
         }
@@ -420,14 +450,6 @@ impl Checker<'_> {
                     None,
                 );
             }
-            self.in_range(
-                &st.id,
-                &what,
-                "handover_probability",
-                p.handover_probability,
-                0.0,
-                1.0,
-            );
             if !(p.decide_every_days.is_finite() && p.decide_every_days > 0.0) {
                 self.problem_at(
                     "id",
@@ -828,6 +850,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("minor_place_share", m.minor_place_share),
         ("victory_share", m.victory_share),
         ("rally_threshold", m.rally_threshold),
+        ("compliance_base", p.diplomacy.compliance_base),
         ("breakout_loss_share", p.cut_off.breakout_loss_share),
         ("default_shelter", p.human_cost.default_shelter),
         ("camp_shelter", p.human_cost.camp_shelter),
@@ -912,6 +935,20 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ),
         ("cross_border_deaths", p.diplomacy.cross_border_deaths),
         ("abandonment_shock", p.diplomacy.abandonment_shock),
+        ("talk_deliberation_days", p.diplomacy.talk_deliberation_days),
+        (
+            "binding_deliberation_days",
+            p.diplomacy.binding_deliberation_days,
+        ),
+        ("lift_after_days", p.diplomacy.lift_after_days),
+        (
+            "compliance_pressure_weight",
+            p.diplomacy.compliance_pressure_weight,
+        ),
+        (
+            "compliance_balance_weight",
+            p.diplomacy.compliance_balance_weight,
+        ),
         ("shock_per_decade", m.shock_per_decade),
         ("surrender_per_day", p.cut_off.surrender_per_day),
         ("desertion_per_day", p.cut_off.desertion_per_day),

@@ -198,7 +198,7 @@ pub struct DiplomaticActor {
 }
 
 /// An actor's attention to the crisis, and how far up its ladder it has climbed.
-#[derive(Component, Debug, Clone, Copy, Default)]
+#[derive(Component, Debug, Clone, Default)]
 pub struct Attention {
     /// Attention, in attention units.
     pub value: f64,
@@ -206,6 +206,11 @@ pub struct Attention {
     pub level: Option<usize>,
     /// Tick of its last ceasefire offer, if it mediates.
     pub last_offer_tick: Option<u64>,
+    /// The step it is deliberating on and the tick since which attention has stayed at or
+    /// above that step's threshold.
+    pub deliberating: Option<(usize, u64)>,
+    /// Steps of its ladder lifted after being adopted (binding instruments only).
+    pub lifted: Vec<bool>,
 }
 
 /// A state entity: its index into [`Politics::states`](super::politics::Politics).

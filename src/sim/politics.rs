@@ -6,6 +6,17 @@ use bevy_ecs::prelude::Resource;
 use super::resources::{Captor, Clock, ControlMap, Theatre};
 use crate::scenario::{Instrument, Mediation, Policy, Stance, Step, TriggerWeights};
 
+/// The terms of a mediator's agreements, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermsSpec {
+    /// Place indices to be withdrawn from.
+    pub withdraw_from: Vec<usize>,
+    /// Days from the agreement to the deadline.
+    pub deadline_days: f64,
+    /// Faction index the places return to (else each place's previous holder).
+    pub return_to: Option<usize>,
+}
+
 /// An actor with its references resolved.
 #[derive(Debug, Clone)]
 pub struct ActorSpec {
@@ -19,6 +30,13 @@ pub struct ActorSpec {
     pub closeness: f64,
     /// Decay rate of attention, per day.
     pub decay_per_day: f64,
+    /// Institutional lag, days, added to every step's deliberation.
+    pub lag_days: f64,
+    /// Deliberation time of each step of the ladder, days (the step's own or the default for
+    /// its kind of instrument).
+    pub deliberation_days: Vec<f64>,
+    /// Terms of its agreements, if it mediates with terms.
+    pub terms: Option<TermsSpec>,
     /// Attention per unit of each trigger.
     pub weights: TriggerWeights,
     /// Its ladder.
@@ -232,9 +250,22 @@ pub struct CeasefireRecord {
     pub broken: bool,
 }
 
+/// An accepted agreement whose withdrawal is not yet due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// Actor index of the mediator.
+    pub mediator: usize,
+    /// Tick at whose end the withdrawal is due.
+    pub due_tick: u64,
+    /// Its terms.
+    pub terms: TermsSpec,
+}
+
 /// The ceasefire in force, if any, and every offer so far.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Ceasefires {
+    /// The agreement in force with a withdrawal still due, if any.
+    pub agreement: Option<Agreement>,
     /// Tick at which the ceasefire in force expires, if one is in force.
     pub in_force_until: Option<u64>,
     /// Every offer, in order.
@@ -277,6 +308,13 @@ pub struct PoliticalStatus {
     pub stance: Vec<Stance>,
     /// Instruments used: `(hours, actor, step)`.
     pub instruments_used: Vec<(f64, usize, usize)>,
+    /// Binding instruments lifted: `(hours, actor, step)`.
+    pub instruments_lifted: Vec<(f64, usize, usize)>,
+    /// For each state, whether its side carried out an agreement's withdrawal and has not
+    /// taken a place since (one of the ways it complies).
+    pub deal_kept: Vec<bool>,
+    /// For each state, the tick since which it has complied without a break, if it does.
+    pub complying_since: Vec<Option<u64>>,
     /// Withdrawals: `(hours, state, what)`.
     pub withdrawals: Vec<(f64, usize, String)>,
     /// Exposures of covert forces: `(hours, faction)`.

@@ -44,8 +44,9 @@ pub enum StreamKind {
     CrossBorderFire,
     /// Exposure of a covert force (keyed by the faction's id).
     Exposure,
-    /// A withdrawing sponsor's proxies handing places back (keyed by the state's id).
-    Handover,
+    /// A party complying with or defecting from an agreement's terms (keyed by the side's
+    /// name).
+    Compliance,
     /// A side accepting or refusing a ceasefire (keyed by the side's name).
     CeasefireAcceptance,
     /// A ceasefire in force breaking down (one stream, key "").
@@ -60,7 +61,7 @@ impl StreamKind {
         StreamKind::Combat,
         StreamKind::CrossBorderFire,
         StreamKind::Exposure,
-        StreamKind::Handover,
+        StreamKind::Compliance,
         StreamKind::CeasefireAcceptance,
         StreamKind::CeasefireBreakdown,
         StreamKind::CutOff,
@@ -72,7 +73,7 @@ impl StreamKind {
             StreamKind::Combat => "combat",
             StreamKind::CrossBorderFire => "cross-border fire",
             StreamKind::Exposure => "exposure",
-            StreamKind::Handover => "handover",
+            StreamKind::Compliance => "compliance",
             StreamKind::CeasefireAcceptance => "ceasefire acceptance",
             StreamKind::CeasefireBreakdown => "ceasefire breakdown",
             StreamKind::CutOff => "cut off",

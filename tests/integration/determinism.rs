@@ -194,7 +194,10 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
 /// Goma run from the pocket at Munigi on day 24.6 on. Both were re-taken for issue 13, item 7
 /// (the human cost): `civilians.csv` and `casualties.csv` gained columns and a row, civilians
 /// are harmed by fire and hardship, and the killed share of battle casualties is 0.19
-/// (docs/MODEL.md, "The human cost").
+/// (docs/MODEL.md, "The human cost"). They were re-taken for issue 13, items 4 and 6:
+/// diplomatic attention is a stock fed by lasting conditions, instruments wait for their
+/// deliberation and the actors' lags, and Angola's agreements carry terms (docs/MODEL.md,
+/// "Diplomacy" and "Ceasefires").
 #[test]
 fn optimisations_leave_results_unchanged() {
     use strife::generate::{GenerateOptions, generate};

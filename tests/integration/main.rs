@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod cut_off;
 mod determinism;
+mod diplomacy_stock;
 mod hindcast;
 mod human_cost;
 mod metamorphic;

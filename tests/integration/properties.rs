@@ -152,22 +152,26 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     target: "S".into(),
                     closeness: 0.2,
                     decay_per_day: 0.1,
+                    lag_days: 0.0,
                     weights: TriggerWeights::default(),
                     ladder: vec![
                         Step {
                             instrument: Instrument::Statement,
                             attention: 0.1,
                             pressure: 1.0,
+                            deliberation_days: None,
                         },
                         Step {
                             instrument: Instrument::Sanctions,
                             attention: 1.0,
                             pressure: 5.0,
+                            deliberation_days: Some(0.5),
                         },
                     ],
                     mediation: Some(Mediation {
                         offer_attention: 0.5,
                         ceasefire_days: 3.0,
+                        terms: None,
                     }),
                 }],
                 states: vec![StateActor {

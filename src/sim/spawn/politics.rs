@@ -110,6 +110,7 @@ pub fn condition(theatre: &Theatre, ids: &Ids, c: &Condition) -> Result<Cond> {
 
 /// Resolve the scenario's politics.
 pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
+    let d = &s.params.diplomacy;
     let ids = Ids::new(s);
     let factions = |list: &[String]| {
         list.iter()
@@ -145,6 +146,39 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
                 target: get(&ids.states, &a.target, "state")?,
                 closeness: a.closeness,
                 decay_per_day: a.decay_per_day,
+                lag_days: a.lag_days,
+                deliberation_days: a
+                    .ladder
+                    .iter()
+                    .map(|step| {
+                        step.deliberation_days
+                            .unwrap_or(if step.instrument.binding() {
+                                d.binding_deliberation_days
+                            } else {
+                                d.talk_deliberation_days
+                            })
+                    })
+                    .collect(),
+                terms: a
+                    .mediation
+                    .as_ref()
+                    .and_then(|m| m.terms.as_ref())
+                    .map(|t| {
+                        Ok::<_, Error>(TermsSpec {
+                            withdraw_from: t
+                                .withdraw_from
+                                .iter()
+                                .map(|p| get(&ids.places, p, "place"))
+                                .collect::<Result<_>>()?,
+                            deadline_days: t.deadline_days,
+                            return_to: t
+                                .return_to
+                                .as_deref()
+                                .map(|f| get(&ids.factions, f, "faction"))
+                                .transpose()?,
+                        })
+                    })
+                    .transpose()?,
                 weights: a.weights.clone(),
                 ladder: a.ladder.clone(),
                 mediation: a.mediation.clone(),
@@ -229,8 +263,12 @@ fn action(ids: &Ids, actors: &[ActorSpec], a: &Action) -> Result<Act> {
 
 /// Spawn an entity per actor and per state, and the political resources.
 pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) {
-    for index in 0..politics.actors.len() {
-        world.spawn((DiplomaticActor { index }, Attention::default()));
+    for (index, actor) in politics.actors.iter().enumerate() {
+        let attention = Attention {
+            lifted: vec![false; actor.ladder.len()],
+            ..Default::default()
+        };
+        world.spawn((DiplomaticActor { index }, attention));
     }
     for index in 0..politics.states.len() {
         world.spawn((StateActorTag { index }, StatePolicy::default()));
@@ -254,6 +292,8 @@ pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) 
         pressure_from: vec![0.0; n_actors],
         pressure_on: vec![0.0; n_states],
         stance: vec![Default::default(); n_states],
+        deal_kept: vec![false; n_states],
+        complying_since: vec![None; n_states],
         ..Default::default()
     });
     world.insert_resource(EscalationState {

@@ -1,5 +1,6 @@
-//! Diplomacy: covert forces are exposed; actors turn triggers into attention, climb their
-//! ladders of instruments, and put pressure on their target states.
+//! Diplomacy: covert forces are exposed; actors turn triggers and lasting conditions into a
+//! stock of attention, deliberate before they adopt each instrument of their ladders, keep
+//! binding instruments in force until the target complies, and put pressure on their targets.
 //!
 //! See docs/MODEL.md, "Diplomacy".
 
@@ -7,11 +8,12 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use crate::sim::components::{
-    Attention, DiplomaticActor, Readiness, StateActorTag, StatePolicy, Strength, Unit,
+    Attention, DiplomaticActor, Population, Position, Readiness, StateActorTag, StatePolicy,
+    Strength, Unit,
 };
 use crate::sim::messages::Logged;
 use crate::sim::politics::{PoliticalStatus, Politics, Tallies};
-use crate::sim::resources::{Clock, EventKind, SimParams, Theatre};
+use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
 use crate::sim::rng::{StreamKind, Streams};
 
 /// Each covert force (`claims_territory: false`) not yet exposed may be exposed this tick,
@@ -56,12 +58,32 @@ pub fn expose_covert_forces(
     }
 }
 
-/// Attention gained this tick by an actor: the weighted triggers, damped by closeness.
-fn attention_gained(politics: &Politics, actor: usize, tallies: &Tallies) -> f64 {
+/// The conditions that last, measured once per tick: what feeds attention each day they hold.
+#[derive(Debug, Clone, Default)]
+struct Lasting {
+    /// Millions of residents of places held by forces each state sponsors that took them.
+    occupied_millions: Vec<f64>,
+    /// Thousands of each state's own troops in the theatre outside its country (exposed).
+    foreign_thousands: Vec<f64>,
+    /// Hundreds of thousands of people displaced and away from home.
+    displaced_100k: f64,
+    /// Thousands of peacekeepers at places where fighting stands.
+    peacekeepers_under_fire_thousands: f64,
+}
+
+/// Attention gained this tick by an actor: the weighted triggers (jumps) and the lasting
+/// conditions (flows per day × the tick's days), damped by closeness.
+fn attention_gained(
+    politics: &Politics,
+    actor: usize,
+    tallies: &Tallies,
+    lasting: &Lasting,
+    dt: f64,
+) -> f64 {
     let a = &politics.actors[actor];
     let w = &a.weights;
     let t = &tallies.tick;
-    let raw = w.peacekeepers_killed * t.peacekeepers_killed
+    let jumps = w.peacekeepers_killed * t.peacekeepers_killed
         + w.city_captured
             * tallies
                 .captured_millions
@@ -74,14 +96,94 @@ fn attention_gained(politics: &Politics, actor: usize, tallies: &Tallies) -> f64
         + w.ceasefire_broken * t.ceasefires_broken
         + w.rupture * t.ruptures
         + w.cross_border_fire * t.cross_border_fire;
-    raw * (1.0 - a.closeness).clamp(0.0, 1.0)
+    let flows = w.occupation * lasting.occupied_millions[a.target]
+        + w.foreign_army * lasting.foreign_thousands[a.target]
+        + w.displaced_present * lasting.displaced_100k
+        + w.peacekeepers_under_fire * lasting.peacekeepers_under_fire_thousands;
+    (jumps + flows * dt) * (1.0 - a.closeness).clamp(0.0, 1.0)
 }
 
-/// Update every actor's attention and ladder, then the pressure on every state.
+/// Measure the lasting conditions and which states comply now (their own forces out of the
+/// theatre's foreign ground and nothing their side took still held by their forces or
+/// proxies, or an agreement's withdrawal carried out).
+fn measure_lasting(
+    politics: &Politics,
+    theatre: &Theatre,
+    control: &ControlMap,
+    tallies: &Tallies,
+    units: &Query<(&Unit, &Readiness, &Position, &Strength)>,
+    places: &Query<&Population>,
+) -> (Lasting, Vec<bool>) {
+    let n_states = politics.states.len();
+    let mut lasting = Lasting {
+        occupied_millions: vec![0.0; n_states],
+        foreign_thousands: vec![0.0; n_states],
+        ..Default::default()
+    };
+    let mut holds_taken = vec![false; n_states];
+    let state_of_force = |f: usize| politics.states.iter().position(|s| s.forces.contains(&f));
+    for (p, place) in theatre.places.iter().enumerate() {
+        let holder = control.controller[p];
+        if !tallies.taken[p][holder] {
+            continue;
+        }
+        let sponsors = politics.states.iter().enumerate().filter(|(i, s)| {
+            s.forces.contains(&holder)
+                || s.proxies.contains(&holder)
+                || politics.faction_sponsor[holder] == Some(*i)
+        });
+        for (i, _) in sponsors {
+            lasting.occupied_millions[i] += place.population / 1e6;
+            holds_taken[i] = true;
+        }
+    }
+    let mut forces_abroad = vec![false; n_states];
+    for (u, readiness, position, strength) in units {
+        if *readiness != Readiness::Active || strength.personnel == 0 {
+            continue;
+        }
+        let here = match *position {
+            Position::At(p) => Some(p),
+            Position::Moving { .. } => None,
+        };
+        if u.peacekeeper
+            && let Some(p) = here
+            && control.contested[p]
+        {
+            lasting.peacekeepers_under_fire_thousands += f64::from(strength.personnel) / 1000.0;
+        }
+        let Some(state) = state_of_force(u.faction) else {
+            continue;
+        };
+        let home = here.is_some_and(|p| theatre.places[p].country == politics.states[state].name);
+        if home {
+            continue;
+        }
+        forces_abroad[state] = true;
+        let faction = &theatre.factions[u.faction];
+        if faction.claims_territory || tallies.exposed[u.faction] {
+            lasting.foreign_thousands[state] += f64::from(strength.personnel) / 1000.0;
+        }
+    }
+    lasting.displaced_100k = places.iter().map(|p| p.displaced_here).sum::<f64>() / 100_000.0;
+    let complying = (0..n_states)
+        .map(|i| !forces_abroad[i] && !holds_taken[i])
+        .collect();
+    (lasting, complying)
+}
+
+/// Update every actor's attention, deliberations and instruments in force, then the pressure
+/// on every state.
+#[allow(clippy::too_many_arguments)]
 pub fn turn_triggers_into_pressure(
     politics: Res<Politics>,
+    theatre: Res<Theatre>,
+    params: Res<SimParams>,
     clock: Res<Clock>,
+    control: Res<ControlMap>,
     tallies: Res<Tallies>,
+    units: Query<(&Unit, &Readiness, &Position, &Strength)>,
+    places: Query<&Population>,
     mut actors: Query<(&DiplomaticActor, &mut Attention)>,
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut status: ResMut<PoliticalStatus>,
@@ -89,37 +191,114 @@ pub fn turn_triggers_into_pressure(
 ) {
     let dt = clock.dt_days();
     let hours = clock.hours_at_end_of_tick();
+    let (lasting, complying_now) =
+        measure_lasting(&politics, &theatre, &control, &tallies, &units, &places);
+
+    // Compliance: a deal kept lapses once the state's side takes a place again.
+    for (i, spec) in politics.states.iter().enumerate() {
+        let took = tallies
+            .capture_ticks
+            .iter()
+            .rev()
+            .take_while(|(t, ..)| *t == clock.tick)
+            .any(|&(_, by, _)| {
+                spec.forces
+                    .iter()
+                    .chain(&spec.proxies)
+                    .any(|&f| theatre.factions[f].side == by)
+            });
+        if took {
+            status.deal_kept[i] = false;
+        }
+        let complying = complying_now[i] || status.deal_kept[i];
+        status.complying_since[i] = if complying {
+            Some(status.complying_since[i].unwrap_or(clock.tick))
+        } else {
+            None
+        };
+    }
+    let lift_hours = params.0.diplomacy.lift_after_days * 24.0;
+
     for (actor, mut attention) in &mut actors {
         let spec = &politics.actors[actor.index];
         attention.value = attention.value * (-spec.decay_per_day * dt).exp()
-            + attention_gained(&politics, actor.index, &tallies);
+            + attention_gained(&politics, actor.index, &tallies, &lasting, dt);
+        // Deliberation: the next step is adopted once attention has stayed at or above its
+        // threshold for its deliberation time plus the actor's institutional lag.
         loop {
             let next = attention.level.map_or(0, |l| l + 1);
-            match spec.ladder.get(next) {
-                Some(step) if attention.value >= step.attention => {
-                    attention.level = Some(next);
-                    status.instruments_used.push((hours, actor.index, next));
+            let Some(step) = spec.ladder.get(next) else {
+                attention.deliberating = None;
+                break;
+            };
+            if attention.value < step.attention {
+                attention.deliberating = None;
+                break;
+            }
+            let since = match attention.deliberating {
+                Some((s, since)) if s == next => since,
+                _ => clock.tick,
+            };
+            attention.deliberating = Some((next, since));
+            let elapsed = (clock.tick + 1 - since) as f64 * clock.tick_hours;
+            let needed = (spec.deliberation_days[next] + spec.lag_days) * 24.0;
+            if elapsed + 1e-9 < needed {
+                break;
+            }
+            attention.level = Some(next);
+            attention.deliberating = None;
+            status.instruments_used.push((hours, actor.index, next));
+            log.write(Logged {
+                kind: EventKind::Diplomacy,
+                text: format!(
+                    "{}: {} (pressure on {})",
+                    spec.name,
+                    step.instrument.words(),
+                    politics.states[spec.target].name
+                ),
+            });
+        }
+        // Binding instruments are lifted once the target has complied long enough.
+        let complied_hours = status.complying_since[spec.target].map_or(0.0, |since| {
+            (clock.tick + 1 - since) as f64 * clock.tick_hours
+        });
+        if let Some(level) = attention.level
+            && complied_hours + 1e-9 >= lift_hours
+        {
+            for i in 0..=level.min(spec.ladder.len().saturating_sub(1)) {
+                if spec.ladder[i].instrument.binding() && !attention.lifted[i] {
+                    attention.lifted[i] = true;
+                    status.instruments_lifted.push((hours, actor.index, i));
                     log.write(Logged {
                         kind: EventKind::Diplomacy,
                         text: format!(
-                            "{}: {} (pressure on {})",
+                            "{} lifts its {} on {}",
                             spec.name,
-                            step.instrument.words(),
+                            spec.ladder[i].instrument.words(),
                             politics.states[spec.target].name
                         ),
                     });
                 }
-                _ => break,
             }
         }
-        let in_force = |i: usize| {
-            let step = &spec.ladder[i];
-            step.instrument.binding() || attention.value >= 0.5 * step.attention
-        };
+        // Pressure: binding instruments in full while in force; talk as much as the attention
+        // behind it.
         let pressure: f64 = attention.level.map_or(0.0, |l| {
-            (0..=l)
-                .filter(|&i| in_force(i))
-                .map(|i| spec.ladder[i].pressure)
+            (0..=l.min(spec.ladder.len().saturating_sub(1)))
+                .map(|i| {
+                    let step = &spec.ladder[i];
+                    if step.instrument.binding() {
+                        if attention.lifted[i] {
+                            0.0
+                        } else {
+                            step.pressure
+                        }
+                    } else if step.attention > 0.0 {
+                        step.pressure * (attention.value / step.attention).min(1.0)
+                    } else {
+                        step.pressure
+                    }
+                })
                 .sum()
         });
         status.attention[actor.index] = attention.value;

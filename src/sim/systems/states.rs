@@ -4,16 +4,14 @@
 //! See docs/MODEL.md, "States".
 
 use bevy_ecs::prelude::*;
-use rand::RngExt;
 
 use crate::scenario::{Posture, Stance};
 use crate::sim::components::{
     Casualties, Condition, Morale, Orders, Readiness, StateActorTag, StatePolicy, Strength, Unit,
 };
-use crate::sim::messages::{Logged, PlaceCaptured};
-use crate::sim::politics::{PoliticalStatus, Politics, Tallies};
-use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
-use crate::sim::rng::{StreamKind, Streams};
+use crate::sim::messages::Logged;
+use crate::sim::politics::{PoliticalStatus, Politics};
+use crate::sim::resources::{Clock, EventKind, SimParams, Theatre};
 
 /// The units a state's decisions move.
 type StateUnits<'w, 's> = Query<
@@ -54,15 +52,11 @@ pub fn decide_state_policies(
     theatre: Res<Theatre>,
     params: Res<SimParams>,
     clock: Res<Clock>,
-    tallies: Res<Tallies>,
-    mut streams: ResMut<Streams>,
-    mut control: ResMut<ControlMap>,
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut units: StateUnits,
     conditions: Query<(&Unit, &Condition)>,
     mut status: ResMut<PoliticalStatus>,
     mut log: MessageWriter<Logged>,
-    mut captured: MessageWriter<PlaceCaptured>,
 ) {
     let hours = clock.hours_at_end_of_tick();
     let mut broken = vec![false; theatre.unit_names.len()];
@@ -209,18 +203,8 @@ pub fn decide_state_policies(
                     text: format!("{} {what}", spec.name),
                 });
                 status.withdrawals.push((hours, tag.index, what));
-                // The proxies may hand back the places they took (as M23 left Goma in 2012).
-                let rng = streams.get(StreamKind::Handover, tag.index, &spec.name);
-                if rng.random::<f64>() < spec.policy.handover_probability {
-                    hand_back(
-                        &theatre,
-                        &tallies,
-                        &mut control,
-                        &spec.proxies,
-                        &mut log,
-                        &mut captured,
-                    );
-                }
+                // Its proxies keep what they hold: places go back only through the terms of
+                // an agreement (systems/ceasefire.rs).
             }
             Stance::Withdraw => {}
         }
@@ -237,39 +221,5 @@ fn leave(readiness: &mut Readiness, orders: &mut Orders, state: usize) {
         }
         Readiness::Pending { .. } | Readiness::Held => *readiness = Readiness::Withdrawn,
         Readiness::Out | Readiness::Withdrawn => {}
-    }
-}
-
-/// Give every place the proxies took and still hold back to the faction they took it from,
-/// and bar the proxies' side from taking it again.
-fn hand_back(
-    theatre: &Theatre,
-    tallies: &Tallies,
-    control: &mut ControlMap,
-    proxies: &[usize],
-    log: &mut MessageWriter<Logged>,
-    captured: &mut MessageWriter<PlaceCaptured>,
-) {
-    for place in 0..theatre.places.len() {
-        let holder = control.controller[place];
-        if proxies.contains(&holder) && tallies.taken[place][holder] {
-            let back_to = control.previous[place];
-            control.ceded[place] = Some(theatre.factions[holder].side);
-            control.controller[place] = back_to;
-            captured.write(PlaceCaptured {
-                place,
-                from: holder,
-                by: back_to,
-            });
-            log.write(Logged {
-                kind: EventKind::Handover,
-                text: format!(
-                    "{} hands {} back to {}",
-                    theatre.factions[holder].name,
-                    theatre.places[place].name,
-                    theatre.factions[back_to].name
-                ),
-            });
-        }
     }
 }

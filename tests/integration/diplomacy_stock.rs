@@ -1,0 +1,356 @@
+//! Diplomacy as a stock (issue 13, items 4 and 6): attention fed by lasting conditions,
+//! instruments decided after deliberation, binding instruments that stay in force until the
+//! target complies, and negotiated withdrawals, each on minimal.ron alone.
+
+use strife::run::{RunOptions, RunRecord, run_loaded};
+use strife::scenario::load::LoadedScenario;
+
+use crate::politics::{run, texts};
+
+/// minimal.ron with `extra`, the rebels sponsored by the state "Patronia" (which `extra` must
+/// declare) and no end condition (the run lasts its 30 days).
+fn minimal_with(extra: &str) -> LoadedScenario {
+    let mut loaded = crate::politics::minimal_with(extra);
+    loaded.scenario.factions[1].sponsor = Some("Patronia".into());
+    loaded.scenario.end_conditions.clear();
+    loaded
+}
+
+/// Trigger weights, every one at zero but `name`.
+fn only(name: &str, value: f64) -> String {
+    [
+        "peacekeepers_killed",
+        "city_captured",
+        "civilian_deaths",
+        "displaced",
+        "covert_exposure",
+        "ceasefire_broken",
+        "rupture",
+        "cross_border_fire",
+        "occupation",
+        "displaced_present",
+        "foreign_army",
+        "peacekeepers_under_fire",
+    ]
+    .map(|w| format!("{w}: {}", if w == name { value } else { 0.0 }))
+    .join(", ")
+}
+
+/// Issue 13: attention under a lasting occupation does not decay to zero. With only the
+/// occupation feeding it, an actor's attention settles at `occupied millions × weight /
+/// decay`; fed only by the capture itself, it decays to nothing.
+#[test]
+fn attention_under_a_lasting_occupation_does_not_decay_to_zero() {
+    let actor = |weights: String| {
+        format!(
+            r#"
+    actors: [(id: "UN", name: "United Nations", target: "Patronia", decay_per_day: 0.5,
+              weights: ({weights}))],
+    states: [(id: "Patronia", proxies: ["reb"])],"#
+        )
+    };
+    let occupied = run(&minimal_with(&actor(only("occupation", 1.0))));
+    let last = occupied.samples.last().expect("samples");
+    let theatre = &occupied.theatre;
+    // Places the rebels hold at the end that the government held at the start.
+    let held: f64 = (0..theatre.places.len())
+        .filter(|&p| last.control[p] == 1 && occupied.samples[0].control[p] == 0)
+        .map(|p| theatre.places[p].population / 1e6)
+        .sum();
+    assert!(held > 0.0, "the rebels take and hold a town");
+    let expected = held / 0.5;
+    assert!(
+        (last.attention[0] - expected).abs() < 0.1 * expected,
+        "attention {} settles at {expected}",
+        last.attention[0]
+    );
+
+    let once = run(&minimal_with(&actor(only("city_captured", 1.0))));
+    let peak = once
+        .samples
+        .iter()
+        .map(|s| s.attention[0])
+        .fold(0.0, f64::max);
+    let end = once.samples.last().expect("samples").attention[0];
+    assert!(peak > 0.01, "the capture is noticed");
+    assert!(
+        end < 1e-3 * peak.max(1.0),
+        "without the flow it decays: {end}"
+    );
+}
+
+/// Issue 13: an instrument needs its deliberation time. Attention rises steadily (an
+/// occupation, no decay); the statement is adopted only once attention has stayed above its
+/// threshold for its deliberation time plus the actor's institutional lag.
+#[test]
+fn an_instrument_needs_its_deliberation_time() {
+    let weights = only("occupation", 10.0);
+    let with = |deliberation: f64, lag: f64| {
+        run(&minimal_with(&format!(
+            r#"
+    actors: [(id: "UN", name: "United Nations", target: "Patronia", decay_per_day: 0,
+              lag_days: {lag}, weights: ({weights}),
+              ladder: [(instrument: Statement, attention: 0.5, pressure: 1,
+                        deliberation_days: {deliberation})])],
+    states: [(id: "Patronia", proxies: ["reb"])],"#
+        )))
+    };
+    let adopted = |r: &RunRecord| {
+        r.political
+            .instruments_used
+            .first()
+            .map(|&(hours, ..)| hours)
+            .expect("the statement is made")
+    };
+    let crossed = |r: &RunRecord| {
+        r.samples
+            .iter()
+            .find(|s| s.attention[0] >= 0.5)
+            .map(|s| s.hours)
+            .expect("attention crosses the threshold")
+    };
+    let at_once = run_and_check(with(0.0, 0.0), 0.0, crossed, adopted);
+    let deliberated = run_and_check(with(2.0, 1.5), 3.5 * 24.0, crossed, adopted);
+    assert!(deliberated > at_once + 3.5 * 24.0 - 1.5);
+
+    fn run_and_check(
+        record: RunRecord,
+        wait_hours: f64,
+        crossed: impl Fn(&RunRecord) -> f64,
+        adopted: impl Fn(&RunRecord) -> f64,
+    ) -> f64 {
+        let (c, a) = (crossed(&record), adopted(&record));
+        assert!(
+            (a - (c + wait_hours)).abs() <= 1.0 + 1e-9,
+            "crossed at {c} h, adopted at {a} h, expected a wait of {wait_hours} h"
+        );
+        a
+    }
+}
+
+/// Issue 13: a binding instrument stays in force. A one-off burst of attention that decays
+/// brings sanctions after their deliberation; talk weighs only as much as the attention behind
+/// it, but the sanctions' pressure lasts while the target's proxy holds what it took. A target
+/// that complies has them lifted after `lift_after_days`.
+#[test]
+fn a_binding_instrument_stays_in_force() {
+    let weights = only("occupation", 0.0);
+    let scenario = |target: &str| {
+        format!(
+            r#"
+    actors: [(id: "UN", name: "United Nations", target: "{target}", decay_per_day: 0.5,
+              weights: ({weights}),
+              ladder: [(instrument: Statement, attention: 1, pressure: 1),
+                       (instrument: Sanctions, attention: 2, pressure: 5, deliberation_days: 1)])],
+    states: [(id: "Patronia", proxies: ["reb"]), (id: "Neutralia")],
+    params: (diplomacy: (lift_after_days: 5)),
+    events: [(id: "outcry", text: "Outcry", when: Day(0.5),
+              actions: [Attention(actor: "UN", amount: 100)])],"#
+        )
+    };
+    let record = run(&minimal_with(&scenario("Patronia")));
+    let log = texts(&record);
+    assert!(
+        log.iter()
+            .any(|t| t.starts_with("United Nations: sanctions")),
+        "{log:#?}"
+    );
+    let last = record.samples.last().expect("samples");
+    assert!(last.attention[0] < 0.01, "attention has decayed");
+    assert!(
+        (last.pressure_from[0] - 5.0).abs() < 0.05,
+        "the sanctions weigh in full, talk hardly: {}",
+        last.pressure_from[0]
+    );
+    assert!(!log.iter().any(|t| t.contains("lifts")), "{log:#?}");
+
+    // A target with no forces or proxies in the theatre complies from the start: the
+    // sanctions are lifted five days after that, once adopted.
+    let complying = run(&minimal_with(&scenario("Neutralia")));
+    let lifted = complying
+        .political
+        .instruments_lifted
+        .first()
+        .expect("sanctions lifted");
+    assert!((lifted.0 - 5.0 * 24.0).abs() <= 1.0, "{lifted:?}");
+    let last = complying.samples.last().expect("samples");
+    assert!(last.pressure_from[0] < 0.05, "{}", last.pressure_from[0]);
+}
+
+/// Issue 13: a negotiated withdrawal returns a place. A mediator's agreement names Ferry Town
+/// and River City, to go back to the government within three days; a party that complies hands
+/// them over and may not take them again; one that defects keeps them and the ceasefire breaks.
+#[test]
+fn a_negotiated_withdrawal_returns_a_place() {
+    let scenario = |compliance: f64| {
+        minimal_with(&format!(
+            r#"
+    actors: [(id: "Mediator", name: "Mediator", target: "Patronia",
+              mediation: (offer_attention: 1000, ceasefire_days: 20,
+                          terms: (withdraw_from: ["ferry", "city"], deadline_days: 3,
+                                  return_to: "gov")))],
+    states: [(id: "Patronia", proxies: ["reb"])],
+    params: (diplomacy: (ceasefire_base_acceptance: 1, ceasefire_momentum_weight: 0,
+                         ceasefire_break_per_day: 0, compliance_base: {compliance},
+                         compliance_balance_weight: 0)),
+    events: [(id: "talks", text: "Talks open", when: Captured(place: "city", by: "reb"),
+              actions: [MediationOffer("Mediator")])],"#
+        ))
+    };
+    let record = run(&scenario(1.0));
+    let log = texts(&record);
+    assert!(
+        log.iter()
+            .any(|t| t
+                .starts_with("Rebels hands River City over to Government army under the terms")),
+        "{log:#?}"
+    );
+    let taken = record
+        .captures
+        .iter()
+        .find(|c| c.place == 2 && c.by == 1)
+        .expect("the rebels take River City")
+        .hours;
+    let returned = record
+        .captures
+        .iter()
+        .find(|c| c.place == 2 && c.by == 0)
+        .expect("River City is returned")
+        .hours;
+    assert!(
+        returned >= taken + 3.0 * 24.0 - 1.0 && returned <= taken + 3.0 * 24.0 + 2.0,
+        "returned at the deadline: taken {taken} h, returned {returned} h"
+    );
+    let last = record.samples.last().expect("samples");
+    assert_eq!(
+        last.control[2], 0,
+        "the government holds River City at the end"
+    );
+    assert_eq!(last.control[1], 0, "and Ferry Town");
+    assert!(record.ceasefires.iter().all(|c| !c.broken));
+
+    let defecting = run(&scenario(0.0));
+    let log = texts(&defecting);
+    assert!(
+        log.iter()
+            .any(|t| t.starts_with("rebels defects from the terms")),
+        "{log:#?}"
+    );
+    assert!(defecting.ceasefires.iter().any(|c| c.broken));
+    assert_eq!(defecting.samples.last().expect("samples").control[2], 1);
+}
+
+/// Issue 13: what becomes of binding instruments, agreements and Rwanda's stance in the Goma
+/// scenario over 200 runs of 60 days (master seed 2025, run `k` seeded as in an ensemble). It
+/// prints and asserts nothing (for the scenario and its early-sanctions what-if);
+/// docs/CALIBRATION.md quotes it:
+/// `cargo test --release --test integration print_diplomacy_forecast -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn print_diplomacy_forecast() {
+    for file in [
+        "scenarios/goma_2025.ron",
+        "scenarios/whatif/early_sanctions.ron",
+    ] {
+        println!("{file}:");
+        print_forecast(file);
+    }
+}
+
+fn print_forecast(file: &str) {
+    use strife::run::ensemble::run_seed;
+
+    let loaded = crate::common::load(file);
+    let runs = 200u64;
+    let mut adopted: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
+    let (mut offers, mut accepted, mut handovers, mut defections) = (0, 0, 0, 0);
+    let mut stances: Vec<String> = Vec::new();
+    let mut pressure = [Vec::new(), Vec::new(), Vec::new()];
+    for k in 0..runs {
+        let record = run_loaded(
+            &loaded,
+            RunOptions {
+                seed: run_seed(2025, k),
+                days: Some(60.0),
+            },
+        )
+        .expect("runs");
+        let politics = &record.politics;
+        for (a, actor) in politics.actors.iter().enumerate() {
+            for (i, step) in actor.ladder.iter().enumerate() {
+                if !step.instrument.binding() {
+                    continue;
+                }
+                let name = format!("{} {}", actor.id, step.instrument.words());
+                let row = match adopted.iter().position(|r| r.0 == name) {
+                    Some(r) => r,
+                    None => {
+                        adopted.push((name, Vec::new(), 0, 0));
+                        adopted.len() - 1
+                    }
+                };
+                if let Some(&(hours, ..)) = record
+                    .political
+                    .instruments_used
+                    .iter()
+                    .find(|(_, x, s)| *x == a && *s == i)
+                {
+                    adopted[row].1.push(hours / 24.0);
+                    let lifted = record
+                        .political
+                        .instruments_lifted
+                        .iter()
+                        .any(|(_, x, s)| *x == a && *s == i);
+                    adopted[row].2 += usize::from(lifted);
+                    adopted[row].3 += usize::from(!lifted);
+                }
+            }
+        }
+        offers += record.ceasefires.len();
+        accepted += record.ceasefires.iter().filter(|c| c.accepted).count();
+        handovers += usize::from(record.events.iter().any(|e| e.text.contains(" hands ")));
+        defections += usize::from(record.events.iter().any(|e| e.text.contains("defects")));
+        let last = record.samples.last().expect("samples");
+        stances.push(last.stance.first().map_or("", |s| s.word()).to_owned());
+        for (j, day) in [10.0, 30.0, 59.0].into_iter().enumerate() {
+            let s = record
+                .samples
+                .iter()
+                .find(|s| s.hours >= day * 24.0)
+                .unwrap_or(last);
+            pressure[j].push(s.pressure_on.first().copied().unwrap_or(0.0));
+        }
+    }
+    println!("binding instruments over {runs} runs of 60 days (master seed 2025):");
+    for (name, mut days, lifted, in_force) in adopted {
+        days.sort_by(f64::total_cmp);
+        let median = days.get(days.len() / 2).copied();
+        println!(
+            "  {name:<22} adopted in {:>3} runs (median day {}), lifted in {lifted}, in force at day 60 in {in_force}",
+            days.len(),
+            median.map_or("-".into(), |d| format!("{d:.1}"))
+        );
+    }
+    for (j, day) in [10, 30, 59].into_iter().enumerate() {
+        pressure[j].sort_by(f64::total_cmp);
+        let q = |p: f64| pressure[j][((runs as f64 - 1.0) * p).round() as usize];
+        println!(
+            "  pressure on Rwanda, day {day}: median {:.2} (90%: {:.2}–{:.2})",
+            q(0.5),
+            q(0.05),
+            q(0.95)
+        );
+    }
+    stances.sort();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for s in stances {
+        match counts.iter_mut().find(|(x, _)| *x == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    println!("  Rwanda's stance at day 60: {counts:?}");
+    println!(
+        "  ceasefire offers {offers}, accepted {accepted}; runs with a handover under terms {handovers}, with a defection {defections}"
+    );
+}
