@@ -129,7 +129,8 @@ pub fn folder_name(labels: &[String], overrides: &[crate::scenario::Override]) -
 /// The paired difference of one outcome between a scenario and the baseline.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Difference {
-    /// What is compared, e.g. `fall_day.goma`, `p_fall.goma`, `peacekeepers_killed`.
+    /// What is compared, e.g. `fall_day.goma`, `fall_day_if.goma`, `p_fall.goma`,
+    /// `peacekeepers_killed`.
     pub metric: String,
     /// The scenario compared with the baseline (its label).
     pub scenario: String,
@@ -192,14 +193,16 @@ pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -
     Metric::all(t)
         .into_iter()
         .filter(|m| match *m {
-            Metric::PFall(p) | Metric::FallDay(p) => [base, other].iter().any(|e| {
-                e.runs
-                    .iter()
-                    .any(|r| r.first_capture_day.get(p).copied().flatten().is_some())
-            }),
+            Metric::PFall(p) | Metric::FallDay(p) | Metric::FallDayIf(p) => {
+                [base, other].iter().any(|e| {
+                    e.runs
+                        .iter()
+                        .any(|r| r.first_capture_day.get(p).copied().flatten().is_some())
+                })
+            }
             _ => true,
         })
-        .filter_map(|m| paired(&m.name(t), label, base, other, |r| m.value(r)))
+        .filter_map(|m| paired(&m.name(t), label, base, other, |r| m.value(r, base.days)))
         .collect()
 }
 
@@ -356,7 +359,7 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
                     100.0 * d.ci[0],
                     100.0 * d.ci[1]
                 )
-            } else if let Some(id) = d.metric.strip_prefix("fall_day.") {
+            } else if let Some(id) = d.metric.strip_prefix("fall_day_if.") {
                 let name = t
                     .places
                     .iter()

@@ -17,22 +17,15 @@ use crate::error::Result;
 
 /// The bounds of an interval of shares as percentages with `decimals` decimals, rounded
 /// outward (the lower bound down, the upper bound up), so that the printed interval always
-/// contains every value it contains unrounded, the printed estimate included. If rounding
-/// would collapse an interval of non-zero width to one number, decimals are added (up to two
-/// more). `(0.9955, 1.0, 0)` gives `("99", "100")`, never `("100", "100")`.
+/// contains every value it contains unrounded, the printed estimate included: `(0.9955, 1.0,
+/// 0)` gives `("99", "100")`, never `("100", "100")` around an estimate of 99.9%.
 pub fn percent_bounds(low: f64, high: f64, decimals: usize) -> (String, String) {
-    let mut d = decimals;
-    loop {
-        let scale = 10f64.powi(d as i32);
-        // A hair of slack, so that 0.29 × 100 (28.999…) is not floored to 28.
-        let lo = ((100.0 * low * scale) + 1e-9).floor() / scale;
-        // (`+ 0.0` turns a -0 into 0.)
-        let hi = ((100.0 * high * scale) - 1e-9).ceil() / scale + 0.0;
-        if lo < hi || high <= low || d >= decimals + 2 {
-            return (format!("{lo:.d$}"), format!("{hi:.d$}"));
-        }
-        d += 1;
-    }
+    let scale = 10f64.powi(decimals as i32);
+    // A hair of slack, so that 0.29 × 100 (28.999…) is not floored to 28; `+ 0.0` turns a -0
+    // into 0.
+    let lo = ((100.0 * low * scale) + 1e-9).floor() / scale + 0.0;
+    let hi = ((100.0 * high * scale) - 1e-9).ceil() / scale + 0.0;
+    (format!("{lo:.decimals$}"), format!("{hi:.decimals$}"))
 }
 
 /// `n` with commas between thousands: `12,345`, `-1,000`.
@@ -98,10 +91,9 @@ mod tests {
         assert_eq!(percent_bounds(0.29, 0.57, 0), ("29".into(), "57".into()));
         assert_eq!(percent_bounds(0.0, 0.0, 0), ("0".into(), "0".into()));
         assert_eq!(percent_bounds(1.0, 1.0, 0), ("100".into(), "100".into()));
-        // Within one percent: decimals are added until the bounds differ.
         assert_eq!(
             percent_bounds(0.9955, 0.9958, 0),
-            ("99.55".into(), "99.58".into())
+            ("99".into(), "100".into())
         );
     }
 }

@@ -9,8 +9,12 @@ use crate::sim::resources::Theatre;
 /// An outcome of one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
-    /// Day a place first changed hands (no value if it did not).
+    /// Day a place first changed hands, censored: a run where it did not counts at the day
+    /// limit (every run has a value).
     FallDay(usize),
+    /// Day a place first changed hands, over the runs where it did (no value otherwise): a
+    /// conditional quantity, to read beside `p_fall` of the same place.
+    FallDayIf(usize),
     /// 1 if a place changed hands, else 0: its mean is the probability.
     PFall(usize),
     /// Peacekeepers killed.
@@ -32,10 +36,14 @@ pub enum Metric {
 }
 
 /// The metric name patterns, with what each means, for `strife metrics`.
-pub const PATTERNS: [(&str, &str); 10] = [
+pub const PATTERNS: [(&str, &str); 11] = [
     (
         "fall_day.PLACE",
-        "day the place first changed hands (runs where it did)",
+        "day the place first changed hands; a run where it did not counts at the day limit",
+    ),
+    (
+        "fall_day_if.PLACE",
+        "day the place first changed hands, over the runs where it did (read with p_fall)",
     ),
     ("p_fall.PLACE", "probability the place changed hands"),
     ("peacekeepers_killed", "peacekeepers killed (persons)"),
@@ -59,7 +67,8 @@ impl Metric {
     pub fn all(theatre: &Theatre) -> Vec<Metric> {
         let places = 0..theatre.places.len();
         let mut all: Vec<Metric> = places.clone().map(Metric::PFall).collect();
-        all.extend(places.map(Metric::FallDay));
+        all.extend(places.clone().map(Metric::FallDay));
+        all.extend(places.map(Metric::FallDayIf));
         all.extend([
             Metric::PeacekeepersKilled,
             Metric::NewlyDisplaced,
@@ -77,6 +86,7 @@ impl Metric {
     pub fn name(&self, theatre: &Theatre) -> String {
         match *self {
             Metric::FallDay(p) => format!("fall_day.{}", theatre.places[p].id),
+            Metric::FallDayIf(p) => format!("fall_day_if.{}", theatre.places[p].id),
             Metric::PFall(p) => format!("p_fall.{}", theatre.places[p].id),
             Metric::PeacekeepersKilled => "peacekeepers_killed".into(),
             Metric::NewlyDisplaced => "newly_displaced".into(),
@@ -114,11 +124,23 @@ impl Metric {
         )
     }
 
-    /// The metric's value in one run, if it has one.
-    pub fn value(&self, r: &RunDigest) -> Option<f64> {
+    /// Whether the metric is a day that a run censors at its day limit.
+    pub fn is_censored_day(&self) -> bool {
+        matches!(self, Metric::FallDay(_))
+    }
+
+    /// The metric's value in one run of `days` days, if it has one.
+    pub fn value(&self, r: &RunDigest, days: f64) -> Option<f64> {
         let indicator = |b: bool| Some(if b { 1.0 } else { 0.0 });
         match *self {
-            Metric::FallDay(p) => r.first_capture_day.get(p).copied().flatten(),
+            Metric::FallDay(p) => Some(
+                r.first_capture_day
+                    .get(p)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(days),
+            ),
+            Metric::FallDayIf(p) => r.first_capture_day.get(p).copied().flatten(),
             Metric::PFall(p) => indicator(r.first_capture_day.get(p).copied().flatten().is_some()),
             Metric::PeacekeepersKilled => Some(f64::from(r.peacekeepers_killed)),
             Metric::NewlyDisplaced => Some(r.newly_displaced),

@@ -320,9 +320,12 @@ pub fn run_sensitivity(
                 days: Some(days),
             },
         )?;
-        let value = metric.value(&digest(e, &record));
+        let digest = digest(e, &record);
+        let value = metric.value(&digest, days);
         progress();
-        Ok((value.unwrap_or(days), value.is_none()))
+        // A censored day is the limit: count it as censored for the text.
+        let censored = metric.is_censored_day() && value.is_some_and(|v| v >= days);
+        Ok((value.unwrap_or(days), censored || value.is_none()))
     };
     let runs: Vec<(f64, bool)> = (0..design.points.len() as u64 * replicates)
         .into_par_iter()

@@ -144,7 +144,7 @@ pub fn run_sweep(
             Some(m) => m,
             None => *metric.insert(Metric::parse(metric_name, &e.theatre)?),
         };
-        let xs: Vec<f64> = e.runs.iter().filter_map(|r| m.value(r)).collect();
+        let xs: Vec<f64> = e.runs.iter().filter_map(|r| m.value(r, e.days)).collect();
         let n = xs.len();
         let mean = if n > 0 {
             xs.iter().sum::<f64>() / n as f64

@@ -249,7 +249,7 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
                 None,
             ));
         }
-        let day_rows = place_rows(&important, "fall_day", 1.0, &|p| {
+        let day_rows = place_rows(&important, "fall_day_if", 1.0, &|p| {
             let days = first_days(base, p);
             if days.is_empty() {
                 "baseline: never".to_owned()
@@ -282,7 +282,11 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
                 .into_iter()
                 .find(|m| m.name(&base.theatre) == metric)
                 .map(|m| {
-                    let values: Vec<f64> = base.runs.iter().filter_map(|r| m.value(r)).collect();
+                    let values: Vec<f64> = base
+                        .runs
+                        .iter()
+                        .filter_map(|r| m.value(r, base.days))
+                        .collect();
                     values.iter().sum::<f64>() / values.len().max(1) as f64
                 })
                 .unwrap_or(f64::NAN);

@@ -97,7 +97,7 @@ fn subtitle(s: &SensitivityRecord) -> String {
 
 /// The unit of the metric, for the x axis of Morris charts.
 fn metric_unit(metric: &str) -> &'static str {
-    if metric.starts_with("fall_day.") {
+    if metric.starts_with("fall_day") {
         "days"
     } else if metric.starts_with("p_") {
         "probability"

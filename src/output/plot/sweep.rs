@@ -85,7 +85,7 @@ impl Kind {
     fn of(s: &SweepRecord) -> Self {
         if s.probability || s.metric.starts_with("p_") {
             Kind::Probability
-        } else if s.metric.starts_with("fall_day.") {
+        } else if s.metric.starts_with("fall_day") {
             Kind::Day
         } else if s.metric == "highest_rung" {
             Kind::Rung
