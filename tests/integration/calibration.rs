@@ -1,4 +1,4 @@
-//! The Goma scenario against what happened in January 2025 (../shared/calibration/goma-2025.md).
+//! The Goma scenario against what happened in January 2025 (scenarios/sources/goma_2025.md).
 //!
 //! `goma_calibration_bands_hold` checks the bands on a fixed seed set small enough for CI;
 //! `print_calibration_table` (ignored; run it with
