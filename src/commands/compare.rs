@@ -67,6 +67,15 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         command_line,
     );
     manifest.runs = Some(args.runs);
+    manifest.files_read = loaded
+        .iter()
+        .flat_map(|l| l.files_read.iter().cloned())
+        .fold(Vec::new(), |mut all, f| {
+            if !all.contains(&f) {
+                all.push(f);
+            }
+            all
+        });
     manifest.compared = loaded
         .iter()
         .map(|l| (l.file.clone(), sha256_hex(l.source.as_bytes())))

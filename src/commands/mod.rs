@@ -85,9 +85,8 @@ fn manifest_of(
     runs: u64,
     command_line: Vec<String>,
 ) -> Manifest {
-    let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
+    let mut manifest = Manifest::of_scenario(loaded, seed, days, command_line);
     manifest.runs = Some(runs);
-    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
     manifest
 }
 

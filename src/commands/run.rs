@@ -37,8 +37,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
             days: Some(days),
         },
     )?;
-    let mut manifest = Manifest::new(&loaded.file, &loaded.source, seed, days, command_line);
-    manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
+    let manifest = Manifest::of_scenario(&loaded, seed, days, command_line);
     let files = run_outputs(&record, &manifest, &loaded.scenario.description)?;
     let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
@@ -75,16 +74,9 @@ pub(super) fn write_ensemble(
     command_line: Vec<String>,
     output: &OutputSettings,
 ) -> Result<()> {
-    let overrides = loaded.overrides.iter().map(ToString::to_string).collect();
-    let mut manifest = Manifest::new(
-        &loaded.file,
-        &loaded.source,
-        ensemble.master_seed,
-        ensemble.days,
-        command_line,
-    );
+    let mut manifest =
+        Manifest::of_scenario(loaded, ensemble.master_seed, ensemble.days, command_line);
     manifest.runs = Some(ensemble.runs.len() as u64);
-    manifest.overrides = overrides;
     let mut files = vec![
         ("runs.csv".to_owned(), runs_csv(ensemble)?),
         ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),

@@ -533,6 +533,9 @@ pub struct Manifest {
     /// Runs of an ensemble (the seed is then the master seed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<u64>,
+    /// Every file that went into the result, with its SHA-256: each scenario or what-if file
+    /// and, for a what-if, its base and the base's bases.
+    pub files_read: Vec<(String, String)>,
     /// For a comparison: every scenario file and its SHA-256, baseline first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<(String, String)>,
@@ -569,6 +572,7 @@ impl Manifest {
             days,
             command_line,
             overrides: Vec::new(),
+            files_read: Vec::new(),
             runs: None,
             compared: Vec::new(),
             observed: None,
@@ -576,6 +580,19 @@ impl Manifest {
             shard: None,
             files: Vec::new(),
         }
+    }
+
+    /// A manifest for a run of `loaded`: its file, its overrides, and every file read.
+    pub fn of_scenario(
+        loaded: &crate::scenario::LoadedScenario,
+        seed: u64,
+        days: f64,
+        command_line: Vec<String>,
+    ) -> Self {
+        let mut manifest = Self::new(&loaded.file, &loaded.source, seed, days, command_line);
+        manifest.overrides = loaded.overrides.iter().map(ToString::to_string).collect();
+        manifest.files_read = loaded.files_read.clone();
+        manifest
     }
 
     /// `manifest.json` as pretty-printed bytes.

@@ -12,6 +12,7 @@ use super::uncertain::{
 use super::validate::{locate_path, unsupported_inputs, validate};
 use super::whatif::{WhatIf, is_whatif};
 use crate::error::{Diagnostic, Error, Result};
+use crate::output::summary::sha256_hex;
 
 /// Largest scenario file accepted, bytes. Real scenarios are tens of kilobytes.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -27,6 +28,9 @@ pub struct LoadedScenario {
     pub source: String,
     /// Overrides applied to the base scenario (from what-if files and `--set`), in order.
     pub overrides: Vec<Override>,
+    /// Every file that went into the scenario, with the SHA-256 of its bytes: the file itself
+    /// and, for a what-if, its base, the base's base and so on.
+    pub files_read: Vec<(String, String)>,
 }
 
 /// Read, parse and validate a scenario or what-if file, reporting every problem found.
@@ -102,11 +106,13 @@ fn load_chain(
         let scenario = parse_scenario(&source, &file)?;
         check_scenario(&scenario, &source, &file)?;
         let root = (file.clone(), source.clone());
+        let files_read = vec![(file.clone(), sha256_hex(source.as_bytes()))];
         let loaded = LoadedScenario {
             scenario,
             file,
             source,
             overrides: Vec::new(),
+            files_read,
         };
         return Ok((loaded, root));
     }
@@ -163,11 +169,14 @@ fn load_chain(
     check_whatif(&scenario, &root, (&file, &source))?;
     let mut overrides = base.overrides;
     overrides.extend(whatif.overrides());
+    let mut files_read = vec![(file.clone(), sha256_hex(source.as_bytes()))];
+    files_read.extend(base.files_read);
     let loaded = LoadedScenario {
         scenario,
         file,
         source,
         overrides,
+        files_read,
     };
     Ok((loaded, root))
 }

@@ -423,3 +423,37 @@ fn a_users_file_in_place_of_the_lock_is_left_alone() {
         .stderr(predicate::str::contains("is not strife's"));
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// Issue 16: the manifest of a what-if's run records every file that went into it, the what-if
+/// and its base, each with the SHA-256 of its bytes.
+#[test]
+fn a_whatif_manifest_records_its_base() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    crate::common::strife()
+        .args([
+            "run",
+            "scenarios/whatif/no_rdf.ron",
+            "--days",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    let read = manifest["files_read"].as_array().expect("files_read");
+    let names: Vec<&str> = read.iter().filter_map(|f| f[0].as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].ends_with("no_rdf.ron"), "{names:?}");
+    assert!(names[1].ends_with("goma_2025.ron"), "{names:?}");
+    let base = std::fs::read(crate::common::repo("scenarios/goma_2025.ron")).expect("base");
+    assert_eq!(
+        read[1][1].as_str(),
+        Some(strife::output::summary::sha256_hex(&base).as_str())
+    );
+}

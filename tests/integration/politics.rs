@@ -23,6 +23,7 @@ pub(crate) fn minimal_with(extra: &str) -> LoadedScenario {
         file: "test.ron".into(),
         source,
         overrides: vec![],
+        files_read: vec![],
     }
 }
 
