@@ -46,5 +46,28 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         .unwrap_or_else(|| result_dir(scenario, &overrides, "ensemble"));
     let key = write::ResultKey::new("ensemble", &[scenario], &overrides);
     let claim = write::claim(&out, key, args.output.force)?;
-    write_ensemble(claim, &out, &ensemble, &loaded, command_line, &args.output)
+    // The same runs on one machine: the shards' command without --shard and --out.
+    let mut one_machine = vec![
+        "strife".to_owned(),
+        "run".to_owned(),
+        first.scenario_file.clone(),
+        "--runs".to_owned(),
+        first.runs.to_string(),
+        "--seed".to_owned(),
+        first.master_seed.to_string(),
+    ];
+    if let Some(days) = first.days {
+        one_machine.extend(["--days".to_owned(), days.to_string()]);
+    }
+    for s in &first.set {
+        one_machine.extend(["--set".to_owned(), s.clone()]);
+    }
+    write_ensemble(
+        claim,
+        &out,
+        &ensemble,
+        &loaded,
+        (command_line, Some(one_machine)),
+        &args.output,
+    )
 }

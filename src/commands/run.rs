@@ -61,7 +61,14 @@ fn run_ensemble_command(
     let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
         run_digests(loaded, master, 0..runs, args.run.days, tick)
     })?;
-    write_ensemble(claim, &out, &ensemble, loaded, command_line, &args.output)
+    write_ensemble(
+        claim,
+        &out,
+        &ensemble,
+        loaded,
+        (command_line, None),
+        &args.output,
+    )
 }
 
 /// Write an ensemble's files (and print its summary): the same for one machine and for merged
@@ -71,12 +78,13 @@ pub(super) fn write_ensemble(
     out: &Path,
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
-    command_line: Vec<String>,
+    (command_line, one_machine_command): (Vec<String>, Option<Vec<String>>),
     output: &OutputSettings,
 ) -> Result<()> {
     let mut manifest =
         Manifest::of_scenario(loaded, ensemble.master_seed, ensemble.days, command_line);
     manifest.runs = Some(ensemble.runs.len() as u64);
+    manifest.one_machine_command = one_machine_command;
     let mut files = vec![
         ("runs.csv".to_owned(), runs_csv(ensemble)?),
         ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),

@@ -536,6 +536,10 @@ pub struct Manifest {
     /// Every file that went into the result, with its SHA-256: each scenario or what-if file
     /// and, for a what-if, its base and the base's bases.
     pub files_read: Vec<(String, String)>,
+    /// For an ensemble merged from shards: the command that makes the same result on one
+    /// machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_machine_command: Option<Vec<String>>,
     /// For a comparison: every scenario file and its SHA-256, baseline first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<(String, String)>,
@@ -573,6 +577,7 @@ impl Manifest {
             command_line,
             overrides: Vec::new(),
             files_read: Vec::new(),
+            one_machine_command: None,
             runs: None,
             compared: Vec::new(),
             observed: None,

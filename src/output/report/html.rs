@@ -252,6 +252,15 @@ pub fn manifest(m: &Manifest) -> String {
         escape(&m.engine_version),
         escape(&command.join(" "))
     );
+    if let Some(one) = &m.one_machine_command {
+        let one: Vec<String> = one.iter().map(|a| shell_quote(a)).collect();
+        let _ = write!(
+            out,
+            "<p>This ensemble was merged from shards; on one machine the same runs, tables and \
+             summary come from:</p>\n<pre><code>{}</code></pre>\n",
+            escape(&one.join(" "))
+        );
+    }
     out
 }
 
