@@ -193,8 +193,9 @@ fn default_ceasefire_days<N: Number>() -> N {
     30.0.into()
 }
 
-/// A state that decides: a sponsor weighing pressure against resolve, or a troop-contributing
-/// country weighing its dead against its tolerance.
+/// A state that decides: a sponsor weighing pressure against resolve, or an ally or
+/// troop-contributing country whose contingents stop fighting on the fall of what they defend
+/// or their partner's rout, and leave on their dead or a regional body's call, after a lag.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, bound = "N: Number")]
 pub struct StateActor<N = f64> {
@@ -220,6 +221,73 @@ pub struct StateActor<N = f64> {
     /// Pressure-to-resolve ratios at which its policy changes.
     #[serde(default)]
     pub policy: Policy<N>,
+    /// Place ids a sponsor's campaign aims to hold: once its side holds them all, it draws down
+    /// at the lower ratio `policy.draw_down_held_at`. Default: none.
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// Place ids an ally's contingents came to defend: when one of them is held by a side
+    /// hostile to them, the contingents stop fighting (`exit`) after `decision_lag_days`.
+    /// Default: none.
+    #[serde(default)]
+    pub defends: Vec<String>,
+    /// Faction id of the army an ally came to support: when the share `partner_rout_share` of
+    /// its strength is broken or lost, the contingents stop fighting (`exit`) after
+    /// `decision_lag_days`. Default: none.
+    #[serde(default)]
+    pub partner: Option<String>,
+    /// Share (0–1) of the partner's strength (its units' personnel plus their losses) broken,
+    /// out of the fight or lost at which the partner counts as routed. Default 0.5 (assumed: an
+    /// army with half its strength gone or in flight no longer holds a front).
+    #[serde(default = "half")]
+    pub partner_rout_share: N,
+    /// When this holds (a regional body's call, a summit, a date), the contingents leave after
+    /// `decision_lag_days`. Default: never.
+    #[serde(default)]
+    pub leave_when: Option<Condition>,
+    /// Days between a reason for an ally's decision (a fall, its partner's rout, its dead past
+    /// `casualty_tolerance`, `leave_when`) and the decision taking effect, days. Default 3
+    /// (assumed: a cabinet meeting and orders to the contingent take days).
+    #[serde(default = "three")]
+    pub decision_lag_days: N,
+    /// What its contingents do when they stop fighting on the fall of what they defend or on
+    /// their partner's rout. Default `Withdraw`.
+    #[serde(default)]
+    pub exit: Exit,
+}
+
+fn half<N: Number>() -> N {
+    0.5.into()
+}
+fn three<N: Number>() -> N {
+    3.0.into()
+}
+
+/// What an ally's contingent does when it stops fighting (issue 13; docs/MODEL.md, "States").
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub enum Exit {
+    /// Heads home through places its side holds and leaves the theatre there (at once if no
+    /// such path exists).
+    #[default]
+    Withdraw,
+    /// Shelters in its base: stops fighting, holds nothing, keeps its personnel and arms, and
+    /// stays until its state pulls it out (then leaves by agreement).
+    Shelter,
+    /// Is cantoned and disarmed where it stands: as `Shelter`, its firepower set to 0.
+    Disarm,
+    /// Leaves the theatre by an agreed corridor at once, with its personnel.
+    Corridor,
+}
+
+impl Exit {
+    /// Lower-case words for the events log.
+    pub fn words(self) -> &'static str {
+        match self {
+            Exit::Withdraw => "withdraw",
+            Exit::Shelter => "shelter in their bases",
+            Exit::Disarm => "are cantoned and disarmed",
+            Exit::Corridor => "leave by an agreed corridor",
+        }
+    }
 }
 
 /// Pressure-to-resolve ratios at which a sponsor state changes its policy.
@@ -229,8 +297,9 @@ pub struct Policy<N = f64> {
     /// Below this ratio, and while one of its own or its proxies' units is broken (military
     /// need), it reinforces. Default 0.3 (assumed).
     pub reinforce_below: N,
-    /// At or above this ratio it draws down: its forces stop attacking and leave one unit at a
-    /// time. Default 1.0 (assumed: pressure equal to resolve).
+    /// At or above this ratio it draws down: its forces stop attacking and leave one unit per
+    /// decision until `draw_down_to` of them is left. Default 1.0 (assumed: pressure equal to
+    /// resolve).
     pub draw_down_at: N,
     /// At or above this ratio it withdraws its forces and cuts its proxies' supply (its
     /// proxies keep what they hold: places go back only through an agreement's terms).
@@ -238,6 +307,32 @@ pub struct Policy<N = f64> {
     pub withdraw_at: N,
     /// Days between decisions. Default 1.
     pub decide_every_days: N,
+    /// A drawdown's target: the share (0–1) of its forces' personnel in the theatre, when the
+    /// drawdown begins, that stays. Default 0.5 (assumed: a drawdown halves a force; below
+    /// that it is a withdrawal).
+    pub draw_down_to: N,
+    /// Once every place of the state's `objectives` is held by its side, it draws down at this
+    /// ratio instead of `draw_down_at`. Default 0.5 (assumed: with its aims secured, staying is
+    /// worth less).
+    pub draw_down_held_at: N,
+    /// Days a reinforcement must be called for, decision after decision, before reserves are
+    /// sent. Default 3 (the calibration facts: 500–1,000 RDF crossed on 26 January 2025,
+    /// three days after Sake fell on 23 January; UN sources via DW).
+    pub reinforce_lag_days: N,
+    /// Days before a return to holding takes effect. Default 0 (keeping course needs no
+    /// decision).
+    pub hold_lag_days: N,
+    /// Days a drawdown must be called for before it begins. Default 7 (assumed: a week of
+    /// deliberation before troops are pulled back).
+    pub draw_down_lag_days: N,
+    /// Days a withdrawal must be called for before it begins. Default 11 (2012: M23 left Goma
+    /// eleven days after taking it, under pressure on Rwanda).
+    pub withdraw_lag_days: N,
+    /// Erosion of resolve under pressure, per day per unit of the pressure-to-resolve ratio:
+    /// `R ← R·e^(−k·ρ·dt)`. Default 0.002 (assumed: at a ratio of 1 resolve halves in about a
+    /// year, the span from the aid suspensions of mid-2012 to the end of Rwanda's backing of
+    /// M23 in late 2013).
+    pub resolve_erosion_per_day: N,
 }
 
 impl<N: Number> Default for Policy<N> {
@@ -247,6 +342,13 @@ impl<N: Number> Default for Policy<N> {
             draw_down_at: 1.0.into(),
             withdraw_at: 1.5.into(),
             decide_every_days: 1.0.into(),
+            draw_down_to: 0.5.into(),
+            draw_down_held_at: 0.5.into(),
+            reinforce_lag_days: 3.0.into(),
+            hold_lag_days: 0.0.into(),
+            draw_down_lag_days: 7.0.into(),
+            withdraw_lag_days: 11.0.into(),
+            resolve_erosion_per_day: 0.002.into(),
         }
     }
 }
@@ -259,7 +361,7 @@ pub enum Stance {
     /// Keeping its course.
     #[default]
     Hold,
-    /// Halting offensives and pulling units out one at a time.
+    /// Halting offensives and pulling units out, one per decision, down to a target level.
     DrawDown,
     /// Pulling all its forces out and cutting its proxies' supply.
     Withdraw,

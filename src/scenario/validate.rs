@@ -434,11 +434,39 @@ impl Checker<'_> {
             if let Some(t) = st.casualty_tolerance {
                 self.non_negative(&st.id, &what, "casualty_tolerance", t);
             }
+            for p in &st.objectives {
+                self.reference("objectives", p, "place", place_ids);
+            }
+            for p in &st.defends {
+                self.reference("defends", p, "place", place_ids);
+            }
+            if let Some(f) = &st.partner {
+                self.reference("partner", f, "faction", faction_ids);
+            }
+            if let Some(c) = &st.leave_when {
+                self.condition(c, &refs, s.duration_days);
+            }
+            self.in_range(
+                &st.id,
+                &what,
+                "partner_rout_share",
+                st.partner_rout_share,
+                0.0,
+                1.0,
+            );
+            self.non_negative(&st.id, &what, "decision_lag_days", st.decision_lag_days);
             let p = &st.policy;
+            self.in_range(&st.id, &what, "draw_down_to", p.draw_down_to, 0.0, 1.0);
             for (name, v) in [
                 ("reinforce_below", p.reinforce_below),
                 ("draw_down_at", p.draw_down_at),
                 ("withdraw_at", p.withdraw_at),
+                ("draw_down_held_at", p.draw_down_held_at),
+                ("reinforce_lag_days", p.reinforce_lag_days),
+                ("hold_lag_days", p.hold_lag_days),
+                ("draw_down_lag_days", p.draw_down_lag_days),
+                ("withdraw_lag_days", p.withdraw_lag_days),
+                ("resolve_erosion_per_day", p.resolve_erosion_per_day),
             ] {
                 self.non_negative(&st.id, &what, name, v);
             }
@@ -856,6 +884,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("camp_shelter", p.human_cost.camp_shelter),
         ("shelter_protection", p.human_cost.shelter_protection),
         ("civilian_killed_share", p.human_cost.civilian_killed_share),
+        ("base_refuge_share", p.cut_off.base_refuge_share),
     ];
     out_of_range(&shares, |v| (0.0..=1.0).contains(&v), "between 0 and 1");
     let t = &c.terrain;
@@ -975,6 +1004,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
             "capture_disruption_days",
             p.human_cost.capture_disruption_days,
         ),
+        ("base_reach_km", p.cut_off.base_reach_km),
     ];
     out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm

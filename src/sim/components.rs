@@ -233,6 +233,19 @@ pub struct StatePolicy {
     pub reserves_sent: usize,
     /// Tick of its next decision.
     pub next_decision_tick: u64,
+    /// Its resolve now, pressure units: the scenario's `resolve`, eroded under sustained
+    /// pressure (0 when unlimited).
+    pub resolve: f64,
+    /// A stance its rule has called for since a tick, not yet taken (its decision lag).
+    pub pending: Option<(crate::scenario::Stance, u64)>,
+    /// Personnel of its forces a drawdown stops at, while drawing down.
+    pub drawdown_target: Option<u32>,
+    /// Tick from which an ally has had a reason to stop fighting (a fall, its partner's rout).
+    pub stop_since: Option<u64>,
+    /// An ally's contingents have stopped fighting.
+    pub contingents_stopped: bool,
+    /// Tick from which an ally has had a reason to leave (its dead, a regional body's call).
+    pub leave_since: Option<u64>,
 }
 
 /// Civilians at a place.

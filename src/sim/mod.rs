@@ -47,6 +47,7 @@ pub fn build_schedule(ambiguity: LogLevel) -> Schedule {
                 systems::distribute_supply,
                 systems::displace_civilians,
                 systems::update_morale,
+                systems::hand_over_at_bases,
             )
                 .chain(),
             (

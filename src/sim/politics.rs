@@ -4,7 +4,7 @@
 use bevy_ecs::prelude::Resource;
 
 use super::resources::{Captor, Clock, ControlMap, Theatre};
-use crate::scenario::{Instrument, Mediation, Policy, Stance, Step, TriggerWeights};
+use crate::scenario::{Exit, Instrument, Mediation, Policy, Stance, Step, TriggerWeights};
 
 /// The terms of a mediator's agreements, resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +62,20 @@ pub struct StateSpec {
     pub casualty_tolerance: Option<f64>,
     /// Its policy thresholds.
     pub policy: Policy,
+    /// Place indices its campaign aims to hold (a sponsor draws down sooner once all are held).
+    pub objectives: Vec<usize>,
+    /// Place indices its contingents came to defend.
+    pub defends: Vec<usize>,
+    /// Faction index of the army its contingents came to support, if any.
+    pub partner: Option<usize>,
+    /// Share of the partner's strength broken or lost at which it counts as routed.
+    pub partner_rout_share: f64,
+    /// When its contingents leave (a regional body's call), if ever.
+    pub leave_when: Option<Cond>,
+    /// Days between a reason for an ally's decision and the decision.
+    pub decision_lag_days: f64,
+    /// What its contingents do when they stop fighting.
+    pub exit: Exit,
 }
 
 /// A condition with its references resolved.

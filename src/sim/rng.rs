@@ -53,11 +53,14 @@ pub enum StreamKind {
     CeasefireBreakdown,
     /// A cut-off unit giving up or breaking out (keyed by the unit's id).
     CutOff,
+    /// Soldiers of a broken unit handing themselves over at a peacekeeper base (keyed by the
+    /// unit's id).
+    BaseHandover,
 }
 
 impl StreamKind {
     /// Every kind, in the order of [`Streams`]' lanes.
-    pub const ALL: [StreamKind; 7] = [
+    pub const ALL: [StreamKind; 8] = [
         StreamKind::Combat,
         StreamKind::CrossBorderFire,
         StreamKind::Exposure,
@@ -65,6 +68,7 @@ impl StreamKind {
         StreamKind::CeasefireAcceptance,
         StreamKind::CeasefireBreakdown,
         StreamKind::CutOff,
+        StreamKind::BaseHandover,
     ];
 
     /// The kind's name in the stream's seed (docs/MODEL.md, "Random streams").
@@ -77,6 +81,7 @@ impl StreamKind {
             StreamKind::CeasefireAcceptance => "ceasefire acceptance",
             StreamKind::CeasefireBreakdown => "ceasefire breakdown",
             StreamKind::CutOff => "cut off",
+            StreamKind::BaseHandover => "base handover",
         }
     }
 }
@@ -116,8 +121,8 @@ mod tests {
 
     #[test]
     fn a_stream_is_the_same_whatever_else_was_drawn() {
-        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1, 0]);
-        let mut b = Streams::new(9, [0; 7]);
+        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1, 0, 0]);
+        let mut b = Streams::new(9, [0; 8]);
         // `a` draws from other streams first; `b` asks for the place at another index.
         for _ in 0..5 {
             a.get(StreamKind::Combat, 0, "minova").random::<u64>();

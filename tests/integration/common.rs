@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use strife::run::{RunOptions, RunRecord, run_loaded};
-use strife::scenario::{LoadedScenario, load_scenario};
+use strife::scenario::load::check_scenario;
+use strife::scenario::{LoadedScenario, load_scenario, parse_scenario};
 
 /// Path of a file under the repository root.
 pub fn repo(path: &str) -> PathBuf {
@@ -13,6 +14,20 @@ pub fn repo(path: &str) -> PathBuf {
 /// Load a shipped scenario, failing the test with the error text.
 pub fn load(path: &str) -> LoadedScenario {
     load_scenario(&repo(path)).unwrap_or_else(|e| panic!("{path} does not load:\n{e}"))
+}
+
+/// A scenario parsed and checked from its text, as if loaded from `test.ron`, failing the test
+/// with the error text.
+pub fn checked(source: String) -> LoadedScenario {
+    let scenario = parse_scenario(&source, "test.ron").unwrap_or_else(|e| panic!("{e}"));
+    check_scenario(&scenario, &source, "test.ron").unwrap_or_else(|e| panic!("{e}"));
+    LoadedScenario {
+        scenario,
+        file: "test.ron".into(),
+        source,
+        overrides: vec![],
+        files_read: vec![],
+    }
 }
 
 /// Run a shipped scenario with a seed.

@@ -198,6 +198,9 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
 /// diplomatic attention is a stock fed by lasting conditions, instruments wait for their
 /// deliberation and the actors' lags, and Angola's agreements carry terms (docs/MODEL.md,
 /// "Diplomacy" and "Ceasefires").
+/// They were re-taken for issue 13, items 3 and 5: states decide after lags, SAMIDRC's
+/// contributors shelter after Goma falls, and soldiers in a falling city give themselves up at a
+/// peacekeeper base (docs/MODEL.md, "States", "Cut-off units").
 #[test]
 fn optimisations_leave_results_unchanged() {
     use strife::generate::{GenerateOptions, generate};

@@ -22,5 +22,6 @@ mod scenario_docs;
 mod scenarios;
 mod sensitivity;
 mod shocks;
+mod states_decide;
 mod streams;
 mod tooling;

@@ -25,9 +25,22 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
     let mut query = world.query::<(&Unit, &Strength, &Casualties, &Morale, &Supply, &Condition)>();
     for (unit, strength, casualties, morale, supply, condition) in query.iter(world) {
         let id = &scenario.units[unit.index].id;
-        // Issue 13: only a regional intervention force is cantoned, and a cut-off or cantoned
-        // unit does not fight.
-        if condition.cantoned {
+        // Issue 13: only a regional intervention force, or the contingent of a state whose
+        // contingents shelter or are disarmed, is cantoned, and a cut-off or cantoned unit does
+        // not fight.
+        let sheltering = scenario.units[unit.index]
+            .contingent
+            .as_ref()
+            .is_some_and(|c| {
+                scenario.states.iter().any(|s| {
+                    &s.id == c
+                        && matches!(
+                            s.exit,
+                            strife::scenario::Exit::Shelter | strife::scenario::Exit::Disarm
+                        )
+                })
+            });
+        if condition.cantoned && !sheltering {
             let faction = &scenario.units[unit.index].faction;
             let kind = scenario
                 .factions
@@ -40,8 +53,10 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
                 "unit {id}"
             );
         }
+        // A state decides after the tick's combat: a contingent told to shelter this tick may
+        // have fought earlier in it (combat leaves out every cantoned unit from the next tick).
         assert!(
-            !(condition.out_of_the_fight() && condition.engaged),
+            !(condition.out_of_the_fight() && condition.engaged && !sheltering),
             "unit {id} fought while cut off or cantoned"
         );
         let committed = scenario.units[unit.index].personnel.round() as u32;

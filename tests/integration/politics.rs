@@ -9,22 +9,13 @@ use strife::sim::components::{Place, Population};
 use strife::sim::resources::RunStatus;
 use strife::sim::{build_schedule, build_world};
 
-use crate::common::{load, repo};
+use crate::common::{checked, load, repo};
 
 /// minimal.ron with `extra` inserted before its last closing parenthesis.
 pub(crate) fn minimal_with(extra: &str) -> LoadedScenario {
     let text = std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron");
     let end = text.rfind(')').expect("closing parenthesis");
-    let source = format!("{}{extra}\n)\n", &text[..end]);
-    let scenario = parse_scenario(&source, "test.ron").unwrap_or_else(|e| panic!("{e}"));
-    check_scenario(&scenario, &source, "test.ron").unwrap_or_else(|e| panic!("{e}"));
-    LoadedScenario {
-        scenario,
-        file: "test.ron".into(),
-        source,
-        overrides: vec![],
-        files_read: vec![],
-    }
+    checked(format!("{}{extra}\n)\n", &text[..end]))
 }
 
 /// Run with seed 7.

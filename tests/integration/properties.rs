@@ -113,7 +113,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             id: format!("u{i}"),
                             name: None,
                             faction: format!("f{}", i % n_factions),
-                            contingent: None,
+                            // Issue 13: faction f0's units are state S's contingent.
+                            contingent: (i % n_factions == 0).then(|| "S".into()),
                             place: format!("p{}", place % n_places),
                             personnel: personnel.round(),
                             firepower,
@@ -181,7 +182,23 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     proxies: vec!["f1".into()],
                     reserves: vec![],
                     casualty_tolerance: Some(10.0),
-                    policy: Policy::default(),
+                    policy: Policy {
+                        decide_every_days: 0.5,
+                        reinforce_lag_days: 1.0,
+                        draw_down_lag_days: 1.0,
+                        withdraw_lag_days: 2.0,
+                        resolve_erosion_per_day: 0.05,
+                        ..Policy::default()
+                    },
+                    // Issue 13: S's contingent (faction f0) came to defend p1, held by f1 from
+                    // the start, and shelters in its bases a day later; its resolve erodes.
+                    objectives: vec!["p0".into()],
+                    defends: vec!["p1".into()],
+                    partner: None,
+                    partner_rout_share: 0.5,
+                    leave_when: Some(Condition::Day(2.0)),
+                    decision_lag_days: 1.0,
+                    exit: Exit::Shelter,
                 }],
                 escalation: vec![],
                 events: vec![],

@@ -43,6 +43,7 @@ fn schema() -> Vec<(String, Vec<String>)> {
         Actor<f64>,
         Instrument,
         StateActor<f64>,
+        Exit,
         Stance,
         Rung,
         Condition,

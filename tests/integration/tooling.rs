@@ -127,7 +127,7 @@ fn explain_shows_places_forces_by_side_routes_events_and_uncertain_inputs() {
         "personnel at Gisenyi (Rubavu)",
         "Routes (22)",
         "Goma – Bukavu: 105 km lake crossing",
-        "Events (6)",
+        "Events (7)",
         "rdf_crossing — when Day(6.0)",
         "Uncertain inputs (",
         "units.rdf_crossing.personnel: Uniform 500–1,000",

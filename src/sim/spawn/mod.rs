@@ -134,6 +134,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         theatre.sides.len(),
         1,
         theatre.unit_ids.len(),
+        theatre.unit_ids.len(),
     ];
     politics::spawn_politics(&mut world, politics, &theatre);
     world.insert_resource(theatre);

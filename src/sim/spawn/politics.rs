@@ -133,6 +133,29 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
                     .collect::<Result<_>>()?,
                 casualty_tolerance: st.casualty_tolerance,
                 policy: st.policy.clone(),
+                objectives: st
+                    .objectives
+                    .iter()
+                    .map(|p| get(&ids.places, p, "place"))
+                    .collect::<Result<_>>()?,
+                defends: st
+                    .defends
+                    .iter()
+                    .map(|p| get(&ids.places, p, "place"))
+                    .collect::<Result<_>>()?,
+                partner: st
+                    .partner
+                    .as_deref()
+                    .map(|f| get(&ids.factions, f, "faction"))
+                    .transpose()?,
+                partner_rout_share: st.partner_rout_share,
+                leave_when: st
+                    .leave_when
+                    .as_ref()
+                    .map(|c| condition(theatre, &ids, c))
+                    .transpose()?,
+                decision_lag_days: st.decision_lag_days,
+                exit: st.exit,
             })
         })
         .collect::<Result<_>>()?;
@@ -270,8 +293,12 @@ pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) 
         };
         world.spawn((DiplomaticActor { index }, attention));
     }
-    for index in 0..politics.states.len() {
-        world.spawn((StateActorTag { index }, StatePolicy::default()));
+    for (index, state) in politics.states.iter().enumerate() {
+        let policy = StatePolicy {
+            resolve: state.resolve.unwrap_or(0.0),
+            ..Default::default()
+        };
+        world.spawn((StateActorTag { index }, policy));
     }
     let (n_actors, n_states) = (politics.actors.len(), politics.states.len());
     let n_places = theatre.places.len();

@@ -21,6 +21,7 @@ pub use ceasefire::mediate_ceasefires;
 pub use civilians::displace_civilians;
 pub use combat::resolve_engagements;
 pub use control::update_control;
+pub use cut_off::hand_over_at_bases;
 pub use diplomacy::{expose_covert_forces, turn_triggers_into_pressure};
 pub use end::{advance_clock, check_end_conditions};
 pub use escalation::{climb_escalation_ladder, exchange_cross_border_fire};
