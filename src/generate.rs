@@ -286,6 +286,7 @@ fn grid_routes(places: &[Place], rng: &mut ChaCha8Rng) -> Vec<Route> {
             kind,
             speed_kmh: None,
             capacity_t_per_day: None,
+            crossing_per_day: None,
         });
     };
     for i in 0..n {
@@ -346,6 +347,7 @@ fn faction(f: usize, factions: usize, sides: usize) -> Faction {
         colour: hsv_hex(hue, 0.7, 0.8),
         sponsor: None,
         claims_territory: true,
+        campaign: Vec::new(),
     }
 }
 

@@ -44,6 +44,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     colour: "#336699".into(),
                     sponsor: (i == 1).then(|| "S".to_owned()),
                     claims_territory: true,
+                    campaign: Vec::new(),
                 })
                 .collect();
             let places: Vec<Place> = (0..n_places)
@@ -70,6 +71,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     kind: RouteKind::Road,
                     speed_kmh: None,
                     capacity_t_per_day: None,
+                    crossing_per_day: None,
                 })
                 .collect();
             for (a, b, km) in links {
@@ -82,6 +84,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         kind: RouteKind::Track,
                         speed_kmh: None,
                         capacity_t_per_day: None,
+                        crossing_per_day: None,
                     });
                 }
             }
