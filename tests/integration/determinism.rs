@@ -191,7 +191,9 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
 /// (docs/MODEL.md, "Orders"); the synthetic theatre, with no fall and no such path in its 5
 /// days, kept its digest. It was re-taken for issue 13, item 3: cut-off units give up
 /// gradually instead of surrendering whole (docs/MODEL.md, "Cut-off units"), which changes the
-/// Goma run from the pocket at Munigi on day 24.6 on.
+/// Goma run from the pocket at Munigi on day 24.6 on. Both were re-taken for issue 13, item 1:
+/// operational command (campaigns, re-tasking, massing before an assault, reserves committed
+/// to a group, lake crossing capacity; docs/MODEL.md, "Command") changes who moves when.
 #[test]
 fn optimisations_leave_results_unchanged() {
     use strife::generate::{GenerateOptions, generate};
@@ -228,5 +230,5 @@ fn optimisations_leave_results_unchanged() {
     );
 }
 
-const GOMA_30_DAYS: &str = "960d13701585c6cd6dfb1eea9b2da463e35a3520b203e66fbf2e16a1b9b46287";
-const SYNTHETIC_5_DAYS: &str = "dc22f8b351b0e301a2f16f9cc97fec74e85baedb85d5114adb2434a20f7fa415";
+const GOMA_30_DAYS: &str = "136bb0c4d2ba9395ddd262bd0f40cfea6c7bce9a4bbd4b0c60d79943c60d527f";
+const SYNTHETIC_5_DAYS: &str = "08e40297bc7723828a53a94dbdb389ad43aedc9a0fdb33a06fe4562decad3e71";
