@@ -269,3 +269,40 @@ fn a_group_masses_at_its_staging_place_before_it_assaults() {
     let (_, vanguard, _) = massing_ticks(40.0, "command: (assault_ratio: 0)");
     assert_eq!(vanguard, Some(1), "no massing: it goes at once");
 }
+
+/// Issue 13: a campaign naming an unknown place, or an objective that comes after a place the
+/// campaign does not take before it, is refused with the name and a suggestion.
+#[test]
+fn a_bad_campaign_is_refused_with_a_suggestion() {
+    let source = |campaign: &str| {
+        format!(
+            "Scenario(\n name: \"Bad campaign\", start_date: \"2025-01-01\", duration_days: 5,\n \
+             factions: [\n  (id: \"gov\", name: \"Government\", side: \"government\", kind: StateArmy, \
+             colour: \"#1f5fbf\"),\n  (id: \"reb\", name: \"Rebels\", side: \"rebels\", kind: Rebel, \
+             colour: \"#d62728\", campaign: [{campaign}]),\n ],\n places: [\n  (id: \"base\", \
+             name: \"Base\", kind: Town, lat: 0.0, lon: 30.0, country: \"X\", controller: \"reb\"),\n  \
+             (id: \"town\", name: \"Town\", kind: Town, lat: -0.1, lon: 30.0, country: \"X\", \
+             controller: \"gov\"),\n ],\n routes: [\n  (from: \"base\", to: \"town\", km: 10, kind: Road),\n ],\n \
+             units: [],\n)\n"
+        )
+    };
+    let errors = |campaign: &str| {
+        let text = source(campaign);
+        let parsed = parse_scenario(&text, "bad.ron").unwrap_or_else(|e| panic!("{e}"));
+        match check_scenario(&parsed, &text, "bad.ron") {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    };
+    let unknown = errors("(place: \"twon\")");
+    assert!(
+        unknown.contains("unknown place `twon`") && unknown.contains("did you mean `town`?"),
+        "{unknown}"
+    );
+    let after = errors("(place: \"town\", after: [\"base\"])");
+    assert!(
+        after.contains("comes after `base`, which is not an earlier objective"),
+        "{after}"
+    );
+    assert_eq!(errors("(place: \"town\")"), "");
+}
