@@ -215,7 +215,8 @@ pub fn distribute_supply(
             })
         });
     }
-    if recomputed {
+    // Also the first time with no source at all (nothing recomputed, nothing reached).
+    if recomputed || cache.reached_by_side.len() != theatre.sides.len() {
         cache.refresh_reach(&theatre);
     }
     // Places whose holder's supply reaches them (for civilians' food).
