@@ -306,3 +306,46 @@ fn a_bad_campaign_is_refused_with_a_suggestion() {
     );
     assert_eq!(errors("(place: \"town\")"), "");
 }
+
+/// Issue 13: a lake crossing carries only its `crossing_per_day`. Two columns of 400 at a port
+/// whose boats carry 500 a day: the first embarks at once, the second once the boats have
+/// carried the first and can take it too (300 more places at 500 a day: 0.6 days).
+#[test]
+fn a_lake_crossing_carries_only_its_capacity() {
+    let text = "Scenario(\n name: \"Crossing\", start_date: \"2025-01-01\", duration_days: 5,\n \
+         factions: [\n  (id: \"gov\", name: \"Government\", side: \"government\", kind: StateArmy, \
+         colour: \"#1f5fbf\"),\n  (id: \"reb\", name: \"Rebels\", side: \"rebels\", kind: Rebel, \
+         colour: \"#d62728\"),\n ],\n places: [\n  (id: \"base\", name: \"Base\", kind: Port, \
+         lat: 0.0, lon: 30.0, country: \"X\", controller: \"reb\"),\n  (id: \"quay\", name: \"Quay\", \
+         kind: Port, lat: -0.1, lon: 30.0, country: \"X\", controller: \"reb\"),\n  (id: \"city\", \
+         name: \"City\", kind: City, lat: -0.2, lon: 30.0, country: \"X\", controller: \"gov\"),\n ],\n \
+         routes: [\n  (from: \"base\", to: \"quay\", km: 10, kind: Lake, crossing_per_day: 500),\n  \
+         (from: \"quay\", to: \"city\", km: 40, kind: Road),\n ],\n units: [\n  (id: \"a\", faction: \
+         \"reb\", place: \"base\", personnel: 400, posture: Attack, objectives: [\"city\"]),\n  \
+         (id: \"b\", faction: \"reb\", place: \"base\", personnel: 400, posture: Attack, \
+         objectives: [\"city\"]),\n ],\n)\n";
+    let parsed = parse_scenario(text, "crossing.ron").unwrap_or_else(|e| panic!("{e}"));
+    check_scenario(&parsed, text, "crossing.ron").unwrap_or_else(|e| panic!("{e}"));
+    let s = LoadedScenario {
+        scenario: parsed,
+        file: "crossing.ron".into(),
+        source: text.to_owned(),
+        overrides: vec![],
+    }
+    .central()
+    .expect("central scenario");
+    let mut world = build_world(&s, 1, 5.0).expect("world");
+    let mut schedule = build_schedule(LogLevel::Error);
+    let mut left = [None, None];
+    for tick in 1..=48u64 {
+        schedule.run(&mut world);
+        for (i, u) in rebels(&mut world).iter().enumerate() {
+            if left[i].is_none() && u.position != Position::At(0) {
+                left[i] = Some(tick);
+            }
+        }
+    }
+    assert_eq!(left[0], Some(1), "the first column embarks at once");
+    // 0.6 days is 14.4 hours: the budget covers the second column in the 16th tick.
+    assert_eq!(left[1], Some(16), "the second waits for the boats");
+}
