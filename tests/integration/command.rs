@@ -323,7 +323,7 @@ fn a_lake_crossing_carries_only_its_capacity() {
          (from: \"quay\", to: \"city\", km: 40, kind: Road),\n ],\n units: [\n  (id: \"a\", faction: \
          \"reb\", place: \"base\", personnel: 400, posture: Attack, objectives: [\"city\"]),\n  \
          (id: \"b\", faction: \"reb\", place: \"base\", personnel: 400, posture: Attack, \
-         objectives: [\"city\"]),\n ],\n)\n";
+         objectives: [\"city\"]),\n ],\n supply_sources: [\n  (place: \"base\", factions: [\"reb\"], tonnes_per_day: 50),\n ],\n)\n";
     let parsed = parse_scenario(text, "crossing.ron").unwrap_or_else(|e| panic!("{e}"));
     check_scenario(&parsed, text, "crossing.ron").unwrap_or_else(|e| panic!("{e}"));
     let s = LoadedScenario {
