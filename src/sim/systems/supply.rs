@@ -215,8 +215,7 @@ pub fn distribute_supply(
             })
         });
     }
-    // Also the first time with no source at all (nothing recomputed, nothing reached).
-    if recomputed || cache.reached_by_side.len() != theatre.sides.len() {
+    if recomputed {
         cache.refresh_reach(&theatre);
     }
     // Places whose holder's supply reaches them (for civilians' food).
