@@ -289,6 +289,7 @@ fn grid_routes(places: &[Place], rng: &mut ChaCha8Rng) -> Vec<Route> {
             kind,
             speed_kmh: None,
             capacity_t_per_day: None,
+            crossing_per_day: None,
         });
     };
     for i in 0..n {
@@ -350,6 +351,7 @@ fn faction(f: usize, factions: usize, sides: usize) -> Faction {
         sponsor: None,
         claims_territory: true,
         fire: Default::default(),
+        campaign: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ impl<N: Number> Default for Params<N> {
             diplomacy: DiplomacyParams::default(),
             cut_off: CutOffParams::default(),
             human_cost: HumanCostParams::default(),
+            command: CommandParams::default(),
         }
     }
 }
@@ -43,6 +44,8 @@ pub struct Params<N = f64> {
     /// The human cost: civilians killed and wounded by fire, deaths in camps, in flight and
     /// after a capture.
     pub human_cost: HumanCostParams<N>,
+    /// Operational command: campaigns, massing before an assault, reserves, pauses.
+    pub command: CommandParams<N>,
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
@@ -177,6 +180,11 @@ pub struct MovementParams<N = f64> {
     /// Farthest a reserve marches to a threatened place, hours of travel. Default 48 h
     /// (assumed: reserves are committed within two days' march).
     pub reserve_reach_hours: N,
+    /// Soldiers a `Lake` route carries per day when the route gives no `crossing_per_day`,
+    /// persons/day. Default 1,500 (assumed; see calibration: a few dozen requisitioned boats
+    /// and the lake ferries, each carrying tens to a couple of hundred people a trip, a few
+    /// trips a day).
+    pub lake_crossing_per_day: N,
 }
 
 impl<N: Number> Default for MovementParams<N> {
@@ -188,6 +196,7 @@ impl<N: Number> Default for MovementParams<N> {
             border_kmh: 2.0.into(),
             withdraw_speedup: 1.5.into(),
             reserve_reach_hours: 48.0.into(),
+            lake_crossing_per_day: 1500.0.into(),
         }
     }
 }
@@ -593,6 +602,48 @@ impl<N: Number> Default for HumanCostParams<N> {
             unfed_excess_per_10k_day: 5.0.into(),
             unsheltered_factor: 2.0.into(),
             capture_disruption_days: 7.0.into(),
+        }
+    }
+}
+
+/// Operational command (issue 13): a side's command re-tasks attackers to its campaign, masses
+/// a group before it assaults a defended place, commits reserves to a group short of its ratio
+/// and pauses while the group's supply recovers (docs/MODEL.md, "Command").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct CommandParams<N = f64> {
+    /// Whether sides with attacking units are under command at all. Default `true`; `false`
+    /// gives the model before issue 13: every unit follows its own objectives and goes in
+    /// alone.
+    pub enabled: bool,
+    /// Force ratio at which an assault group at its staging place goes in: its combat power
+    /// (personnel × firepower × (0.2 + 0.8 × morale) × supply factor) over that of the
+    /// defenders at the place (peacekeepers and regional forces at their exposure), before
+    /// terrain and fortification. Default 3 (the attacker's 3:1 rule of thumb against a
+    /// prepared defence: US Army FM 6-0, 2014, table of historical minimum planning ratios;
+    /// Mearsheimer 1989). 0: no massing.
+    pub assault_ratio: N,
+    /// Longest an assault group waits at its staging place for the ratio, days: it then goes
+    /// in with what it has. Default 1 day (assumed; see calibration: an attacker's tempo on
+    /// the Goma front was a town every one or two days).
+    pub max_wait_days: N,
+    /// A group connected to its supply whose mean supply (personnel-weighted) is below this
+    /// pauses before an assault until supply recovers, days of supply. Default 1 day (assumed:
+    /// one day of combat consumption in hand). 0: never pause for supply.
+    pub pause_supply_days: N,
+    /// Farthest a reserve is sent to join a group short of its ratio, hours of travel through
+    /// places its side holds. Default 48 h (assumed, as `movement.reserve_reach_hours`).
+    pub commit_reach_hours: N,
+}
+
+impl<N: Number> Default for CommandParams<N> {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            assault_ratio: 3.0.into(),
+            max_wait_days: 1.0.into(),
+            pause_supply_days: 1.0.into(),
+            commit_reach_hours: 48.0.into(),
         }
     }
 }

@@ -111,6 +111,32 @@ pub struct Faction {
     /// small arms (`(artillery: 0, drones: 0)`).
     #[serde(default)]
     pub fire: FireMix,
+    /// The faction's campaign (issue 13, "Operational command"): the places its side's command
+    /// takes, in order, each with its conditions and a pause to consolidate after it falls.
+    /// Every attacking unit of the side (of any of its factions) whose own objectives are done
+    /// is re-tasked to the campaign's current objective; when every objective is held, it holds
+    /// what was taken (the `Reserve` posture). The campaigns of a side's factions are joined in
+    /// faction order. Default none: a side with attacking units then follows a default campaign,
+    /// its units' objectives in the order the units list them (see docs/MODEL.md, "Command").
+    #[serde(default)]
+    pub campaign: Vec<CampaignObjective>,
+}
+
+/// One objective of a campaign.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignObjective {
+    /// Place id to take (phase "take").
+    pub place: String,
+    /// Place ids the side must hold before the command turns to this objective: a conditional
+    /// objective. Default: the campaign's previous objective (none for the first), so a
+    /// campaign is taken in order.
+    #[serde(default)]
+    pub after: Option<Vec<String>>,
+    /// Days the command pauses after the place is taken, before it launches the next assault
+    /// (phase "consolidate"), days (≥ 0). Default 0.
+    #[serde(default)]
+    pub consolidate_days: f64,
 }
 
 fn yes() -> bool {
@@ -254,6 +280,12 @@ pub struct Route<N = f64> {
     /// Supply it can carry, tonnes per day. Default: by kind, see `params.supply`.
     #[serde(default)]
     pub capacity_t_per_day: Option<N>,
+    /// Means to cross (boats, a ferry, a bridge): soldiers who can start along the route per
+    /// day, persons/day (> 0). A unit embarks whole once the day's capacity left covers it
+    /// (or, a unit larger than a day's capacity, once a full day's is free). Default: a `Lake`
+    /// route carries `params.movement.lake_crossing_per_day`; other routes are unlimited.
+    #[serde(default)]
+    pub crossing_per_day: Option<N>,
 }
 
 /// The kind of a route.

@@ -85,6 +85,7 @@ impl Checker<'_> {
         if s.factions.is_empty() {
             self.problem("the scenario has no factions", None);
         }
+        self.check_campaigns(s, &place_ids);
         if s.places.is_empty() {
             self.problem("the scenario has no places", None);
         }
@@ -139,6 +140,7 @@ impl Checker<'_> {
             for (name, value) in [
                 ("speed_kmh", r.speed_kmh),
                 ("capacity_t_per_day", r.capacity_t_per_day),
+                ("crossing_per_day", r.crossing_per_day),
             ] {
                 if let Some(v) = value
                     && !(v.is_finite() && v > 0.0)
@@ -768,6 +770,46 @@ impl Checker<'_> {
         false
     }
 
+    /// Campaigns (issue 13): known places, conditions on the campaign's own objectives, and a
+    /// pause that is a number of days.
+    fn check_campaigns(&mut self, s: &Scenario, place_ids: &HashMap<&str, usize>) {
+        for f in &s.factions {
+            let what = format!("faction `{}`", f.id);
+            for (k, o) in f.campaign.iter().enumerate() {
+                self.reference("place", &o.place, "place", place_ids);
+                if !(o.consolidate_days.is_finite() && o.consolidate_days >= 0.0) {
+                    self.problem_at(
+                        "place",
+                        &o.place,
+                        format!(
+                            "{what}: campaign objective `{}`: consolidate_days must be a number ≥ 0, not {}",
+                            o.place, o.consolidate_days
+                        ),
+                        None,
+                    );
+                }
+                for a in o.after.iter().flatten() {
+                    if self.reference("after", a, "place", place_ids)
+                        && !f.campaign[..k].iter().any(|earlier| &earlier.place == a)
+                    {
+                        self.problem_at(
+                            "after",
+                            a,
+                            format!(
+                                "{what}: campaign objective `{}` comes after `{a}`, which is not an earlier objective of the campaign",
+                                o.place
+                            ),
+                            Some(format!(
+                                "list `{a}` as an objective before `{}`, or drop it from `after`",
+                                o.place
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// Map outlines: at least two points each, every one a real latitude and longitude.
     fn check_outlines(&mut self, s: &Scenario) {
         for o in &s.outlines {
@@ -1005,6 +1047,10 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
             p.human_cost.capture_disruption_days,
         ),
         ("base_reach_km", p.cut_off.base_reach_km),
+        ("assault_ratio", p.command.assault_ratio),
+        ("max_wait_days", p.command.max_wait_days),
+        ("pause_supply_days", p.command.pause_supply_days),
+        ("commit_reach_hours", p.command.commit_reach_hours),
     ];
     out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
@@ -1021,6 +1067,7 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("urban_density_per_km2", p.human_cost.urban_density_per_km2),
         ("camp_density_per_km2", p.human_cost.camp_density_per_km2),
         ("other_density_per_km2", p.human_cost.other_density_per_km2),
+        ("lake_crossing_per_day", p.movement.lake_crossing_per_day),
     ];
     out_of_range(&above_zero, |v| v > 0.0, "a number > 0");
     problems

@@ -39,6 +39,7 @@ pub fn build_schedule(ambiguity: LogLevel) -> Schedule {
             (
                 systems::fire_events,
                 systems::arrive_reinforcements,
+                systems::direct_campaigns,
                 systems::issue_orders,
                 systems::move_units,
                 systems::resolve_engagements,

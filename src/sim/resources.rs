@@ -71,6 +71,9 @@ pub struct RouteInfo {
     pub speed_kmh: f64,
     /// Supply capacity, t/day.
     pub capacity_t_per_day: f64,
+    /// Soldiers who can start along it per day (boats, a ferry), persons/day; infinite when
+    /// nothing limits it.
+    pub crossing_per_day: f64,
 }
 
 impl RouteInfo {
@@ -393,6 +396,8 @@ pub enum EventKind {
     Handover,
     /// Civilians began to flee a place.
     Displacement,
+    /// A side's command re-tasked units, massed a group or committed a reserve.
+    Command,
     /// The run ended.
     End,
 }
@@ -417,6 +422,7 @@ impl EventKind {
             EventKind::CrossBorderFire => "cross-border fire",
             EventKind::Handover => "handover",
             EventKind::Displacement => "displacement",
+            EventKind::Command => "command",
             EventKind::End => "end",
         }
     }

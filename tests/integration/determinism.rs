@@ -201,6 +201,8 @@ fn merged_shards_equal_the_single_machine_ensemble_byte_for_byte() {
 /// They were re-taken for issue 13, items 3 and 5: states decide after lags, SAMIDRC's
 /// contributors shelter after Goma falls, and soldiers in a falling city give themselves up at a
 /// peacekeeper base (docs/MODEL.md, "States", "Cut-off units").
+/// They were re-taken for issue 13, item 1: a side's command re-tasks its attackers along
+/// its campaign and masses them before an assault (docs/MODEL.md, "Command").
 #[test]
 fn optimisations_leave_results_unchanged() {
     use strife::generate::{GenerateOptions, generate};

@@ -4,6 +4,7 @@ mod bounds;
 mod broken;
 mod calibration;
 mod cli;
+mod command;
 mod common;
 mod cut_off;
 mod determinism;

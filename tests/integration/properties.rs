@@ -49,6 +49,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         artillery: if i == 0 { 0.4 } else { 0.0 },
                         drones: if i == 1 { 0.3 } else { 0.0 },
                     },
+                    campaign: Vec::new(),
                 })
                 .collect();
             let places: Vec<Place> = (0..n_places)
@@ -83,6 +84,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     kind: RouteKind::Road,
                     speed_kmh: None,
                     capacity_t_per_day: None,
+                    crossing_per_day: None,
                 })
                 .collect();
             for (a, b, km) in links {
@@ -95,6 +97,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         kind: RouteKind::Track,
                         speed_kmh: None,
                         capacity_t_per_day: None,
+                        crossing_per_day: None,
                     });
                 }
             }

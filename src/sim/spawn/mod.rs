@@ -12,7 +12,7 @@ use super::components::*;
 use super::messages::*;
 use super::resources::*;
 use crate::error::{Error, Result};
-use crate::scenario::{EndCondition, FactionKind, Scenario};
+use crate::scenario::{EndCondition, FactionKind, RouteKind, Scenario};
 
 /// Build the world for one run of `scenario` with `seed`, ending after `days`.
 pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
@@ -137,6 +137,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         theatre.unit_ids.len(),
     ];
     politics::spawn_politics(&mut world, politics, &theatre);
+    let command = crate::sim::systems::command::Command::new(scenario, &theatre);
     world.insert_resource(theatre);
     world.insert_resource(SimParams(scenario.params.clone()));
     let total_ticks = (days * 24.0 / tick_hours).round().max(1.0) as u64;
@@ -153,6 +154,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         ..RunLog::default()
     });
     world.insert_resource(crate::sim::nearby::Nearby::default());
+    world.insert_resource(command);
     world.insert_resource(RunStatus::default());
     Ok(world)
 }
@@ -277,6 +279,10 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             capacity_t_per_day: r
                 .capacity_t_per_day
                 .unwrap_or_else(|| params.supply.capacity(r.kind)),
+            crossing_per_day: r.crossing_per_day.unwrap_or(match r.kind {
+                RouteKind::Lake => params.movement.lake_crossing_per_day,
+                _ => f64::INFINITY,
+            }),
         });
     }
     let sources = scenario

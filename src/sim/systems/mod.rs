@@ -3,6 +3,7 @@
 pub mod ceasefire;
 pub mod civilians;
 pub mod combat;
+pub mod command;
 pub mod control;
 pub mod cut_off;
 pub mod diplomacy;
@@ -20,6 +21,7 @@ pub mod supply;
 pub use ceasefire::mediate_ceasefires;
 pub use civilians::displace_civilians;
 pub use combat::resolve_engagements;
+pub use command::direct_campaigns;
 pub use control::update_control;
 pub use cut_off::hand_over_at_bases;
 pub use diplomacy::{expose_covert_forces, turn_triggers_into_pressure};

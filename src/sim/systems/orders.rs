@@ -2,7 +2,7 @@
 //! units for safety (or surrender when cut off); defenders hold; units pulled out by their
 //! state head home; during a ceasefire nobody advances.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use foldhash::fast::FixedState;
 
@@ -19,9 +19,14 @@ use crate::sim::pathing::{Step, nearest, nearest_by};
 use crate::sim::politics::{Ceasefires, Politics};
 use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
 use crate::sim::rng::{StreamKind, Streams, stochastic_round};
+use crate::sim::systems::command::{Command, Group, GroupKey, combat_power};
 use crate::sim::systems::cut_off::{breaks_out, give_up, hazards};
 
-/// Decide, for every unit standing at a place, whether and where it moves this tick.
+/// Decide, for every unit standing at a place, whether and where it moves this tick. An
+/// attacker of a side under command steps into a defended place only when its assault group
+/// goes in (docs/MODEL.md, "Command"); any unit takes a route with limited means to cross only
+/// when they carry it (docs/MODEL.md, "Movement").
+#[allow(clippy::too_many_arguments)]
 pub fn issue_orders(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
@@ -29,24 +34,46 @@ pub fn issue_orders(
     politics: Res<Politics>,
     ceasefires: Res<Ceasefires>,
     clock: Res<Clock>,
+    mut command: ResMut<Command>,
     mut streams: ResMut<Streams>,
     mut left: MessageWriter<Logged>,
-    mut units: Query<(
-        &Unit,
-        &mut Readiness,
-        &mut Position,
-        &Orders,
-        &mut Condition,
-        &mut Strength,
-        &mut Casualties,
-        &Morale,
-        &Supply,
-    )>,
+    mut units: OrderedUnits,
     mut surrendered: MessageWriter<UnitSurrendered>,
     mut memo: Local<PathMemo>,
+    mut crossings: Local<Crossings>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
     memo.start_tick(&control.controller, &control.present, reach);
+    let assaults = if params.0.command.enabled && !ceasefires.in_force() {
+        let groups = assault_groups(&theatre, &control, &params, &command, &mut memo, &units);
+        let defence = defence_at(&theatre, &params, &groups, &units);
+        command.decide_assaults(
+            &groups,
+            |k| defence.get(&(k.target, k.side)).copied().unwrap_or(0.0),
+            &params.0.command,
+            &clock,
+            &theatre,
+            &mut left,
+        )
+    } else {
+        command.waiting.clear();
+        command.short.clear();
+        BTreeMap::new()
+    };
+    let mut set_out =
+        |position: &mut Position, side: usize, personnel: u32, here: usize, step: Step| {
+            let cap = theatre.routes[step.route].crossing_per_day;
+            if cap.is_finite() && !crossings.embark(step.route, side, cap, personnel, &clock) {
+                return false;
+            }
+            *position = Position::Moving {
+                route: step.route,
+                from: here,
+                to: step.next,
+                km_done: 0.0,
+            };
+            true
+        };
     for (
         unit,
         mut readiness,
@@ -99,12 +126,7 @@ pub fn issue_orders(
                 .flatten();
             match step {
                 Some(step) => {
-                    *position = Position::Moving {
-                        route: step.route,
-                        from: here,
-                        to: step.next,
-                        km_done: 0.0,
-                    }
+                    set_out(&mut position, side, strength.personnel, here, step);
                 }
                 None => {
                     *readiness = Readiness::Withdrawn;
@@ -135,7 +157,15 @@ pub fn issue_orders(
                 side,
                 here,
                 &orders.objectives,
-            ),
+            )
+            .filter(|step| {
+                // Into a defended place only with its group (no decision: not an assault).
+                let key = GroupKey {
+                    side,
+                    target: step.next,
+                };
+                assaults.get(&key).copied().unwrap_or(true)
+            }),
             Posture::Reserve => {
                 if control.side(&theatre, here) == side && control.hostile_to(here, side) {
                     None
@@ -208,12 +238,185 @@ pub fn issue_orders(
             }
         };
         if let Some(step) = step {
-            *position = Position::Moving {
-                route: step.route,
-                from: here,
-                to: step.next,
-                km_done: 0.0,
-            };
+            set_out(&mut position, side, strength.personnel, here, step);
+        }
+    }
+}
+
+/// The units [`issue_orders`] moves.
+type OrderedUnits<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static Unit,
+        &'static mut Readiness,
+        &'static mut Position,
+        &'static Orders,
+        &'static mut Condition,
+        &'static mut Strength,
+        &'static mut Casualties,
+        &'static Morale,
+        &'static Supply,
+    ),
+>;
+
+/// The assault groups of this tick: for every side under command, its unbroken attackers at
+/// each place whose next step enters a place with hostile units in it and none of its own
+/// unbroken units (an assault in progress is joined at once), by (side, target) whatever
+/// place next to the target they stand at; with the number of the side's other attackers,
+/// anywhere, heading for the target as their objective.
+fn assault_groups(
+    theatre: &Theatre,
+    control: &ControlMap,
+    params: &SimParams,
+    command: &Command,
+    memo: &mut PathMemo,
+    units: &OrderedUnits,
+) -> BTreeMap<GroupKey, Group> {
+    let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
+    // Attackers by (side, the objective they head for); in each group, first the members
+    // whose objective is its target.
+    let mut heading: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut staged: Vec<(usize, usize, usize)> = Vec::new();
+    // Sides with units at each place, and with unbroken units (the map of control is last
+    // tick's, and empty before the first).
+    let mut present: HashMap<usize, (u64, u64), FixedState> = HashMap::default();
+    for (unit, readiness, position, _, condition, ..) in units {
+        if let (Readiness::Active, Position::At(here)) = (*readiness, *position)
+            && !unit.peacekeeper
+        {
+            let at = present.entry(here).or_default();
+            at.0 |= 1 << unit.side;
+            if !condition.broken && !condition.out_of_the_fight() {
+                at.1 |= 1 << unit.side;
+            }
+        }
+    }
+    for (unit, readiness, position, orders, condition, strength, _, morale, supply) in units {
+        let side = unit.side;
+        if *readiness != Readiness::Active
+            || !command.commands(side)
+            || orders.posture != Posture::Attack
+            || orders.leaving_for.is_some()
+            || condition.broken
+            || condition.out_of_the_fight()
+        {
+            continue;
+        }
+        let objective = orders
+            .objectives
+            .iter()
+            .copied()
+            .find(|&o| control.side(theatre, o) != side && control.ceded[o] != Some(side));
+        if let Some(o) = objective {
+            *heading.entry((side, o)).or_default() += 1;
+        }
+        let Position::At(here) = *position else {
+            continue;
+        };
+        if control.ceded[here] == Some(side) {
+            continue;
+        }
+        let Some(step) = attack_step(theatre, control, memo, side, here, &orders.objectives) else {
+            continue;
+        };
+        let target = step.next;
+        let (sides_at, holding_at) = present.get(&target).copied().unwrap_or_default();
+        if sides_at & !(1 << side) == 0 || holding_at & (1 << side) != 0 {
+            continue;
+        }
+        let g = groups.entry(GroupKey { side, target }).or_insert(Group {
+            staging: here,
+            ..Group::default()
+        });
+        if g.units == 0 || !staged.contains(&(side, target, here)) {
+            g.stagings += 1;
+            staged.push((side, target, here));
+        }
+        g.units += 1;
+        if objective == Some(target) {
+            g.coming += 1;
+        }
+        g.power += combat_power(theatre, &params.0, unit, strength, morale, supply);
+        g.personnel += f64::from(strength.personnel);
+        g.supply_person_days += f64::from(strength.personnel) * supply.days;
+        g.connected |= supply.connected;
+    }
+    // `coming` counted the members heading for the target; it becomes the others.
+    for (key, g) in groups.iter_mut() {
+        let all = heading.get(&(key.side, key.target)).copied().unwrap_or(0);
+        g.coming = all.saturating_sub(g.coming);
+    }
+    groups
+}
+
+/// The power standing against each group: by (target place, attacking side), the combat power
+/// of the unbroken units of every other side at the target.
+fn defence_at(
+    theatre: &Theatre,
+    params: &SimParams,
+    groups: &BTreeMap<GroupKey, Group>,
+    units: &OrderedUnits,
+) -> HashMap<(usize, usize), f64, FixedState> {
+    let mut defence: HashMap<(usize, usize), f64, FixedState> = HashMap::default();
+    if groups.is_empty() {
+        return defence;
+    }
+    for key in groups.keys() {
+        defence.insert((key.target, key.side), 0.0);
+    }
+    for (unit, readiness, position, _, condition, strength, _, morale, supply) in units {
+        let (Readiness::Active, Position::At(here)) = (*readiness, *position) else {
+            continue;
+        };
+        if condition.broken || condition.out_of_the_fight() {
+            continue;
+        }
+        let power = combat_power(theatre, &params.0, unit, strength, morale, supply);
+        for key in groups
+            .keys()
+            .filter(|k| k.target == here && k.side != unit.side)
+        {
+            if let Some(d) = defence.get_mut(&(key.target, key.side)) {
+                *d += power;
+            }
+        }
+    }
+    defence
+}
+
+/// What each side's boats on each route with limited means to cross can still carry: a
+/// budget of persons that refills at the route's `crossing_per_day` up to one day's worth.
+#[derive(Default)]
+pub struct Crossings {
+    /// (route, side) → (persons that may still embark, tick of the last refill).
+    budget: HashMap<(usize, usize), (f64, u64), FixedState>,
+}
+
+impl Crossings {
+    /// Whether a unit of `personnel` of `side` embarks on `route` (capacity `per_day`) this
+    /// tick: once the budget covers it (or, for a unit larger than a day's capacity, once a
+    /// full day's is free); its crossing is then taken from the budget.
+    fn embark(
+        &mut self,
+        route: usize,
+        side: usize,
+        per_day: f64,
+        personnel: u32,
+        clock: &Clock,
+    ) -> bool {
+        let (budget, last) = self
+            .budget
+            .entry((route, side))
+            .or_insert((per_day, clock.tick));
+        *budget = (*budget + per_day * (clock.tick - *last) as f64 * clock.dt_days()).min(per_day);
+        *last = clock.tick;
+        let needed = f64::from(personnel).min(per_day);
+        if *budget >= needed {
+            *budget -= f64::from(personnel);
+            true
+        } else {
+            false
         }
     }
 }
