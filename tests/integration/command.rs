@@ -65,6 +65,7 @@ fn scenario(
         file: "command.ron".into(),
         source,
         overrides: vec![],
+        files_read: vec![],
     }
     .central()
     .expect("central scenario")
@@ -331,6 +332,7 @@ fn a_lake_crossing_carries_only_its_capacity() {
         file: "crossing.ron".into(),
         source: text.to_owned(),
         overrides: vec![],
+        files_read: vec![],
     }
     .central()
     .expect("central scenario");

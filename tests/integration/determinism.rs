@@ -239,5 +239,5 @@ fn optimisations_leave_results_unchanged() {
     );
 }
 
-const GOMA_30_DAYS: &str = "6c0d07568f5a0699a8d328248e65dc7848b928caba7668e999e813a84b0fd703";
-const SYNTHETIC_5_DAYS: &str = "435f0389cca2b97ba2469c0d64019260790c1fe9554e2f040f6ff272fe12b1a9";
+const GOMA_30_DAYS: &str = "7848ba3727dbbff16ec3755fdaa0288c441c2a59de49ad77435b788dce9754e7";
+const SYNTHETIC_5_DAYS: &str = "46a87a6a2eef5ae68d47c1f00a69a8958004c5f3e7ce34e49a7c2c83831c4c16";

@@ -299,6 +299,11 @@ fn reports_render_in_a_headless_browser() {
     std::fs::create_dir_all(&artefacts).expect("target/browser-test");
     for (kind, args) in kinds() {
         let out = artefacts.join(kind);
+        // The test's own artefacts from an earlier run (perhaps interrupted, or of an older
+        // strife) are cleared first: the folder is the test's, under target/.
+        if out.exists() {
+            std::fs::remove_dir_all(&out).expect("clear the test's artefacts");
+        }
         produce(&args, &out);
         let page = out.join("report.html");
         let url = format!("file://{}", page.display());
