@@ -8,7 +8,8 @@ use super::summary::to_json;
 use crate::error::{Error, Result};
 use crate::run::hindcast::{HindcastRecord, Overall, Scored};
 
-fn num(x: f64) -> String {
+/// A value with three decimals, or an empty cell if it is not finite.
+pub(super) fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.3}")
     } else {

@@ -95,7 +95,7 @@ pub struct HindcastRecord {
 
 /// The model's value of `target` in one run: the day it happened (censored at `days`), or
 /// the count at the target's hour.
-fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
+pub fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
     let t = &record.theatre;
     match *target {
         Target::Capture { place, side } => record
@@ -202,15 +202,41 @@ pub fn run_hindcast(
         },
         progress,
     )?;
-    // The PIT's draws within ties: one seeded stream, one draw per observation in file order.
+    let scored = score_observations(
+        observations,
+        &targets,
+        &per_run,
+        (central.start_date, days),
+        master,
+    )?;
+    let overall = overall(&scored);
+    Ok(HindcastRecord {
+        scenario_name: loaded.scenario.name.clone(),
+        start_date: central.start_date,
+        observed_file: file.to_owned(),
+        runs,
+        master_seed: master,
+        days,
+        scored,
+        overall,
+    })
+}
+
+/// Score the model's values of each observation (`per_run[run][observation]`, runs of `days`
+/// days from `start`) against what was observed: [`Scored`] in file order. The PIT's draws within
+/// ties come from one stream of `master`, one draw per observation in file order.
+pub fn score_observations(
+    observations: &[Observation],
+    targets: &[Target],
+    per_run: &[Vec<f64>],
+    (start, days): (NaiveDate, f64),
+    master: u64,
+) -> Result<Vec<Scored>> {
     let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(run_seed(master, 0), 77));
     let mut scored = Vec::with_capacity(observations.len());
-    for (i, (o, target)) in observations.iter().zip(&targets).enumerate() {
+    for (i, (o, target)) in observations.iter().zip(targets).enumerate() {
         let values: Vec<f64> = per_run.iter().map(|v| v[i]).collect();
-        let observed = match (o.kind, o.value) {
-            (Kind::Count, Some(v)) => v,
-            _ => (o.date - central.start_date).num_days() as f64 + 0.5,
-        };
+        let observed = observed_value(o, start);
         let draw: f64 = rng.random();
         let s = score(&values, observed, draw)
             .ok_or_else(|| Error::Internal("a hindcast with no runs".into()))?;
@@ -236,22 +262,21 @@ pub fn run_hindcast(
             score: s,
         });
     }
-    let overall = overall(&scored);
-    Ok(HindcastRecord {
-        scenario_name: loaded.scenario.name.clone(),
-        start_date: central.start_date,
-        observed_file: file.to_owned(),
-        runs,
-        master_seed: master,
-        days,
-        scored,
-        overall,
-    })
+    Ok(scored)
+}
+
+/// What was observed, as the model's values are: a count, or the day since `start` (noon of
+/// the observed date).
+pub fn observed_value(o: &Observation, start: NaiveDate) -> f64 {
+    match (o.kind, o.value) {
+        (Kind::Count, Some(v)) => v,
+        _ => (o.date - start).num_days() as f64 + 0.5,
+    }
 }
 
 /// Mean CRPS, coverage and mean PIT for each kind present (in the order capture, instrument,
 /// count), then coverage and mean PIT over all observations.
-fn overall(scored: &[Scored]) -> Vec<Overall> {
+pub fn overall(scored: &[Scored]) -> Vec<Overall> {
     let summarise = |kind: &str, group: Vec<&Scored>, crps: bool| {
         let n = group.len();
         let share = |f: &dyn Fn(&Scored) -> bool| {

@@ -36,8 +36,8 @@ const BAND_50: RGBColor = RGBColor(178, 202, 232);
 
 /// The hindcast figure.
 pub(super) struct HindcastChart {
-    title: String,
-    subtitle: String,
+    pub(super) title: String,
+    pub(super) subtitle: String,
     panels: Vec<Scored>,
     start: chrono::NaiveDate,
 }

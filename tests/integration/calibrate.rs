@@ -1,0 +1,212 @@
+//! `strife calibrate` (issue 15): byte-identical whatever `--jobs`, its what-if loads and runs,
+//! user mistakes exit 2; and `Joint` inputs draw one row for the whole group.
+
+use predicates::prelude::*;
+use strife::scenario::parse_scenario;
+use strife::scenario::uncertain::sample_scenario;
+
+use crate::common::{repo, strife, temp_file};
+
+const OBSERVED: &str = "scenarios/observed/goma_2025.csv";
+
+/// Issue 15: a small calibration of the Goma scenario (two inputs, 10 particles, two
+/// generations, 6 predictive runs of 12 days) on one thread and on two: the same
+/// `posterior.csv`, `summary.json`, `observations.csv` and `calibrated.ron`; observations after
+/// the cut-off held out; the calibrated what-if loads and runs.
+#[test]
+fn goma_calibration_is_identical_whatever_jobs() {
+    let (dir, _) = temp_file("unused", "");
+    let run = |jobs: &str, name: &str| {
+        let out = dir.path().join(name);
+        strife()
+            .args([
+                "calibrate",
+                "scenarios/goma_2025.ron",
+                "--observed",
+                OBSERVED,
+            ])
+            .args(["--until", "2025-01-24", "--input", "states.Rwanda.resolve"])
+            .args(["--vary", "params.combat.defender_base_rate=0.01..0.04"])
+            .args(["--particles", "10", "--generations", "2"])
+            .args(["--predictive-runs", "6", "--days", "12", "-q"])
+            .args(["--jobs", jobs, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (run("1", "one"), run("2", "two"));
+    // calibrated.ron names the command that made it (with its --jobs and --out) in a comment.
+    let read = |dir: &std::path::Path, file: &str| {
+        std::fs::read_to_string(dir.join(file))
+            .expect(file)
+            .lines()
+            .filter(|l| !l.starts_with("// Made by:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for file in [
+        "posterior.csv",
+        "summary.json",
+        "observations.csv",
+        "calibrated.ron",
+    ] {
+        assert!(
+            read(&one, file) == read(&two, file),
+            "{file} depends on --jobs"
+        );
+    }
+    let posterior = std::fs::read_to_string(one.join("posterior.csv")).expect("posterior");
+    assert!(posterior.starts_with(
+        "generation,particle,weight,distance,params.combat.defender_base_rate,states.Rwanda.resolve"
+    ));
+    let generations: Vec<&str> = posterior
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or(""))
+        .collect();
+    assert!(generations.contains(&"0") && generations.contains(&"1"));
+    let observations = std::fs::read_to_string(one.join("observations.csv")).expect("observations");
+    assert!(observations.contains(",fitted,capture,capture sake (m23),2025-01-23,"));
+    assert!(observations.contains(",held_out,capture,capture goma (m23),2025-01-27,"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["inputs"].as_array().map(Vec::len), Some(2));
+    assert!(
+        summary["generations"][1]["ess"]
+            .as_f64()
+            .is_some_and(|e| e > 1.0)
+    );
+    assert!(
+        summary["scores"]["held_out"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    for file in [
+        "report.html",
+        "manifest.json",
+        "calibration_inputs.png",
+        "calibration_pairs.svg",
+        "calibration_generations.png",
+        "calibration_predictive.svg",
+    ] {
+        assert!(one.join(file).is_file(), "{file}");
+    }
+    // The posterior as a what-if: it loads, and both inputs come from one row of the table.
+    let whatif = one.join("calibrated.ron");
+    strife().arg("validate").arg(&whatif).assert().success();
+    let ran = dir.path().join("ran");
+    strife()
+        .arg("run")
+        .arg(&whatif)
+        .args(["--days", "2", "-q", "--out"])
+        .arg(&ran)
+        .assert()
+        .success();
+    let run_summary = std::fs::read_to_string(ran.join("summary.json")).expect("run summary");
+    let last: Vec<Vec<f64>> = posterior
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("2,"))
+        .map(|l| {
+            l.split(',')
+                .skip(4)
+                .map(|x| x.parse().expect("number"))
+                .collect()
+        })
+        .collect();
+    let drawn: serde_json::Value = serde_json::from_str(&run_summary).expect("json");
+    let value = |path: &str| {
+        drawn["inputs"]
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["path"] == path))
+            .and_then(|d| d["value"].as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    let row = [
+        value("params.combat.defender_base_rate"),
+        value("states.Rwanda.resolve"),
+    ];
+    assert!(
+        last.iter().any(|r| r[0] == row[0] && r[1] == row[1]),
+        "{row:?} is not a row of the posterior"
+    );
+}
+
+/// Issue 15: mistakes exit 2 with a message: a discrete input, nothing to fit, a bad weight.
+#[test]
+fn calibration_mistakes_exit_2() {
+    let base = [
+        "calibrate",
+        "scenarios/goma_2025.ron",
+        "--observed",
+        OBSERVED,
+    ];
+    strife()
+        .args(base)
+        .args(["--vary", "states.Rwanda.resolve=Choice(values: [8, 16])"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("states.Rwanda.resolve")
+                .and(predicate::str::contains("discrete")),
+        );
+    strife()
+        .args(base)
+        .args(["--until", "2025-01-01", "--input", "states.Rwanda.resolve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to fit"));
+    strife()
+        .args(base)
+        .args(["--weight", "captures=2", "--input", "states.Rwanda.resolve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--weight captures=2"));
+}
+
+/// Issue 15: the inputs of a `Joint` group take their values from the same row in every run;
+/// groups whose columns disagree are refused at the path, with its line.
+#[test]
+fn joint_inputs_draw_one_row_for_the_group() {
+    let text = std::fs::read_to_string(repo("scenarios/minimal.ron")).expect("minimal.ron");
+    let joint = text
+        .replacen(
+            "personnel: 1500",
+            "personnel: Joint(group: \"p\", values: [1000, 2000, 3000], weights: [1, 1, 2])",
+            1,
+        )
+        .replacen(
+            "km: 25",
+            "km: Joint(group: \"p\", values: [10, 20, 30], weights: [1, 1, 2])",
+            1,
+        );
+    let scenario = parse_scenario(&joint, "joint.ron").expect("parses");
+    let mut third = 0;
+    for seed in 0..200 {
+        let (_, draws) = sample_scenario(&scenario, seed).expect("samples");
+        let km = draws[0].value;
+        let personnel = draws[1].value;
+        assert_eq!(personnel, km * 100.0, "seed {seed}: rows differ");
+        third += usize::from(km == 30.0);
+    }
+    assert!(
+        (70..130).contains(&third),
+        "row 3 drawn {third} times of 200"
+    );
+    let bad = text
+        .replacen(
+            "personnel: 1500",
+            "personnel: Joint(group: \"p\", values: [1000, 2000])",
+            1,
+        )
+        .replacen("km: 25", "km: Joint(group: \"p\", values: [10, 20, 30])", 1);
+    let (_dir, path) = temp_file("bad.ron", &bad);
+    strife()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Joint group `p`"));
+}
