@@ -85,13 +85,22 @@ pub fn calibrate(args: &CalibrateArgs, command_line: Vec<String>) -> Result<()> 
         args.run.days,
     )?;
     let (loaded, factors) = crate::run::sensitivity::factors(&loaded, &args.input, &args.vary)?;
+    let chosen_by_default = args.input.is_empty() && args.vary.is_empty();
     let inputs: Vec<Input> = factors
         .into_iter()
         .map(|f| Input {
             path: f.path,
             prior: f.distribution,
         })
+        // By default every continuous input; a discrete one is drawn in each run, not fitted.
+        .filter(|i| !chosen_by_default || crate::analysis::abc::support(&i.prior).is_some())
         .collect();
+    if inputs.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has no continuous uncertain inputs to fit; give ranges with --vary PATH=LO..HI",
+            args.scenario.display()
+        )));
+    }
     for input in &inputs {
         if crate::analysis::abc::support(&input.prior).is_none() {
             return Err(Error::Usage(format!(
