@@ -239,7 +239,8 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<chrono::NaiveDate>,
     /// Fit the scenario's uncertain inputs whose path matches PATTERN (`*` for any text).
-    /// Repeatable. Default: all of them (unless `--vary`).
+    /// Repeatable. Default: every continuous one (unless `--vary`); a discrete one (`Choice`,
+    /// `Joint`) is then drawn in each run, not fitted.
     #[arg(long, value_name = "PATTERN")]
     pub input: Vec<String>,
     /// Fit a field with a uniform prior `PATH=LO..HI` (or `PATH=DISTRIBUTION`). Repeatable.
