@@ -261,7 +261,8 @@ pub struct CalibrateArgs {
     /// Runs of the posterior predictive ensemble that scores the forecast.
     #[arg(long, value_name = "M", default_value_t = 200)]
     pub predictive_runs: u64,
-    /// Weight of a kind of observation in the distance, `KIND=W` (capture, instrument, count;
+    /// Weight of a kind of observation in the distance, `KIND=W` (capture, instrument, count,
+    /// holder;
     /// default 1 each: every kind counts as much, however many observations it has).
     #[arg(long = "weight", value_name = "KIND=W")]
     pub weight: Vec<String>,

@@ -22,8 +22,8 @@ const MAX_GENERATIONS: usize = 30;
 const MIN_ACCEPTANCE: f64 = 0.01;
 
 /// `--weight KIND=W`: the weights of the kinds, 1 each unless given.
-fn kind_weights(given: &[String]) -> Result<[f64; 3]> {
-    let mut weights = [1.0; 3];
+fn kind_weights(given: &[String]) -> Result<[f64; 4]> {
+    let mut weights = [1.0; 4];
     for text in given {
         let words: Vec<&str> = KINDS.iter().map(|k| k.word()).collect();
         let bad = || {

@@ -200,7 +200,7 @@ pub fn calibrate_summary_json(c: &CalibrationRecord) -> Result<Vec<u8>> {
             .map(|(k, w)| (k.word(), w))
             .collect(),
         distance: "sqrt(sum_kind w_kind * mean_obs e^2 / sum_kind w_kind), e = (model - observed) \
-                   / scale; dates in days, counts as ln(1 + count); scale = 1.4826 MAD of the \
+                   / scale; dates in days, counts as ln(1 + count), holders 1 or 0; scale = 1.4826 MAD of the \
                    prior predictive (at least 0.5 day or 0.1)",
         fit_days: c.fit_days,
         days: c.days,

@@ -135,7 +135,15 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
         } else {
             "outside the 90% interval"
         };
-        let line = if s.unit == "days" {
+        let line = if s.unit == "held" {
+            format!(
+                "observed held on {}, held in {:.0}% of runs; CRPS {:.2}, PIT {:.2}, {inside}",
+                s.date.format("%-d %b %Y"),
+                100.0 * s.values.iter().sum::<f64>() / s.values.len().max(1) as f64,
+                c.crps,
+                c.pit
+            )
+        } else if s.unit == "days" {
             let happened = (s.p_happened * s.values.len() as f64).round() as usize;
             let never = if happened < s.values.len() {
                 format!(
@@ -173,6 +181,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
     for o in &h.overall {
         let crps = match (o.mean_crps, o.kind.as_str()) {
             (Some(c), "count") => format!("mean CRPS {c:.1} persons, "),
+            (Some(c), "holder") => format!("mean CRPS {c:.2}, "),
             (Some(c), _) => format!("mean CRPS {c:.2} days, "),
             (None, _) => String::new(),
         };

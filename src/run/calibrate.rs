@@ -25,12 +25,15 @@ use crate::scenario::uncertain::{derive_seed, fixed_scenario};
 use crate::scenario::{Distribution, LoadedScenario, validate};
 
 /// The kinds of observation, in the order of their weights.
-pub const KINDS: [Kind; 3] = [Kind::Capture, Kind::Instrument, Kind::Count];
+pub const KINDS: [Kind; 4] = [Kind::Capture, Kind::Instrument, Kind::Count, Kind::Holder];
 
 /// Smallest scale of a date's discrepancy, days: half a day, the resolution of an observed date.
 pub const DATE_FLOOR_DAYS: f64 = 0.5;
 /// Smallest scale of a count's discrepancy on the log scale: 0.1 (about 10%).
 pub const COUNT_FLOOR_LOG: f64 = 0.1;
+/// Smallest scale of a holder's discrepancy (the share of a particle's runs in which the place
+/// was held): 0.25, so that one wrong holder counts as four standard units, not infinitely many.
+pub const HOLDER_FLOOR: f64 = 0.25;
 
 /// One input being fitted.
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +56,7 @@ pub struct CalibrateSettings {
     /// Runs of the posterior predictive ensemble.
     pub predictive_runs: u64,
     /// Weight of each kind in the distance, in the order of [`KINDS`].
-    pub kind_weights: [f64; 3],
+    pub kind_weights: [f64; 4],
     /// Day limit of the predictive runs (default: the scenario's).
     pub days: Option<f64>,
 }
@@ -100,12 +103,12 @@ pub fn default_until(observations: &[Observation]) -> Option<NaiveDate> {
     dates.get(k - 1).copied()
 }
 
-/// The model's summary of a value: days as they are, counts as `ln(1 + count)`.
+/// The model's summary of a value: days and holders (1 or 0) as they are, counts as
+/// `ln(1 + count)`.
 fn transform(kind: Kind, value: f64) -> f64 {
-    if kind.is_date() {
-        value
-    } else {
-        value.max(0.0).ln_1p()
+    match kind {
+        Kind::Count => value.max(0.0).ln_1p(),
+        _ => value,
     }
 }
 
@@ -186,12 +189,10 @@ pub fn run_calibration(
     let group: Vec<usize> = fit_index.iter().map(|&i| kind_of(i)).collect();
     let floors: Vec<f64> = fit_index
         .iter()
-        .map(|&i| {
-            if observations[i].kind.is_date() {
-                DATE_FLOOR_DAYS
-            } else {
-                COUNT_FLOOR_LOG
-            }
+        .map(|&i| match observations[i].kind {
+            Kind::Count => COUNT_FLOOR_LOG,
+            Kind::Holder => HOLDER_FLOOR,
+            _ => DATE_FLOOR_DAYS,
         })
         .collect();
     let prior: Vec<Distribution> = inputs.iter().map(|i| i.prior.clone()).collect();

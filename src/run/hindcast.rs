@@ -117,6 +117,16 @@ pub fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
                 })
                 .map_or(days, |(hours, _, _)| hours / 24.0)
         }
+        Target::Holder { place, side, hours } => {
+            let at = record.samples.partition_point(|s| s.hours <= hours + 1e-9);
+            let held = record.samples.get(at.saturating_sub(1)).is_some_and(|s| {
+                s.control
+                    .get(place)
+                    .and_then(|f| t.factions.get(*f))
+                    .is_some_and(|f| f.side == side)
+            });
+            if held { 1.0 } else { 0.0 }
+        }
         Target::Count { quantity, hours } => {
             let at = record.samples.partition_point(|s| s.hours <= hours + 1e-9);
             let Some(sample) = record.samples.get(at.saturating_sub(1)) else {
@@ -241,7 +251,7 @@ pub fn score_observations(
         let s = score(&values, observed, draw)
             .ok_or_else(|| Error::Internal("a hindcast with no runs".into()))?;
         let happened = match target {
-            Target::Count { .. } => values.len(),
+            Target::Count { .. } | Target::Holder { .. } => values.len(),
             _ => values.iter().filter(|v| **v < days).count(),
         };
         let mut sorted = values.clone();
@@ -253,7 +263,7 @@ pub fn score_observations(
             detail: o.detail.clone(),
             date: o.date,
             observed,
-            unit: if o.kind.is_date() { "days" } else { "persons" }.to_owned(),
+            unit: o.kind.unit().to_owned(),
             source: o.source.clone(),
             line: o.line,
             p_happened: happened as f64 / values.len() as f64,
@@ -270,6 +280,7 @@ pub fn score_observations(
 pub fn observed_value(o: &Observation, start: NaiveDate) -> f64 {
     match (o.kind, o.value) {
         (Kind::Count, Some(v)) => v,
+        (Kind::Holder, _) => 1.0,
         _ => (o.date - start).num_days() as f64 + 0.5,
     }
 }
@@ -292,7 +303,7 @@ pub fn overall(scored: &[Scored]) -> Vec<Overall> {
         }
     };
     let mut out = Vec::new();
-    for kind in [Kind::Capture, Kind::Instrument, Kind::Count] {
+    for kind in [Kind::Capture, Kind::Instrument, Kind::Count, Kind::Holder] {
         let group: Vec<&Scored> = scored.iter().filter(|s| s.kind == kind.word()).collect();
         if !group.is_empty() {
             out.push(summarise(kind.word(), group, true));

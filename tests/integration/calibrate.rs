@@ -312,3 +312,61 @@ fn goma_twin_experiment_recovers_known_inputs() {
         "{held_out}"
     );
 }
+
+/// Issue 15: `holder` observations (who held a place at the end of a date, 1 or 0 in each run)
+/// are scored by `hindcast` as by `calibrate`; a holder without a faction is refused at its line.
+#[test]
+fn holder_observations_are_scored_as_held_or_not() {
+    let text = "kind,subject,detail,date,value,source\n\
+                holder,goma,fardc,2025-01-21,,test\n\
+                holder,goma,m23,2025-01-30,,test\n";
+    let (dir, observed) = temp_file("holder.csv", text);
+    let out = dir.path().join("h");
+    strife()
+        .args([
+            "hindcast",
+            "scenarios/goma_2025.ron",
+            "--runs",
+            "4",
+            "--days",
+            "12",
+        ])
+        .args(["-q", "--observed"])
+        .arg(&observed)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("hindcast.csv")).expect("hindcast.csv");
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    for row in &rows {
+        assert_eq!(
+            (row[1], row[5], row[6]),
+            ("holder", "1.000", "held"),
+            "{csv}"
+        );
+    }
+    assert_eq!(rows[0][7], "1.000", "FARDC held Goma on 21 January: {csv}");
+    let bad = "kind,subject,detail,date,value,source\nholder,goma,,2025-01-29,,test\n";
+    let (_bad_dir, bad_file) = temp_file("bad_holder.csv", bad);
+    strife()
+        .args([
+            "hindcast",
+            "scenarios/goma_2025.ron",
+            "--runs",
+            "1",
+            "--observed",
+        ])
+        .arg(&bad_file)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("bad_holder.csv:2:1")
+                .and(predicate::str::contains("unknown faction")),
+        );
+}

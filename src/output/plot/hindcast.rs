@@ -125,7 +125,7 @@ impl HindcastChart {
         let x_desc = if s.unit == "days" {
             format!("days since {}", self.start.format("%-d %b %Y"))
         } else {
-            "persons".to_owned()
+            s.unit.clone()
         };
         let mut chart = ChartBuilder::on(area)
             .caption(caption, text(LABEL_SIZE, INK))
