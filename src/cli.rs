@@ -49,6 +49,9 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Score an ensemble against what happened (CRPS, PIT, interval coverage).
     Hindcast(HindcastArgs),
+    /// Fit uncertain inputs to what happened up to a date (ABC-SMC), forecast past it and
+    /// score the forecast of the observations held out.
+    Calibrate(CalibrateArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -216,6 +219,55 @@ pub struct HindcastArgs {
     /// Runs of the ensemble (1 to 1,000,000).
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub runs: u64,
+    /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Scenario or what-if file.
+    pub scenario: PathBuf,
+    /// What happened: a CSV file as `strife hindcast` reads it (docs/ANALYSIS.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub observed: PathBuf,
+    /// Fit only the observations dated up to this day (YYYY-MM-DD); score the later ones, held
+    /// out, on the forecast. Default: the date two thirds of the way through the observations'
+    /// dates, so that about a third is held out.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
+    /// Fit the scenario's uncertain inputs whose path matches PATTERN (`*` for any text).
+    /// Repeatable. Default: every continuous one (unless `--vary`); a discrete one (`Choice`,
+    /// `Joint`) is then drawn in each run, not fitted.
+    #[arg(long, value_name = "PATTERN")]
+    pub input: Vec<String>,
+    /// Fit a field with a uniform prior `PATH=LO..HI` (or `PATH=DISTRIBUTION`). Repeatable.
+    #[arg(long, value_name = "PATH=LO..HI")]
+    pub vary: Vec<InputRange>,
+    /// Particles per generation.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub particles: usize,
+    /// Generations after the prior (default 5; with `--tolerance`, at most 30).
+    #[arg(long, value_name = "G", conflicts_with = "tolerance")]
+    pub generations: Option<usize>,
+    /// Stop once the tolerance (the distance, in standardised units) reaches T.
+    #[arg(long, value_name = "T")]
+    pub tolerance: Option<f64>,
+    /// Runs of the model per particle (their values are averaged).
+    #[arg(long, value_name = "R", default_value_t = 1)]
+    pub runs_per_particle: u64,
+    /// Runs of the posterior predictive ensemble that scores the forecast.
+    #[arg(long, value_name = "M", default_value_t = 200)]
+    pub predictive_runs: u64,
+    /// Weight of a kind of observation in the distance, `KIND=W` (capture, instrument, count,
+    /// holder;
+    /// default 1 each: every kind counts as much, however many observations it has).
+    #[arg(long = "weight", value_name = "KIND=W")]
+    pub weight: Vec<String>,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,

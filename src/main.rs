@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => strife::commands::completions(args.shell),
         Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
         Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
+        Command::Calibrate(args) => strife::commands::calibrate(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -17,6 +17,9 @@
 //! - `count`: quantity `subject` had reached `value` by the end of `date`: `newly_displaced`,
 //!   `displaced` (sheltering away from home now), `civilian_deaths`, `peacekeepers_killed`,
 //!   `killed.FACTION`, `captured.FACTION` (surrendered or taken), `losses.FACTION`.
+//! - `holder`: place `subject` was held at the end of `date` by a faction on the side of
+//!   faction `detail` (which may not be empty). The model's value is 1 if it was, else 0; several
+//!   lines of one place on several dates make a series.
 //!
 //! `source` names where the figure comes from; it may not be empty.
 
@@ -40,6 +43,8 @@ pub enum Kind {
     Instrument,
     /// A count had reached a value by a date.
     Count,
+    /// A place was held by a side at the end of a date.
+    Holder,
 }
 
 impl Kind {
@@ -49,12 +54,22 @@ impl Kind {
             Kind::Capture => "capture",
             Kind::Instrument => "instrument",
             Kind::Count => "count",
+            Kind::Holder => "holder",
+        }
+    }
+
+    /// The unit of the model's values: `days`, `persons` or `held` (1 held, 0 not).
+    pub fn unit(self) -> &'static str {
+        match self {
+            Kind::Capture | Kind::Instrument => "days",
+            Kind::Count => "persons",
+            Kind::Holder => "held",
         }
     }
 
     /// Whether the observed value is a date (scored in days) rather than a count.
     pub fn is_date(self) -> bool {
-        !matches!(self, Kind::Count)
+        !matches!(self, Kind::Count | Kind::Holder)
     }
 }
 
@@ -93,6 +108,15 @@ pub enum Target {
         actor: usize,
         /// The instrument.
         instrument: Instrument,
+    },
+    /// Whether a faction of side `side` holds `place` at `hours` (the end of the observed date).
+    Holder {
+        /// Place index.
+        place: usize,
+        /// Side index of the holder.
+        side: usize,
+        /// Hours since the start.
+        hours: f64,
     },
     /// A quantity at `hours` (the end of the observed date).
     Count {
@@ -195,11 +219,13 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
             "capture" => Kind::Capture,
             "instrument" => Kind::Instrument,
             "count" => Kind::Count,
+            "holder" => Kind::Holder,
             other => {
-                let hint = suggest(other, ["capture", "instrument", "count"]).map_or_else(
-                    || "kind is one of capture, instrument, count".to_owned(),
-                    |s| format!("did you mean `{s}`?"),
-                );
+                let hint = suggest(other, ["capture", "instrument", "count", "holder"])
+                    .map_or_else(
+                        || "kind is one of capture, instrument, count, holder".to_owned(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
                 problems.push(at(line, format!("unknown kind `{other}`")).help(hint));
                 continue;
             }
@@ -327,6 +353,22 @@ pub fn resolve(
                     }
                 };
                 Target::Capture { place, side }
+            }
+            Kind::Holder => {
+                let Some(place) = theatre.places.iter().position(|p| p.id == o.subject) else {
+                    let names = theatre.places.iter().map(|p| p.id.clone()).collect();
+                    problems.push(unknown(o, "place", &o.subject, names));
+                    continue;
+                };
+                let Some(f) = faction(&o.detail) else {
+                    problems.push(unknown(o, "faction", &o.detail, faction_ids()));
+                    continue;
+                };
+                Target::Holder {
+                    place,
+                    side: theatre.factions[f].side,
+                    hours: ((day + 1.0) * 24.0).min(days * 24.0),
+                }
             }
             Kind::Instrument => {
                 let Some(actor) = politics.actors.iter().position(|a| a.id == o.subject) else {

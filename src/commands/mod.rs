@@ -2,6 +2,7 @@
 //! and hyperfine do, and here what they share (printing, progress, threads, bounds). Returns
 //! errors; prints results.
 
+mod calibrate;
 mod compare;
 mod completions;
 mod generate;
@@ -14,6 +15,7 @@ mod sensitivity;
 mod sweep;
 mod validate;
 
+pub use calibrate::calibrate;
 pub use compare::compare;
 pub use completions::completions;
 pub use generate::generate;

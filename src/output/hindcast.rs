@@ -8,7 +8,8 @@ use super::summary::to_json;
 use crate::error::{Error, Result};
 use crate::run::hindcast::{HindcastRecord, Overall, Scored};
 
-fn num(x: f64) -> String {
+/// A value with three decimals, or an empty cell if it is not finite.
+pub(super) fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.3}")
     } else {
@@ -144,7 +145,15 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
         } else {
             "outside the 90% interval"
         };
-        let line = if s.unit == "days" {
+        let line = if s.unit == "held" {
+            format!(
+                "observed held on {}, held in {:.0}% of runs; CRPS {:.2}, PIT {:.2}, {inside}",
+                s.date.format("%-d %b %Y"),
+                100.0 * s.values.iter().sum::<f64>() / s.values.len().max(1) as f64,
+                c.crps,
+                c.pit
+            )
+        } else if s.unit == "days" {
             let happened = (s.p_happened * s.values.len() as f64).round() as usize;
             let never = if happened < s.values.len() {
                 format!(
@@ -189,6 +198,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
     for o in &h.overall {
         let crps = match (o.mean_crps, o.kind.as_str()) {
             (Some(c), "count") => format!("mean CRPS {c:.1} persons, "),
+            (Some(c), "holder") => format!("mean CRPS {c:.2}, "),
             (Some(c), _) => format!("mean CRPS {c:.2} days, "),
             (None, _) => String::new(),
         };

@@ -1,6 +1,7 @@
 //! Outputs: tables (CSV), summary and manifest (JSON), plots (PNG, SVG), the HTML report, and
 //! writing them to a folder all at once.
 
+pub mod calibrate;
 pub mod compare;
 pub mod ensemble;
 pub mod hindcast;

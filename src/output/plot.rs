@@ -21,6 +21,7 @@
 //! against the axis value, or a heatmap over two axes.
 
 mod axis;
+mod calibrate;
 mod capture;
 mod civilians;
 mod compare;
@@ -175,6 +176,68 @@ pub fn hindcast_plots(h: &HindcastRecord) -> Result<Vec<(String, Vec<u8>)>> {
     render_all(&[("hindcast", Figure::Hindcast(hindcast::hindcast(h)))])
 }
 
+/// The plots of a calibration, as `(file name, bytes)`: `calibration_inputs` (prior against
+/// posterior, a panel per input), `calibration_pairs` (the posterior in pairs of the inputs it
+/// narrowed most; only with two inputs or more), `calibration_generations` (tolerance and
+/// acceptance by generation) and `calibration_predictive` (the posterior predictive against each
+/// observation, fitted or held out), each as `.png` and `.svg`.
+pub fn calibrate_plots(
+    c: &crate::run::calibrate::CalibrationRecord,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    ensure_fonts()?;
+    let predictive = HindcastRecord {
+        scenario_name: c.scenario_name.clone(),
+        start_date: c.start_date,
+        observed_file: c.observed_file.clone(),
+        runs: c.settings.predictive_runs,
+        master_seed: c.settings.abc.seed,
+        days: c.days,
+        scored: c
+            .scored
+            .iter()
+            .zip(&c.fitted)
+            .map(|(s, fitted)| {
+                let mut s = s.clone();
+                let role = if *fitted { "fitted" } else { "held out" };
+                s.label = format!("{role} · {}", s.label);
+                s
+            })
+            .collect(),
+        overall: Vec::new(),
+    };
+    let mut chart = hindcast::hindcast(&predictive);
+    chart.title = format!(
+        "Calibration: posterior predictive against what happened — {}",
+        c.scenario_name
+    );
+    chart.subtitle = format!(
+        "cut-off {}: observations up to it fitted, later ones held out · {} runs at posterior \
+         particles · shaded: 90% and 50% · red: observed",
+        c.settings.until, c.settings.predictive_runs
+    );
+    let mut figures = vec![
+        (
+            "calibration_inputs",
+            Figure::Calibration(calibrate::inputs(c)),
+        ),
+        (
+            "calibration_generations",
+            Figure::Calibration(calibrate::generations(c)),
+        ),
+        ("calibration_predictive", Figure::Hindcast(chart)),
+    ];
+    if c.inputs.len() >= 2 {
+        figures.insert(
+            1,
+            (
+                "calibration_pairs",
+                Figure::Calibration(calibrate::pairs(c)),
+            ),
+        );
+    }
+    render_all(&figures)
+}
+
 /// PNG and SVG of each figure, named after its stem.
 fn render_all(figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::with_capacity(2 * figures.len());
@@ -217,6 +280,8 @@ enum Figure {
     Indices(indices::IndexChart),
     /// Hindcast: the model's distribution and the observation, a panel each.
     Hindcast(hindcast::HindcastChart),
+    /// Calibration: prior against posterior, pairs, or generations.
+    Calibration(calibrate::CalibrationChart),
 }
 
 impl Figure {
@@ -238,6 +303,7 @@ impl Figure {
             Figure::Sweep(chart) => chart.size(),
             Figure::Indices(chart) => chart.size(),
             Figure::Hindcast(chart) => chart.size(),
+            Figure::Calibration(chart) => chart.size(),
         }
     }
 
@@ -259,6 +325,7 @@ impl Figure {
             Figure::Sweep(chart) => chart.draw(root),
             Figure::Indices(chart) => chart.draw(root),
             Figure::Hindcast(chart) => chart.draw(root),
+            Figure::Calibration(chart) => chart.draw(root),
         }
     }
 }

@@ -968,6 +968,25 @@ fn caption(stem: &str) -> (String, String) {
             "For each observation, the model's distribution over the ensemble (runs where it \
              never happened are censored at the day limit) with the observed value marked.",
         ),
+        "calibration_inputs" => (
+            "Prior and posterior",
+            "For each fitted input, its prior (generation 0, grey) and its posterior (the last \
+             generation, weighted, blue), with the posterior median dashed.",
+        ),
+        "calibration_pairs" => (
+            "The posterior in pairs",
+            "Particles of the posterior for pairs of the inputs it narrowed most, each dot sized \
+             by its weight: a slanted cloud is a correlation the joint draw keeps.",
+        ),
+        "calibration_generations" => (
+            "Tolerance and acceptance",
+            "The tolerance (distance) and the share of proposals accepted in each generation.",
+        ),
+        "calibration_predictive" => (
+            "Posterior predictive against what happened",
+            "For each observation, the runs of the posterior predictive ensemble with the \
+             observed value marked; panels say whether it was fitted or held out after the cut-off.",
+        ),
         other => (other, ""),
     };
     (heading.to_owned(), text.to_owned())

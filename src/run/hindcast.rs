@@ -95,7 +95,7 @@ pub struct HindcastRecord {
 
 /// The model's value of `target` in one run: the day it happened (censored at `days`), or
 /// the count at the target's hour.
-fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
+pub fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
     let t = &record.theatre;
     match *target {
         Target::Capture { place, side } => record
@@ -116,6 +116,16 @@ fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
                             .is_some_and(|s| s.instrument >= instrument)
                 })
                 .map_or(days, |(hours, _, _)| hours / 24.0)
+        }
+        Target::Holder { place, side, hours } => {
+            let at = record.samples.partition_point(|s| s.hours <= hours + 1e-9);
+            let held = record.samples.get(at.saturating_sub(1)).is_some_and(|s| {
+                s.control
+                    .get(place)
+                    .and_then(|f| t.factions.get(*f))
+                    .is_some_and(|f| f.side == side)
+            });
+            if held { 1.0 } else { 0.0 }
         }
         Target::Count { quantity, hours } => {
             let at = record.samples.partition_point(|s| s.hours <= hours + 1e-9);
@@ -202,40 +212,13 @@ pub fn run_hindcast(
         },
         progress,
     )?;
-    // The PIT's draws within ties: one seeded stream, one draw per observation in file order.
-    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(run_seed(master, 0), 77));
-    let mut scored = Vec::with_capacity(observations.len());
-    for (i, (o, target)) in observations.iter().zip(&targets).enumerate() {
-        let values: Vec<f64> = per_run.iter().map(|v| v[i]).collect();
-        let observed = match (o.kind, o.value) {
-            (Kind::Count, Some(v)) => v,
-            _ => (o.date - central.start_date).num_days() as f64 + 0.5,
-        };
-        let draw: f64 = rng.random();
-        let s = score(&values, observed, draw)
-            .ok_or_else(|| Error::Internal("a hindcast with no runs".into()))?;
-        let happened = match target {
-            Target::Count { .. } => values.len(),
-            _ => values.iter().filter(|v| **v < days).count(),
-        };
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        scored.push(Scored {
-            label: o.label(),
-            kind: o.kind.word().to_owned(),
-            subject: o.subject.clone(),
-            detail: o.detail.clone(),
-            date: o.date,
-            observed,
-            unit: if o.kind.is_date() { "days" } else { "persons" }.to_owned(),
-            source: o.source.clone(),
-            line: o.line,
-            p_happened: happened as f64 / values.len() as f64,
-            median: crate::run::stats::quantile_sorted(&sorted, 0.5).unwrap_or(f64::NAN),
-            values,
-            score: s,
-        });
-    }
+    let scored = score_observations(
+        observations,
+        &targets,
+        &per_run,
+        (central.start_date, days),
+        master,
+    )?;
     let overall = overall(&scored);
     Ok(HindcastRecord {
         scenario_name: loaded.scenario.name.clone(),
@@ -249,9 +232,62 @@ pub fn run_hindcast(
     })
 }
 
+/// Score the model's values of each observation (`per_run[run][observation]`, runs of `days`
+/// days from `start`) against what was observed: [`Scored`] in file order. The PIT's draws within
+/// ties come from one stream of `master`, one draw per observation in file order.
+pub fn score_observations(
+    observations: &[Observation],
+    targets: &[Target],
+    per_run: &[Vec<f64>],
+    (start, days): (NaiveDate, f64),
+    master: u64,
+) -> Result<Vec<Scored>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(run_seed(master, 0), 77));
+    let mut scored = Vec::with_capacity(observations.len());
+    for (i, (o, target)) in observations.iter().zip(targets).enumerate() {
+        let values: Vec<f64> = per_run.iter().map(|v| v[i]).collect();
+        let observed = observed_value(o, start);
+        let draw: f64 = rng.random();
+        let s = score(&values, observed, draw)
+            .ok_or_else(|| Error::Internal("a hindcast with no runs".into()))?;
+        let happened = match target {
+            Target::Count { .. } | Target::Holder { .. } => values.len(),
+            _ => values.iter().filter(|v| **v < days).count(),
+        };
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        scored.push(Scored {
+            label: o.label(),
+            kind: o.kind.word().to_owned(),
+            subject: o.subject.clone(),
+            detail: o.detail.clone(),
+            date: o.date,
+            observed,
+            unit: o.kind.unit().to_owned(),
+            source: o.source.clone(),
+            line: o.line,
+            p_happened: happened as f64 / values.len() as f64,
+            median: crate::run::stats::quantile_sorted(&sorted, 0.5).unwrap_or(f64::NAN),
+            values,
+            score: s,
+        });
+    }
+    Ok(scored)
+}
+
+/// What was observed, as the model's values are: a count, or the day since `start` (noon of
+/// the observed date).
+pub fn observed_value(o: &Observation, start: NaiveDate) -> f64 {
+    match (o.kind, o.value) {
+        (Kind::Count, Some(v)) => v,
+        (Kind::Holder, _) => 1.0,
+        _ => (o.date - start).num_days() as f64 + 0.5,
+    }
+}
+
 /// Mean CRPS, coverage and mean PIT for each kind present (in the order capture, instrument,
 /// count), then coverage and mean PIT over all observations.
-fn overall(scored: &[Scored]) -> Vec<Overall> {
+pub fn overall(scored: &[Scored]) -> Vec<Overall> {
     let summarise = |kind: &str, group: Vec<&Scored>, crps: bool| {
         let n = group.len();
         let share = |f: &dyn Fn(&Scored) -> bool| {
@@ -267,7 +303,7 @@ fn overall(scored: &[Scored]) -> Vec<Overall> {
         }
     };
     let mut out = Vec::new();
-    for kind in [Kind::Capture, Kind::Instrument, Kind::Count] {
+    for kind in [Kind::Capture, Kind::Instrument, Kind::Count, Kind::Holder] {
         let group: Vec<&Scored> = scored.iter().filter(|s| s.kind == kind.word()).collect();
         if !group.is_empty() {
             out.push(summarise(kind.word(), group, true));

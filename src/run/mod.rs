@@ -1,5 +1,6 @@
 //! Running scenarios: one (scenario, seed) to a [`RunRecord`], with no I/O.
 
+pub mod calibrate;
 pub mod ensemble;
 pub mod hindcast;
 pub mod metrics;

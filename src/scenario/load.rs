@@ -264,6 +264,16 @@ pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Res
             problems.push(d);
         }
     }
+    if problems.is_empty()
+        && let Err((path, why)) =
+            crate::scenario::uncertain::check_joint_groups(&distributions(scenario)?)
+    {
+        let mut d = Diagnostic::new(file, format!("`{path}`: {why}"));
+        if let Some((line, col)) = locate_path(source, &path) {
+            d = d.at(source, line, col);
+        }
+        problems.push(d);
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -485,7 +495,7 @@ fn syntax_help(code: &ron::Error) -> Option<String> {
         ron::Error::Message(m) if m.contains("untagged enum Num") => Some(
             "expected a number, or a distribution: Uniform(min: a, max: b), Normal(mean: m, sd: s), \
              Triangular(min: a, mode: c, max: b), LogNormal(median: m, sigma: s), \
-             Choice(values: [..], weights: [..])"
+             Choice(values: [..], weights: [..]), Joint(group: \"g\", values: [..], weights: [..])"
                 .into(),
         ),
         _ => None,

@@ -155,9 +155,8 @@ fn parse_value(text: &str) -> Value {
 fn is_distribution(v: &Value) -> bool {
     v.as_object().is_some_and(|m| {
         m.len() == 1
-            && m.keys().all(|k| {
-                ["Uniform", "Normal", "Triangular", "LogNormal", "Choice"].contains(&k.as_str())
-            })
+            && m.keys()
+                .all(|k| super::uncertain::DISTRIBUTIONS.contains(&k.as_str()))
     })
 }
 

@@ -85,6 +85,19 @@ pub enum Distribution {
         #[serde(default)]
         weights: Option<Vec<f64>>,
     },
+    /// One column of a table of rows drawn together: every input of the same `group` takes
+    /// its value from the same row, row `i` with probability `weights[i]` (default: equally
+    /// likely), so that the inputs' joint distribution (their correlations) survives. What
+    /// `strife calibrate` writes for a posterior (`calibrated.ron`).
+    Joint {
+        /// Name of the table; every input of a group has as many values and the same weights.
+        group: String,
+        /// This input's value in each row.
+        values: Vec<f64>,
+        /// The rows' weights (≥ 0, not all 0), as many as values.
+        #[serde(default)]
+        weights: Option<Vec<f64>>,
+    },
 }
 
 impl Distribution {
@@ -143,9 +156,22 @@ impl Distribution {
                     ));
                 }
             }
-            Distribution::Choice { values, weights } => {
+            Distribution::Choice { values, weights }
+            | Distribution::Joint {
+                values, weights, ..
+            } => {
+                let what = if matches!(self, Distribution::Joint { .. }) {
+                    "Joint"
+                } else {
+                    "Choice"
+                };
                 if values.is_empty() || !finite(values) {
-                    return Err("Choice needs at least one finite value".into());
+                    return Err(format!("{what} needs at least one finite value"));
+                }
+                if let Distribution::Joint { group, .. } = self
+                    && group.trim().is_empty()
+                {
+                    return Err("Joint needs a group name".into());
                 }
                 if let Some(w) = weights
                     && (w.len() != values.len()
@@ -154,7 +180,7 @@ impl Distribution {
                         || !(w.iter().sum::<f64>() > 0.0 && w.iter().sum::<f64>().is_finite()))
                 {
                     return Err(format!(
-                        "Choice needs one finite weight ≥ 0 per value ({} values, {} weights), \
+                        "{what} needs one finite weight ≥ 0 per value ({} values, {} weights), \
                          not all 0",
                         values.len(),
                         w.len()
@@ -220,6 +246,12 @@ impl Distribution {
             Distribution::Normal { .. } | Distribution::LogNormal { .. } => self.quantile(0.5),
             Distribution::Triangular { mode, .. } => *mode,
             Distribution::Choice { values, .. } => values.first().copied().unwrap_or(0.0),
+            Distribution::Joint {
+                values, weights, ..
+            } => values
+                .get(heaviest_row(weights.as_deref(), values.len()))
+                .copied()
+                .unwrap_or(0.0),
         }
     }
 
@@ -238,7 +270,7 @@ impl Distribution {
                 min.filter(|m| *m > 0.0).unwrap_or(f64::MIN_POSITIVE),
                 max.unwrap_or(f64::MAX),
             ),
-            Distribution::Choice { values, .. } => (
+            Distribution::Choice { values, .. } | Distribution::Joint { values, .. } => (
                 values.iter().copied().fold(f64::INFINITY, f64::min),
                 values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
             ),
@@ -278,7 +310,10 @@ impl Distribution {
                 min,
                 max,
             } => clamp(median * (sigma * truncated_z()).exp(), *min, *max),
-            Distribution::Choice { values, weights } => {
+            Distribution::Choice { values, weights }
+            | Distribution::Joint {
+                values, weights, ..
+            } => {
                 let mut pairs: Vec<(f64, f64)> = values
                     .iter()
                     .enumerate()
@@ -302,6 +337,71 @@ impl Distribution {
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         self.quantile(open_unit(rng))
     }
+}
+
+/// The row a `Joint` table stands at where one value stands for it: the heaviest (the first of
+/// the heaviest), the same row for every input of a group.
+fn heaviest_row(weights: Option<&[f64]>, rows: usize) -> usize {
+    let Some(w) = weights else { return 0 };
+    let mut best = 0;
+    for (i, x) in w.iter().enumerate().take(rows) {
+        if *x > w[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The row of a `Joint` table drawn for the run of `seed`: one uniform of the group's own stream
+/// (kind [`JOINT_STREAM`], key the group's name), the same for every input of the group, picks
+/// a row in row order by weight.
+fn joint_row(seed: u64, group: &str, weights: Option<&[f64]>, rows: usize) -> usize {
+    let u = open_unit(&mut stream(seed, JOINT_STREAM, group));
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let total: f64 = (0..rows).map(weight).sum();
+    let mut cumulative = 0.0;
+    for i in 0..rows {
+        cumulative += weight(i);
+        if u * total < cumulative {
+            return i;
+        }
+    }
+    rows.saturating_sub(1)
+}
+
+/// Check that the inputs of each `Joint` group of `found` (path, distribution) form one table:
+/// as many values each and the same weights. `Err` holds the path at fault and why.
+pub fn check_joint_groups(
+    found: &[(String, Distribution)],
+) -> std::result::Result<(), (String, String)> {
+    let mut first: Vec<(&str, &str, usize, Option<&Vec<f64>>)> = Vec::new();
+    for (path, dist) in found {
+        let Distribution::Joint {
+            group,
+            values,
+            weights,
+        } = dist
+        else {
+            continue;
+        };
+        match first.iter().find(|(g, ..)| *g == group) {
+            None => first.push((group, path, values.len(), weights.as_ref())),
+            Some((_, other, rows, w)) => {
+                if *rows != values.len() || *w != weights.as_ref() {
+                    return Err((
+                        path.clone(),
+                        format!(
+                            "Joint group `{group}` has {rows} rows at `{other}` but {} here, or \
+                             other weights: every input of a group needs as many values and the \
+                             same weights",
+                            values.len()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `x` within the bounds (a NaN stays NaN): guards the last bit of rounding of a truncated
@@ -335,6 +435,8 @@ enum Pick<'a> {
     Design(&'a [(String, f64)]),
     /// The named input at the given value, every other at its central value.
     Value(&'a str, f64),
+    /// The named inputs at the given values, every other drawn as for `Sample`.
+    Fixed(u64, &'a [(String, f64)]),
 }
 
 pub use crate::math::derive_seed;
@@ -342,6 +444,19 @@ pub use crate::math::derive_seed;
 /// The kind of stream an uncertain input draws from (see [`crate::math::stream`]); the key is
 /// the input's path.
 pub const INPUT_STREAM: &str = "input";
+
+/// The names of the distributions, as a scenario writes them.
+pub const DISTRIBUTIONS: [&str; 6] = [
+    "Uniform",
+    "Normal",
+    "Triangular",
+    "LogNormal",
+    "Choice",
+    "Joint",
+];
+
+/// The kind of stream a `Joint` group draws its row from; the key is the group's name.
+pub const JOINT_STREAM: &str = "joint";
 
 /// Draw every uncertain input of `scenario` for the run of `seed`; return the plain scenario
 /// and the values drawn, in a fixed order (by path).
@@ -378,6 +493,17 @@ pub fn value_scenario(scenario: &Scenario<Num>, path: &str, value: f64) -> Resul
     resolve(scenario, Pick::Value(path, value)).map(|(s, _)| s)
 }
 
+/// The scenario of the run of `seed` with each input named in `at` at its value (`(path,
+/// value)`) and every other uncertain input drawn as [`sample_scenario`] draws it; and the
+/// values used. What `strife calibrate` runs for a particle.
+pub fn fixed_scenario(
+    scenario: &Scenario<Num>,
+    seed: u64,
+    at: &[(String, f64)],
+) -> Result<(Scenario, Vec<Draw>)> {
+    resolve(scenario, Pick::Fixed(seed, at))
+}
+
 /// Every distribution in the scenario, with its path.
 pub fn distributions(scenario: &Scenario<Num>) -> Result<Vec<(String, Distribution)>> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| Error::Internal(e.to_string()))?;
@@ -397,7 +523,11 @@ fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)
             Pick::Central => dist.central(),
             Pick::Low => dist.extremes().0,
             Pick::High => dist.extremes().1,
-            Pick::Sample(seed) => dist.sample(&mut stream(seed, INPUT_STREAM, path)),
+            Pick::Sample(seed) => sample_one(dist, seed, path),
+            Pick::Fixed(seed, at) => at
+                .iter()
+                .find(|(p, _)| p == path)
+                .map_or_else(|| sample_one(dist, seed, path), |(_, x)| *x),
             Pick::Design(at) => at
                 .iter()
                 .find(|(p, _)| p == path)
@@ -421,6 +551,22 @@ fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)
     Ok((plain, draws))
 }
 
+/// The draw of one input for the run of `seed`: its own stream's uniform at its quantile, or
+/// for a `Joint`, its value in the group's row.
+fn sample_one(dist: &Distribution, seed: u64, path: &str) -> f64 {
+    match dist {
+        Distribution::Joint {
+            group,
+            values,
+            weights,
+        } => {
+            let row = joint_row(seed, group, weights.as_deref(), values.len());
+            values.get(row).copied().unwrap_or(f64::NAN)
+        }
+        _ => dist.sample(&mut stream(seed, INPUT_STREAM, path)),
+    }
+}
+
 /// Visit every distribution in a JSON tree (object keys in sorted order, arrays in order),
 /// replacing it with the number `visit` returns.
 fn walk(
@@ -429,10 +575,7 @@ fn walk(
     visit: &mut dyn FnMut(&str, &Distribution) -> Option<f64>,
 ) {
     let is_distribution = value.as_object().is_some_and(|map| {
-        map.len() == 1
-            && map.keys().all(|k| {
-                ["Uniform", "Normal", "Triangular", "LogNormal", "Choice"].contains(&k.as_str())
-            })
+        map.len() == 1 && map.keys().all(|k| DISTRIBUTIONS.contains(&k.as_str()))
     });
     if is_distribution && let Ok(dist) = serde_json::from_value::<Distribution>(value.clone()) {
         if let Some(x) = visit(&path, &dist) {

@@ -1258,6 +1258,7 @@ pub fn unsupported_inputs(
             Distribution::Triangular { .. } => "Triangular",
             Distribution::LogNormal { .. } => "LogNormal",
             Distribution::Choice { .. } => "Choice",
+            Distribution::Joint { .. } => "Joint",
         };
         let help = if matches!(
             dist,

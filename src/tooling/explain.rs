@@ -101,6 +101,12 @@ fn distribution(d: &Distribution) -> String {
                 None => format!("Choice of {}", values.join(", ")),
             }
         }
+        Distribution::Joint { group, values, .. } => {
+            format!(
+                "Joint group {group}: one of {} rows drawn together",
+                values.len()
+            )
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod bounds;
 mod broken;
+mod calibrate;
 mod calibration;
 mod cli;
 mod command;

@@ -38,8 +38,8 @@ const BAND_50: RGBColor = RGBColor(178, 202, 232);
 
 /// The hindcast figure.
 pub(super) struct HindcastChart {
-    title: String,
-    subtitle: String,
+    pub(super) title: String,
+    pub(super) subtitle: String,
     panels: Vec<Scored>,
     start: chrono::NaiveDate,
     /// The day limit of the runs, where the events that did not happen are censored.
@@ -140,7 +140,7 @@ impl HindcastChart {
         let x_desc = if s.unit == "days" {
             format!("days since {}", self.start.format("%-d %b %Y"))
         } else {
-            "persons".to_owned()
+            s.unit.clone()
         };
         let mut chart = ChartBuilder::on(area)
             .caption(caption, text(LABEL_SIZE, INK))
