@@ -374,7 +374,13 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
                 // The interval in the verb's direction, so that its numbers read as the
                 // estimate does; an interval across zero says so and keeps its signs.
                 let [lo, hi] = d.ci;
-                if lo > 0.0 || hi < 0.0 {
+                if d.pairs < 2 {
+                    // One pair has no spread: no interval, and no claim of a clear change.
+                    format!(
+                        "  moves {name}'s fall by {:+.1} days in the one paired run where it fell in both (too few for an interval)",
+                        d.difference
+                    )
+                } else if lo > 0.0 || hi < 0.0 {
                     let (verb, a, b) = if d.difference > 0.0 {
                         ("delays", lo, hi)
                     } else {
