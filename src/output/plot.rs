@@ -521,7 +521,7 @@ mod tests {
         }
 
         let displacement = svg_of(&files, "displacement.svg");
-        assert!(displacement.contains("killed (persons, cumulative)"));
+        assert!(displacement.contains("dead (persons, cumulative)"));
         assert!(displacement.contains("sheltering in"));
 
         let peacekeepers = svg_of(&files, "peacekeepers.svg");
@@ -848,7 +848,7 @@ mod tests {
         let forest = svg_of(&files, "compare_differences.svg");
         assert!(forest.contains("percentage points"));
         assert!(forest.contains("Peacekeepers killed"));
-        assert!(forest.contains("Civilians killed"));
+        assert!(forest.contains("Civilians dead"));
         // Scenario i has palette colour i in every figure.
         for (i, _) in ensembles.iter().enumerate() {
             let c = theme::palette(i);

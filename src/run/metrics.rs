@@ -52,7 +52,10 @@ pub const PATTERNS: [(&str, &str); 11] = [
         "peak_displaced",
         "most people displaced at one time (persons)",
     ),
-    ("civilian_deaths", "civilians killed (persons)"),
+    (
+        "civilian_deaths",
+        "civilians dead, killed in fighting or of hardship (persons)",
+    ),
     ("killed.FACTION", "soldiers of the faction killed (persons)"),
     ("p_withdrawal", "probability that a state pulled forces out"),
     ("p_ceasefire", "probability that a ceasefire was accepted"),

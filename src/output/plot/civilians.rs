@@ -148,7 +148,7 @@ pub(super) fn civilians(record: &RunRecord) -> CiviliansChart {
     let mut deaths_key = Key::new("Civilians");
     let deaths_note = if deaths_max > 0.0 {
         deaths_key.push(
-            LegendEntry::new("dead so far: killed and of hardship (cumulative)", DEATHS),
+            LegendEntry::new("killed, or dead of hardship", DEATHS),
             Swatch::Line,
         );
         None
@@ -277,10 +277,10 @@ impl CiviliansChart {
 
         let y_label = |v: &f64| self.deaths_axis.label(*v);
         let spec = PanelSpec {
-            title: "Civilians killed",
+            title: "Civilians dead (killed in fighting or of hardship), cumulative",
             y: self.deaths_axis.coord(),
             y_label: &y_label,
-            y_desc: Some(("killed (persons, cumulative)", self.label_width())),
+            y_desc: Some(("dead (persons, cumulative)", self.label_width())),
             last: true,
             key: &self.deaths_key,
         };

@@ -270,7 +270,7 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
         let totals = [
             ("peacekeepers_killed", "Peacekeepers killed"),
             ("newly_displaced", "People newly displaced"),
-            ("civilian_deaths", "Civilians killed"),
+            ("civilian_deaths", "Civilians dead"),
         ];
         let mut group = Some("Totals over the run".to_owned());
         for (metric, name) in totals {
