@@ -135,6 +135,10 @@ pub struct EnsembleSummary {
     pub military_wounded: Option<Distribution>,
     /// Probability of at least one withdrawal by a state.
     pub withdrawal: Probability,
+    /// Probability that each state pulls forces back at least once (its contingents stop
+    /// fighting or leave, or it draws down or withdraws): `(state, probability)`, in the
+    /// scenario's order, so that a contributor's pull-out is not read as its sponsor's.
+    pub withdrawal_by_state: Vec<(String, Probability)>,
     /// Probability of at least one accepted ceasefire.
     pub ceasefire: Probability,
     /// Highest escalation rung: `(rung number, name, probability)`.
@@ -235,6 +239,20 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
         military_killed: column(&|r| f64::from(r.military_killed)),
         military_wounded: column(&|r| f64::from(r.military_wounded)),
         withdrawal: probability(e.runs.iter().filter(|r| r.withdrawals > 0).count(), n),
+        withdrawal_by_state: e
+            .politics
+            .states
+            .iter()
+            .enumerate()
+            .map(|(k, state)| {
+                let pulled = e
+                    .runs
+                    .iter()
+                    .filter(|r| r.withdrawals_by_state.get(k).is_some_and(|&w| w > 0))
+                    .count();
+                (state.name.clone(), probability(pulled, n))
+            })
+            .collect(),
         ceasefire: probability(
             e.runs.iter().filter(|r| r.ceasefires_accepted > 0).count(),
             n,
@@ -326,10 +344,11 @@ pub fn ensemble_text(e: &EnsembleRecord) -> String {
             .map_or("", |f| f.name.as_str());
         out.push_str(&line(&format!("{name} killed"), &k.distribution));
     }
-    if !e.politics.states.is_empty() {
+    // Each state apart: a contributor's contingents stopping is not its sponsor's drawdown.
+    for (state, p) in &s.withdrawal_by_state {
         out.push_str(&format!(
-            "  a state withdraws forces in {:.1}% of runs\n",
-            100.0 * s.withdrawal.p
+            "  {state} pulls forces back (stops fighting, draws down or withdraws) in {:.1}% of runs\n",
+            100.0 * p.p
         ));
     }
     if e.politics.actors.iter().any(|a| a.mediation.is_some()) {

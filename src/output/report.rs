@@ -407,10 +407,12 @@ fn ensemble_outcomes(e: &EnsembleRecord) -> Vec<String> {
     out.extend(total("Soldiers wounded", &s.military_wounded));
     // Only what applies: withdrawals where there are states, ceasefires where someone
     // mediates.
-    if !e.politics.states.is_empty() {
+    // Each state apart: a contributor's contingents stopping is not its sponsor's drawdown.
+    for (state, p) in &s.withdrawal_by_state {
         out.push(format!(
-            "A state withdraws forces in {} of runs.",
-            percent(s.withdrawal.p)
+            "{state} pulls forces back (its contingents stop fighting, or it draws down or \
+             withdraws) in {} of runs.",
+            percent(p.p)
         ));
     }
     if e.politics.actors.iter().any(|a| a.mediation.is_some()) {

@@ -85,6 +85,10 @@ pub struct RunDigest {
     pub highest_rung: Option<usize>,
     /// Withdrawals by states (contingents, draw-downs, withdrawals).
     pub withdrawals: usize,
+    /// The same, counted by state (in the scenario's order of states): a contributor's
+    /// contingents stopping is not its sponsor's drawdown. Empty in shards written before it.
+    #[serde(default)]
+    pub withdrawals_by_state: Vec<u32>,
     /// Ceasefires accepted.
     pub ceasefires_accepted: usize,
     /// Why the run ended, in one word.
@@ -154,6 +158,16 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
         military_wounded: record.casualties.iter().map(|r| r.wounded).sum(),
         highest_rung: record.highest_rung.map(|(r, _)| r + 1),
         withdrawals: record.political.withdrawals.len(),
+        withdrawals_by_state: (0..record.politics.states.len())
+            .map(|state| {
+                record
+                    .political
+                    .withdrawals
+                    .iter()
+                    .filter(|(_, s, _)| *s == state)
+                    .count() as u32
+            })
+            .collect(),
         ceasefires_accepted: record.ceasefires.iter().filter(|c| c.accepted).count(),
         end: match record.end {
             EndReason::DayLimit { .. } => "day_limit",

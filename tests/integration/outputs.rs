@@ -457,3 +457,44 @@ fn a_whatif_manifest_records_its_base() {
         Some(strife::output::summary::sha256_hex(&base).as_str())
     );
 }
+
+/// Issue 16: an ensemble counts withdrawals by state, so that a contributor's contingents
+/// stopping is not read as its sponsor's drawdown: a line per state in the text, an entry per
+/// state in summary.json.
+#[test]
+fn an_ensemble_counts_withdrawals_by_state() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let assert = crate::common::strife()
+        .args([
+            "run",
+            "scenarios/goma_2025.ron",
+            "--runs",
+            "4",
+            "--days",
+            "12",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let by_state = summary["withdrawal_by_state"].as_array().expect("by state");
+    let states = crate::common::load("scenarios/goma_2025.ron")
+        .scenario
+        .states
+        .len();
+    assert_eq!(by_state.len(), states, "{by_state:?}");
+    for entry in by_state {
+        let name = entry[0].as_str().expect("a state's name");
+        assert!(
+            text.contains(&format!("  {name} pulls forces back")),
+            "no line for {name}:\n{text}"
+        );
+    }
+    assert!(!text.contains("a state withdraws forces"), "{text}");
+}
