@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::run::ensemble::Shard;
 use crate::run::sensitivity::{InputRange, Method};
+use crate::run::statistic::Stat;
 use crate::run::sweep::Vary;
 use crate::scenario::Override;
 
@@ -52,6 +53,9 @@ pub enum Command {
     /// Fit uncertain inputs to what happened up to a date (ABC-SMC), forecast past it and
     /// score the forecast of the observations held out.
     Calibrate(CalibrateArgs),
+    /// Go on with a fit spread over machines (`calibrate … --spread N`): simulate one shard of
+    /// its next batch (`--shard K/N`), or fold the batch in and plan the next.
+    CalibrateStep(CalibrateStepArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -132,6 +136,14 @@ pub struct CompareArgs {
     /// all.
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub runs: u64,
+    /// Which statistic of each outcome a row compares: `mean` (the mean of the paired
+    /// differences, run k against run k), `median`, `q10`, `q90` (the difference of the two
+    /// scenarios' quantiles over the runs with a value, with a 90% paired bootstrap interval) or
+    /// `p` (the difference of the shares of runs where the outcome happens: the place fell, the
+    /// count is above zero). The share of runs behind each row is printed where not every run
+    /// has a value.
+    #[arg(long, value_enum, default_value_t = Stat::Mean)]
+    pub stat: Stat,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,
@@ -152,6 +164,13 @@ pub struct SweepArgs {
     /// The metric to chart (see `strife metrics`).
     #[arg(long)]
     pub metric: String,
+    /// Which statistic of the metric each point shows: `mean` (over the runs with a value),
+    /// `median`, `q10`, `q90` (quantiles over the runs with a value, with their exact 90%
+    /// intervals) or `p` (the share of all runs where the metric's event happens: the place fell,
+    /// the count is above zero). A `p_` metric always shows its share. The share of runs behind
+    /// each point is printed beside it where not every run has a value.
+    #[arg(long, value_enum, default_value_t = Stat::Mean)]
+    pub stat: Stat,
     /// Runs per point; every point uses the same seeds. At most 1,000,000 runs in all (points ×
     /// runs).
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -268,12 +287,33 @@ pub struct CalibrateArgs {
     /// default 1 each: every kind counts as much, however many observations it has).
     #[arg(long = "weight", value_name = "KIND=W")]
     pub weight: Vec<String>,
+    /// Do not fit here: write the state of a fit spread over N machines to `OUT.spread/` and
+    /// go on with `strife calibrate-step` (docs/ANALYSIS.md). The result is byte-identical to
+    /// this command without `--spread`.
+    #[arg(long, value_name = "N")]
+    pub spread: Option<u64>,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,
     /// Output settings.
     #[command(flatten)]
     pub output: OutputSettings,
+}
+
+/// Arguments of `strife calibrate-step`.
+#[derive(Debug, Args)]
+pub struct CalibrateStepArgs {
+    /// The work folder of the fit (`OUT.spread`, written by `calibrate … --spread N`).
+    pub work: PathBuf,
+    /// Simulate only shard K of N of the next batch (N as given to `--spread`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Threads (default: the fit's `--jobs`, or every core).
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `strife merge`.

@@ -142,6 +142,11 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario> {
                 objectives,
                 arrival_day: None,
                 held: false,
+                commander: None,
+                paper_personnel: None,
+                desertion_on_break: None,
+                dissolution_on_break: None,
+                mobility: None,
             }
         })
         .collect();
@@ -179,6 +184,8 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario> {
         escalation: Vec::new(),
         events: Vec::new(),
         outlines: Vec::new(),
+        relations: Vec::new(),
+        air: Vec::new(),
     })
 }
 
@@ -268,6 +275,9 @@ fn grid_places(n: usize, rng: &mut ChaCha8Rng) -> Vec<Place> {
                 area_km2: None,
                 shelter: None,
                 shelter_capacity: None,
+                depot: None,
+                border: None,
+                kin: Vec::new(),
             }
         })
         .collect()
@@ -290,6 +300,7 @@ fn grid_routes(places: &[Place], rng: &mut ChaCha8Rng) -> Vec<Route> {
             speed_kmh: None,
             capacity_t_per_day: None,
             crossing_per_day: None,
+            surface: None,
         });
     };
     for i in 0..n {
@@ -352,6 +363,15 @@ fn faction(f: usize, factions: usize, sides: usize) -> Faction {
         claims_territory: true,
         fire: Default::default(),
         campaign: Vec::new(),
+        headquarters: None,
+        desertion_on_break: None,
+        dissolution_on_break: None,
+        mobility: Default::default(),
+        occupies_abandoned: false,
+        recruitment: None,
+        air_defence: 0.0,
+        civilian_abuse: 0.0,
+        pressure_on: Vec::new(),
     }
 }
 

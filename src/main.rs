@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => strife::commands::sensitivity(args, command_line),
         Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
         Command::Calibrate(args) => strife::commands::calibrate(args, command_line),
+        Command::CalibrateStep(args) => strife::commands::calibrate_step(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -34,7 +34,7 @@
 
 use rand::RngExt;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::math::{TruncatedNormal, derive_seed, normal_pdf, open_unit, stream};
@@ -80,7 +80,7 @@ pub struct Settings {
 }
 
 /// One particle of a generation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Particle {
     /// Its inputs, in the prior's order.
     pub theta: Vec<f64>,
@@ -91,7 +91,7 @@ pub struct Particle {
 }
 
 /// One generation of the fit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Generation {
     /// 0 for the prior.
     pub index: usize,
@@ -441,173 +441,393 @@ fn check(problem: &Problem, settings: &Settings) -> Result<Vec<(f64, f64)>> {
     Ok(supports)
 }
 
-/// Fit the prior of `problem` to its observations by ABC-SMC. `simulate(θ, seed)` returns the
-/// model's summaries (one per observation) at inputs `θ`; it runs on rayon's current pool.
-/// `on_generation` is called after each generation.
-pub fn abc_smc(
-    problem: &Problem,
-    settings: &Settings,
-    simulate: impl Fn(&[f64], u64) -> Result<Vec<f64>> + Sync,
-    on_generation: impl Fn(&Generation),
-) -> Result<Fit> {
-    let supports = check(problem, settings)?;
-    let n = settings.particles;
-    let d = problem.prior.len();
-    // Generation 0: the prior.
-    let prior_draws: Vec<Vec<f64>> = (0..n)
-        .map(|i| {
-            let mut rng = stream(settings.seed, "abc-prior", &i.to_string());
-            problem
-                .prior
+/// A batch of proposals to simulate: proposals `start..end` of generation `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The generation the proposals belong to (0: draws from the prior).
+    pub generation: usize,
+    /// First proposal index.
+    pub start: u64,
+    /// One past the last proposal index.
+    pub end: u64,
+}
+
+/// A generation being filled, batch after batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filling {
+    /// Its tolerance ε.
+    pub epsilon: f64,
+    /// The proposals accepted so far, in index order: inputs and distance.
+    pub accepted: Vec<(Vec<f64>, f64)>,
+    /// The next proposal index to simulate.
+    pub next: u64,
+    /// Proposals looked at up to the last acceptance of each batch.
+    pub considered: u64,
+    /// The acceptance rate the next batch is sized by.
+    pub rate: f64,
+}
+
+/// A generation as kept between batches: its figures and its particles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredGeneration {
+    /// Its figures.
+    #[serde(flatten)]
+    pub generation: Generation,
+    /// Its particles.
+    pub particles: Vec<Particle>,
+}
+
+/// Where a fit stands between two batches: every finished generation, the one being filled and
+/// the batch to simulate next (none once the fit has stopped). It is serialisable, so a fit can
+/// be spread over machines one batch at a time ([`Smc`]) with the same result as on one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitState {
+    /// Finished generations, the prior's first.
+    pub generations: Vec<StoredGeneration>,
+    /// The scale of each observation (empty until generation 0 is done).
+    pub scales: Vec<f64>,
+    /// The generation being filled, if any.
+    pub filling: Option<Filling>,
+    /// The batch to simulate next; `None` once the fit has stopped.
+    pub batch: Option<Batch>,
+    /// Why the fit stopped, once it has.
+    pub stopped: Option<String>,
+}
+
+impl FitState {
+    /// The finished fit (`None` while batches remain).
+    pub fn fit(&self) -> Option<Fit> {
+        let stopped = self.stopped.clone()?;
+        Some(Fit {
+            generations: self
+                .generations
                 .iter()
-                .map(|p| p.quantile(open_unit(&mut rng)))
-                .collect()
+                .map(|g| Generation {
+                    particles: g.particles.clone(),
+                    ..g.generation.clone()
+                })
+                .collect(),
+            scales: self.scales.clone(),
+            stopped,
         })
-        .collect();
-    let summaries: Vec<Vec<f64>> = prior_draws
-        .par_iter()
-        .enumerate()
-        .map(|(i, theta)| simulate(theta, simulation_seed(settings.seed, 0, i as u64)))
-        .collect::<Result<_>>()?;
-    let scales = scales_of(problem, &summaries);
-    let particles: Vec<Particle> = prior_draws
-        .into_iter()
-        .zip(&summaries)
-        .map(|(theta, s)| Particle {
-            distance: distance(problem, &scales, s),
-            theta,
-            weight: 1.0 / n as f64,
+    }
+}
+
+/// The kernel of generation `t` around the particles of generation `t − 1`.
+struct Kernel {
+    /// Cholesky factor of its covariance.
+    l: Vec<Vec<f64>>,
+    /// The weights of the previous generation's particles.
+    weights: Vec<f64>,
+}
+
+/// ABC-SMC as a machine that is fed the simulations of one batch at a time: [`Smc::start`]
+/// plans the first batch, [`Smc::thetas`] gives the proposals' inputs, [`Smc::fold`] takes the
+/// batch's summaries and plans the next. [`abc_smc`] runs it on one machine.
+pub struct Smc<'p, 'a> {
+    problem: &'p Problem<'a>,
+    settings: &'p Settings,
+    supports: Vec<(f64, f64)>,
+}
+
+impl<'p, 'a> Smc<'p, 'a> {
+    /// Check the problem and settings.
+    pub fn new(problem: &'p Problem<'a>, settings: &'p Settings) -> Result<Self> {
+        let supports = check(problem, settings)?;
+        Ok(Smc {
+            problem,
+            settings,
+            supports,
         })
-        .collect();
-    let first = Generation {
-        index: 0,
-        tolerance: particles.iter().map(|p| p.distance).fold(0.0, f64::max),
-        proposals: n as u64,
-        simulations: n as u64,
-        acceptance: 1.0,
-        ess: n as f64,
-        particles,
-    };
-    on_generation(&first);
-    let mut generations = vec![first];
-    let mut stopped = format!("{} generations done", settings.generations);
-    for t in 1..=settings.generations {
-        let prev = &generations[t - 1];
-        if let Some(target) = settings.tolerance
-            && prev.tolerance <= target
-        {
-            stopped = format!("the tolerance reached {target}");
-            break;
+    }
+
+    /// A fit that has not started: its first batch is the prior's `N` draws.
+    pub fn start(&self) -> FitState {
+        FitState {
+            generations: Vec::new(),
+            scales: Vec::new(),
+            filling: None,
+            batch: Some(Batch {
+                generation: 0,
+                start: 0,
+                end: self.settings.particles as u64,
+            }),
+            stopped: None,
         }
-        let weights: Vec<f64> = prev.particles.iter().map(|p| p.weight).collect();
-        let distances: Vec<f64> = prev.particles.iter().map(|p| p.distance).collect();
-        let mut epsilon = weighted_quantile(&distances, &weights, settings.quantile);
-        if let Some(target) = settings.tolerance {
+    }
+
+    /// The kernel of generation `t ≥ 1` (from generation `t − 1` of `state`).
+    fn kernel(&self, state: &FitState, t: usize) -> Kernel {
+        let prev = &state.generations[t - 1].particles;
+        let cov = kernel_covariance(prev, self.problem.prior, self.settings.kernel_scale);
+        Kernel {
+            l: cholesky(&cov),
+            weights: prev.iter().map(|p| p.weight).collect(),
+        }
+    }
+
+    /// The inputs of every proposal of `batch`, in index order.
+    pub fn thetas(&self, state: &FitState, batch: Batch) -> Vec<Vec<f64>> {
+        let seed = self.settings.seed;
+        if batch.generation == 0 {
+            return (batch.start..batch.end)
+                .map(|i| {
+                    let mut rng = stream(seed, "abc-prior", &i.to_string());
+                    self.problem
+                        .prior
+                        .iter()
+                        .map(|p| p.quantile(open_unit(&mut rng)))
+                        .collect()
+                })
+                .collect();
+        }
+        let t = batch.generation;
+        let kernel = self.kernel(state, t);
+        let prev = &state.generations[t - 1].particles;
+        let d = self.problem.prior.len();
+        (batch.start..batch.end)
+            .map(|k| {
+                let mut rng = stream(seed, "abc-propose", &format!("{t}/{k}"));
+                let j = pick(&kernel.weights, open_unit(&mut rng));
+                let centre = &prev[j].theta;
+                for _ in 0..MAX_REDRAWS {
+                    let z: Vec<f64> = (0..d).map(|_| normal(&mut rng)).collect();
+                    let step = lower_times(&kernel.l, &z);
+                    let moved: Vec<f64> = centre.iter().zip(&step).map(|(a, b)| a + b).collect();
+                    if in_support(&moved, &self.supports) {
+                        return moved;
+                    }
+                }
+                centre.clone()
+            })
+            .collect()
+    }
+
+    /// Take the summaries of `state`'s batch (one per proposal, in index order, with the inputs
+    /// [`Smc::thetas`] gave) and plan the next batch. `on_generation` is called when a
+    /// generation is finished.
+    pub fn fold(
+        &self,
+        state: &mut FitState,
+        thetas: Vec<Vec<f64>>,
+        summaries: Vec<Vec<f64>>,
+        on_generation: impl Fn(&Generation),
+    ) -> Result<()> {
+        let Some(batch) = state.batch else {
+            return Err(Error::Internal("the fit has already stopped".into()));
+        };
+        let n = self.settings.particles;
+        if thetas.len() != summaries.len() || summaries.len() as u64 != batch.end - batch.start {
+            return Err(Error::Internal(format!(
+                "batch {}..{} of generation {} needs {} simulations, got {}",
+                batch.start,
+                batch.end,
+                batch.generation,
+                batch.end - batch.start,
+                summaries.len()
+            )));
+        }
+        if batch.generation == 0 {
+            state.scales = scales_of(self.problem, &summaries);
+            let particles: Vec<Particle> = thetas
+                .into_iter()
+                .zip(&summaries)
+                .map(|(theta, s)| Particle {
+                    distance: distance(self.problem, &state.scales, s),
+                    theta,
+                    weight: 1.0 / n as f64,
+                })
+                .collect();
+            let first = Generation {
+                index: 0,
+                tolerance: particles.iter().map(|p| p.distance).fold(0.0, f64::max),
+                proposals: n as u64,
+                simulations: n as u64,
+                acceptance: 1.0,
+                ess: n as f64,
+                particles: Vec::new(),
+            };
+            self.finish(state, first, particles, on_generation);
+            return Ok(());
+        }
+        let t = batch.generation;
+        let Some(mut filling) = state.filling.take() else {
+            return Err(Error::Internal(format!(
+                "generation {t} has no tolerance yet"
+            )));
+        };
+        let (mut seen, mut taken) = (0u64, 0u64);
+        for (theta, s) in thetas.into_iter().zip(&summaries) {
+            seen += 1;
+            let dist = distance(self.problem, &state.scales, s);
+            if dist <= filling.epsilon {
+                filling.accepted.push((theta, dist));
+                taken += 1;
+                if filling.accepted.len() == n {
+                    break;
+                }
+            }
+        }
+        filling.considered += seen;
+        filling.next = batch.end;
+        filling.rate = (taken as f64 / seen as f64).max(1.0 / seen as f64);
+        if filling.accepted.len() == n {
+            let (generation, particles) = self.weigh(state, t, &filling)?;
+            self.finish(state, generation, particles, on_generation);
+            return Ok(());
+        }
+        let cap = self.cap();
+        if filling.next >= cap {
+            state.stopped = Some(format!(
+                "generation {t} accepted {} of {n} particles in {cap} proposals (less than {}%): \
+                 the previous generation is the posterior",
+                filling.accepted.len(),
+                self.settings.min_acceptance * 100.0
+            ));
+            state.batch = None;
+            return Ok(());
+        }
+        state.batch = Some(self.next_batch(t, &filling));
+        state.filling = Some(filling);
+        Ok(())
+    }
+
+    /// The most proposals a generation may simulate.
+    fn cap(&self) -> u64 {
+        let n = self.settings.particles;
+        ((n as f64 / self.settings.min_acceptance).ceil() as u64).max(n as u64)
+    }
+
+    /// The next batch of generation `t`: enough proposals to fill it at the last rate, plus
+    /// 10%, within the cap.
+    fn next_batch(&self, t: usize, filling: &Filling) -> Batch {
+        let needed = (self.settings.particles - filling.accepted.len()) as f64;
+        let size = ((needed / filling.rate.max(0.02) * 1.1).ceil() as u64)
+            .max(needed as u64)
+            .min(self.cap() - filling.next);
+        Batch {
+            generation: t,
+            start: filling.next,
+            end: filling.next + size,
+        }
+    }
+
+    /// Record a finished generation and plan the next one (or stop).
+    fn finish(
+        &self,
+        state: &mut FitState,
+        generation: Generation,
+        particles: Vec<Particle>,
+        on_generation: impl Fn(&Generation),
+    ) {
+        let shown = Generation {
+            particles,
+            ..generation
+        };
+        on_generation(&shown);
+        let Generation {
+            particles,
+            index,
+            tolerance,
+            acceptance,
+            ..
+        } = shown.clone();
+        state.generations.push(StoredGeneration {
+            generation: Generation {
+                particles: Vec::new(),
+                ..shown
+            },
+            particles,
+        });
+        state.filling = None;
+        state.batch = None;
+        let t = index + 1;
+        if t > self.settings.generations {
+            state.stopped = Some(format!("{} generations done", self.settings.generations));
+            return;
+        }
+        if let Some(target) = self.settings.tolerance
+            && tolerance <= target
+        {
+            state.stopped = Some(format!("the tolerance reached {target}"));
+            return;
+        }
+        let prev = &state.generations[index].particles;
+        let weights: Vec<f64> = prev.iter().map(|p| p.weight).collect();
+        let distances: Vec<f64> = prev.iter().map(|p| p.distance).collect();
+        let mut epsilon = weighted_quantile(&distances, &weights, self.settings.quantile);
+        if let Some(target) = self.settings.tolerance {
             epsilon = epsilon.max(target);
         }
-        let cov = kernel_covariance(&prev.particles, problem.prior, settings.kernel_scale);
-        let l = cholesky(&cov);
+        let filling = Filling {
+            epsilon,
+            accepted: Vec::new(),
+            next: 0,
+            considered: 0,
+            rate: if t == 1 {
+                self.settings.quantile
+            } else {
+                acceptance
+            },
+        };
+        state.batch = Some(self.next_batch(t, &filling));
+        state.filling = Some(filling);
+    }
+
+    /// The importance weights of a filled generation `t`.
+    fn weigh(
+        &self,
+        state: &FitState,
+        t: usize,
+        filling: &Filling,
+    ) -> Result<(Generation, Vec<Particle>)> {
+        let n = self.settings.particles;
+        let d = self.problem.prior.len();
+        let prev = &state.generations[t - 1].particles;
+        let kernel = self.kernel(state, t);
+        let l = &kernel.l;
         // The kernel's mass inside the support around each particle.
-        let bounded = supports
+        let bounded = self
+            .supports
             .iter()
             .any(|(lo, hi)| lo.is_finite() || hi.is_finite());
         let masses: Vec<f64> = if bounded {
-            let mut rng = stream(settings.seed, "abc-kernel-mass", &t.to_string());
+            let mut rng = stream(self.settings.seed, "abc-kernel-mass", &t.to_string());
             let steps: Vec<Vec<f64>> = (0..MASS_DRAWS)
                 .map(|_| {
                     let z: Vec<f64> = (0..d).map(|_| normal(&mut rng)).collect();
-                    lower_times(&l, &z)
+                    lower_times(l, &z)
                 })
                 .collect();
-            prev.particles
-                .par_iter()
+            prev.par_iter()
                 .map(|p| {
                     let inside = steps
                         .iter()
-                        .filter(|s| moved_in_support(&p.theta, s, &supports))
+                        .filter(|s| moved_in_support(&p.theta, s, &self.supports))
                         .count();
                     (inside as f64).max(0.5) / MASS_DRAWS as f64
                 })
                 .collect()
         } else {
-            vec![1.0; prev.particles.len()]
+            vec![1.0; prev.len()]
         };
-        let propose = |k: u64| -> Vec<f64> {
-            let mut rng = stream(settings.seed, "abc-propose", &format!("{t}/{k}"));
-            let j = pick(&weights, open_unit(&mut rng));
-            let centre = &prev.particles[j].theta;
-            for _ in 0..MAX_REDRAWS {
-                let z: Vec<f64> = (0..d).map(|_| normal(&mut rng)).collect();
-                let step = lower_times(&l, &z);
-                let moved: Vec<f64> = centre.iter().zip(&step).map(|(a, b)| a + b).collect();
-                if in_support(&moved, &supports) {
-                    return moved;
-                }
-            }
-            centre.clone()
-        };
-        let cap = ((n as f64 / settings.min_acceptance).ceil() as u64).max(n as u64);
-        let mut accepted: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n);
-        let (mut next, mut considered) = (0u64, 0u64);
-        let mut rate = if t == 1 {
-            settings.quantile
-        } else {
-            prev.acceptance
-        };
-        while accepted.len() < n && next < cap {
-            let needed = (n - accepted.len()) as f64;
-            let batch = ((needed / rate.max(0.02) * 1.1).ceil() as u64)
-                .max(needed as u64)
-                .min(cap - next);
-            let results: Vec<(Vec<f64>, f64)> = (next..next + batch)
-                .into_par_iter()
-                .map(|k| {
-                    let theta = propose(k);
-                    let s = simulate(&theta, simulation_seed(settings.seed, t, k))?;
-                    let dist = distance(problem, &scales, &s);
-                    Ok((theta, dist))
-                })
-                .collect::<Result<_>>()?;
-            let (mut seen, mut taken) = (0u64, 0u64);
-            for (theta, dist) in results {
-                seen += 1;
-                if dist <= epsilon {
-                    accepted.push((theta, dist));
-                    taken += 1;
-                    if accepted.len() == n {
-                        break;
-                    }
-                }
-            }
-            considered += seen;
-            next += batch;
-            rate = (taken as f64 / seen as f64).max(1.0 / seen as f64);
-        }
-        if accepted.len() < n {
-            stopped = format!(
-                "generation {t} accepted {} of {n} particles in {cap} proposals (less than {}%): \
-                 the previous generation is the posterior",
-                accepted.len(),
-                settings.min_acceptance * 100.0
-            );
-            break;
-        }
-        let raw: Vec<f64> = accepted
+        let raw: Vec<f64> = filling
+            .accepted
             .par_iter()
             .map(|(theta, _)| {
                 let mut room = vec![0.0; d];
-                let prior: f64 = problem
+                let prior: f64 = self
+                    .problem
                     .prior
                     .iter()
                     .zip(theta)
                     .map(|(p, x)| density(p, *x).unwrap_or(0.0))
                     .product();
                 let kernel: f64 = prev
-                    .particles
                     .iter()
                     .zip(&masses)
                     .map(|(p, m)| {
-                        p.weight * (-0.5 * mahalanobis2(&l, theta, &p.theta, &mut room)).exp() / m
+                        p.weight * (-0.5 * mahalanobis2(l, theta, &p.theta, &mut room)).exp() / m
                     })
                     .sum();
                 if kernel > 0.0 { prior / kernel } else { 0.0 }
@@ -619,33 +839,66 @@ pub fn abc_smc(
                 "generation {t}: the importance weights sum to {total}"
             )));
         }
-        let particles: Vec<Particle> = accepted
-            .into_iter()
+        let particles: Vec<Particle> = filling
+            .accepted
+            .iter()
             .zip(&raw)
             .map(|((theta, distance), w)| Particle {
-                theta,
+                theta: theta.clone(),
                 weight: w / total,
-                distance,
+                distance: *distance,
             })
             .collect();
         let weights: Vec<f64> = particles.iter().map(|p| p.weight).collect();
         let generation = Generation {
             index: t,
-            tolerance: epsilon,
-            proposals: considered,
-            simulations: next,
-            acceptance: n as f64 / considered as f64,
+            tolerance: filling.epsilon,
+            proposals: filling.considered,
+            simulations: filling.next,
+            acceptance: n as f64 / filling.considered as f64,
             ess: ess(&weights),
-            particles,
+            particles: Vec::new(),
         };
-        on_generation(&generation);
-        generations.push(generation);
+        Ok((generation, particles))
     }
-    Ok(Fit {
-        generations,
-        scales,
-        stopped,
-    })
+}
+
+/// Fit the prior of `problem` to its observations by ABC-SMC on this machine. `simulate(θ,
+/// seed)` returns the model's summaries (one per observation) at inputs `θ`; it runs on
+/// rayon's current pool. `on_generation` is called after each generation.
+pub fn abc_smc(
+    problem: &Problem,
+    settings: &Settings,
+    simulate: impl Fn(&[f64], u64) -> Result<Vec<f64>> + Sync,
+    on_generation: impl Fn(&Generation),
+) -> Result<Fit> {
+    let smc = Smc::new(problem, settings)?;
+    let mut state = smc.start();
+    while let Some(batch) = state.batch {
+        let thetas = smc.thetas(&state, batch);
+        let summaries = simulate_batch(settings.seed, batch, &thetas, &simulate)?;
+        smc.fold(&mut state, thetas, summaries, &on_generation)?;
+    }
+    state
+        .fit()
+        .ok_or_else(|| Error::Internal("the fit stopped without a reason".into()))
+}
+
+/// Simulate the proposals of `batch` (inputs `thetas`, in index order) in parallel.
+pub fn simulate_batch(
+    seed: u64,
+    batch: Batch,
+    thetas: &[Vec<f64>],
+    simulate: &(impl Fn(&[f64], u64) -> Result<Vec<f64>> + Sync),
+) -> Result<Vec<Vec<f64>>> {
+    thetas
+        .par_iter()
+        .enumerate()
+        .map(|(i, theta)| {
+            let k = batch.start + i as u64;
+            simulate(theta, simulation_seed(seed, batch.generation, k))
+        })
+        .collect()
 }
 
 /// Draw `k` particle indices from `generation` by weight, each from its own stream.

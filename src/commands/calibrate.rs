@@ -67,13 +67,29 @@ fn relative_to(dir: &Path, file: &Path) -> String {
     out.join("/")
 }
 
-/// `strife calibrate`: ABC-SMC over the chosen inputs, a posterior predictive ensemble, and
-/// its scores in and out of sample.
-pub fn calibrate(args: &CalibrateArgs, command_line: Vec<String>) -> Result<()> {
+/// A calibration set up from its arguments: everything but the fit itself.
+pub(super) struct Setup {
+    /// The scenario (with `--vary`'s ranges in place).
+    pub(super) loaded: crate::scenario::LoadedScenario,
+    /// The inputs fitted.
+    pub(super) inputs: Vec<Input>,
+    /// The observations, file order.
+    pub(super) observations: Vec<crate::analysis::observed::Observation>,
+    /// The observed file's text.
+    pub(super) observed_text: String,
+    /// The observed file as given.
+    pub(super) observed_file: String,
+    /// The observations' targets in the model.
+    pub(super) targets: Vec<crate::analysis::observed::Target>,
+    /// The settings.
+    pub(super) settings: CalibrateSettings,
+    /// The master seed.
+    pub(super) master: u64,
+}
+
+/// Check `args` and set the calibration up.
+pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup> {
     use crate::analysis::observed::read_observed;
-    use crate::output::calibrate::{
-        calibrate_summary_json, calibrate_text, calibrated_ron, observations_csv, posterior_csv,
-    };
     check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
     let observed_file = args.observed.display().to_string();
@@ -167,43 +183,116 @@ pub fn calibrate(args: &CalibrateArgs, command_line: Vec<String>) -> Result<()> 
         kind_weights: kind_weights(&args.weight)?,
         days: args.run.days,
     };
+    Ok(Setup {
+        loaded,
+        inputs,
+        observations,
+        observed_text,
+        observed_file,
+        targets,
+        settings,
+        master,
+    })
+}
+
+/// The line shown for a finished generation.
+pub(super) fn generation_line(g: &crate::analysis::abc::Generation, seconds: f64) -> String {
+    format!(
+        "generation {}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}  [{:.0} s]",
+        g.index,
+        g.tolerance,
+        g.particles.len(),
+        g.proposals,
+        100.0 * g.acceptance,
+        g.ess,
+        seconds
+    )
+}
+
+/// `strife calibrate`: ABC-SMC over the chosen inputs, a posterior predictive ensemble, and
+/// its scores in and out of sample. With `--spread N` it only writes the state of a fit spread
+/// over machines (`strife calibrate-step`).
+pub fn calibrate(args: &CalibrateArgs, command_line: Vec<String>) -> Result<()> {
+    let setup = setup(args)?;
+    if let Some(shards) = args.spread {
+        return super::calibrate_step::start(args, &setup_check(&setup), command_line, shards);
+    }
     let (out, claim) = claim_output(&args.output, &args.scenario, &args.run.set, "calibrate")?;
     let quiet = args.output.quiet || args.output.json;
     let started = std::time::Instant::now();
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} simulations  {msg}  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message("generation 0 (the prior)");
+    let generations = setup.settings.abc.generations;
     let pool = thread_pool(args.run.jobs)?;
     let record = pool.install(|| {
         run_calibration(
-            &loaded,
-            inputs,
-            &observations,
-            &targets,
-            &observed_file,
-            settings,
+            &setup.loaded,
+            setup.inputs.clone(),
+            &setup.observations,
+            &setup.targets,
+            &setup.observed_file,
+            setup.settings.clone(),
             |g| {
-                if !quiet {
-                    eprintln!(
-                        "generation {}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), \
-                         ESS {:.0}  [{:.0} s]",
-                        g.index,
-                        g.tolerance,
-                        g.particles.len(),
-                        g.proposals,
-                        100.0 * g.acceptance,
-                        g.ess,
-                        started.elapsed().as_secs_f64()
-                    );
-                }
+                bar.suspend(|| {
+                    if !quiet {
+                        eprintln!("{}", generation_line(g, started.elapsed().as_secs_f64()));
+                    }
+                });
+                bar.set_message(format!(
+                    "generation {} of at most {generations} · last ESS {:.0}",
+                    g.index + 1,
+                    g.ess
+                ));
             },
-            |m| {
-                if !quiet {
-                    eprintln!("posterior predictive: {m} runs");
-                }
-            },
+            || bar.inc(1),
+            |m| bar.set_message(format!("posterior predictive: {m} runs")),
         )
-    })?;
+    });
+    bar.finish_and_clear();
+    let record = record?;
+    write_outputs(args, command_line, &setup, record, (out, claim))
+}
+
+/// The scenario's and the observed file's SHA-256, which a spread fit checks at every step.
+pub(super) fn setup_check(setup: &Setup) -> (String, String) {
+    (
+        sha256_hex(setup.loaded.source.as_bytes()),
+        sha256_hex(setup.observed_text.as_bytes()),
+    )
+}
+
+/// Write a finished calibration's files to `out`.
+pub(super) fn write_outputs(
+    args: &CalibrateArgs,
+    command_line: Vec<String>,
+    setup: &Setup,
+    record: crate::run::calibrate::CalibrationRecord,
+    (out, claim): (std::path::PathBuf, crate::output::write::Claim),
+) -> Result<()> {
+    use crate::output::calibrate::{
+        calibrate_summary_json, calibrate_text, calibrated_ron, observations_csv, posterior_csv,
+    };
+    let master = setup.master;
     let runs = record.fit_runs + record.settings.predictive_runs;
-    let mut manifest = manifest_of(&loaded, master, record.days, runs, command_line.clone());
-    manifest.observed = Some((observed_file, sha256_hex(observed_text.as_bytes())));
+    let mut manifest = manifest_of(
+        &setup.loaded,
+        master,
+        record.days,
+        runs,
+        command_line.clone(),
+    );
+    manifest.observed = Some((
+        setup.observed_file.clone(),
+        sha256_hex(setup.observed_text.as_bytes()),
+    ));
     let base = relative_to(&out, &args.scenario);
     let command = command_line.join(" ");
     let mut files = vec![
@@ -226,7 +315,7 @@ pub fn calibrate(args: &CalibrateArgs, command_line: Vec<String>) -> Result<()> 
         thousands(runs as f64)
     );
     let text = calibrate_text(&record);
-    let description = &loaded.scenario.description;
+    let description = &setup.loaded.scenario.description;
     let page = (title.as_str(), context.as_str(), description.as_str());
     write_analysis(claim, &args.output, &out, files, page, text, &manifest)
 }

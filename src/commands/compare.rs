@@ -84,11 +84,11 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     let mut files = vec![
         (
             "comparison.csv".to_owned(),
-            comparison_csv(&labels, &ensembles)?,
+            comparison_csv(&labels, &ensembles, args.stat)?,
         ),
         (
             "summary.json".to_owned(),
-            comparison_summary_json(&labels, &ensembles)?,
+            comparison_summary_json(&labels, &ensembles, args.stat)?,
         ),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
@@ -96,15 +96,24 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     for (file, e) in runs_files.into_iter().zip(&ensembles) {
         files.push((file, runs_csv(e)?));
     }
-    files.extend(crate::output::plot::compare_plots(&labels, &ensembles)?);
+    files.extend(crate::output::plot::compare_plots(
+        &labels, &ensembles, args.stat,
+    )?);
     let descriptions: Vec<String> = loaded
         .iter()
         .map(|l| l.scenario.description.clone())
         .collect();
-    let report = report::compare_report(&labels, &ensembles, &descriptions, &manifest, &files)?;
+    let report = report::compare_report(
+        &labels,
+        &ensembles,
+        args.stat,
+        &descriptions,
+        &manifest,
+        &files,
+    )?;
     files.push(("report.html".to_owned(), report));
     let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
-        comparison_text(&labels, &ensembles)
+        comparison_text(&labels, &ensembles, args.stat)
     })
 }

@@ -3,6 +3,7 @@
 //! errors; prints results.
 
 mod calibrate;
+mod calibrate_step;
 mod compare;
 mod completions;
 mod generate;
@@ -16,6 +17,7 @@ mod sweep;
 mod validate;
 
 pub use calibrate::calibrate;
+pub use calibrate_step::calibrate_step;
 pub use compare::compare;
 pub use completions::completions;
 pub use generate::generate;

@@ -30,6 +30,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
             &loaded,
             &args.vary,
             &args.metric,
+            args.stat,
             master,
             args.runs,
             args.run.days,

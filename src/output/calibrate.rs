@@ -269,7 +269,8 @@ pub fn calibrated_ron(c: &CalibrationRecord, base: &str, command: &str) -> Vec<u
             values.join(", "),
             weights.join(", ")
         );
-        out.push_str(&format!("        {:?}: {:?},\n", input.path, value));
+        // A raw string, so the value reads as the RON it is, without escaped quotes.
+        out.push_str(&format!("        {:?}: r#\"{value}\"#,\n", input.path));
     }
     out.push_str("    },\n)\n");
     out.into_bytes()

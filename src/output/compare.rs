@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::run::ensemble::{EnsembleRecord, RunDigest};
 use crate::run::metrics::Metric;
+use crate::run::statistic::{Stat, happened};
 use crate::run::stats::{Probability, probability};
 
 /// The longest default comparison folder name, bytes (file systems stop at 255, and the folder
@@ -142,9 +143,95 @@ pub struct Difference {
     pub value: f64,
     /// Mean paired difference, scenario − baseline.
     pub difference: f64,
-    /// 90% confidence interval of the mean difference (Student's t with n − 1 degrees of
-    /// freedom on the paired differences).
+    /// 90% confidence interval of the difference: Student's t with n − 1 degrees of freedom on
+    /// the paired differences (mean and share), or a paired percentile bootstrap (quantiles);
+    /// NaN where no interval can be had.
     pub ci: [f64; 2],
+    /// The statistic compared (`--stat`): `mean` compares paired means, `p` the shares of runs
+    /// where the outcome happens, `median`/`q10`/`q90` the two scenarios' quantiles.
+    pub stat: Stat,
+    /// Share of the runs behind the row: the pairs over all runs (below 1 for a conditional
+    /// outcome such as `fall_day_if`).
+    pub share: f64,
+}
+
+/// Resamples of the paired bootstrap of a quantile's difference.
+const BOOTSTRAP_RESAMPLES: usize = 500;
+/// Seed of the paired bootstrap (fixed, so a comparison's files are reproducible).
+const BOOTSTRAP_SEED: u64 = 16;
+
+/// The difference of the q-quantiles of `other` and `base` over the runs where each has a value,
+/// with a 90% percentile interval from resampling the runs in pairs (run k of both scenarios
+/// together, as they share their seed).
+fn paired_quantile(
+    metric: &str,
+    label: &str,
+    q: f64,
+    stat: Stat,
+    values: &[(Option<f64>, Option<f64>)],
+) -> Option<Difference> {
+    use rand::{RngExt, SeedableRng};
+    // The type-7 quantile by selection (linear time), as `quantile_sorted` gives it.
+    let quantile = |xs: &mut Vec<f64>| -> Option<f64> {
+        if xs.is_empty() {
+            return None;
+        }
+        let h = (xs.len() - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let (_, at, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+        let a = *at;
+        let b = above.iter().copied().fold(f64::INFINITY, f64::min);
+        Some(if b.is_finite() {
+            a + (h - lo as f64) * (b - a)
+        } else {
+            a
+        })
+    };
+    let of = |pick: &dyn Fn(usize) -> usize, side: usize| -> Option<f64> {
+        let mut xs: Vec<f64> = (0..values.len())
+            .filter_map(|i| {
+                let (a, b) = values[pick(i)];
+                if side == 0 { a } else { b }
+            })
+            .collect();
+        quantile(&mut xs)
+    };
+    let same = |i: usize| i;
+    let (baseline, value) = (of(&same, 0)?, of(&same, 1)?);
+    let n = values.len();
+    let pairs = values
+        .iter()
+        .filter(|(a, b)| a.is_some() && b.is_some())
+        .count();
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(BOOTSTRAP_SEED);
+    let mut diffs = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    for _ in 0..BOOTSTRAP_RESAMPLES {
+        let picks: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+        let pick = |i: usize| picks[i];
+        if let (Some(a), Some(b)) = (of(&pick, 0), of(&pick, 1)) {
+            diffs.push(b - a);
+        }
+    }
+    diffs.sort_by(f64::total_cmp);
+    let ci = if diffs.len() >= BOOTSTRAP_RESAMPLES / 2 && n >= 2 {
+        [
+            crate::run::stats::quantile_sorted(&diffs, 0.05).unwrap_or(f64::NAN),
+            crate::run::stats::quantile_sorted(&diffs, 0.95).unwrap_or(f64::NAN),
+        ]
+    } else {
+        [f64::NAN; 2]
+    };
+    Some(Difference {
+        metric: metric.to_owned(),
+        scenario: label.to_owned(),
+        pairs,
+        baseline,
+        value,
+        difference: value - baseline,
+        ci,
+        stat,
+        share: if n == 0 { 0.0 } else { pairs as f64 / n as f64 },
+    })
 }
 
 /// Paired difference of `f` between two ensembles' runs, over runs where both have a value.
@@ -165,6 +252,7 @@ fn paired(
     if n == 0 {
         return None;
     }
+    let total = base.runs.len().min(other.runs.len());
     let nf = n as f64;
     let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
     let mean = diffs.iter().sum::<f64>() / nf;
@@ -183,12 +271,19 @@ fn paired(
         value: pairs.iter().map(|p| p.1).sum::<f64>() / nf,
         difference: mean,
         ci: [lo, hi],
+        stat: Stat::Mean,
+        share: if total == 0 { 0.0 } else { nf / total as f64 },
     })
 }
 
-/// Every paired difference of `other` against `base`, for every metric that has a value in
-/// some run (places only if they changed hands in either).
-pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -> Vec<Difference> {
+/// Every paired difference of `other` against `base` in the statistic `stat`, for every metric
+/// that has a value in some run (places only if they changed hands in either).
+pub fn differences(
+    label: &str,
+    base: &EnsembleRecord,
+    other: &EnsembleRecord,
+    stat: Stat,
+) -> Vec<Difference> {
     let t = &base.theatre;
     Metric::all(t)
         .into_iter()
@@ -202,12 +297,43 @@ pub fn differences(label: &str, base: &EnsembleRecord, other: &EnsembleRecord) -
             }
             _ => true,
         })
-        .filter_map(|m| paired(&m.name(t), label, base, other, |r| m.value(r, base.days)))
+        .filter_map(|m| {
+            let name = m.name(t);
+            let days = base.days;
+            match stat.for_metric(m) {
+                Stat::Mean => paired(&name, label, base, other, |r| m.value(r, days)),
+                Stat::P if m.is_probability() => {
+                    paired(&name, label, base, other, |r| m.value(r, days))
+                        .map(|d| Difference { stat: Stat::P, ..d })
+                }
+                Stat::P => paired(&name, label, base, other, |r| {
+                    Some(if happened(m, r, days) { 1.0 } else { 0.0 })
+                })
+                .map(|d| Difference {
+                    stat: Stat::P,
+                    ci: [d.ci[0].max(-1.0), d.ci[1].min(1.0)],
+                    ..d
+                }),
+                s => {
+                    let values: Vec<(Option<f64>, Option<f64>)> = base
+                        .runs
+                        .iter()
+                        .zip(&other.runs)
+                        .map(|(a, b)| (m.value(a, days), m.value(b, days)))
+                        .collect();
+                    paired_quantile(&name, label, s.level()?, s, &values)
+                }
+            }
+        })
         .collect()
 }
 
 /// `comparison.csv`: every paired difference of every scenario against the first.
-pub fn comparison_csv(labels: &[String], ensembles: &[EnsembleRecord]) -> Result<Vec<u8>> {
+pub fn comparison_csv(
+    labels: &[String],
+    ensembles: &[EnsembleRecord],
+    stat: Stat,
+) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::Internal(format!("writing comparison.csv: {e}"));
     let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record([
@@ -215,25 +341,36 @@ pub fn comparison_csv(labels: &[String], ensembles: &[EnsembleRecord]) -> Result
         "scenario",
         "baseline",
         "pairs",
-        "baseline_mean",
-        "scenario_mean",
+        "baseline_value",
+        "scenario_value",
         "difference",
         "ci_low",
         "ci_high",
+        "stat",
+        "share_of_runs",
     ])
     .map_err(err)?;
     for (label, e) in labels.iter().zip(ensembles).skip(1) {
-        for d in differences(label, &ensembles[0], e) {
+        for d in differences(label, &ensembles[0], e, stat) {
+            let num = |x: f64| {
+                if x.is_finite() {
+                    format!("{x:.4}")
+                } else {
+                    String::new()
+                }
+            };
             w.write_record([
                 d.metric,
                 d.scenario,
                 labels[0].clone(),
                 d.pairs.to_string(),
-                format!("{:.4}", d.baseline),
-                format!("{:.4}", d.value),
-                format!("{:.4}", d.difference),
-                format!("{:.4}", d.ci[0]),
-                format!("{:.4}", d.ci[1]),
+                num(d.baseline),
+                num(d.value),
+                num(d.difference),
+                num(d.ci[0]),
+                num(d.ci[1]),
+                d.stat.name().to_owned(),
+                num(d.share),
             ])
             .map_err(err)?;
         }
@@ -264,12 +401,18 @@ pub struct ComparisonSummary {
     pub baseline: String,
     /// Each scenario.
     pub scenarios: Vec<ComparedScenario>,
-    /// Paired differences against the baseline.
+    /// The statistic the differences compare (`--stat`).
+    pub stat: Stat,
+    /// Differences against the baseline.
     pub differences: Vec<Difference>,
 }
 
 /// Build the comparison summary.
-pub fn comparison_summary(labels: &[String], ensembles: &[EnsembleRecord]) -> ComparisonSummary {
+pub fn comparison_summary(
+    labels: &[String],
+    ensembles: &[EnsembleRecord],
+    stat: Stat,
+) -> ComparisonSummary {
     let n = ensembles.first().map_or(0, |e| e.runs.len());
     let scenarios = labels
         .iter()
@@ -303,46 +446,68 @@ pub fn comparison_summary(labels: &[String], ensembles: &[EnsembleRecord]) -> Co
         master_seed: ensembles.first().map_or(0, |e| e.master_seed),
         baseline: labels.first().cloned().unwrap_or_default(),
         scenarios,
+        stat,
         differences: labels
             .iter()
             .zip(ensembles)
             .skip(1)
-            .flat_map(|(label, e)| differences(label, &ensembles[0], e))
+            .flat_map(|(label, e)| differences(label, &ensembles[0], e, stat))
             .collect(),
     }
 }
 
 /// `summary.json` of a comparison, pretty-printed.
-pub fn comparison_summary_json(labels: &[String], ensembles: &[EnsembleRecord]) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(&comparison_summary(labels, ensembles))
+pub fn comparison_summary_json(
+    labels: &[String],
+    ensembles: &[EnsembleRecord],
+    stat: Stat,
+) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&comparison_summary(labels, ensembles, stat))
         .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
+/// " (60% of runs)" for a row behind less than every run, else "".
+fn share_note(share: f64) -> String {
+    if share < 1.0 - 1e-12 {
+        format!(", {:.0}% of runs", 100.0 * share)
+    } else {
+        String::new()
+    }
+}
+
 /// The text `strife compare` prints: for each scenario, how it differs from the baseline on
-/// the falls of the key places and the totals.
-pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> String {
+/// the falls of the key places and the totals, in the statistic `stat`.
+pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord], stat: Stat) -> String {
     let Some(base) = ensembles.first() else {
         return String::new();
     };
+    let what = match stat {
+        Stat::Mean => "means of the paired differences".to_owned(),
+        Stat::P => "shares of runs where each outcome happens".to_owned(),
+        s => format!("{}s over the runs with a value", s.words()),
+    };
     let mut out = format!(
-        "Compared with {} ({}), {} runs each, common random numbers (master seed {}):\n",
+        "Compared with {} ({}), {} runs each, common random numbers (master seed {}); {what}:\n",
         base.scenario_name,
         labels[0],
         base.runs.len(),
         base.master_seed
     );
     let t = &base.theatre;
+    let place_name = |id: &str| -> String {
+        t.places
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id, |p| p.name.as_str())
+            .to_owned()
+    };
     for (label, e) in labels.iter().zip(ensembles).skip(1) {
         out.push_str(&format!("\n{} ({label}):\n", e.scenario_name));
-        for d in differences(label, base, e) {
+        for d in differences(label, base, e, stat) {
             let words = if let Some(id) = d.metric.strip_prefix("p_fall.") {
-                let name = t
-                    .places
-                    .iter()
-                    .find(|p| p.id == id)
-                    .map_or(id, |p| p.name.as_str());
+                let name = place_name(id);
                 if d.difference.abs() < 1e-12 {
                     continue;
                 }
@@ -360,60 +525,98 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord]) -> Strin
                     100.0 * d.ci[1]
                 )
             } else if let Some(id) = d.metric.strip_prefix("fall_day_if.") {
-                let name = t
-                    .places
-                    .iter()
-                    .find(|p| p.id == id)
-                    .map_or(id, |p| p.name.as_str());
+                let name = place_name(id);
                 let place = t.places.iter().find(|p| p.id == id);
                 let important =
                     place.is_some_and(|p| p.key || p.kind == crate::scenario::PlaceKind::City);
-                if !important || d.difference.abs() < 0.05 {
+                // A share of runs where the place fell is the p_fall line's.
+                if !important || d.difference.abs() < 0.05 || d.stat == Stat::P {
                     continue;
                 }
-                // The interval in the verb's direction, so that its numbers read as the
-                // estimate does; an interval across zero says so and keeps its signs.
-                let [lo, hi] = d.ci;
-                if d.pairs < 2 {
-                    // One pair has no spread: no interval, and no claim of a clear change.
-                    format!(
-                        "  moves {name}'s fall by {:+.1} days in the one paired run where it fell in both (too few for an interval)",
-                        d.difference
-                    )
-                } else if lo > 0.0 || hi < 0.0 {
-                    let (verb, a, b) = if d.difference > 0.0 {
-                        ("delays", lo, hi)
+                let share = share_note(d.share);
+                if d.stat != Stat::Mean {
+                    let [lo, hi] = d.ci;
+                    let ci = if lo.is_finite() && hi.is_finite() {
+                        format!("90% CI {lo:+.1} to {hi:+.1}")
                     } else {
-                        ("hastens", -hi, -lo)
+                        "too few runs for an interval".to_owned()
                     };
                     format!(
-                        "  {verb} {name}'s fall by {:.1} days (90% CI {a:.1} to {b:.1}; {} paired runs where it fell in both)",
-                        d.difference.abs(),
-                        d.pairs
+                        "  {} day of {name}'s fall: {:.1} instead of {:.1} ({:+.1} days, {ci}; runs where it fell{share})",
+                        d.stat.words(),
+                        d.value,
+                        d.baseline,
+                        d.difference
                     )
                 } else {
-                    format!(
-                        "  moves {name}'s fall by {:+.1} days, no clear change (90% CI {lo:+.1} to {hi:+.1}; {} paired runs where it fell in both)",
-                        d.difference, d.pairs
-                    )
+                    // The interval in the verb's direction, so that its numbers read as the
+                    // estimate does; an interval across zero says so and keeps its signs.
+                    let [lo, hi] = d.ci;
+                    if d.pairs < 2 {
+                        // One pair has no spread: no interval, and no claim of a clear change.
+                        format!(
+                            "  moves {name}'s fall by {:+.1} days in the one paired run where it fell in both (too few for an interval)",
+                            d.difference
+                        )
+                    } else if lo > 0.0 || hi < 0.0 {
+                        let (verb, a, b) = if d.difference > 0.0 {
+                            ("delays", lo, hi)
+                        } else {
+                            ("hastens", -hi, -lo)
+                        };
+                        format!(
+                            "  {verb} {name}'s fall by {:.1} days (90% CI {a:.1} to {b:.1}; {} paired runs where it fell in both{share})",
+                            d.difference.abs(),
+                            d.pairs
+                        )
+                    } else {
+                        format!(
+                            "  moves {name}'s fall by {:+.1} days, no clear change (90% CI {lo:+.1} to {hi:+.1}; {} paired runs where it fell in both{share})",
+                            d.difference, d.pairs
+                        )
+                    }
                 }
             } else if ["peacekeepers_killed", "newly_displaced", "civilian_deaths"]
                 .contains(&d.metric.as_str())
             {
-                let n = |x: f64| crate::output::thousands(x.round() as i64);
-                let signed = |x: f64| {
-                    let sign = if x.round() > 0.0 { "+" } else { "" };
-                    format!("{sign}{}", n(x))
-                };
-                format!(
-                    "  {}: {} instead of {} ({}, 90% CI {} to {})",
-                    d.metric.replace('_', " "),
-                    n(d.value),
-                    n(d.baseline),
-                    signed(d.difference),
-                    signed(d.ci[0]),
-                    signed(d.ci[1])
-                )
+                let label = d.metric.replace('_', " ");
+                if d.stat == Stat::P {
+                    let pct = |x: f64| format!("{:.0}%", 100.0 * x);
+                    let pts = |x: f64| format!("{:+.0}", 100.0 * x);
+                    format!(
+                        "  runs with any {label}: {} instead of {} ({} percentage points, 90% CI {} to {})",
+                        pct(d.value),
+                        pct(d.baseline),
+                        pts(d.difference),
+                        pts(d.ci[0]),
+                        pts(d.ci[1])
+                    )
+                } else {
+                    let n = |x: f64| {
+                        if x.is_finite() {
+                            crate::output::thousands(x.round() as i64)
+                        } else {
+                            "–".to_owned()
+                        }
+                    };
+                    let signed = |x: f64| {
+                        let sign = if x.round() > 0.0 { "+" } else { "" };
+                        format!("{sign}{}", n(x))
+                    };
+                    let of = if d.stat == Stat::Mean {
+                        String::new()
+                    } else {
+                        format!(" ({})", d.stat.words())
+                    };
+                    format!(
+                        "  {label}{of}: {} instead of {} ({}, 90% CI {} to {})",
+                        n(d.value),
+                        n(d.baseline),
+                        signed(d.difference),
+                        signed(d.ci[0]),
+                        signed(d.ci[1])
+                    )
+                }
             } else {
                 continue;
             };

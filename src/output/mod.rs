@@ -67,6 +67,10 @@ pub fn run_outputs(
         ("summary.json".to_owned(), summary::summary_json(record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
+    // Issue 14: only a scenario with air assets has an air table.
+    if !record.theatre.air.is_empty() {
+        files.insert(9, ("air.csv".to_owned(), tables::air_csv(record)?));
+    }
     files.extend(plot::run_plots(record)?);
     let report = report::run_report(record, description, manifest, &files)?;
     files.push(("report.html".to_owned(), report));

@@ -129,6 +129,7 @@ pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
 pub fn compare_plots(
     labels: &[String],
     ensembles: &[EnsembleRecord],
+    stat: crate::run::statistic::Stat,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     ensure_fonts()?;
     let figures = [
@@ -142,7 +143,7 @@ pub fn compare_plots(
         ),
         (
             "compare_differences",
-            Figure::Forest(forest::forest(labels, ensembles)),
+            Figure::Forest(forest::forest(labels, ensembles, stat)),
         ),
     ];
     render_all(&figures)
@@ -356,7 +357,7 @@ fn render_svg(figure: &Figure) -> Result<Vec<u8>> {
         figure.draw(&root)?;
         root.present().map_err(draw_error)?;
     }
-    Ok(svg.into_bytes())
+    Ok(map::svg_stroke_halos(svg).into_bytes())
 }
 
 #[cfg(test)]
@@ -830,7 +831,8 @@ mod tests {
             6,
             Some(12.0),
         );
-        let files = compare_plots(&labels, &ensembles).expect("plots");
+        let files =
+            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         for stem in COMPARE_STEMS {
             let svg = svg_of(&files, &format!("{stem}.svg"));
@@ -861,14 +863,18 @@ mod tests {
                 assert!(forest.to_uppercase().contains(&hex), "forest: colour {i}");
             }
         }
-        assert_eq!(files, compare_plots(&labels, &ensembles).expect("again"));
+        assert_eq!(
+            files,
+            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("again")
+        );
     }
 
     #[test]
     fn degenerate_comparisons_still_plot() {
         // One scenario: nothing to compare with.
         let (labels, mut ensembles) = comparison(&["scenarios/minimal.ron"], 3, Some(4.0));
-        let files = compare_plots(&labels, &ensembles).expect("one scenario");
+        let files = compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean)
+            .expect("one scenario");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         assert!(svg_of(&files, "compare_differences.svg").contains("One scenario only"));
 
@@ -881,7 +887,8 @@ mod tests {
         for r in two.iter_mut().flat_map(|e| &mut e.runs) {
             r.first_capture_day.iter_mut().for_each(|d| *d = None);
         }
-        let files = compare_plots(&labels, &two).expect("nothing captured");
+        let files = compare_plots(&labels, &two, crate::run::statistic::Stat::Mean)
+            .expect("nothing captured");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         assert!(svg_of(&files, "compare_capture.svg").contains("Never changed hands"));
 
@@ -890,18 +897,19 @@ mod tests {
             e.runs.clear();
         }
         check_plot_files(
-            &compare_plots(&labels, &two).expect("no runs"),
+            &compare_plots(&labels, &two, crate::run::statistic::Stat::Mean).expect("no runs"),
             &COMPARE_STEMS,
             (1200, 400),
         );
         ensembles.clear();
         check_plot_files(
-            &compare_plots(&[], &ensembles).expect("no scenarios"),
+            &compare_plots(&[], &ensembles, crate::run::statistic::Stat::Mean)
+                .expect("no scenarios"),
             &COMPARE_STEMS,
             (1200, 400),
         );
         check_plot_files(
-            &compare_plots(&[], &two).expect("no labels"),
+            &compare_plots(&[], &two, crate::run::statistic::Stat::Mean).expect("no labels"),
             &COMPARE_STEMS,
             (1200, 400),
         );
@@ -911,7 +919,8 @@ mod tests {
         mixed.extend(goma);
         let labels = vec!["minimal".to_owned(), "goma".to_owned()];
         check_plot_files(
-            &compare_plots(&labels, &mixed).expect("different theatres"),
+            &compare_plots(&labels, &mixed, crate::run::statistic::Stat::Mean)
+                .expect("different theatres"),
             &COMPARE_STEMS,
             (1200, 400),
         );
@@ -925,8 +934,17 @@ mod tests {
             .iter()
             .map(|a| a.parse().expect("axis parses"))
             .collect();
-        crate::run::sweep::run_sweep(&loaded, &axes, metric, 2025, runs, Some(days), || {})
-            .expect("sweep")
+        crate::run::sweep::run_sweep(
+            &loaded,
+            &axes,
+            metric,
+            crate::run::statistic::Stat::Mean,
+            2025,
+            runs,
+            Some(days),
+            || {},
+        )
+        .expect("sweep")
     }
 
     #[test]
@@ -986,6 +1004,12 @@ mod tests {
             p.ci = [f64::NAN; 2];
             p.quantiles = None;
             p.n = 0;
+            p.stat = crate::run::statistic::Estimate {
+                value: f64::NAN,
+                ci: None,
+                n: 0,
+                share: 0.0,
+            };
         }
         let files = sweep_plots(&s).expect("all NaN");
         check_plot_files(&files, &["sweep"], (1200, 400));
@@ -1017,6 +1041,12 @@ mod tests {
                 mean: if i == 1 { f64::NAN } else { i as f64 + 2.0 },
                 ci: [i as f64 + 1.0, i as f64 + 3.0],
                 quantiles: (i != 1).then_some([2.0, 1.0, 6.0]),
+                stat: crate::run::statistic::Estimate {
+                    value: if i == 1 { f64::NAN } else { i as f64 + 2.0 },
+                    ci: Some([i as f64 + 1.0, i as f64 + 3.0]),
+                    n: i,
+                    share: i as f64 / 40.0,
+                },
             })
             .collect();
         let files = sweep_plots(&cats).expect("categories");
@@ -1074,11 +1104,16 @@ mod tests {
         );
         write(
             &cmp.join("goma3"),
-            compare_plots(&labels, &ensembles).expect("plots"),
+            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots"),
         );
         write(
             &cmp.join("goma1"),
-            compare_plots(&labels[..1], &ensembles[..1]).expect("plots"),
+            compare_plots(
+                &labels[..1],
+                &ensembles[..1],
+                crate::run::statistic::Stat::Mean,
+            )
+            .expect("plots"),
         );
         let (labels, ensembles) = comparison(
             &["scenarios/minimal.ron", "scenarios/minimal.ron"],
@@ -1087,7 +1122,7 @@ mod tests {
         );
         write(
             &cmp.join("minimal2"),
-            compare_plots(&labels, &ensembles).expect("plots"),
+            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots"),
         );
         let mut empty = ensembles;
         for e in &mut empty {
@@ -1095,9 +1130,12 @@ mod tests {
         }
         write(
             &cmp.join("no_runs"),
-            compare_plots(&labels, &empty).expect("plots"),
+            compare_plots(&labels, &empty, crate::run::statistic::Stat::Mean).expect("plots"),
         );
-        write(&cmp.join("none"), compare_plots(&[], &[]).expect("plots"));
+        write(
+            &cmp.join("none"),
+            compare_plots(&[], &[], crate::run::statistic::Stat::Mean).expect("plots"),
+        );
 
         let (runs, days) = (var("SWEEP_RUNS", 40), var("SWEEP_DAYS", 20) as f64);
         let out = Path::new("/tmp/sweep_plots");
@@ -1192,6 +1230,12 @@ mod tests {
                     mean: m,
                     ci: [(m - half).max(0.0), m + half],
                     quantiles: m.is_finite().then_some([m, 0.6 * m, 1.5 * m]),
+                    stat: crate::run::statistic::Estimate {
+                        value: m,
+                        ci: Some([(m - half).max(0.0), m + half]),
+                        n,
+                        share: n as f64 / 40.0,
+                    },
                 }
             })
             .collect();
@@ -1200,6 +1244,7 @@ mod tests {
             axes,
             metric: metric.to_owned(),
             probability,
+            stat: crate::run::statistic::Stat::Mean,
             runs: 40,
             master_seed: 7,
             points,

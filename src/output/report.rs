@@ -537,6 +537,7 @@ fn ensemble_tables(e: &EnsembleRecord) -> String {
 pub fn compare_report(
     labels: &[String],
     ensembles: &[EnsembleRecord],
+    stat: crate::run::statistic::Stat,
     descriptions: &[String],
     m: &Manifest,
     files: &[(String, Vec<u8>)],
@@ -581,7 +582,7 @@ pub fn compare_report(
     outcomes.push_str("</div>\n");
     // The differences in words, as `strife compare` prints them: a heading line per scenario
     // (not indented), then its lines.
-    let text = comparison_text(labels, ensembles);
+    let text = comparison_text(labels, ensembles, stat);
     let mut group: Vec<String> = Vec::new();
     let flush = |heading: Option<&str>, group: &mut Vec<String>, out: &mut String| {
         if let Some(h) = heading {
@@ -615,7 +616,7 @@ pub fn compare_report(
     flush(heading.as_deref(), &mut group, &mut outcomes);
 
     let mut tables = String::from("<h3>Side by side</h3>\n");
-    let summary = comparison_summary(labels, ensembles);
+    let summary = comparison_summary(labels, ensembles, stat);
     let mut headers: Vec<&str> = vec!["outcome"];
     headers.extend(labels.iter().map(String::as_str));
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -664,7 +665,11 @@ pub fn compare_report(
     }
     let numeric: Vec<usize> = (1..=labels.len()).collect();
     tables.push_str(&table(&headers, &rows, &numeric));
-    tables.push_str("<h3>Paired differences from the baseline</h3>\n");
+    tables.push_str(if stat.level().is_some() {
+        "<h3>Differences of the quantiles from the baseline</h3>\n"
+    } else {
+        "<h3>Paired differences from the baseline</h3>\n"
+    });
     let rows: Vec<Vec<String>> = summary
         .differences
         .iter()
@@ -672,11 +677,16 @@ pub fn compare_report(
             vec![
                 d.metric.clone(),
                 d.scenario.clone(),
-                d.pairs.to_string(),
+                d.stat.name().to_owned(),
+                format!("{} ({:.0}%)", d.pairs, 100.0 * d.share),
                 format!("{:.3}", d.baseline),
                 format!("{:.3}", d.value),
                 format!("{:+.3}", d.difference),
-                format!("{:+.3} to {:+.3}", d.ci[0], d.ci[1]),
+                if d.ci[0].is_finite() && d.ci[1].is_finite() {
+                    format!("{:+.3} to {:+.3}", d.ci[0], d.ci[1])
+                } else {
+                    "–".to_owned()
+                },
             ]
         })
         .collect();
@@ -684,14 +694,15 @@ pub fn compare_report(
         &[
             "metric",
             "scenario",
-            "pairs",
-            "baseline mean",
-            "scenario mean",
+            "statistic",
+            "pairs (share of runs)",
+            "baseline",
+            "scenario",
             "difference",
             "90% CI",
         ],
         &rows,
-        &[2, 3, 4, 5],
+        &[3, 4, 5, 6],
     ));
     Ok(assemble(&title, &context, "", &outcomes, files, &tables, m))
 }
@@ -705,8 +716,9 @@ pub fn sweep_report(
 ) -> Result<Vec<u8>> {
     let axes: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
     let context = format!(
-        "Sweep of {} by {} · {} points, {} runs per point (the same seeds at every point; master \
-         seed {})",
+        "Sweep of the {} of {} by {} · {} points, {} runs per point (the same seeds at every point; \
+         master seed {})",
+        s.stat.words(),
         s.metric,
         axes.join(" and "),
         s.points.len(),

@@ -45,8 +45,11 @@ pub struct LossSummary {
     /// Contingent, if the row is for one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contingent: Option<String>,
-    /// Personnel committed.
+    /// Personnel committed (present strength).
     pub committed: u32,
+    /// Strength on paper of the same units, ghost soldiers included (issue 14); equal to
+    /// `committed` where no unit sets `paper_personnel`.
+    pub paper: u32,
     /// Killed.
     pub killed: u32,
     /// Wounded.
@@ -112,6 +115,33 @@ pub struct RunSummary {
     pub exposures: Vec<Dated>,
     /// Scenario events that happened.
     pub events: Vec<Dated>,
+    /// Air assets (issue 14): sorties flown and aircraft lost, in scenario order; left out of
+    /// the file when the scenario has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub air: Vec<AirSummary>,
+}
+
+/// What one air asset did over the run.
+#[derive(Debug, Serialize)]
+pub struct AirSummary {
+    /// Asset id.
+    pub asset: String,
+    /// Faction id flying it.
+    pub faction: String,
+    /// Kind of aircraft (`Jet`, `Helicopter`, `ArmedDrone`).
+    pub kind: String,
+    /// Base place id.
+    pub base: String,
+    /// Aircraft at the start.
+    pub aircraft: u32,
+    /// Sorties flown (expected sorties, one decimal).
+    pub sorties: f64,
+    /// Aircraft lost to air defences.
+    pub lost: u32,
+    /// Aircraft in service at the end.
+    pub in_service: u32,
+    /// Grounded at the end: its base is not held by its side.
+    pub grounded: bool,
 }
 
 /// Peacekeepers killed.
@@ -143,6 +173,9 @@ pub struct CivilianSummary {
     pub peak_displaced: f64,
     /// Day of that peak.
     pub peak_displaced_day: f64,
+    /// Of the people displaced at the end, the refugees: those who crossed an international
+    /// border in their flight.
+    pub refugees: f64,
     /// Civilians dead: killed by fire and dead of hardship.
     pub deaths: f64,
     /// Of `deaths`, those killed by fire (fighting, cross-border fire).
@@ -283,6 +316,7 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
             faction: t.factions[r.faction].id.clone(),
             contingent: Some(r.contingent.clone()).filter(|c| !c.is_empty()),
             committed: r.personnel_committed,
+            paper: r.paper_committed,
             killed: r.killed,
             wounded: r.wounded,
             captured: r.captured,
@@ -297,6 +331,7 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
                 faction: t.factions[f].id.clone(),
                 contingent: None,
                 committed: 0,
+                paper: 0,
                 killed: 0,
                 wounded: 0,
                 captured: 0,
@@ -305,6 +340,7 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
             };
             for r in rows {
                 sum.committed += r.personnel_committed;
+                sum.paper += r.paper_committed;
                 sum.killed += r.killed;
                 sum.wounded += r.wounded;
                 sum.captured += r.captured;
@@ -398,7 +434,32 @@ pub fn run_summary(record: &RunRecord) -> RunSummary {
                 at.map(|hours| dated(record, &record.politics.events[i].id, hours))
             })
             .collect(),
+        air: air(record),
     }
+}
+
+/// Sorties flown and aircraft lost by each air asset, from the last sample.
+fn air(record: &RunRecord) -> Vec<AirSummary> {
+    let t = &record.theatre;
+    let last = record.samples.last();
+    t.air
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let s = last.and_then(|s| s.air.get(i)).copied().unwrap_or_default();
+            AirSummary {
+                asset: a.id.clone(),
+                faction: t.factions[a.faction].id.clone(),
+                kind: format!("{:?}", a.kind),
+                base: t.places[a.base].id.clone(),
+                aircraft: a.count,
+                sorties: (s.sorties * 10.0).round() / 10.0,
+                lost: s.lost,
+                in_service: s.in_service,
+                grounded: s.grounded,
+            }
+        })
+        .collect()
 }
 
 fn date(record: &RunRecord, hours: f64) -> String {
@@ -473,6 +534,7 @@ fn civilians(record: &RunRecord) -> CivilianSummary {
         newly_displaced: last.map_or(0.0, |s| s.newly_displaced.round()),
         peak_displaced: peak.round(),
         peak_displaced_day: round3(RunRecord::day(peak_hours)),
+        refugees: sum(|p| p.refugees_here).round(),
         deaths: last.map_or(0.0, |s| s.civilian_deaths.round()),
         killed: killed.round(),
         died_of_hardship: (sum(|p| p.dead) - killed).max(0.0).round(),
@@ -703,6 +765,12 @@ pub fn text_summary(record: &RunRecord) -> String {
         n(s.civilians.died_of_hardship),
         n(s.civilians.wounded)
     ));
+    if s.civilians.refugees > 0.0 {
+        out.push_str(&format!(
+            "Refugees (displaced across a border) at the end: {}\n",
+            n(s.civilians.refugees)
+        ));
+    }
     out.push_str(&format!(
         "Soldiers: {} killed, {} wounded\n",
         n(f64::from(s.military.killed)),

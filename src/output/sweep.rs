@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::run::statistic::Stat;
 use crate::run::sweep::{SweepPoint, SweepRecord};
 
 fn num(x: f64) -> String {
@@ -14,7 +15,8 @@ fn num(x: f64) -> String {
 }
 
 /// `sweep.csv`: one row per point: the value of each axis, then the metric's mean with its 90%
-/// interval, and its median, 5% and 95% quantiles over the runs.
+/// interval, and its median, 5% and 95% quantiles over the runs; then the statistic the sweep
+/// shows (`--stat`), its value and 90% interval, and the share of runs behind it.
 pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::Internal(format!("writing sweep.csv: {e}"));
     let mut w = crate::output::safe_csv::CsvWriter::new();
@@ -29,6 +31,11 @@ pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
             "median",
             "q05",
             "q95",
+            "stat",
+            "value",
+            "value_ci_low",
+            "value_ci_high",
+            "share_of_runs",
         ]
         .map(String::from),
     );
@@ -45,6 +52,11 @@ pub fn sweep_csv(s: &SweepRecord) -> Result<Vec<u8>> {
             num(median),
             num(q05),
             num(q95),
+            s.stat.name().to_owned(),
+            num(p.stat.value),
+            num(p.stat.ci.map_or(f64::NAN, |c| c[0])),
+            num(p.stat.ci.map_or(f64::NAN, |c| c[1])),
+            num(p.stat.share),
         ]);
         w.write_record(&row).map_err(err)?;
     }
@@ -61,6 +73,8 @@ pub struct SweepSummary<'a> {
     pub metric: &'a str,
     /// Whether the metric is a probability.
     pub probability: bool,
+    /// The statistic each point's `stat` is (`--stat`).
+    pub stat: Stat,
     /// Runs per point.
     pub runs: u64,
     /// Master seed (the same runs at every point).
@@ -77,6 +91,7 @@ pub fn sweep_summary_json(s: &SweepRecord) -> Result<Vec<u8>> {
         scenario: &s.scenario_name,
         metric: &s.metric,
         probability: s.probability,
+        stat: s.stat,
         runs: s.runs,
         master_seed: s.master_seed,
         axes: s
@@ -92,27 +107,41 @@ pub fn sweep_summary_json(s: &SweepRecord) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The metric at point `p` in words: `61.0% (90% CI 48.2–72.6%)` for a probability,
-/// `7.43 (90% CI 7.21–7.65; 98 runs with a value)` otherwise.
+/// The statistic at point `p` in words: `61.0% (90% CI 48.2–72.6%)` for a share of runs,
+/// `7.43 (90% CI 7.21–7.65)` otherwise, with the share of runs behind it where not every run has
+/// a value: `11.70 (60% of runs; 90% CI 11.21–12.05)`.
 pub fn point_value(s: &SweepRecord, p: &SweepPoint) -> String {
-    if s.probability {
-        let (low, high) = super::percent_bounds(p.ci[0], p.ci[1], 1);
-        format!("{:.1}% (90% CI {low}–{high}%)", 100.0 * p.mean)
-    } else if p.n == 0 {
+    let e = &p.stat;
+    if s.stat == Stat::P {
+        match e.ci {
+            Some([lo, hi]) if e.value.is_finite() => {
+                let (low, high) = super::percent_bounds(lo, hi, 1);
+                format!("{:.1}% (90% CI {low}–{high}%)", 100.0 * e.value)
+            }
+            _ => "no run".to_owned(),
+        }
+    } else if e.n == 0 || !e.value.is_finite() {
         "no value in any run".to_owned()
     } else {
-        format!(
-            "{:.2} (90% CI {:.2}–{:.2}; {} runs with a value)",
-            p.mean, p.ci[0], p.ci[1], p.n
-        )
+        let share = if e.share < 1.0 - 1e-12 {
+            format!("{:.0}% of runs; ", 100.0 * e.share)
+        } else {
+            String::new()
+        };
+        let ci = match e.ci {
+            Some([lo, hi]) => format!("90% CI {lo:.2}–{hi:.2}"),
+            None => "too few runs for a 90% interval".to_owned(),
+        };
+        format!("{:.2} ({share}{ci})", e.value)
     }
 }
 
 /// The text `strife sweep` prints: a line per point.
 pub fn sweep_text(s: &SweepRecord) -> String {
     let mut out = format!(
-        "{} — {} by {}, {} runs per point (master seed {}, the same runs at every point)\n\n",
+        "{} — {} of {} by {}, {} runs per point (master seed {}, the same runs at every point)\n\n",
         s.scenario_name,
+        s.stat.words(),
         s.metric,
         s.axes
             .iter()

@@ -93,6 +93,39 @@ pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
     })
 }
 
+/// `air.csv` (issue 14; written only when the scenario has air assets): one row per sample
+/// and air asset: aircraft in service, sorties flown so far (expected sorties), aircraft lost to
+/// air defences so far, and whether it is grounded (its base lost).
+pub fn air_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    let header = [
+        "asset",
+        "faction",
+        "kind",
+        "in_service",
+        "sorties",
+        "lost",
+        "grounded",
+    ];
+    per_sample(record, &header, |sample| {
+        let t = &record.theatre;
+        t.air
+            .iter()
+            .zip(&sample.air)
+            .map(|(a, s)| {
+                vec![
+                    a.id.clone(),
+                    t.factions[a.faction].id.clone(),
+                    format!("{:?}", a.kind),
+                    s.in_service.to_string(),
+                    num(s.sorties),
+                    s.lost.to_string(),
+                    s.grounded.to_string(),
+                ]
+            })
+            .collect()
+    })
+}
+
 /// `control.csv`: one row per sample and place: the faction holding it, and whether it is
 /// fought over.
 pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
@@ -127,8 +160,9 @@ pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
 
 /// `civilians.csv`: one row per sample and place: residents at home, displaced people
 /// sheltering there, civilians dead there so far (all causes), of them killed by fire and dead
-/// of hardship, civilians wounded, soldiers (all factions) killed and wounded there so far, and
-/// days of food held.
+/// of hardship, civilians wounded, soldiers (all factions) killed and wounded there so far,
+/// days of food held, and of the displaced sheltering there the refugees (who crossed an
+/// international border in their flight).
 pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
     let header = [
         "place",
@@ -141,6 +175,7 @@ pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
         "military_killed",
         "military_wounded",
         "food_days",
+        "refugees_here",
     ];
     per_sample(record, &header, |sample| {
         sample
@@ -159,6 +194,7 @@ pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
                     c.military_killed.to_string(),
                     c.military_wounded.to_string(),
                     num(c.food_days),
+                    people(c.refugees_here),
                 ]
             })
             .collect()

@@ -138,20 +138,40 @@ fn run_at(
     Ok(record)
 }
 
-/// Calibrate `inputs` of `loaded` on `observations` (resolved to `targets`). Runs on rayon's
-/// current pool; `on_generation` after each generation, `on_predictive` when the predictive
-/// ensemble starts.
-#[allow(clippy::too_many_arguments)]
-pub fn run_calibration(
+/// A calibration set up: the fitted observations on the fit's scale, their kinds and floors,
+/// the prior, and the runs' day limits. [`Prepared::problem`] is the ABC problem and
+/// [`Prepared::simulate`] the model it fits.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Indices (file order) of the observations fitted.
+    fit_index: Vec<usize>,
+    /// Whether each observation (file order) is fitted.
+    fitted: Vec<bool>,
+    /// The fitted observations' values on the fit's scale.
+    observed: Vec<f64>,
+    /// The kind (index into [`KINDS`]) of each fitted observation.
+    group: Vec<usize>,
+    /// The smallest scale of each fitted observation.
+    floors: Vec<f64>,
+    /// The prior of each input.
+    prior: Vec<Distribution>,
+    /// The paths of the inputs.
+    paths: Vec<String>,
+    /// Day limit of the fit's runs.
+    fit_days: f64,
+    /// Day limit of the predictive runs.
+    days: f64,
+    /// Calendar date of day 0.
+    start: NaiveDate,
+}
+
+/// Set up the calibration of `inputs` of `loaded` on `observations`.
+pub fn prepare(
     loaded: &LoadedScenario,
-    inputs: Vec<Input>,
+    inputs: &[Input],
     observations: &[Observation],
-    targets: &[Target],
-    observed_file: &str,
-    settings: CalibrateSettings,
-    on_generation: impl Fn(&Generation),
-    on_predictive: impl Fn(u64),
-) -> Result<CalibrationRecord> {
+    settings: &CalibrateSettings,
+) -> Result<Prepared> {
     if settings.runs_per_particle == 0 || settings.predictive_runs == 0 {
         return Err(Error::Usage(
             "--runs-per-particle and --predictive-runs must be at least 1".into(),
@@ -195,26 +215,58 @@ pub fn run_calibration(
             _ => DATE_FLOOR_DAYS,
         })
         .collect();
-    let prior: Vec<Distribution> = inputs.iter().map(|i| i.prior.clone()).collect();
-    let problem = Problem {
-        prior: &prior,
-        observed: &observed,
-        group: &group,
-        group_weights: &settings.kind_weights,
-        floors: &floors,
-    };
-    let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
-    let at = |theta: &[f64]| -> Vec<(String, f64)> {
-        paths.iter().cloned().zip(theta.iter().copied()).collect()
-    };
-    let runs_per_particle = settings.runs_per_particle;
-    let simulate = |theta: &[f64], seed: u64| -> Result<Vec<f64>> {
-        let at = at(theta);
-        let mut sums = vec![0.0; fit_index.len()];
+    Ok(Prepared {
+        fit_index,
+        fitted,
+        observed,
+        group,
+        floors,
+        prior: inputs.iter().map(|i| i.prior.clone()).collect(),
+        paths: inputs.iter().map(|i| i.path.clone()).collect(),
+        fit_days,
+        days,
+        start,
+    })
+}
+
+impl Prepared {
+    /// The ABC problem, with the kinds weighted by `kind_weights`.
+    pub fn problem<'a>(&'a self, kind_weights: &'a [f64]) -> Problem<'a> {
+        Problem {
+            prior: &self.prior,
+            observed: &self.observed,
+            group: &self.group,
+            group_weights: kind_weights,
+            floors: &self.floors,
+        }
+    }
+
+    /// The fitted inputs' values at `theta`, by path.
+    fn at(&self, theta: &[f64]) -> Vec<(String, f64)> {
+        self.paths
+            .iter()
+            .cloned()
+            .zip(theta.iter().copied())
+            .collect()
+    }
+
+    /// The model's summaries of the fitted observations at `theta` with `seed`: the mean over
+    /// `runs_per_particle` runs up to the cut-off.
+    pub fn simulate(
+        &self,
+        loaded: &LoadedScenario,
+        observations: &[Observation],
+        targets: &[Target],
+        runs_per_particle: u64,
+        theta: &[f64],
+        seed: u64,
+    ) -> Result<Vec<f64>> {
+        let at = self.at(theta);
+        let mut sums = vec![0.0; self.fit_index.len()];
         for r in 0..runs_per_particle {
-            let record = run_at(loaded, &at, run_seed(seed, r), fit_days)?;
-            for (s, &i) in sums.iter_mut().zip(&fit_index) {
-                let value = model_value(&targets[i], &record, fit_days);
+            let record = run_at(loaded, &at, run_seed(seed, r), self.fit_days)?;
+            for (s, &i) in sums.iter_mut().zip(&self.fit_index) {
+                let value = model_value(&targets[i], &record, self.fit_days);
                 *s += transform(observations[i].kind, value);
             }
         }
@@ -222,69 +274,141 @@ pub fn run_calibration(
             .into_iter()
             .map(|s| s / runs_per_particle as f64)
             .collect())
+    }
+}
+
+/// Calibrate `inputs` of `loaded` on `observations` (resolved to `targets`) on this machine.
+/// Runs on rayon's current pool; `on_generation` after each generation, `on_simulation` after
+/// each simulation of a proposal, `on_predictive` when the predictive ensemble starts.
+#[allow(clippy::too_many_arguments)]
+pub fn run_calibration(
+    loaded: &LoadedScenario,
+    inputs: Vec<Input>,
+    observations: &[Observation],
+    targets: &[Target],
+    observed_file: &str,
+    settings: CalibrateSettings,
+    on_generation: impl Fn(&Generation),
+    on_simulation: impl Fn() + Sync,
+    on_predictive: impl Fn(u64),
+) -> Result<CalibrationRecord> {
+    let prepared = prepare(loaded, &inputs, observations, &settings)?;
+    let problem = prepared.problem(&settings.kind_weights);
+    let runs = settings.runs_per_particle;
+    let simulate = |theta: &[f64], seed: u64| -> Result<Vec<f64>> {
+        let summaries = prepared.simulate(loaded, observations, targets, runs, theta, seed);
+        on_simulation();
+        summaries
     };
     let fit = abc_smc(&problem, &settings.abc, simulate, on_generation)?;
-    let fit_runs = fit.generations.iter().map(|g| g.simulations).sum::<u64>() * runs_per_particle;
-    // The posterior predictive ensemble: run m at a particle drawn by weight, seed run_seed.
-    let master = settings.abc.seed;
-    let predictive_master = derive_seed(master, 0xCA11_B2A7);
-    let posterior = fit.posterior();
-    let picks = resample(posterior, settings.predictive_runs, predictive_master);
-    on_predictive(settings.predictive_runs);
-    let per_run: Vec<Vec<f64>> = picks
-        .par_iter()
-        .enumerate()
-        .map(|(m, &j)| {
-            let record = run_at(
-                loaded,
-                &at(&posterior.particles[j].theta),
-                run_seed(predictive_master, m as u64),
-                days,
-            )?;
-            Ok(targets
-                .iter()
-                .map(|t| model_value(t, &record, days))
-                .collect())
-        })
-        .collect::<Result<_>>()?;
-    let scored = score_observations(
+    let run = Finished {
+        loaded,
+        inputs,
         observations,
         targets,
-        &per_run,
-        (start, days),
-        predictive_master,
-    )?;
-    let pick_group = |want: bool| -> Vec<Scored> {
-        scored
-            .iter()
-            .zip(&fitted)
-            .filter(|(_, f)| **f == want)
-            .map(|(s, _)| s.clone())
-            .collect()
-    };
-    let held_out = pick_group(false);
-    let overall_fitted = overall(&pick_group(true));
-    let overall_held_out = if held_out.is_empty() {
-        Vec::new()
-    } else {
-        overall(&held_out)
-    };
-    Ok(CalibrationRecord {
-        scenario_name: loaded.scenario.name.clone(),
-        start_date: start,
-        observed_file: observed_file.to_owned(),
-        fit_days,
-        days,
-        inputs,
-        fitted,
-        fit,
-        fit_runs,
-        predictive_particles: picks,
-        overall_fitted,
-        overall_held_out,
-        scored,
+        observed_file,
         settings,
-    })
+    };
+    run.finish(&prepared, fit, on_predictive)
+}
+
+/// What a finished fit is scored against.
+pub struct Finished<'a> {
+    /// The scenario.
+    pub loaded: &'a LoadedScenario,
+    /// The inputs fitted.
+    pub inputs: Vec<Input>,
+    /// The observations, file order.
+    pub observations: &'a [Observation],
+    /// Their targets in the model.
+    pub targets: &'a [Target],
+    /// The observed file as given.
+    pub observed_file: &'a str,
+    /// The settings.
+    pub settings: CalibrateSettings,
+}
+
+impl Finished<'_> {
+    /// Run the posterior predictive ensemble of `fit` and score every observation on it.
+    pub fn finish(
+        self,
+        prepared: &Prepared,
+        fit: Fit,
+        on_predictive: impl Fn(u64),
+    ) -> Result<CalibrationRecord> {
+        let Finished {
+            loaded,
+            inputs,
+            observations,
+            targets,
+            observed_file,
+            settings,
+        } = self;
+        let days = prepared.days;
+        let fit_runs =
+            fit.generations.iter().map(|g| g.simulations).sum::<u64>() * settings.runs_per_particle;
+        // The posterior predictive ensemble: run m at a particle drawn by weight, seed run_seed.
+        let master = settings.abc.seed;
+        let predictive_master = derive_seed(master, 0xCA11_B2A7);
+        let posterior = fit.posterior();
+        let picks = resample(posterior, settings.predictive_runs, predictive_master);
+        on_predictive(settings.predictive_runs);
+        let per_run: Vec<Vec<f64>> = picks
+            .par_iter()
+            .enumerate()
+            .map(|(m, &j)| {
+                let record = run_at(
+                    loaded,
+                    &prepared.at(&posterior.particles[j].theta),
+                    run_seed(predictive_master, m as u64),
+                    days,
+                )?;
+                Ok(targets
+                    .iter()
+                    .map(|t| model_value(t, &record, days))
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        let scored = score_observations(
+            observations,
+            targets,
+            &per_run,
+            (prepared.start, days),
+            predictive_master,
+        )?;
+        let fitted = prepared.fitted.clone();
+        let pick_group = |want: bool| -> Vec<Scored> {
+            scored
+                .iter()
+                .zip(&fitted)
+                .filter(|(_, f)| **f == want)
+                .map(|(s, _)| s.clone())
+                .collect()
+        };
+        let held_out = pick_group(false);
+        let overall_fitted = overall(&pick_group(true));
+        let overall_held_out = if held_out.is_empty() {
+            Vec::new()
+        } else {
+            overall(&held_out)
+        };
+        Ok(CalibrationRecord {
+            scenario_name: loaded.scenario.name.clone(),
+            start_date: prepared.start,
+            observed_file: observed_file.to_owned(),
+            fit_days: prepared.fit_days,
+            days,
+            inputs,
+            fitted,
+            fit,
+            fit_runs,
+            predictive_particles: picks,
+            overall_fitted,
+            overall_held_out,
+            scored,
+            settings,
+        })
+    }
 }
 
 /// Weighted quantiles `qs` of input `i` of a generation.

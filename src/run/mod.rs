@@ -8,6 +8,7 @@ pub mod one;
 pub mod ranges;
 pub mod record;
 pub mod sensitivity;
+pub mod statistic;
 pub mod stats;
 pub mod sweep;
 

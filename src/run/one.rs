@@ -114,6 +114,9 @@ impl Simulation {
         for (index, faction, contingent, personnel, c) in units {
             let contingent = contingent.unwrap_or_default();
             let committed = scenario.units[index].personnel.round() as u32;
+            let paper = scenario.units[index]
+                .paper_personnel
+                .map_or(committed, |p| (p.round() as u32).max(committed));
             let row = match casualties
                 .iter_mut()
                 .find(|r| r.faction == faction && r.contingent == contingent)
@@ -129,6 +132,7 @@ impl Simulation {
                         deserted: 0,
                         personnel_end: 0,
                         personnel_committed: 0,
+                        paper_committed: 0,
                     });
                     casualties
                         .last_mut()
@@ -140,7 +144,8 @@ impl Simulation {
             row.captured += c.captured;
             row.deserted += c.deserted;
             row.personnel_end += personnel;
-            row.personnel_committed += committed;
+            row.personnel_committed += committed + c.recruited;
+            row.paper_committed += paper + c.recruited;
         }
         casualties.sort_by_key(|r| r.faction);
 

@@ -25,6 +25,9 @@ pub struct ContingentCasualties {
     pub personnel_end: u32,
     /// Personnel committed (initial plus reinforcements that arrived or were due).
     pub personnel_committed: u32,
+    /// Strength on paper of the same units (issue 14): `personnel_committed` plus the ghost
+    /// soldiers of their `paper_personnel`.
+    pub paper_committed: u32,
 }
 
 /// The complete outcome of one run.

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::ensemble::run_digests;
 use super::metrics::Metric;
+use super::statistic::{Estimate, Stat, estimate};
 use super::stats::{distribution, probability};
 use crate::error::{Error, Result};
 use crate::scenario::load::check_scenario;
@@ -63,6 +64,8 @@ pub struct SweepPoint {
     pub ci: [f64; 2],
     /// Median, 5% and 95% quantiles (none without values).
     pub quantiles: Option<[f64; 3]>,
+    /// The statistic the sweep shows (`--stat`; see [`SweepRecord::stat`]) at this point.
+    pub stat: Estimate,
 }
 
 /// A whole sweep.
@@ -76,6 +79,9 @@ pub struct SweepRecord {
     pub metric: String,
     /// Whether the metric is a probability.
     pub probability: bool,
+    /// The statistic of the metric each point shows (`--stat`; a probability metric always
+    /// shows its share of runs).
+    pub stat: Stat,
     /// Runs per point.
     pub runs: u64,
     /// Master seed (the same runs at every point: common random numbers).
@@ -99,11 +105,14 @@ fn grid(axes: &[Vary]) -> Vec<Vec<String>> {
     })
 }
 
-/// Run the sweep: at every point an ensemble of `runs` runs with the same seeds.
+/// Run the sweep: at every point an ensemble of `runs` runs with the same seeds, and the
+/// statistic `stat` of the metric over them.
+#[allow(clippy::too_many_arguments)] // each is a setting of the sweep, named at the call
 pub fn run_sweep(
     loaded: &LoadedScenario,
     axes: &[Vary],
     metric_name: &str,
+    stat: Stat,
     master: u64,
     runs: u64,
     days: Option<f64>,
@@ -163,6 +172,7 @@ pub fn run_sweep(
             mean,
             ci,
             quantiles: distribution(&xs).map(|d| [d.median, d.q05, d.q95]),
+            stat: estimate(stat, m, &e.runs, e.days),
         });
     }
     Ok(SweepRecord {
@@ -170,6 +180,7 @@ pub fn run_sweep(
         axes: axes.to_vec(),
         metric: metric_name.to_owned(),
         probability: metric.is_some_and(|m| m.is_probability()),
+        stat: metric.map_or(stat, |m| stat.for_metric(m)),
         runs,
         master_seed: master,
         points: out,

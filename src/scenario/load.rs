@@ -62,6 +62,9 @@ pub fn load_with_overrides(path: &Path, overrides: &[Override]) -> Result<Loaded
         })?;
         loaded.overrides.extend(overrides.iter().cloned());
     }
+    for note in super::validate::late_events(&loaded.scenario) {
+        eprintln!("{}: note: {note}", loaded.file);
+    }
     Ok(loaded)
 }
 
@@ -146,8 +149,10 @@ fn load_chain(
         ]));
     }
     let (base, root) = load_chain(&base_path, chain)?;
+    let mut scenario = whatif
+        .apply_changes(&base.scenario, &file, &source)
+        .map_err(Error::Invalid)?;
     let mut problems = Vec::new();
-    let mut scenario = base.scenario.clone();
     for o in whatif.overrides() {
         match apply_overrides(&scenario, std::slice::from_ref(&o)) {
             Ok(s) => scenario = s,
@@ -161,6 +166,7 @@ fn load_chain(
             }
         }
     }
+    problems.extend(whatif.dangling(&scenario, &file, &source));
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }

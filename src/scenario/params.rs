@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{Number, RouteKind, Terrain};
+use super::schema::{Mobility, Number, RouteKind, Surface, Terrain};
 
 impl<N: Number> Default for Params<N> {
     fn default() -> Self {
@@ -19,6 +19,8 @@ impl<N: Number> Default for Params<N> {
             cut_off: CutOffParams::default(),
             human_cost: HumanCostParams::default(),
             command: CommandParams::default(),
+            breaking: BreakingParams::default(),
+            air: AirParams::default(),
         }
     }
 }
@@ -29,7 +31,7 @@ impl<N: Number> Default for Params<N> {
 pub struct Params<N = f64> {
     /// Combat: attrition, posture, terrain, breakpoints.
     pub combat: CombatParams<N>,
-    /// Movement speeds by route kind.
+    /// Movement: speeds by mobility and surface, boats, withdrawals, reserves.
     pub movement: MovementParams<N>,
     /// Supply: consumption, capacities, effects of running out.
     pub supply: SupplyParams<N>,
@@ -46,6 +48,50 @@ pub struct Params<N = f64> {
     pub human_cost: HumanCostParams<N>,
     /// Operational command: campaigns, massing before an assault, reserves, pauses.
     pub command: CommandParams<N>,
+    /// Breaking and rallying: dissolution, commanders' loss, what rallying needs.
+    pub breaking: BreakingParams<N>,
+    /// Air power (issue 14): the strike power of a sortie by kind of aircraft, and the losses
+    /// air defences inflict.
+    pub air: AirParams<N>,
+}
+
+/// Breaking and rallying parameters (issue 14, "Commanders" and "Dissolution"; docs/MODEL.md,
+/// "Breaking, dissolution and command").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct BreakingParams<N = f64> {
+    /// Chance (0–1) that a breaking unit dissolves (its personnel disperse, counted as
+    /// deserted) instead of retreating as a unit, for factions and units that set none.
+    /// Default 0 (assumed: a force melts away because of what it is, poorly paid, led and
+    /// bound, which its scenario says from its sources per faction; armies in general retreat
+    /// as units).
+    pub dissolution_chance: N,
+    /// Morale lost at once by each unit whose commander or headquarters is lost or flees, 0–1.
+    /// Default 0.15 (assumed; see calibration: the size of a key place's fall at the place
+    /// itself. Shils & Janowitz 1948 find cohesion held by primary groups and their immediate
+    /// leaders; Johnston 2012 finds that removing leaders weakens insurgent organisations,
+    /// Jordan 2009 that it often does not: no number transfers to a unit, so it is set equal
+    /// to the shock the model already gives to the loss of a city).
+    pub commander_loss_shock: N,
+    /// A broken unit whose commander is gone (lost or fled) rallies only once its morale
+    /// reaches this, 0–1, instead of `morale.rally_threshold`. Default 0.6 (assumed: without
+    /// the leaders who would reform it, a unit needs markedly better spirits to reform on its
+    /// own; Shils & Janowitz 1948).
+    pub leaderless_rally_threshold: N,
+    /// Days of supply a broken unit must hold to rally, days (≥ 0): a unit with nothing to
+    /// eat or fire does not reform. Default 0.5 (assumed: half a day's supplies in hand).
+    pub rally_min_supply_days: N,
+}
+
+impl<N: Number> Default for BreakingParams<N> {
+    fn default() -> Self {
+        Self {
+            dissolution_chance: 0.0.into(),
+            commander_loss_shock: 0.15.into(),
+            leaderless_rally_threshold: 0.6.into(),
+            rally_min_supply_days: 0.5.into(),
+        }
+    }
 }
 
 /// Combat parameters (Helmbold/Dupuy force-ratio attrition; see docs/MODEL.md).
@@ -82,7 +128,8 @@ pub struct CombatParams<N = f64> {
     /// Combat-power multiplier of a unit in `Withdraw` posture. Default 0.3 (assumed).
     pub withdraw_factor: N,
     /// Share of its personnel a peacekeeping unit exposes to fire (troops inside bases).
-    /// Default 0.15 (assumed; see calibration: 13 killed among thousands in Jan 2025).
+    /// Default 0.15 (assumed; see calibration: the perimeter guard of a base; Goma's value,
+    /// fitted to 13 killed among thousands in January 2025, is written in its scenario).
     pub peacekeeper_exposure: N,
     /// Share of its personnel a regional intervention force (`RegionalForce`) exposes to fire:
     /// it fights, but from prepared bases. Default 0.5 (assumed; see calibration).
@@ -163,18 +210,31 @@ impl TerrainFactors<f64> {
     }
 }
 
-/// Movement speeds of units by route kind, km/h of march averaged over a day of moving.
+/// Movement (docs/MODEL.md, "Movement"): a unit's march speed by its mobility and the route's
+/// surface, and the hours it moves a day; boats on lakes; withdrawals and reserves.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct MovementParams<N = f64> {
-    /// Road. Default 2.0 km/h (≈ 48 km/day: motorised light infantry on poor roads; assumed).
-    pub road_kmh: N,
-    /// Track. Default 1.0 km/h (≈ 24 km/day on foot; assumed).
-    pub track_kmh: N,
-    /// Lake crossing by boat. Default 8.0 km/h (the 3–14 h Goma–Bukavu crossings).
+    /// Units on foot. Default 4 km/h on paved and dirt roads, 2.4 km/h on tracks, 8 hours a
+    /// day: US Army FM 21-18, Foot Marches (1990): 4 km/h on roads and 2.4 km/h across
+    /// country, a 10-minute halt each hour included; a normal day's march is 20–32 km, 8 hours
+    /// at 4 km/h.
+    pub foot: MobilitySpeeds<N>,
+    /// Wheeled units (trucks, pickups). Default 40 km/h paved, 24 km/h dirt, 8 km/h on tracks,
+    /// 8 hours a day: convoy speeds of US Army FM 11-43 (40 km/h on two-lane roads, 24 km/h
+    /// through built-up areas, taken here for unpaved roads; 8 km/h, its blackout speed, for
+    /// tracks, assumed); 8 hours of driving, 320 km a day on paved roads, as the World War
+    /// II rule of thumb of at least 300 km a day for wheeled columns (assumed).
+    pub trucks: MobilitySpeeds<N>,
+    /// Tracked units (armour, mechanised infantry). Default 25 km/h paved, 20 km/h dirt,
+    /// 12 km/h on tracks, 8 hours a day: the 25 km/h of a division's road march (US Army
+    /// ST 100-3, Battle Book, movement planning), 200 km a day as the World War II rule of
+    /// thumb for tracked columns; off roads assumed.
+    pub mechanised: MobilitySpeeds<N>,
+    /// Speed of a boat crossing of a `Lake` route, km/h, averaged over the day, for every
+    /// mobility (boats ply day and night; no daily cap). Default 8 km/h (assumed: a loaded
+    /// motor boat or lake ferry; the 3–14 h crossings of 105 km on Lake Kivu agree).
     pub lake_kmh: N,
-    /// Border crossing. Default 2.0 km/h (assumed, as road).
-    pub border_kmh: N,
     /// Speed multiplier of a withdrawing unit. Default 1.5 (assumed: a rout moves fast).
     pub withdraw_speedup: N,
     /// Farthest a reserve marches to a threatened place, hours of travel. Default 48 h
@@ -187,13 +247,39 @@ pub struct MovementParams<N = f64> {
     pub lake_crossing_per_day: N,
 }
 
+/// March speeds of one mobility on each surface, km/h while moving (short halts included), and
+/// the hours it moves a day: its average speed over a day is `kmh × hours_per_day / 24`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct MobilitySpeeds<N = f64> {
+    /// On a `Paved` road, km/h.
+    pub paved_kmh: N,
+    /// On a `Dirt` road, km/h.
+    pub dirt_kmh: N,
+    /// On a `Track`, km/h.
+    pub track_kmh: N,
+    /// Hours moved a day, 0–24 h.
+    pub hours_per_day: N,
+}
+
+impl<N: Number> MobilitySpeeds<N> {
+    fn new(paved: f64, dirt: f64, track: f64, hours: f64) -> Self {
+        Self {
+            paved_kmh: paved.into(),
+            dirt_kmh: dirt.into(),
+            track_kmh: track.into(),
+            hours_per_day: hours.into(),
+        }
+    }
+}
+
 impl<N: Number> Default for MovementParams<N> {
     fn default() -> Self {
         Self {
-            road_kmh: 2.0.into(),
-            track_kmh: 1.0.into(),
+            foot: MobilitySpeeds::new(4.0, 4.0, 2.4, 8.0),
+            trucks: MobilitySpeeds::new(40.0, 24.0, 8.0, 8.0),
+            mechanised: MobilitySpeeds::new(25.0, 20.0, 12.0, 8.0),
             lake_kmh: 8.0.into(),
-            border_kmh: 2.0.into(),
             withdraw_speedup: 1.5.into(),
             reserve_reach_hours: 48.0.into(),
             lake_crossing_per_day: 1500.0.into(),
@@ -202,14 +288,32 @@ impl<N: Number> Default for MovementParams<N> {
 }
 
 impl MovementParams<f64> {
-    /// The default speed of a route kind, km/h.
-    pub fn speed(&self, kind: RouteKind) -> f64 {
-        match kind {
-            RouteKind::Road => self.road_kmh,
-            RouteKind::Track => self.track_kmh,
-            RouteKind::Lake => self.lake_kmh,
-            RouteKind::Border => self.border_kmh,
+    /// The speeds of a mobility.
+    pub fn of(&self, mobility: Mobility) -> &MobilitySpeeds {
+        match mobility {
+            Mobility::Foot => &self.foot,
+            Mobility::Trucks => &self.trucks,
+            Mobility::Mechanised => &self.mechanised,
         }
+    }
+
+    /// The speed of a unit of `mobility` on a route of `kind` and `surface`, km/h averaged
+    /// over a day: the march speed on the surface × hours moved a day / 24, or on a `Lake`
+    /// route the boats' `lake_kmh`.
+    pub fn speed(&self, mobility: Mobility, kind: RouteKind, surface: Option<Surface>) -> f64 {
+        let Some(surface) = surface.or(kind.default_surface()) else {
+            return self.lake_kmh;
+        };
+        if kind == RouteKind::Lake {
+            return self.lake_kmh;
+        }
+        let m = self.of(mobility);
+        let kmh = match surface {
+            Surface::Paved => m.paved_kmh,
+            Surface::Dirt => m.dirt_kmh,
+            Surface::Track => m.track_kmh,
+        };
+        kmh * m.hours_per_day.clamp(0.0, 24.0) / 24.0
     }
 }
 
@@ -228,7 +332,8 @@ pub struct SupplyParams<N = f64> {
     pub road_capacity: N,
     /// Track capacity, t/day. Default 50 (assumed).
     pub track_capacity: N,
-    /// Lake capacity, t/day. Default 300 (barges and boats on Lake Kivu; assumed).
+    /// Lake capacity, t/day. Default 300 (assumed: a few barges and boats a day; Goma's Lake
+    /// Kivu value is written in its scenario).
     pub lake_capacity: N,
     /// Border-crossing capacity, t/day. Default 500 (assumed, as road).
     pub border_capacity: N,
@@ -296,13 +401,20 @@ pub struct MoraleParams<N = f64> {
     /// many people when their fall is sized, persons. Default 10,000 (assumed: such a place
     /// matters for what it is, not for who lives there; it shocks 0.65 of the reference).
     pub shock_min_population: N,
-    /// Distance over which a fall's shock falls by a factor e, km: weight e^(−d / L).
-    /// Default 50 km (assumed; see calibration: the weight at 20 km, the next town on a front,
-    /// is 0.67, what the former 60 km linear radius gave there, and a city's fall still
-    /// reaches garrisons 100 km away at e^−2 = 0.14).
-    pub shock_length_km: N,
+    /// Hours of travel on foot along the routes over which a fall's shock falls by a factor e:
+    /// weight e^(−t / T), `t` the travel time from the fallen place (the news travels at the
+    /// pace of the people who carry it, fleeing soldiers and civilians). Default 24 h (assumed;
+    /// see calibration: a day's travel; at Goma's road speed, 2 km/h over the day, that is
+    /// 48 km of road, close to the former 50 km e-folding distance, so the local cascade keeps
+    /// its strength).
+    pub shock_length_hours: N,
+    /// Share of a fall's shock taken by the units of the losing side outside the chain of
+    /// command of the faction that held the place (its allies), 0–1. Default 1 (assumed; see
+    /// calibration: the news reaches allies as it reaches the army that lost the place; a
+    /// scenario whose allies fight apart may lower it).
+    pub shock_ally_share: N,
     /// Shocks smaller than this (morale, 0–1) are not applied: a fall's shock reaches places
-    /// within L × ln(size / floor). Default 0.001 (assumed: less than one hour's recovery at
+    /// within T × ln(size / floor) hours of travel. Default 0.001 (assumed: less than one hour's recovery at
     /// `recovery_per_day` 0.03).
     pub shock_floor: N,
     /// Shock to allied units when a unit breaks nearby, at distance 0. Default 0.05 (assumed).
@@ -329,7 +441,8 @@ impl<N: Number> Default for MoraleParams<N> {
             shock_reference_population: 50_000.0.into(),
             shock_per_decade: 0.5.into(),
             shock_min_population: 10_000.0.into(),
-            shock_length_km: 50.0.into(),
+            shock_length_hours: 24.0.into(),
+            shock_ally_share: 1.0.into(),
             shock_floor: 0.001.into(),
             rout_shock: 0.05.into(),
             rout_radius_km: 25.0.into(),
@@ -352,12 +465,66 @@ pub struct CivilianParams<N = f64> {
     /// A place is next to a fight when a route of at most this length leads to a place being
     /// fought over. Default 15 km (assumed: within earshot of artillery).
     pub near_fight_km: N,
-    /// Residents per soldier at which a fight's flight rate is halved: the rates above are
-    /// multiplied by `s / (s + people / this)`, `s` the soldiers at the place and at the fights
-    /// next to it, so that a battle in a town empties it while a battle in a city of a million
-    /// drives out a share. Default 10 (assumed; see calibration: Goma's residents mostly
-    /// stayed through the fighting of 26–29 January 2025).
+    /// Residents per soldier at which a fight's flight rate is halved, if the scenario fixes it:
+    /// the rates above are multiplied by `s / (s + people / this)`, `s` the soldiers at the place
+    /// and at the fights next to it. Default 0: not fixed; the share of the place the fight
+    /// endangers sets it, `s·a / (s·a + area)` with `a` = `fight_area_km2_per_soldier` and the
+    /// place's built-up area (docs/MODEL.md, "Civilians"). The Goma scenario fixes 10 (Goma's
+    /// residents mostly stayed through the fighting of 26–29 January 2025).
     pub people_per_soldier: N,
+    /// Area a soldier's fighting makes dangerous to stay in, km² per soldier: a fight of `s`
+    /// soldiers in a place of `area` km² endangers `s·a / (s·a + area)` of it, the share of its
+    /// people it drives out at the full rate. Default 0.005 km² (assumed: a 600-strong
+    /// battalion's fight endangers about 3 km², a front of about 1.5 km by the 2 km within
+    /// mortar and small-arms reach of it; the geographical scope of fighting, more than its
+    /// intensity, drives flight: Melander & Öberg 2007).
+    pub fight_area_km2_per_soldier: N,
+    /// Flight rate from a place occupied by a faction with a record of abuse, per day, at
+    /// `civilian_abuse` 1 and just after it took the place: multiplied by the occupier's
+    /// `civilian_abuse` and by `e^(−days since it took the place / occupier_fear_days)`.
+    /// Default 0.05/day (assumed; people flee the threat of violence against them more than
+    /// fighting itself: Davenport, Moore & Poe 2003; Moore & Shellman 2004).
+    pub flight_occupier_per_day: N,
+    /// Days over which the flight from a feared occupier dies down (e-folding time): those most
+    /// ready to leave go first, and flows abate over time (Melander & Öberg 2006, "Time to Go:
+    /// Duration Dependence in Forced Migration"). Default 30 days (assumed).
+    pub occupier_fear_days: N,
+    /// Flight rate from a place within reach of hostile artillery, rockets or armed drones, per
+    /// day, at full threat: multiplied by `E / (E + strike_half_soldiers)`, `E` the soldiers of
+    /// hostile factions within `strike_reach_km` weighted by the share of explosive weapons in
+    /// their fire (`fire.artillery + fire.drones`), plus the air strikes expected there
+    /// ([`ExpectedStrikes`](crate::sim::systems::civilians::ExpectedStrikes)). Default
+    /// 0.01/day (assumed; see calibration: people in reach of shelling leave before the
+    /// fighting reaches them).
+    pub flight_strike_per_day: N,
+    /// Reach of the hostile fire people expect to be struck by, km (great circle). Default 20 km
+    /// (assumed: the range of the commonest rocket artillery, the 122 mm BM-21, about 20 km).
+    pub strike_reach_km: N,
+    /// Explosive-weighted hostile soldiers in reach at which strike flight runs at half its
+    /// rate. Default 100 (assumed: a battery's worth of gunners).
+    pub strike_half_soldiers: N,
+    /// Gravity model of where people go (docs/MODEL.md, "Civilians"): exponent of a
+    /// destination's room (displaced people it can house, +1) in its weight. Default 1
+    /// (assumed: the gravity model's mass term, flows in proportion to the size of the
+    /// destination; the Flee model of refugee destinations weighs camps and towns by size and
+    /// distance, Suleimenova, Bell & Groen 2017).
+    pub mass_exponent: N,
+    /// Travel time over which a destination's weight falls by e, hours (after the
+    /// `camp_preference` weighting). Default 12 h (assumed: a destination a day further off
+    /// draws about an eighth as many).
+    pub travel_scale_hours: N,
+    /// Weight of a destination that shares a kin group (`kin`) with the place fled. Default 3
+    /// (assumed: social networks steer where the displaced go: Adhikari 2013; IOM DTM surveys
+    /// find most displaced staying with host families).
+    pub kin_preference: N,
+    /// Weight of a destination in the same country held by a side people flee (a side whose
+    /// forces fight or stand at the place fled, strike it, or occupy it). Default 0: nobody
+    /// flees into the hands of those they flee (assumed). A crossing into another country is
+    /// governed by its border status, not by who holds the other side.
+    pub feared_holder_weight: N,
+    /// Most destinations the people of a place spread over (those of largest weight).
+    /// Default 4 (assumed).
+    pub flight_destinations: N,
     /// Flight rate from a place with no food left, per day. Default 0.05/day (assumed).
     pub flight_hunger_per_day: N,
     /// Farthest people flee in one move, hours of travel. Default 72 h (assumed).
@@ -375,7 +542,18 @@ impl<N: Number> Default for CivilianParams<N> {
             flight_fighting_per_day: 1.0.into(),
             flight_threat_per_day: 0.1.into(),
             near_fight_km: 15.0.into(),
-            people_per_soldier: 10.0.into(),
+            people_per_soldier: 0.0.into(),
+            fight_area_km2_per_soldier: 0.005.into(),
+            flight_occupier_per_day: 0.05.into(),
+            occupier_fear_days: 30.0.into(),
+            flight_strike_per_day: 0.01.into(),
+            strike_reach_km: 20.0.into(),
+            strike_half_soldiers: 100.0.into(),
+            mass_exponent: 1.0.into(),
+            travel_scale_hours: 12.0.into(),
+            kin_preference: 3.0.into(),
+            feared_holder_weight: 0.0.into(),
+            flight_destinations: 4.0.into(),
             flight_hunger_per_day: 0.05.into(),
             flight_reach_hours: 72.0.into(),
             camp_preference: 0.5.into(),
@@ -389,7 +567,8 @@ impl<N: Number> Default for CivilianParams<N> {
 #[serde(deny_unknown_fields, default, bound = "N: Number")]
 pub struct DiplomacyParams<N = f64> {
     /// Hazard of a covert force being exposed, per 1,000 of its personnel in the theatre per
-    /// day. Default 0.02 (assumed: 3,000–4,000 troops are exposed within a fortnight or so).
+    /// day. Default 0.02 (assumed: a covert force of a few thousand is exposed within a fortnight or
+    /// so; Goma's value, for the RDF's 3,000–4,000, is written in its scenario).
     pub exposure_per_1000_per_day: N,
     /// A side's base probability of accepting a ceasefire offer. Default 0.2 (assumed).
     pub ceasefire_base_acceptance: N,
@@ -401,12 +580,14 @@ pub struct DiplomacyParams<N = f64> {
     /// Window for a side's momentum, days. Default 7.
     pub momentum_days: N,
     /// Rate at which a ceasefire in force breaks down, per day. Default 0.05/day (assumed:
-    /// most ceasefires in the Kivus held for weeks, not months).
+    /// a ceasefire holds for weeks, not months; Goma's value, from the Kivus' ceasefires, is
+    /// written in its scenario).
     pub ceasefire_break_per_day: N,
     /// Days a mediator waits before offering again after an offer. Default 7.
     pub reoffer_days: N,
     /// Probability per day of fire across a border where a fight stands next to another
-    /// side's sanctuary. Default 0.5/day (assumed: 27 Jan 2025, shells on Rubavu).
+    /// side's sanctuary. Default 0.5/day (assumed; Goma's
+    /// value, from the shells on Rubavu of 27 January 2025, is written in its scenario).
     pub cross_border_fire_per_day: N,
     /// Civilians killed by one exchange of cross-border fire. Default 3 (assumed).
     pub cross_border_deaths: N,
@@ -624,8 +805,8 @@ pub struct CommandParams<N = f64> {
     /// Mearsheimer 1989). 0: no massing.
     pub assault_ratio: N,
     /// Longest an assault group waits at its staging place for the ratio, days: it then goes
-    /// in with what it has. Default 1 day (assumed; see calibration: an attacker's tempo on
-    /// the Goma front was a town every one or two days).
+    /// in with what it has. Default 1 day (assumed; see calibration; Goma's value, from its
+    /// attackers' tempo of a town every one or two days, is written in its scenario).
     pub max_wait_days: N,
     /// A group connected to its supply whose mean supply (personnel-weighted) is below this
     /// pauses before an assault until supply recovers, days of supply. Default 1 day (assumed:
@@ -644,6 +825,80 @@ impl<N: Number> Default for CommandParams<N> {
             max_wait_days: 1.0.into(),
             pause_supply_days: 1.0.into(),
             commit_reach_hours: 48.0.into(),
+        }
+    }
+}
+
+/// Air power (issue 14; docs/MODEL.md, "Air power"): what a sortie adds to a fight, by kind
+/// of aircraft, and the chance that air defences down it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, bound = "N: Number")]
+pub struct AirParams<N = f64> {
+    /// Whether air assets fly at all. Default `true`; `false` grounds every asset (the model
+    /// before issue 14).
+    pub enabled: bool,
+    /// Combat power one armed-drone sortie a day adds to its side in a fight,
+    /// soldier-equivalents. Default 300 (assumed; see calibration): at parity one
+    /// soldier-equivalent of power kills about `h × d × killed_share` = 0.8 × 0.03 × 0.19 ≈
+    /// 0.0046 enemy soldiers a day, so 300 kill about 1.4 a sortie, below the 8–10 dead a strike
+    /// of the CIA's drone strikes in Pakistan (2,292–2,863 killed in 291 strikes, 2004–2011:
+    /// Bureau of Investigative Journalism, August 2011), which hit targets watched for days, not
+    /// dispersed troops in a fight.
+    pub drone_strike_power: N,
+    /// Combat power one jet sortie a day adds, soldier-equivalents. Default 600 (assumed; see
+    /// calibration): twice a drone's, a ground-attack jet carrying several tonnes of bombs and
+    /// rockets against a drone's few missiles, delivered less precisely.
+    pub jet_strike_power: N,
+    /// Combat power one attack-helicopter sortie a day adds, soldier-equivalents. Default 400
+    /// (assumed; see calibration): between a drone's and a jet's.
+    pub helicopter_strike_power: N,
+    /// Probability that a jet sortie over a fight is lost, at `air_defence` 1 (it scales with
+    /// the defence). Default 0.005 (assumed; see calibration): the US Air Force lost 1,737
+    /// aircraft in combat in Southeast Asia (1962–1973) over some 1.4 million ground-attack
+    /// sorties, about 0.0012 a sortie on average over defences from none to the densest of the
+    /// time (Air Force Magazine, February 2013 and August 2004), taken as a quarter of the loss
+    /// rate under full defence.
+    pub jet_loss_per_sortie: N,
+    /// Probability that a helicopter sortie is lost, at `air_defence` 1. Default 0.01 (assumed;
+    /// see calibration): twice a jet's, low and slow aircraft being the most exposed to
+    /// MANPADS and guns.
+    pub helicopter_loss_per_sortie: N,
+    /// Probability that an armed-drone sortie is lost, at `air_defence` 1. Default 0.02
+    /// (assumed; see calibration): drones are flown into risks a crew would not be, and
+    /// jamming adds to missiles.
+    pub drone_loss_per_sortie: N,
+}
+
+impl<N: Number> Default for AirParams<N> {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            drone_strike_power: 300.0.into(),
+            jet_strike_power: 600.0.into(),
+            helicopter_strike_power: 400.0.into(),
+            jet_loss_per_sortie: 0.005.into(),
+            helicopter_loss_per_sortie: 0.01.into(),
+            drone_loss_per_sortie: 0.02.into(),
+        }
+    }
+}
+
+impl AirParams {
+    /// Default combat power of one sortie a day of an aircraft of `kind`, soldier-equivalents.
+    pub fn strike_power(&self, kind: super::schema::AirKind) -> f64 {
+        match kind {
+            super::schema::AirKind::Jet => self.jet_strike_power,
+            super::schema::AirKind::Helicopter => self.helicopter_strike_power,
+            super::schema::AirKind::ArmedDrone => self.drone_strike_power,
+        }
+    }
+
+    /// Probability that a sortie of an aircraft of `kind` is lost at `air_defence` 1.
+    pub fn loss_per_sortie(&self, kind: super::schema::AirKind) -> f64 {
+        match kind {
+            super::schema::AirKind::Jet => self.jet_loss_per_sortie,
+            super::schema::AirKind::Helicopter => self.helicopter_loss_per_sortie,
+            super::schema::AirKind::ArmedDrone => self.drone_loss_per_sortie,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::Number;
+use super::schema::{CampaignObjective, Number, Posture};
 
 /// A diplomatic actor (the UN Security Council, a government, a regional body, a mediator).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -81,6 +81,11 @@ pub struct TriggerWeights<N = f64> {
     /// Per day, per 1,000 peacekeepers at places where fighting stands. Default 0.3/day
     /// (assumed; see calibration: as much as one peacekeeper killed).
     pub peacekeepers_under_fire: N,
+    /// Per 1,000 troops of an ally's or troop contributor's contingents that stop fighting or
+    /// leave by their state's decision (issue 13), for an actor whose target has forces or
+    /// proxies on a side other than the contingents'. Default 1 (assumed; see calibration: a
+    /// contributor pulling a thousand troops out weighs as much as a diplomatic rupture).
+    pub contingent_exit: N,
 }
 
 impl<N: Number> Default for TriggerWeights<N> {
@@ -98,6 +103,7 @@ impl<N: Number> Default for TriggerWeights<N> {
             displaced_present: 0.02.into(),
             foreign_army: 0.1.into(),
             peacekeepers_under_fire: 0.3.into(),
+            contingent_exit: 1.0.into(),
         }
     }
 }
@@ -253,6 +259,39 @@ pub struct StateActor<N = f64> {
     /// their partner's rout. Default `Withdraw`.
     #[serde(default)]
     pub exit: Exit,
+    /// When this holds (its key place threatened or lost, a date), the state asks for help:
+    /// every state whose `intervention` names it may then intervene (issue 14). An event's
+    /// `RequestHelp` action asks too. Default: never by rule.
+    #[serde(default)]
+    pub request_help_when: Option<Condition>,
+    /// Intervention on an ally's request: when the ally has asked and `when` holds, its held
+    /// units `units` enter the theatre `lag_days` later. Default: none.
+    #[serde(default)]
+    pub intervention: Option<Intervention<N>>,
+}
+
+/// A state's intervention on an ally's request (issue 14, item 6; docs/MODEL.md, "States").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct Intervention<N = f64> {
+    /// State id of the ally whose request it answers.
+    pub on_request_of: String,
+    /// What must hold, besides the request, for it to decide to go in (the ally's key place
+    /// threatened or lost, its own reading of the war). Default `Always`.
+    #[serde(default = "always")]
+    pub when: Condition,
+    /// Days from the decision (request made and `when` holding) to its units entering the
+    /// theatre, days. Default 3 (assumed: orders, the move to the staging base and the
+    /// first flights take days; Operation Serval's first strikes came a day after Mali's
+    /// request of 10 January 2013, its ground troops within days).
+    #[serde(default = "three")]
+    pub lag_days: N,
+    /// Unit ids held back (`held: true`) that enter the theatre when it intervenes.
+    pub units: Vec<String>,
+}
+
+fn always() -> Condition {
+    Condition::Always
 }
 
 fn half<N: Number>() -> N {
@@ -518,6 +557,15 @@ pub enum Action<N = f64> {
         /// Change.
         delta: N,
     },
+    /// An international border crossing opens, closes or is limited (issue 14, item 7), e.g.
+    /// `Border(place: "kabuhanga", status: Limited(2000))`: the crossing post at the place
+    /// takes this status from now on (see the place field `border`).
+    Border {
+        /// Place id of the crossing post.
+        place: String,
+        /// Its new status.
+        status: super::schema::BorderStatus,
+    },
     /// A model parameter changes, e.g. `SetParam(path: "combat.defender_base_rate", value: 0.02)`.
     SetParam {
         /// Path of the parameter under `params`.
@@ -525,4 +573,52 @@ pub enum Action<N = f64> {
         /// New value.
         value: N,
     },
+    /// An order (issue 14, "Orders"): the target's units take a new posture or objectives, or
+    /// its side a new campaign, e.g. `Order(target: Faction("fardc"), posture: Some(Withdraw))`.
+    /// What is not given is left as it is.
+    Order {
+        /// Whom the order reaches: one unit, every unit of a faction, or every unit of a side.
+        target: OrderTarget,
+        /// Posture the units take (and resume after rallying); a broken unit takes it when it
+        /// rallies. Default: unchanged.
+        #[serde(default)]
+        posture: Option<Posture>,
+        /// Place ids the units take in order (for `Attack`) or guard, replacing their
+        /// objectives. Default: unchanged.
+        #[serde(default)]
+        objectives: Option<Vec<String>>,
+        /// A new campaign for the target's side (a `Faction` or `Side` target only), replacing
+        /// its current one; `Some([])` ends the side's command of a campaign. Default:
+        /// unchanged.
+        #[serde(default)]
+        campaign: Option<Vec<CampaignObjective>>,
+    },
+    /// A commander flees (issue 14, "Commanders"): the unit id's unit (a commander or
+    /// headquarters) leaves the theatre at once with its personnel, and the units it commands
+    /// take the shock of its flight.
+    Flee(String),
+    /// Factions `a` and `b` now stand in `relation` (issue 14): an alliance splits, a neutral
+    /// becomes belligerent, e.g. `Relation(a: "mnla", b: "ansar_dine", relation: Hostile)`.
+    Relation {
+        /// Faction id.
+        a: String,
+        /// The other faction id.
+        b: String,
+        /// How they stand from now on.
+        relation: super::schema::Relation,
+    },
+    /// The state (id) asks its allies for help now: every state whose `intervention` names it
+    /// may intervene (issue 14).
+    RequestHelp(String),
+}
+
+/// Whom an [`Action::Order`] reaches.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum OrderTarget {
+    /// One unit (unit id).
+    Unit(String),
+    /// Every unit of a faction (faction id).
+    Faction(String),
+    /// Every unit of a side (side name).
+    Side(String),
 }

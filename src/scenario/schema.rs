@@ -77,6 +77,73 @@ pub struct Scenario<N = f64> {
     /// the model never reads them. Default none.
     #[serde(default)]
     pub outlines: Vec<Outline>,
+    /// Relations between pairs of factions that differ from the default (issue 14): by
+    /// default factions of one side are allied and factions of different sides hostile, e.g.
+    /// `relations: [(a: "mnla", b: "ansar_dine", relation: Allied)]`. A `Relation` event action
+    /// changes a pair during a run. Default none.
+    #[serde(default)]
+    pub relations: Vec<RelationSpec>,
+    /// Air and drone strike assets (issue 14): aircraft flown from a base over the fights in
+    /// their range (docs/MODEL.md, "Air power"). Default none.
+    #[serde(default)]
+    pub air: Vec<AirAsset<N>>,
+}
+
+/// How two factions stand to each other (issue 14, "More than two sides").
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Relation {
+    /// They fight on one side: never fight each other; each may pass and hold where the other
+    /// holds.
+    Allied,
+    /// They leave each other alone: no fighting, but neither passes as a friend where the other
+    /// holds.
+    Neutral,
+    /// They fight wherever they meet.
+    Hostile,
+}
+
+/// A relation between two factions that overrides the default taken from their sides.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSpec {
+    /// Faction id.
+    pub a: String,
+    /// The other faction id.
+    pub b: String,
+    /// How they stand.
+    pub relation: Relation,
+}
+
+/// Recruitment of a faction in the places it holds (issue 14, "Recruitment and capture").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Recruitment {
+    /// Recruits per 1,000 residents of a recruiting place per day, persons/1,000/day (≥ 0).
+    /// Give its source in a comment, or say it is assumed.
+    pub per_1000_residents_per_day: f64,
+    /// The faction stops recruiting once its personnel (units not out of action) reach this,
+    /// persons (≥ 0).
+    pub cap: f64,
+    /// Place ids where it recruits while it holds them. Default: every place it holds.
+    #[serde(default)]
+    pub places: Vec<String>,
+}
+
+/// Military stocks and equipment at a place, taken by whoever captures it (issue 14).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Depot {
+    /// Supplies stored (ammunition, fuel, food), tonnes (≥ 0). The captor's units at the place
+    /// refill from them up to the supply ceiling; what they cannot carry stays for the next
+    /// holder. Default 0.
+    #[serde(default)]
+    pub stocks_t: f64,
+    /// Heavy weapons and vehicles the captor can put to use, as soldier-equivalents of
+    /// firepower 1 (≥ 0): the captor's units there raise their firepower so that their combined
+    /// personnel × firepower grows by this much. Discount what is disabled or unusable before
+    /// writing it. Default 0.
+    #[serde(default)]
+    pub equipment: f64,
 }
 
 fn default_tick_hours() -> f64 {
@@ -120,6 +187,78 @@ pub struct Faction {
     /// its units' objectives in the order the units list them (see docs/MODEL.md, "Command").
     #[serde(default)]
     pub campaign: Vec<CampaignObjective>,
+    /// Unit id of the faction's headquarters (issue 14, "Commanders"): the commander of every
+    /// unit of the faction that names no `commander` of its own (but itself). Its loss or flight
+    /// shocks those units (`params.breaking.commander_loss_shock`), and while it is gone they
+    /// rally only at `params.breaking.leaderless_rally_threshold`. Default none.
+    #[serde(default)]
+    pub headquarters: Option<String>,
+    /// Share (0–1) of a unit's present personnel that deserts when it breaks, for the units of
+    /// this faction (issue 14, "Dissolution"). Default `params.combat.desertion_on_break`.
+    #[serde(default)]
+    pub desertion_on_break: Option<f64>,
+    /// Chance (0–1) that a unit of this faction dissolves when it breaks: its personnel
+    /// disperse (counted as deserted) instead of retreating as a unit (issue 14,
+    /// "Dissolution"). Default `params.breaking.dissolution_chance`.
+    #[serde(default)]
+    pub dissolution_on_break: Option<f64>,
+    /// How the faction's units move (docs/MODEL.md, "Movement"): sets their speed on each
+    /// route surface and the hours they move a day. A unit's own `mobility` overrides it.
+    /// Default `Foot` (the slowest and commonest: light infantry, militias).
+    #[serde(default)]
+    pub mobility: Mobility,
+    /// Whether the faction takes a place it stands in whose holder has no unbroken unit there
+    /// and no hostile unit contests it, even when the holder is an ally or a neutral (issue 14:
+    /// an abandoned place taken over, e.g. by a regional force). A place held by a hostile
+    /// faction is taken whatever this says. Default `false`: allies' and neutrals' places are
+    /// left to them.
+    #[serde(default)]
+    pub occupies_abandoned: bool,
+    /// Recruitment in the places it holds (issue 14). Default none: the faction does not grow.
+    #[serde(default)]
+    pub recruitment: Option<Recruitment>,
+    /// Strength of the faction's air defences (MANPADS, surface-to-air missiles, anti-aircraft
+    /// guns, jamming), 0 (none) to 1 (the airspace over its units is denied), over every fight
+    /// where its units stand: a hostile sortie there strikes with `1 − air_defence` of its power
+    /// and is lost with probability `air_defence × params.air.*_loss_per_sortie`
+    /// (docs/MODEL.md, "Air power"). Default 0.
+    #[serde(default)]
+    pub air_defence: f64,
+    /// The faction's record with civilians (issue 14, item 7; docs/MODEL.md, "Civilians"), 0–1:
+    /// 0 no record of abuse, 1 a record of killing or expelling the civilians of the places it
+    /// takes. People flee a place this faction occupies (holds against the side that held it at
+    /// the start) at `params.civilians.flight_occupier_per_day` times this. Default 0.
+    #[serde(default)]
+    pub civilian_abuse: f64,
+    /// States held to account for this faction's conduct besides its `sponsor` (issue 14): a
+    /// movement without a sponsor names its backers or the territory's government. The
+    /// residents of places it captures and holds feed the attention of the actors targeting
+    /// them, and a backer's pressure weighs on its side's ceasefire decisions
+    /// (docs/MODEL.md, "Diplomacy"). Default none.
+    #[serde(default)]
+    pub pressure_on: Vec<String>,
+}
+
+/// How a force moves: its speed on each surface is `params.movement.<mobility>`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default, Hash)]
+pub enum Mobility {
+    /// On foot: light infantry, militias, most rebel movements.
+    #[default]
+    Foot,
+    /// Wheeled: trucks, pickups, wheeled armoured vehicles (motorised infantry).
+    Trucks,
+    /// Tracked: tanks and mechanised infantry in tracked carriers.
+    Mechanised,
+}
+
+impl Mobility {
+    /// Every mobility, in order.
+    pub const ALL: [Mobility; 3] = [Mobility::Foot, Mobility::Trucks, Mobility::Mechanised];
+
+    /// Position in [`Mobility::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// One objective of a campaign.
@@ -223,6 +362,33 @@ pub struct Place<N = f64> {
     /// any other place `params.human_cost.host_share` of it.
     #[serde(default)]
     pub shelter_capacity: Option<N>,
+    /// Military stocks and equipment stored here, taken by a captor (issue 14). Default none.
+    #[serde(default)]
+    pub depot: Option<Depot>,
+    /// An international border crossing post and its status at the start (issue 14, item 7):
+    /// people fleeing along a route from here to a place in another country (or from there to
+    /// here) pass only while it is `Open`, up to the cap while it is `Limited`, never while it is
+    /// `Closed`; a `Border` event action changes it. Default none: not a controlled crossing
+    /// (every route across a border is open to people in flight).
+    #[serde(default)]
+    pub border: Option<BorderStatus>,
+    /// Kin or community groups of the people here (e.g. `["nande", "hunde"]`): people fleeing
+    /// weigh a destination that shares one with the place they leave by
+    /// `params.civilians.kin_preference`. Default none.
+    #[serde(default)]
+    pub kin: Vec<String>,
+}
+
+/// Whether an international border crossing lets people in flight through.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub enum BorderStatus {
+    /// Open: everyone who comes may cross.
+    Open,
+    /// Closed: nobody crosses.
+    Closed,
+    /// Limited: at most this many people cross per day, persons/day (≥ 0); the rest stay where
+    /// they are.
+    Limited(f64),
 }
 
 /// The kind of a place.
@@ -274,7 +440,9 @@ pub struct Route<N = f64> {
     pub km: N,
     /// What kind of route.
     pub kind: RouteKind,
-    /// Speed of a unit moving along it, km/h. Default: by kind, see `params.movement`.
+    /// Speed of every unit moving along it, whatever its mobility, km/h averaged over a day
+    /// (no daily cap applies). Default: by the unit's mobility and the route's surface, see
+    /// `params.movement` (a `Lake` route: `params.movement.lake_kmh`).
     #[serde(default)]
     pub speed_kmh: Option<N>,
     /// Supply it can carry, tonnes per day. Default: by kind, see `params.supply`.
@@ -286,6 +454,33 @@ pub struct Route<N = f64> {
     /// route carries `params.movement.lake_crossing_per_day`; other routes are unlimited.
     #[serde(default)]
     pub crossing_per_day: Option<N>,
+    /// The surface of a land route, which sets a unit's speed on it with its mobility
+    /// (docs/MODEL.md, "Movement"). Default: `Paved` for a `Road` or a `Border` crossing,
+    /// `Track` for a `Track`; a `Lake` route has none (boats carry every unit alike).
+    #[serde(default)]
+    pub surface: Option<Surface>,
+}
+
+/// The surface of a land route.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub enum Surface {
+    /// Asphalt or concrete.
+    Paved,
+    /// Unpaved but graded: dirt, gravel, laterite.
+    Dirt,
+    /// A track or path, not built for vehicles: movement is as across country.
+    Track,
+}
+
+impl RouteKind {
+    /// The surface of a route of this kind that gives none; `None` for a `Lake`.
+    pub fn default_surface(self) -> Option<Surface> {
+        match self {
+            RouteKind::Road | RouteKind::Border => Some(Surface::Paved),
+            RouteKind::Track => Some(Surface::Track),
+            RouteKind::Lake => None,
+        }
+    }
 }
 
 /// The kind of a route.
@@ -370,6 +565,31 @@ pub struct Unit<N = f64> {
     /// reinforce sends it in at `place`. Default false.
     #[serde(default)]
     pub held: bool,
+    /// Unit id of its commander or headquarters (issue 14, "Commanders"). The commander's loss
+    /// (destroyed, surrendered, dissolved, gone from the theatre) or flight (broken,
+    /// withdrawing, fled by an event) shocks this unit's morale by
+    /// `params.breaking.commander_loss_shock`, and while it is gone this unit rallies only at
+    /// `params.breaking.leaderless_rally_threshold`. Default: its faction's `headquarters`, if
+    /// any.
+    #[serde(default)]
+    pub commander: Option<String>,
+    /// Strength on paper, persons (≥ `personnel`): the payroll, including absentee "ghost"
+    /// soldiers who draw pay but are not there. Only `personnel` (present strength) fights;
+    /// the difference is reported, never simulated. Default: `personnel`.
+    #[serde(default)]
+    pub paper_personnel: Option<N>,
+    /// Share (0–1) of its present personnel that deserts when it breaks. Default: its
+    /// faction's `desertion_on_break`.
+    #[serde(default)]
+    pub desertion_on_break: Option<N>,
+    /// Chance (0–1) that it dissolves when it breaks instead of retreating as a unit. Default:
+    /// its faction's `dissolution_on_break`.
+    #[serde(default)]
+    pub dissolution_on_break: Option<N>,
+    /// How the unit moves, if not as its faction does (e.g. a motorised brigade of an army on
+    /// foot). Default: its faction's `mobility`.
+    #[serde(default)]
+    pub mobility: Option<Mobility>,
 }
 
 fn one<N: Number>() -> N {
@@ -409,6 +629,49 @@ pub struct SupplySource<N = f64> {
     pub factions: Vec<String>,
     /// Throughput, tonnes per day, shared by all the units it feeds.
     pub tonnes_per_day: N,
+}
+
+/// An air or drone strike asset (issue 14): `count` aircraft of one kind, flown by a faction
+/// from a base it must hold, against the hostile units in the fights within `range_km` of it
+/// (docs/MODEL.md, "Air power").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, bound = "N: Number")]
+pub struct AirAsset<N = f64> {
+    /// Short id (e.g. `"fardc_drones"`); names the asset in `air.csv` and the summary.
+    pub id: String,
+    /// Display name; defaults to the id.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Faction id flying it: its sorties add to that faction's side.
+    pub faction: String,
+    /// What kind of aircraft.
+    pub kind: AirKind,
+    /// Aircraft in service at the start, aircraft (0–10,000; rounded to a whole number).
+    pub count: N,
+    /// Sorties each aircraft flies a day while there is a fight in range, sorties per aircraft
+    /// per day (0–24).
+    pub sorties_per_day: N,
+    /// Combat radius: the farthest fight from the base it strikes, great-circle km (> 0).
+    pub range_km: N,
+    /// Place id of its base. It flies only while a faction of its side holds the base; losing
+    /// the base grounds it until its side holds the base again.
+    pub base: String,
+    /// Combat power one sortie a day adds to its side in a fight, soldier-equivalents (the
+    /// units of a unit's `personnel × firepower`; ≥ 0). Default by kind:
+    /// `params.air.jet_strike_power`, `helicopter_strike_power` or `drone_strike_power`.
+    #[serde(default)]
+    pub strike_power: Option<N>,
+}
+
+/// The kind of an air asset.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum AirKind {
+    /// Fixed-wing strike or ground-attack aircraft (e.g. the Su-25).
+    Jet,
+    /// Attack or armed transport helicopters.
+    Helicopter,
+    /// Armed drones (e.g. the CH-4, the TB2).
+    ArmedDrone,
 }
 
 /// A condition that ends a run early.

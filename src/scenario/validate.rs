@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::load::suggest;
-use super::politics::{Action, Condition};
-use super::schema::{EndCondition, Scenario};
+use super::politics::{Action, Condition, OrderTarget};
+use super::schema::{BorderStatus, EndCondition, Scenario};
 use super::uncertain::{Distribution, Num, distributions, value_scenario};
 use crate::error::Diagnostic;
 
@@ -54,7 +54,7 @@ impl Checker<'_> {
         self.problems.extend(text_problems);
         let faction_ids = self.unique_ids("faction", s.factions.iter().map(|f| f.id.as_str()));
         let place_ids = self.unique_ids("place", s.places.iter().map(|p| p.id.as_str()));
-        self.unique_ids("unit", s.units.iter().map(|u| u.id.as_str()));
+        let unit_ids = self.unique_ids("unit", s.units.iter().map(|u| u.id.as_str()));
         let sides: HashSet<&str> = s.factions.iter().map(|f| f.side.as_str()).collect();
 
         for f in &s.factions {
@@ -70,8 +70,10 @@ impl Checker<'_> {
                 );
             }
             let what = format!("faction `{}`", f.id);
+            self.in_range(&f.id, &what, "air_defence", f.air_defence, 0.0, 1.0);
             self.in_range(&f.id, &what, "fire.artillery", f.fire.artillery, 0.0, 1.0);
             self.in_range(&f.id, &what, "fire.drones", f.fire.drones, 0.0, 1.0);
+            self.in_range(&f.id, &what, "civilian_abuse", f.civilian_abuse, 0.0, 1.0);
             let sum = f.fire.artillery + f.fire.drones;
             if sum > 1.0 + 1e-9 {
                 self.problem_at(
@@ -86,6 +88,8 @@ impl Checker<'_> {
             self.problem("the scenario has no factions", None);
         }
         self.check_campaigns(s, &place_ids);
+        self.check_command_and_breaking(s, &unit_ids);
+        self.check_sides(s, &faction_ids, &place_ids);
         if s.places.is_empty() {
             self.problem("the scenario has no places", None);
         }
@@ -104,6 +108,9 @@ impl Checker<'_> {
                 MAX_POPULATION,
             );
             self.in_range(&p.id, &what, "fortification", p.fortification, 0.0, 1.0);
+            if let Some(BorderStatus::Limited(per_day)) = p.border {
+                self.non_negative(&p.id, &what, "border: Limited", per_day);
+            }
             if let Some(area) = p.area_km2
                 && !(area.is_finite() && area > 0.0)
             {
@@ -135,6 +142,14 @@ impl Checker<'_> {
                     &r.from,
                     format!("{what}: km must be a positive number, not {}", r.km),
                     None,
+                );
+            }
+            if r.kind == crate::scenario::RouteKind::Lake && r.surface.is_some() {
+                self.problem_at(
+                    "from",
+                    &r.from,
+                    format!("{what}: a `Lake` route has no surface (boats carry every unit alike)"),
+                    Some("remove `surface`, or give the route another kind".into()),
                 );
             }
             for (name, value) in [
@@ -200,6 +215,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.check_air(s, &faction_ids, &place_ids);
         let total: f64 = s.units.iter().map(|u| u.personnel).sum();
         if total > MAX_TOTAL_PERSONNEL {
             self.problem_key(
@@ -348,6 +364,7 @@ impl Checker<'_> {
                 ("displaced_present", w.displaced_present),
                 ("foreign_army", w.foreign_army),
                 ("peacekeepers_under_fire", w.peacekeepers_under_fire),
+                ("contingent_exit", w.contingent_exit),
             ] {
                 self.non_negative(&a.id, &what, &format!("weights.{name}"), v);
             }
@@ -457,6 +474,36 @@ impl Checker<'_> {
                 1.0,
             );
             self.non_negative(&st.id, &what, "decision_lag_days", st.decision_lag_days);
+            if let Some(c) = &st.request_help_when {
+                self.condition(c, &refs, s.duration_days);
+            }
+            if let Some(i) = &st.intervention {
+                if self.reference("on_request_of", &i.on_request_of, "state", &state_ids)
+                    && i.on_request_of == st.id
+                {
+                    self.problem_at(
+                        "on_request_of",
+                        &i.on_request_of,
+                        format!("{what}: an intervention answers another state's request"),
+                        Some("name the ally that asks for help".into()),
+                    );
+                }
+                self.condition(&i.when, &refs, s.duration_days);
+                self.non_negative(&st.id, &what, "intervention lag_days", i.lag_days);
+                for r in &i.units {
+                    if self.reference("units", r, "unit", &unit_ids)
+                        && let Some(u) = s.units.iter().find(|u| &u.id == r)
+                        && !u.held
+                    {
+                        self.problem_at(
+                            "units",
+                            r,
+                            format!("{what}: intervention unit `{r}` is not held back"),
+                            Some(format!("add `held: true` to unit `{r}`")),
+                        );
+                    }
+                }
+            }
             let p = &st.policy;
             self.in_range(&st.id, &what, "draw_down_to", p.draw_down_to, 0.0, 1.0);
             for (name, v) in [
@@ -489,6 +536,11 @@ impl Checker<'_> {
                 );
             }
         }
+        for f in &s.factions {
+            for st in &f.pressure_on {
+                self.reference("pressure_on", st, "state", &state_ids);
+            }
+        }
         for rung in &s.escalation {
             self.condition(&rung.when, &refs, s.duration_days);
         }
@@ -505,7 +557,9 @@ impl Checker<'_> {
             Condition::Always | Condition::CovertExposed | Condition::Rupture => {}
             Condition::CrossBorderFire | Condition::CeasefireInForce => {}
             Condition::Day(d) => {
-                if !(d.is_finite() && (0.0..=duration).contains(d)) {
+                // A day after the run's end is not a mistake (issue 14): the event is noted
+                // and ignored (see `late_events`).
+                if !(d.is_finite() && *d >= 0.0) {
                     let exact = format!("Day({d}");
                     let needle = if self.source.contains(&exact) {
                         exact.as_str()
@@ -514,7 +568,7 @@ impl Checker<'_> {
                     };
                     self.problem_key_value(
                         needle,
-                        format!("Day({d}) is outside the run (0 to {duration} days)"),
+                        format!("Day({d}) is before the run's start (day 0 to {duration})"),
                     );
                 }
             }
@@ -605,6 +659,9 @@ impl Checker<'_> {
                 }
             }
             Action::Rupture => {}
+            Action::RequestHelp(state) => {
+                self.reference("RequestHelp", state, "state", refs.states);
+            }
             Action::MediationOffer(actor) => {
                 if self.reference("MediationOffer", actor, "actor", refs.actors)
                     && s.actors
@@ -643,6 +700,24 @@ impl Checker<'_> {
                     self.problem("a Morale action needs a finite delta".to_owned(), None);
                 }
             }
+            Action::Relation { a, b, .. } => {
+                self.reference("a", a, "faction", refs.factions);
+                self.reference("b", b, "faction", refs.factions);
+                if a == b {
+                    self.problem_at(
+                        "a",
+                        a,
+                        format!("a Relation action relates faction `{a}` to itself"),
+                        Some("name two different factions in `a` and `b`".into()),
+                    );
+                }
+            }
+            Action::Border { place, status } => {
+                self.reference("place", place, "place", refs.places);
+                if let BorderStatus::Limited(per_day) = status {
+                    self.non_negative(place, "a Border action", "Limited", *per_day);
+                }
+            }
             Action::SetParam { path, value } => {
                 match super::params::set_param(&s.params, path, *value) {
                     Err(why) => self.problem_at("path", path, format!("SetParam: {why}"), None),
@@ -670,6 +745,55 @@ impl Checker<'_> {
                         None,
                     );
                 }
+            }
+            Action::Order {
+                target,
+                posture: _,
+                objectives,
+                campaign,
+            } => {
+                let what = match target {
+                    OrderTarget::Unit(u) => {
+                        self.reference("Unit", u, "unit", units);
+                        format!("an Order to unit `{u}`")
+                    }
+                    OrderTarget::Faction(f) => {
+                        self.reference("Faction", f, "faction", refs.factions);
+                        format!("an Order to faction `{f}`")
+                    }
+                    OrderTarget::Side(side) => {
+                        if !refs.sides.contains(side.as_str()) {
+                            self.problem_at(
+                                "Side",
+                                side,
+                                format!("unknown side `{side}`"),
+                                suggest(side, refs.sides.iter().copied())
+                                    .map(|s| format!("did you mean `{s}`?")),
+                            );
+                        }
+                        format!("an Order to side `{side}`")
+                    }
+                };
+                for o in objectives.iter().flatten() {
+                    self.reference("objectives", o, "place", refs.places);
+                }
+                if let Some(campaign) = campaign {
+                    if let OrderTarget::Unit(u) = target {
+                        self.problem_at(
+                            "campaign",
+                            u,
+                            format!("{what} gives a campaign; campaigns belong to a side"),
+                            Some(
+                                "order the unit's faction or side, or give the unit `objectives`"
+                                    .into(),
+                            ),
+                        );
+                    }
+                    self.campaign(&what, campaign, refs.places);
+                }
+            }
+            Action::Flee(unit) => {
+                self.reference("Flee", unit, "unit", units);
             }
         }
     }
@@ -770,42 +894,196 @@ impl Checker<'_> {
         false
     }
 
+    /// Relations, recruitment and depots (issue 14): known factions and places, rates and caps
+    /// that are numbers ≥ 0, at most 128 factions.
+    fn check_sides(
+        &mut self,
+        s: &Scenario,
+        faction_ids: &HashMap<&str, usize>,
+        place_ids: &HashMap<&str, usize>,
+    ) {
+        if s.factions.len() > 128 {
+            self.problem(
+                format!("{} factions: at most 128 are supported", s.factions.len()),
+                None,
+            );
+        }
+        for r in &s.relations {
+            self.reference("a", &r.a, "faction", faction_ids);
+            self.reference("b", &r.b, "faction", faction_ids);
+            if r.a == r.b {
+                self.problem_at(
+                    "a",
+                    &r.a,
+                    format!("relations: faction `{}` is related to itself", r.a),
+                    Some("name two different factions in `a` and `b`".into()),
+                );
+            }
+        }
+        for f in &s.factions {
+            let Some(r) = &f.recruitment else { continue };
+            let what = format!("faction `{}`: recruitment", f.id);
+            self.non_negative(
+                &f.id,
+                &what,
+                "per_1000_residents_per_day",
+                r.per_1000_residents_per_day,
+            );
+            self.non_negative(&f.id, &what, "cap", r.cap);
+            for place in &r.places {
+                self.reference("places", place, "place", place_ids);
+            }
+        }
+        for p in &s.places {
+            let Some(d) = &p.depot else { continue };
+            let what = format!("place `{}`: depot", p.id);
+            self.non_negative(&p.id, &what, "stocks_t", d.stocks_t);
+            self.non_negative(&p.id, &what, "equipment", d.equipment);
+        }
+    }
+
+    /// Air assets (issue 14): known factions and bases, and numbers in their ranges.
+    fn check_air(
+        &mut self,
+        s: &Scenario,
+        faction_ids: &HashMap<&str, usize>,
+        place_ids: &HashMap<&str, usize>,
+    ) {
+        self.unique_ids("air asset", s.air.iter().map(|a| a.id.as_str()));
+        for a in &s.air {
+            let what = format!("air asset `{}`", a.id);
+            self.reference("faction", &a.faction, "faction", faction_ids);
+            self.reference("base", &a.base, "place", place_ids);
+            self.in_range(&a.id, &what, "count", a.count, 0.0, 10_000.0);
+            self.in_range(
+                &a.id,
+                &what,
+                "sorties_per_day",
+                a.sorties_per_day,
+                0.0,
+                24.0,
+            );
+            if !(a.range_km.is_finite() && a.range_km > 0.0 && a.range_km <= 20_000.0) {
+                self.problem_at(
+                    "id",
+                    &a.id,
+                    format!(
+                        "{what}: range_km is {}; it must be above 0 and at most 20000 km",
+                        a.range_km
+                    ),
+                    None,
+                );
+            }
+            if let Some(power) = a.strike_power {
+                self.non_negative(&a.id, &what, "strike_power", power);
+            }
+        }
+    }
+
     /// Campaigns (issue 13): known places, conditions on the campaign's own objectives, and a
     /// pause that is a number of days.
     fn check_campaigns(&mut self, s: &Scenario, place_ids: &HashMap<&str, usize>) {
         for f in &s.factions {
             let what = format!("faction `{}`", f.id);
-            for (k, o) in f.campaign.iter().enumerate() {
-                self.reference("place", &o.place, "place", place_ids);
-                if !(o.consolidate_days.is_finite() && o.consolidate_days >= 0.0) {
+            self.campaign(&what, &f.campaign, place_ids);
+        }
+    }
+
+    /// One campaign (a faction's, or an `Order`'s): its places, pauses and conditions.
+    fn campaign(
+        &mut self,
+        what: &str,
+        campaign: &[super::schema::CampaignObjective],
+        place_ids: &HashMap<&str, usize>,
+    ) {
+        for (k, o) in campaign.iter().enumerate() {
+            self.reference("place", &o.place, "place", place_ids);
+            if !(o.consolidate_days.is_finite() && o.consolidate_days >= 0.0) {
+                self.problem_at(
+                    "place",
+                    &o.place,
+                    format!(
+                        "{what}: campaign objective `{}`: consolidate_days must be a number ≥ 0, not {}",
+                        o.place, o.consolidate_days
+                    ),
+                    None,
+                );
+            }
+            for a in o.after.iter().flatten() {
+                if self.reference("after", a, "place", place_ids)
+                    && !campaign[..k].iter().any(|earlier| &earlier.place == a)
+                {
                     self.problem_at(
-                        "place",
-                        &o.place,
+                        "after",
+                        a,
                         format!(
-                            "{what}: campaign objective `{}`: consolidate_days must be a number ≥ 0, not {}",
-                            o.place, o.consolidate_days
+                            "{what}: campaign objective `{}` comes after `{a}`, which is not an earlier objective of the campaign",
+                            o.place
                         ),
-                        None,
+                        Some(format!(
+                            "list `{a}` as an objective before `{}`, or drop it from `after`",
+                            o.place
+                        )),
                     );
                 }
-                for a in o.after.iter().flatten() {
-                    if self.reference("after", a, "place", place_ids)
-                        && !f.campaign[..k].iter().any(|earlier| &earlier.place == a)
-                    {
-                        self.problem_at(
-                            "after",
-                            a,
-                            format!(
-                                "{what}: campaign objective `{}` comes after `{a}`, which is not an earlier objective of the campaign",
-                                o.place
-                            ),
-                            Some(format!(
-                                "list `{a}` as an objective before `{}`, or drop it from `after`",
-                                o.place
-                            )),
-                        );
-                    }
-                }
+            }
+        }
+    }
+
+    /// Commanders, headquarters, paper strength and break shares of units and factions
+    /// (issue 14, "Commanders" and "Dissolution").
+    fn check_command_and_breaking(&mut self, s: &Scenario, unit_ids: &HashMap<&str, usize>) {
+        for f in &s.factions {
+            let what = format!("faction `{}`", f.id);
+            if let Some(hq) = &f.headquarters
+                && self.reference("headquarters", hq, "unit", unit_ids)
+                && s.units.iter().any(|u| &u.id == hq && u.faction != f.id)
+            {
+                self.problem_at(
+                    "headquarters",
+                    hq,
+                    format!("{what}: headquarters `{hq}` is a unit of another faction"),
+                    Some(format!(
+                        "name a unit of `{}`, or give units a `commander`",
+                        f.id
+                    )),
+                );
+            }
+            if let Some(x) = f.desertion_on_break {
+                self.in_range(&f.id, &what, "desertion_on_break", x, 0.0, 1.0);
+            }
+            if let Some(x) = f.dissolution_on_break {
+                self.in_range(&f.id, &what, "dissolution_on_break", x, 0.0, 1.0);
+            }
+        }
+        for u in &s.units {
+            let what = format!("unit `{}`", u.id);
+            if let Some(c) = &u.commander
+                && self.reference("commander", c, "unit", unit_ids)
+                && c == &u.id
+            {
+                self.problem_at(
+                    "commander",
+                    c,
+                    format!("{what} is named as its own commander"),
+                    Some("name another unit, or leave `commander` out".into()),
+                );
+            }
+            if let Some(paper) = u.paper_personnel {
+                self.in_range(
+                    &u.id,
+                    &what,
+                    "paper_personnel",
+                    paper,
+                    u.personnel,
+                    MAX_UNIT_PERSONNEL,
+                );
+            }
+            if let Some(x) = u.desertion_on_break {
+                self.in_range(&u.id, &what, "desertion_on_break", x, 0.0, 1.0);
+            }
+            if let Some(x) = u.dissolution_on_break {
+                self.in_range(&u.id, &what, "dissolution_on_break", x, 0.0, 1.0);
             }
         }
     }
@@ -892,6 +1170,35 @@ impl Checker<'_> {
     }
 }
 
+/// Notes on the events dated after the run's end (issue 14): each `when` that is `Day(d)`, or
+/// an `All` holding one, with `d` past `duration_days` never comes to pass in a run. Such an
+/// event is not a mistake (a scenario may record what happened after its window): it is
+/// noted ("event `X` on DATE (day D) is after the run's end (day N); ignored") and ignored.
+pub fn late_events<N: crate::scenario::Number>(s: &Scenario<N>) -> Vec<String> {
+    fn last_day(c: &Condition) -> Option<f64> {
+        match c {
+            Condition::Day(d) => Some(*d),
+            Condition::All(cs) => cs.iter().filter_map(last_day).reduce(f64::max),
+            _ => None,
+        }
+    }
+    s.events
+        .iter()
+        .filter_map(|e| {
+            let d = last_day(&e.when)?;
+            (d.is_finite() && d > s.duration_days).then(|| {
+                let date = chrono::TimeDelta::try_seconds((d * 86_400.0).min(1e12) as i64)
+                    .and_then(|t| s.start_date.checked_add_signed(t))
+                    .map_or_else(String::new, |date| format!(" on {date}"));
+                format!(
+                    "event `{}`{date} (day {d}) is after the run's end (day {}); ignored",
+                    e.id, s.duration_days
+                )
+            })
+        })
+        .collect()
+}
+
 /// Every parameter out of its range: (name, message). Shares are 0–1, the rest ≥ 0; the
 /// same ranges apply to a parameter set by a `SetParam` event.
 fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
@@ -916,9 +1223,16 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("breakpoint_losses", c.breakpoint_losses),
         ("breakpoint_morale", c.breakpoint_morale),
         ("desertion_on_break", c.desertion_on_break),
+        ("dissolution_chance", p.breaking.dissolution_chance),
+        ("commander_loss_shock", p.breaking.commander_loss_shock),
+        (
+            "leaderless_rally_threshold",
+            p.breaking.leaderless_rally_threshold,
+        ),
         ("out_of_supply_firepower", p.supply.out_of_supply_firepower),
         ("minor_place_share", m.minor_place_share),
         ("victory_share", m.victory_share),
+        ("shock_ally_share", m.shock_ally_share),
         ("rally_threshold", m.rally_threshold),
         ("compliance_base", p.diplomacy.compliance_base),
         ("breakout_loss_share", p.cut_off.breakout_loss_share),
@@ -927,6 +1241,12 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("shelter_protection", p.human_cost.shelter_protection),
         ("civilian_killed_share", p.human_cost.civilian_killed_share),
         ("base_refuge_share", p.cut_off.base_refuge_share),
+        ("jet_loss_per_sortie", p.air.jet_loss_per_sortie),
+        (
+            "helicopter_loss_per_sortie",
+            p.air.helicopter_loss_per_sortie,
+        ),
+        ("drone_loss_per_sortie", p.air.drone_loss_per_sortie),
     ];
     out_of_range(&shares, |v| (0.0..=1.0).contains(&v), "between 0 and 1");
     let t = &c.terrain;
@@ -944,10 +1264,6 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("forest", t.forest),
         ("urban", t.urban),
         ("swamp", t.swamp),
-        ("road_kmh", p.movement.road_kmh),
-        ("track_kmh", p.movement.track_kmh),
-        ("lake_kmh", p.movement.lake_kmh),
-        ("border_kmh", p.movement.border_kmh),
         ("withdraw_speedup", p.movement.withdraw_speedup),
         ("reserve_reach_hours", p.movement.reserve_reach_hours),
         (
@@ -965,8 +1281,9 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("recovery_per_day", m.recovery_per_day),
         ("key_place_shock", m.key_place_shock),
         ("rout_shock", m.rout_shock),
-        ("shock_length_km", m.shock_length_km),
+        ("shock_length_hours", m.shock_length_hours),
         ("rout_radius_km", m.rout_radius_km),
+        ("rally_min_supply_days", p.breaking.rally_min_supply_days),
         (
             "flight_fighting_per_day",
             p.civilians.flight_fighting_per_day,
@@ -977,6 +1294,23 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("flight_hunger_per_day", p.civilians.flight_hunger_per_day),
         ("flight_reach_hours", p.civilians.flight_reach_hours),
         ("camp_preference", p.civilians.camp_preference),
+        (
+            "fight_area_km2_per_soldier",
+            p.civilians.fight_area_km2_per_soldier,
+        ),
+        (
+            "flight_occupier_per_day",
+            p.civilians.flight_occupier_per_day,
+        ),
+        ("occupier_fear_days", p.civilians.occupier_fear_days),
+        ("flight_strike_per_day", p.civilians.flight_strike_per_day),
+        ("strike_reach_km", p.civilians.strike_reach_km),
+        ("strike_half_soldiers", p.civilians.strike_half_soldiers),
+        ("mass_exponent", p.civilians.mass_exponent),
+        ("travel_scale_hours", p.civilians.travel_scale_hours),
+        ("kin_preference", p.civilians.kin_preference),
+        ("feared_holder_weight", p.civilians.feared_holder_weight),
+        ("flight_destinations", p.civilians.flight_destinations),
         ("food_days", p.civilians.food_days),
         (
             "exposure_per_1000_per_day",
@@ -1051,6 +1385,9 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("max_wait_days", p.command.max_wait_days),
         ("pause_supply_days", p.command.pause_supply_days),
         ("commit_reach_hours", p.command.commit_reach_hours),
+        ("drone_strike_power", p.air.drone_strike_power),
+        ("jet_strike_power", p.air.jet_strike_power),
+        ("helicopter_strike_power", p.air.helicopter_strike_power),
     ];
     out_of_range(&positives, |v| v >= 0.0, "a number ≥ 0");
     // The sizing of a place's fall's morale shock (issue 13) divides by or takes a logarithm
@@ -1068,8 +1405,32 @@ fn param_problems(p: &crate::scenario::Params) -> Vec<(&'static str, String)> {
         ("camp_density_per_km2", p.human_cost.camp_density_per_km2),
         ("other_density_per_km2", p.human_cost.other_density_per_km2),
         ("lake_crossing_per_day", p.movement.lake_crossing_per_day),
+        // Issue 14: a unit's speed divides a route's length.
+        ("lake_kmh", p.movement.lake_kmh),
+        ("foot.paved_kmh", p.movement.foot.paved_kmh),
+        ("foot.dirt_kmh", p.movement.foot.dirt_kmh),
+        ("foot.track_kmh", p.movement.foot.track_kmh),
+        ("trucks.paved_kmh", p.movement.trucks.paved_kmh),
+        ("trucks.dirt_kmh", p.movement.trucks.dirt_kmh),
+        ("trucks.track_kmh", p.movement.trucks.track_kmh),
+        ("mechanised.paved_kmh", p.movement.mechanised.paved_kmh),
+        ("mechanised.dirt_kmh", p.movement.mechanised.dirt_kmh),
+        ("mechanised.track_kmh", p.movement.mechanised.track_kmh),
     ];
     out_of_range(&above_zero, |v| v > 0.0, "a number > 0");
+    let hours = [
+        ("foot.hours_per_day", p.movement.foot.hours_per_day),
+        ("trucks.hours_per_day", p.movement.trucks.hours_per_day),
+        (
+            "mechanised.hours_per_day",
+            p.movement.mechanised.hours_per_day,
+        ),
+    ];
+    out_of_range(
+        &hours,
+        |v| v > 0.0 && v <= 24.0,
+        "above 0 and at most 24 hours",
+    );
     problems
 }
 

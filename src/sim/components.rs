@@ -45,6 +45,15 @@ pub struct Unit {
     pub contingent: Option<String>,
     /// A peacekeeper: defends where it stands, never holds ground.
     pub peacekeeper: bool,
+    /// Unit index of its commander or headquarters, if it has one (its own `commander`, else
+    /// its faction's `headquarters`).
+    pub commander: Option<usize>,
+    /// Share of its personnel deserting when it breaks, if the unit or its faction sets one
+    /// (else `params.combat.desertion_on_break`).
+    pub desertion_on_break: Option<f64>,
+    /// Chance it dissolves when it breaks, if the unit or its faction sets one (else
+    /// `params.breaking.dissolution_chance`).
+    pub dissolution_on_break: Option<f64>,
 }
 
 /// Whether a unit is in play.
@@ -74,6 +83,9 @@ pub struct Strength {
     pub reference: u32,
     /// Combat power per soldier relative to a baseline infantryman.
     pub firepower: f64,
+    /// Strength on paper at the start, persons: `personnel` at the start plus the absentee
+    /// ("ghost") soldiers who exist on the payroll only. Never fights; reported.
+    pub paper: u32,
 }
 
 /// Morale, 0–1.
@@ -179,8 +191,11 @@ pub struct Casualties {
     pub wounded: u32,
     /// Surrendered or captured.
     pub captured: u32,
-    /// Deserted when the unit broke.
+    /// Deserted when the unit broke or was cut off, or dispersed when it dissolved.
     pub deserted: u32,
+    /// Recruits who joined it (issue 14): not a loss, but on the books so that personnel +
+    /// losses = committed + recruited.
+    pub recruited: u32,
 }
 
 impl Casualties {
@@ -246,6 +261,8 @@ pub struct StatePolicy {
     pub contingents_stopped: bool,
     /// Tick from which an ally has had a reason to leave (its dead, a regional body's call).
     pub leave_since: Option<u64>,
+    /// Its intervention's units have been released into the theatre.
+    pub intervened: bool,
 }
 
 /// Civilians at a place.
@@ -255,6 +272,9 @@ pub struct Population {
     pub residents: f64,
     /// People displaced from elsewhere sheltering here, persons.
     pub displaced_here: f64,
+    /// Of `displaced_here`, refugees: people who crossed an international border in their
+    /// flight, persons.
+    pub refugees_here: f64,
     /// Civilians dead here, persons (cumulative): killed by fire, and dead of hardship in
     /// camps, after a capture or in flight from here.
     pub dead: f64,
@@ -263,6 +283,8 @@ pub struct Population {
     /// Civilians wounded here, persons (cumulative). They leave the people present (in care)
     /// and are not counted again.
     pub wounded: f64,
+    /// Residents who joined a faction as recruits, persons (cumulative; issue 14).
+    pub recruited: f64,
     /// Days the place's supply stays cut after it changed hands.
     pub disrupted_days: f64,
     /// Days of food held for the people here.
@@ -276,4 +298,24 @@ impl Population {
     pub fn present(&self) -> f64 {
         self.residents + self.displaced_here
     }
+}
+
+/// An air asset entity (issue 14): its index into [`Theatre::air`](super::resources::Theatre).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct AirAsset {
+    /// Index of the asset in the theatre.
+    pub index: usize,
+}
+
+/// What an air asset has left and has done.
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq)]
+pub struct AirState {
+    /// Aircraft in service.
+    pub in_service: u32,
+    /// Sorties flown so far (expected sorties).
+    pub sorties: f64,
+    /// Aircraft lost to air defences so far.
+    pub lost: u32,
+    /// Grounded: its base is not held by its side.
+    pub grounded: bool,
 }

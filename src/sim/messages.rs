@@ -42,8 +42,11 @@ pub struct UnitBroke {
     pub place: usize,
     /// Personnel left after desertion.
     pub personnel: u32,
-    /// Personnel who deserted.
+    /// Personnel who deserted (all of them when it dissolved).
     pub deserted: u32,
+    /// It dissolved: its personnel dispersed instead of retreating as a unit (docs/MODEL.md,
+    /// "Breaking, dissolution and command").
+    pub dissolved: bool,
 }
 
 /// A broken unit rallied at a safe place.

@@ -6,6 +6,7 @@ pub mod messages;
 pub mod nearby;
 pub mod pathing;
 pub mod politics;
+pub mod relations;
 pub mod resources;
 pub mod rng;
 pub mod spawn;
@@ -42,8 +43,11 @@ pub fn build_schedule(ambiguity: LogLevel) -> Schedule {
                 systems::direct_campaigns,
                 systems::issue_orders,
                 systems::move_units,
+                systems::fly_sorties,
                 systems::resolve_engagements,
                 systems::update_control,
+                systems::seize_depots,
+                systems::recruit_in_held_places,
                 systems::exchange_cross_border_fire,
                 systems::distribute_supply,
                 systems::displace_civilians,

@@ -76,6 +76,23 @@ pub struct StateSpec {
     pub decision_lag_days: f64,
     /// What its contingents do when they stop fighting.
     pub exit: Exit,
+    /// When it asks its allies for help, if by a rule.
+    pub request_help_when: Option<Cond>,
+    /// Its intervention on an ally's request, if it has one.
+    pub intervention: Option<InterventionSpec>,
+}
+
+/// A state's intervention on an ally's request, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionSpec {
+    /// State index of the ally whose request it answers.
+    pub on_request_of: usize,
+    /// What must hold, besides the request.
+    pub when: Cond,
+    /// Days from the decision to its units entering.
+    pub lag_days: f64,
+    /// Unit indices of the held units that enter.
+    pub units: Vec<usize>,
 }
 
 /// A condition with its references resolved.
@@ -138,8 +155,42 @@ pub enum Act {
     Firepower(usize, f64),
     /// A faction's morale changes.
     Morale(usize, f64),
+    /// A border crossing post (place index) takes a status.
+    Border(usize, crate::scenario::BorderStatus),
     /// A parameter changes.
     SetParam(String, f64),
+    /// An order to units or to a side (boxed: it is much larger than the other actions).
+    Order(Box<OrderSpec>),
+    /// A unit (a commander) flees the theatre.
+    Flee(usize),
+    /// Two factions' relation changes.
+    Relation(usize, usize, crate::scenario::Relation),
+    /// The state asks its allies for help.
+    RequestHelp(usize),
+}
+
+/// Whom a resolved order reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderTo {
+    /// One unit (index).
+    Unit(usize),
+    /// Every unit of a faction (index).
+    Faction(usize),
+    /// Every unit of a side (index).
+    Side(usize),
+}
+
+/// An order with its references resolved (docs/MODEL.md, "Orders by events").
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderSpec {
+    /// Whom it reaches.
+    pub to: OrderTo,
+    /// Posture the units take, if given.
+    pub posture: Option<crate::scenario::Posture>,
+    /// Objectives (place indices) the units take, if given.
+    pub objectives: Option<Vec<usize>>,
+    /// The side's new campaign, if given.
+    pub campaign: Option<Vec<crate::sim::systems::command::Objective>>,
 }
 
 /// An event with its references resolved.
@@ -168,6 +219,9 @@ pub struct Politics {
     pub events: Vec<EventSpec>,
     /// State index of each faction's sponsor, if the sponsor is one of the scenario's states.
     pub faction_sponsor: Vec<Option<usize>>,
+    /// For each faction, the states held to account for its conduct: its sponsor (if one of
+    /// the scenario's states) and the states of its `pressure_on`, without repeats.
+    pub faction_pressed: Vec<Vec<usize>>,
     /// For each state, the units (by index) of its contingents: those whose `contingent` is the
     /// state's name.
     pub contingent_units: Vec<Vec<usize>>,
@@ -333,6 +387,15 @@ pub struct PoliticalStatus {
     pub withdrawals: Vec<(f64, usize, String)>,
     /// Exposures of covert forces: `(hours, faction)`.
     pub exposures: Vec<(f64, usize)>,
+    /// Resolve of each state now (its eroded resolve; 0 when unlimited), pressure units.
+    pub resolve: Vec<f64>,
+    /// For each side, thousands of an ally's or contributor's troops that stopped fighting or
+    /// left since the actors last weighed it (read and cleared by the diplomacy system).
+    pub exits_by_side: Vec<f64>,
+    /// For each state, the tick at which it asked its allies for help, if it has.
+    pub help_requested: Vec<Option<u64>>,
+    /// For each state, the tick at which it decided to intervene, if it has.
+    pub intervening_since: Vec<Option<u64>>,
 }
 
 /// Which events have happened.

@@ -19,8 +19,15 @@ pub struct FactionInfo {
     pub colour: String,
     /// Whether places it takes are credited to it (false for covert forces).
     pub claims_territory: bool,
+    /// Whether it takes places it stands in that their holder abandoned, even an ally's or a
+    /// neutral's (issue 14).
+    pub occupies_abandoned: bool,
     /// Its kinds of fire (shares of artillery and drones).
     pub fire: crate::scenario::FireMix,
+    /// Strength of its air defences, 0–1 (issue 14).
+    pub air_defence: f64,
+    /// Its record with civilians, 0–1 (people flee its occupation).
+    pub civilian_abuse: f64,
 }
 
 /// A place as the simulation sees it (static data).
@@ -54,6 +61,10 @@ pub struct PlaceInfo {
     pub shelter: Option<f64>,
     /// Displaced people it can house, if the scenario gives it.
     pub shelter_capacity: Option<f64>,
+    /// Its status at the start as a border crossing post, if it is one.
+    pub border: Option<crate::scenario::BorderStatus>,
+    /// Kin groups of its people.
+    pub kin: Vec<String>,
 }
 
 /// A route as the simulation sees it (static data).
@@ -67,8 +78,14 @@ pub struct RouteInfo {
     pub km: f64,
     /// Kind of route.
     pub kind: RouteKind,
-    /// Movement speed, km/h.
+    /// Movement speed of a unit on foot, km/h averaged over a day: the speed paths are chosen
+    /// by (every mobility takes the same paths) and civilians flee at.
     pub speed_kmh: f64,
+    /// Movement speed of a unit of each mobility (by [`Mobility::index`]), km/h averaged over
+    /// a day.
+    ///
+    /// [`Mobility::index`]: crate::scenario::Mobility::index
+    pub speeds_kmh: [f64; 3],
     /// Supply capacity, t/day.
     pub capacity_t_per_day: f64,
     /// Soldiers who can start along it per day (boats, a ferry), persons/day; infinite when
@@ -82,9 +99,14 @@ impl RouteInfo {
         if self.a == place { self.b } else { self.a }
     }
 
-    /// Hours to travel the route.
+    /// Hours to travel the route on foot.
     pub fn hours(&self) -> f64 {
         self.km / self.speed_kmh
+    }
+
+    /// Speed of a unit of `mobility` along the route, km/h averaged over a day.
+    pub fn speed_for(&self, mobility: crate::scenario::Mobility) -> f64 {
+        self.speeds_kmh[mobility.index()]
     }
 }
 
@@ -122,8 +144,54 @@ pub struct Theatre {
     pub unit_ids: Vec<String>,
     /// Faction index of each unit, by unit index.
     pub unit_factions: Vec<usize>,
+    /// How each unit moves (its own mobility or its faction's), by unit index.
+    pub unit_mobility: Vec<crate::scenario::Mobility>,
     /// Lakes, borders and rivers to draw on the map (never read by the model).
     pub outlines: Vec<crate::scenario::Outline>,
+    /// Air assets in scenario order (issue 14).
+    pub air: Vec<AirAssetInfo>,
+}
+
+/// An air asset as the simulation and the outputs see it (static data; issue 14).
+#[derive(Debug, Clone)]
+pub struct AirAssetInfo {
+    /// Scenario id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Faction index flying it.
+    pub faction: usize,
+    /// Kind of aircraft.
+    pub kind: crate::scenario::AirKind,
+    /// Place index of its base.
+    pub base: usize,
+    /// Aircraft at the start.
+    pub count: u32,
+    /// Sorties per aircraft per day.
+    pub sorties_per_day: f64,
+    /// Combat radius, km.
+    pub range_km: f64,
+    /// Combat power one sortie a day adds, soldier-equivalents.
+    pub strike_power: f64,
+}
+
+/// What the air assets add to this tick's fights (issue 14; docs/MODEL.md, "Air power"),
+/// written by [`fly_sorties`](crate::sim::systems::air::fly_sorties) and read by combat.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct AirSupport {
+    /// Sides in the theatre: the stride of `power`.
+    pub sides: usize,
+    /// Combat power added at each place to each side: `power[place × sides + side]`,
+    /// soldier-equivalents, after air defence.
+    pub power: Vec<f64>,
+}
+
+impl AirSupport {
+    /// Power added at `place`, by side.
+    pub fn at(&self, place: usize) -> &[f64] {
+        let start = place * self.sides;
+        self.power.get(start..start + self.sides).unwrap_or(&[])
+    }
 }
 
 impl Theatre {
@@ -202,17 +270,19 @@ impl Clock {
 }
 
 /// Control of every place, kept in step with the [`Controller`](super::components::Controller)
-/// components, plus which places are contested.
+/// components, plus which places are contested, and the relations between factions.
 #[derive(Resource, Debug, Clone)]
 pub struct ControlMap {
     /// Faction index holding each place.
     pub controller: Vec<usize>,
     /// Whether hostile forces face each other at each place.
     pub contested: Vec<bool>,
-    /// Whether each place has units of a side hostile to its holder.
+    /// Whether each place has units of a faction hostile to its holder.
     pub threatened: Vec<bool>,
     /// Bit mask of the sides with units at each place (peacekeepers excluded).
     pub present: Vec<u64>,
+    /// Bit mask of the factions with units at each place (peacekeepers excluded).
+    pub present_factions: Vec<crate::sim::relations::FactionMask>,
     /// Bit mask of the sides with unbroken units at each place: those who can hold it.
     pub holding: Vec<u64>,
     /// The faction that held each place before its last change of hands.
@@ -221,17 +291,39 @@ pub struct ControlMap {
     pub ceded: Vec<Option<usize>>,
     /// Soldiers (peacekeepers excluded) standing at each place.
     pub personnel: Vec<u32>,
+    /// Who is allied, neutral or hostile to whom (issue 14): every friend-or-foe question asks
+    /// it.
+    pub relations: crate::sim::relations::Relations,
 }
 
 impl ControlMap {
-    /// Side index of the holder of a place.
+    /// Side index of the holder of a place (for bookkeeping by side; friend or foe is asked of
+    /// [`ControlMap::friendly`] and [`ControlMap::hostile_to`]).
     pub fn side(&self, theatre: &Theatre, place: usize) -> usize {
         theatre.factions[self.controller[place]].side
     }
 
-    /// Whether units of a side other than `side` are at `place`.
-    pub fn hostile_to(&self, place: usize, side: usize) -> bool {
-        self.present[place] & !(1u64 << side) != 0
+    /// Whether the holder of `place` is `faction` or its ally.
+    pub fn friendly(&self, place: usize, faction: usize) -> bool {
+        self.relations.allied(self.controller[place], faction)
+    }
+
+    /// Whether the holder of `place` is allied with every faction of `side` (by default:
+    /// whether it is of that side).
+    pub fn friendly_to_side(&self, place: usize, side: usize) -> bool {
+        self.relations
+            .allied_with_side(self.controller[place], side)
+    }
+
+    /// Whether units of a faction hostile to `faction` are at `place`.
+    pub fn hostile_to(&self, place: usize, faction: usize) -> bool {
+        self.present_factions[place] & self.relations.hostile_mask(faction) != 0
+    }
+
+    /// Whether units of a faction hostile to some faction of `side` are at `place` (by
+    /// default: units of another side).
+    pub fn hostile_to_side(&self, place: usize, side: usize) -> bool {
+        self.present_factions[place] & self.relations.hostile_to_side_mask(side) != 0
     }
 
     /// Whether unbroken units of `side` stand at `place`.
@@ -239,9 +331,14 @@ impl ControlMap {
         self.holding[place] & (1u64 << side) != 0
     }
 
-    /// Whether `side` holds `place` and no hostile unit stands in it.
-    pub fn safe_for(&self, theatre: &Theatre, place: usize, side: usize) -> bool {
-        self.side(theatre, place) == side && !self.hostile_to(place, side)
+    /// Whether `faction` or an ally holds `place` and no hostile unit stands in it.
+    pub fn safe_for(&self, place: usize, faction: usize) -> bool {
+        self.friendly(place, faction) && !self.hostile_to(place, faction)
+    }
+
+    /// Whether a friend of `side` holds `place` and no unit hostile to it stands in it.
+    pub fn safe_for_side(&self, place: usize, side: usize) -> bool {
+        self.friendly_to_side(place, side) && !self.hostile_to_side(place, side)
     }
 }
 
@@ -311,6 +408,8 @@ pub struct PlaceSample {
     pub residents: f64,
     /// Displaced people sheltering here.
     pub displaced_here: f64,
+    /// Of `displaced_here`, refugees: people who crossed an international border in flight.
+    pub refugees_here: f64,
     /// Civilians dead here so far: killed by fire and dead of hardship (hunger, disease,
     /// exposure; in camps, after a capture, in flight from here).
     pub dead: f64,
@@ -359,6 +458,21 @@ pub struct Sample {
     pub civilian_deaths: f64,
     /// Peacekeepers killed so far.
     pub peacekeepers_killed: f64,
+    /// Each air asset now, in scenario order (issue 14).
+    pub air: Vec<AirSample>,
+}
+
+/// An air asset at one instant (issue 14).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AirSample {
+    /// Aircraft in service.
+    pub in_service: u32,
+    /// Sorties flown so far (expected sorties: a fraction of one may be flown in a tick).
+    pub sorties: f64,
+    /// Aircraft lost to air defences so far.
+    pub lost: u32,
+    /// Grounded: its base is not held by its side.
+    pub grounded: bool,
 }
 
 /// What kind of thing an event log entry reports.
@@ -398,6 +512,8 @@ pub enum EventKind {
     Displacement,
     /// A side's command re-tasked units, massed a group or committed a reserve.
     Command,
+    /// An air asset lost an aircraft or was grounded (issue 14).
+    Air,
     /// The run ended.
     End,
 }
@@ -423,6 +539,7 @@ impl EventKind {
             EventKind::Handover => "handover",
             EventKind::Displacement => "displacement",
             EventKind::Command => "command",
+            EventKind::Air => "air",
             EventKind::End => "end",
         }
     }

@@ -56,11 +56,15 @@ pub enum StreamKind {
     /// Soldiers of a broken unit handing themselves over at a peacekeeper base (keyed by the
     /// unit's id).
     BaseHandover,
+    /// A breaking unit dissolving rather than retreating (keyed by the unit's id).
+    Dissolution,
+    /// Aircraft of an air asset downed by air defences (keyed by the asset's id).
+    Air,
 }
 
 impl StreamKind {
     /// Every kind, in the order of [`Streams`]' lanes.
-    pub const ALL: [StreamKind; 8] = [
+    pub const ALL: [StreamKind; 10] = [
         StreamKind::Combat,
         StreamKind::CrossBorderFire,
         StreamKind::Exposure,
@@ -69,6 +73,8 @@ impl StreamKind {
         StreamKind::CeasefireBreakdown,
         StreamKind::CutOff,
         StreamKind::BaseHandover,
+        StreamKind::Dissolution,
+        StreamKind::Air,
     ];
 
     /// The kind's name in the stream's seed (docs/MODEL.md, "Random streams").
@@ -82,6 +88,8 @@ impl StreamKind {
             StreamKind::CeasefireBreakdown => "ceasefire breakdown",
             StreamKind::CutOff => "cut off",
             StreamKind::BaseHandover => "base handover",
+            StreamKind::Dissolution => "dissolution",
+            StreamKind::Air => "air",
         }
     }
 }
@@ -121,8 +129,8 @@ mod tests {
 
     #[test]
     fn a_stream_is_the_same_whatever_else_was_drawn() {
-        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1, 0, 0]);
-        let mut b = Streams::new(9, [0; 8]);
+        let mut a = Streams::new(9, [2, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+        let mut b = Streams::new(9, [0; 10]);
         // `a` draws from other streams first; `b` asks for the place at another index.
         for _ in 0..5 {
             a.get(StreamKind::Combat, 0, "minova").random::<u64>();

@@ -370,3 +370,84 @@ fn holder_observations_are_scored_as_held_or_not() {
                 .and(predicate::str::contains("unknown faction")),
         );
 }
+
+/// Issue 15: a calibration spread over three shards (`--spread 3`, then `calibrate-step` shard
+/// by shard and batch by batch, as a Slurm job array would) writes the same `posterior.csv`,
+/// `summary.json`, `observations.csv` and `calibrated.ron` as on one machine; a batch with
+/// shards missing is refused with their numbers, and a second `--spread` into a fit under way
+/// is refused.
+#[test]
+fn a_spread_calibration_equals_one_machine() {
+    let (dir, _) = temp_file("unused", "");
+    let calibrate = |out: &std::path::Path, extra: &[&str]| {
+        strife()
+            .args([
+                "calibrate",
+                "scenarios/goma_2025.ron",
+                "--observed",
+                OBSERVED,
+            ])
+            .args(["--until", "2025-01-24", "--input", "states.Rwanda.resolve"])
+            .args(["--vary", "params.combat.defender_base_rate=0.01..0.04"])
+            .args(["--particles", "8", "--generations", "2"])
+            .args(["--predictive-runs", "4", "--days", "12", "-q"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let one = dir.path().join("one");
+    calibrate(&one, &[]).success();
+    let spread = dir.path().join("spread");
+    calibrate(&spread, &["--spread", "3"]).success();
+    let work = dir.path().join("spread.spread");
+    assert!(work.join("state.json").exists());
+    calibrate(&spread, &["--spread", "3"])
+        .code(2)
+        .stderr(predicate::str::contains("already under way"));
+    strife()
+        .arg("calibrate-step")
+        .arg(&work)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lacks shard(s) 1, 2, 3 of 3"));
+    let mut steps = 0;
+    while !spread.join("summary.json").exists() {
+        steps += 1;
+        assert!(steps < 50, "the spread fit does not end");
+        for k in 1..=3 {
+            strife()
+                .arg("calibrate-step")
+                .arg(&work)
+                .args(["--shard", &format!("{k}/3"), "-q"])
+                .assert()
+                .success();
+        }
+        strife()
+            .arg("calibrate-step")
+            .arg(&work)
+            .arg("-q")
+            .assert()
+            .success();
+    }
+    assert!(steps >= 3, "three generations need three batches at least");
+    let read = |dir: &std::path::Path, file: &str| {
+        std::fs::read_to_string(dir.join(file))
+            .expect(file)
+            .lines()
+            .filter(|l| !l.starts_with("// Made by:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for file in [
+        "posterior.csv",
+        "summary.json",
+        "observations.csv",
+        "calibrated.ron",
+    ] {
+        assert!(
+            read(&one, file) == read(&spread, file),
+            "{file} differs between one machine and a spread fit"
+        );
+    }
+}

@@ -211,7 +211,13 @@ fn massing_ticks(main_km: f64, params: &str) -> (Option<u64>, Option<u64>, Optio
         ("vanguard", "stage", 500, &["town"]),
         ("main", "base", 2000, &["town"]),
     ];
-    let s = scenario(&places, &[("town", 1000)], &attackers, "", params);
+    // Roads at 2 km/h over the day (issue 14: 4 km/h on foot for 12 hours a day, as Goma's),
+    // the speed this test was written with.
+    let params = format!(
+        "{params}, movement: (foot: (paved_kmh: 4.0, dirt_kmh: 4.0, track_kmh: 2.0, \
+         hours_per_day: 12.0))"
+    );
+    let s = scenario(&places, &[("town", 1000)], &attackers, "", &params);
     let mut world = build_world(&s, 5, 20.0).expect("world");
     let mut schedule = build_schedule(LogLevel::Error);
     let stage = 1;

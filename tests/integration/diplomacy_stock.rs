@@ -354,3 +354,65 @@ fn print_forecast(file: &str) {
         "  ceasefire offers {offers}, accepted {accepted}; runs with a handover under terms {handovers}, with a defection {defections}"
     );
 }
+
+/// Issue 13: a ceasefire's acceptance reads the sponsor's eroded resolve, not the scenario's.
+/// A quiet theatre: light sanctions (pressure 0.1 against a resolve of 4, a ratio of 0.025)
+/// from day 0.5, a mediator's offer on day 12, no momentum, acceptance `0 + 0.5 × ratio`.
+/// With a constant resolve the sponsor's side accepts with probability 0.0125 and refuses
+/// (seed 7); with resolve eroding fast (5 a day per unit of ratio, about 0.5 a day here) its
+/// resolve is gone by day 9 and it accepts.
+#[test]
+fn ceasefire_acceptance_reads_the_eroded_resolve() {
+    let with = |erosion: f64| {
+        run(&crate::common::checked(format!(
+            r##"Scenario(
+ name: "Eroded resolve", start_date: "2025-01-01", duration_days: 13,
+ factions: [
+  (id: "army", name: "Patronian army", side: "patron", kind: StateArmy, colour: "#ff7f0e",
+   sponsor: "Patronia"),
+  (id: "gov", name: "Government", side: "government", kind: StateArmy, colour: "#1f5fbf"),
+ ],
+ places: [
+  (id: "garrison", name: "Garrison", kind: Town, lat: -1.0, lon: 30.0, country: "X",
+   population: 10000, controller: "army"),
+  (id: "capital", name: "Capital", kind: City, lat: -2.0, lon: 30.0, country: "X",
+   population: 100000, controller: "gov"),
+ ],
+ routes: [(from: "garrison", to: "capital", km: 100, kind: Road)],
+ units: [
+  (id: "a", faction: "army", place: "garrison", personnel: 1000, posture: Defend),
+  (id: "g", faction: "gov", place: "capital", personnel: 500, posture: Defend),
+ ],
+ supply_sources: [
+  (place: "garrison", factions: ["army"], tonnes_per_day: 500),
+  (place: "capital", factions: ["gov"], tonnes_per_day: 500),
+ ],
+ actors: [
+  (id: "UN", name: "United Nations", target: "Patronia",
+   ladder: [(instrument: Sanctions, attention: 1000, pressure: 0.1)]),
+  (id: "Med", name: "Mediator", target: "Patronia", mediation: (offer_attention: 1000)),
+ ],
+ states: [(id: "Patronia", resolve: 4, forces: ["army"],
+           policy: (draw_down_lag_days: 30, withdraw_lag_days: 30,
+                    resolve_erosion_per_day: {erosion}))],
+ events: [
+  (id: "sanctions", text: "Sanctions", when: Day(0.5),
+   actions: [Instrument(actor: "UN", instrument: Sanctions)]),
+  (id: "offer", text: "Offer", when: Day(12), actions: [MediationOffer("Med")]),
+ ],
+ params: (diplomacy: (ceasefire_base_acceptance: 0, ceasefire_pressure_weight: 0.5,
+                      ceasefire_momentum_weight: 0)),
+)
+"##
+        )))
+    };
+    let refused_by_patron = |r: &RunRecord| {
+        texts(r)
+            .iter()
+            .find(|t| t.starts_with("Mediator offers a ceasefire"))
+            .map(|t| t.contains("patron"))
+            .expect("the offer is logged")
+    };
+    assert!(refused_by_patron(&with(0.0)), "constant resolve: refused");
+    assert!(!refused_by_patron(&with(5.0)), "eroded resolve: accepted");
+}

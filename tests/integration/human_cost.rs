@@ -227,7 +227,7 @@ fn killed_and_wounded_appear_in_the_tables_and_the_summary() {
     assert_eq!(
         header,
         "day,datetime,place,residents,displaced_here,dead,killed,died_of_hardship,wounded,\
-         military_killed,military_wounded,food_days"
+         military_killed,military_wounded,food_days,refugees_here"
     );
     let casualties = std::fs::read_to_string(out.join("casualties.csv")).expect("casualties.csv");
     let civ = casualties

@@ -1,5 +1,6 @@
 //! Integration tests of strife: the binary and the library on real scenario files.
 
+mod air;
 mod bounds;
 mod broken;
 mod calibrate;
@@ -10,10 +11,16 @@ mod common;
 mod cut_off;
 mod determinism;
 mod diplomacy_stock;
+mod docs_blocks;
+mod flight;
 mod hindcast;
 mod human_cost;
+mod intervention;
 mod metamorphic;
+mod mobility;
 mod model;
+mod orders_command;
+mod output_rest;
 mod outputs;
 mod politics;
 mod properties;
@@ -24,6 +31,7 @@ mod scenario_docs;
 mod scenarios;
 mod sensitivity;
 mod shocks;
+mod sides;
 mod states_decide;
 mod streams;
 mod tooling;

@@ -88,6 +88,18 @@ fn outcome(record: &RunRecord) -> Outcome {
 /// Run `runs` runs of the Goma scenario with `set` applied (`PATH=VALUE` each), seeds from
 /// master 2025 as the CLI draws them.
 fn outcomes(set: &[&str], runs: u64, days: f64) -> Vec<Outcome> {
+    // A first entry `@whatif:NAME` runs the shipped what-if NAME (its removals, additions and
+    // overrides) instead of the Goma scenario.
+    let (path, set) = match set.split_first() {
+        Some((first, rest)) if first.starts_with("@whatif:") => (
+            repo(&format!(
+                "scenarios/whatif/{}.ron",
+                first.trim_start_matches("@whatif:")
+            )),
+            rest,
+        ),
+        _ => (repo("scenarios/goma_2025.ron"), set),
+    };
     let overrides: Vec<Override> = set
         .iter()
         .map(|s| {
@@ -95,7 +107,6 @@ fn outcomes(set: &[&str], runs: u64, days: f64) -> Vec<Outcome> {
                 .unwrap_or_else(|e| panic!("override {s}: {e}"))
         })
         .collect();
-    let path = repo("scenarios/goma_2025.ron");
     let loaded = load_with_overrides(Path::new(&path), &overrides)
         .unwrap_or_else(|e| panic!("goma with {set:?}: {e}"));
     run_ensemble(
@@ -109,16 +120,10 @@ fn outcomes(set: &[&str], runs: u64, days: f64) -> Vec<Outcome> {
     .expect("runs")
 }
 
-/// The overrides of the shipped what-if `name` (scenarios/whatif/NAME.ron).
+/// The shipped what-if `name` (scenarios/whatif/NAME.ron), run whole: its removals and
+/// additions as well as its overrides (issue 16).
 fn whatif(name: &str) -> Vec<String> {
-    let path = repo(&format!("scenarios/whatif/{name}.ron"));
-    let text = std::fs::read_to_string(&path).expect("what-if");
-    strife::scenario::whatif::WhatIf::parse(&text)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-        .overrides()
-        .into_iter()
-        .map(|o| format!("{}={}", o.path, o.value))
-        .collect()
+    vec![format!("@whatif:{name}")]
 }
 
 /// The FARDC units' morale raised by `by` (each unit's range shifted up).

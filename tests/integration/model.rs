@@ -59,13 +59,21 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
             !(condition.out_of_the_fight() && condition.engaged && !sheltering),
             "unit {id} fought while cut off or cantoned"
         );
-        let committed = scenario.units[unit.index].personnel.round() as u32;
+        // Issue 14: recruits join the books as well as the ranks.
+        let committed = scenario.units[unit.index].personnel.round() as u32 + casualties.recruited;
         assert_eq!(
             strength.personnel + casualties.total(),
             committed,
             "unit {id}: personnel {} + casualties {:?} != committed {committed}",
             strength.personnel,
             casualties
+        );
+        // Issue 14: dissolution conserves personnel (above); paper strength is never below
+        // the strength present at the start.
+        assert!(
+            strength.paper >= committed,
+            "unit {id}: paper strength {} below its personnel {committed}",
+            strength.paper
         );
         assert!(
             (0.0..=1.0).contains(&morale.value),
@@ -102,7 +110,13 @@ pub fn check_invariants(scenario: &Scenario, world: &mut World) {
             p.wounded >= 0.0 && p.killed >= 0.0 && p.killed <= p.dead + 1e-9,
             "{p:?}"
         );
-        sum += p.present() + p.wounded + p.dead;
+        // Issue 14, item 7: refugees are the displaced who crossed a border, a part of them.
+        assert!(
+            p.refugees_here >= -1e-6 && p.refugees_here <= p.displaced_here + 1e-6,
+            "refugees outside the displaced: {p:?}"
+        );
+        // Issue 14: residents who joined a faction as recruits are still on the books.
+        sum += p.present() + p.wounded + p.dead + p.recruited;
     }
     assert!(
         (sum - total).abs() <= 1e-6 * total.max(1.0),

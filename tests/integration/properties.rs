@@ -50,6 +50,26 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         drones: if i == 1 { 0.3 } else { 0.0 },
                     },
                     campaign: Vec::new(),
+                    // Issue 14: faction 0's units report to its first unit (when it has
+                    // one); faction 1's units dissolve on breaking half the time, faction 0's
+                    // lose a third to desertion.
+                    headquarters: None,
+                    desertion_on_break: (i == 0).then_some(0.3),
+                    dissolution_on_break: (i == 1).then_some(0.5),
+                    // Issue 14: each mobility.
+                    mobility: Mobility::ALL[i % 3],
+                    // Issue 14: faction 1 takes abandoned places; faction 0 recruits.
+                    occupies_abandoned: i == 1,
+                    recruitment: (i == 0).then(|| Recruitment {
+                        per_1000_residents_per_day: 2.0,
+                        cap: 6000.0,
+                        places: vec![],
+                    }),
+                    // Issue 14: faction 0 has air defences against faction 1's drones.
+                    air_defence: if i == 0 { 0.6 } else { 0.0 },
+                    // Issue 14, item 7: faction f1 is a feared occupier.
+                    civilian_abuse: if i == 1 { 0.6 } else { 0.0 },
+                    pressure_on: Vec::new(),
                 })
                 .collect();
             let places: Vec<Place> = (0..n_places)
@@ -64,7 +84,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     lat: -1.0 - i as f64 * 0.1,
                     lon: 29.0,
-                    country: "X".into(),
+                    // Issue 14, item 7: places from p5 on lie across a border, p5 a crossing
+                    // limited to 500 a day, p6 a closed one; even places share kin.
+                    country: if i >= 5 { "Y" } else { "X" }.into(),
                     population: [0.0, 1.0, 5_000.0, 2_000_000.0][i % 4],
                     terrain: Terrain::Hills,
                     fortification: 0.3,
@@ -74,6 +96,21 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     area_km2: (i % 3 == 1).then_some(2.0),
                     shelter: (i % 3 == 2).then_some(0.8),
                     shelter_capacity: None,
+                    // Issue 14: a depot a captor takes.
+                    depot: (i == 1).then_some(Depot {
+                        stocks_t: 50.0,
+                        equipment: 200.0,
+                    }),
+                    border: match i {
+                        5 => Some(BorderStatus::Limited(500.0)),
+                        6 => Some(BorderStatus::Closed),
+                        _ => None,
+                    },
+                    kin: if i % 2 == 0 {
+                        vec!["k".into()]
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect();
             let mut routes: Vec<Route> = (1..n_places)
@@ -85,6 +122,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     speed_kmh: None,
                     capacity_t_per_day: None,
                     crossing_per_day: None,
+                    // Issue 14: roads of either surface.
+                    surface: (i % 2 == 0).then_some(Surface::Dirt),
                 })
                 .collect();
             for (a, b, km) in links {
@@ -98,6 +137,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         speed_kmh: None,
                         capacity_t_per_day: None,
                         crossing_per_day: None,
+                        surface: None,
                     });
                 }
             }
@@ -127,6 +167,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             objectives: vec![format!("p{}", objective % n_places)],
                             arrival_day: (arrival > 10.0).then_some(arrival - 10.0),
                             held: false,
+                            // Issue 14: every other unit is commanded by unit u0; some have
+                            // ghost soldiers on paper; some dissolve whenever they break.
+                            commander: (i % 2 == 1).then(|| "u0".into()),
+                            paper_personnel: (i % 3 == 0).then_some(personnel.round() * 1.5),
+                            desertion_on_break: None,
+                            dissolution_on_break: (i % 4 == 2).then_some(1.0),
+                            // Issue 14: some units move on their own wheels.
+                            mobility: (i % 4 == 3).then_some(Mobility::Trucks),
                         }
                     },
                 )
@@ -135,6 +183,25 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 name: "random".into(),
                 description: "generated".into(),
                 outlines: Vec::new(),
+                // Issue 14: factions 0 and 1 neutral to each other, and a relation event.
+                relations: vec![RelationSpec {
+                    a: "f0".into(),
+                    b: "f1".into(),
+                    relation: Relation::Neutral,
+                }],
+                // Issue 14: faction 1 flies armed drones from p1 over every fight within
+                // 60 km, losing some to faction 0's air defences.
+                air: vec![AirAsset {
+                    id: "drones".into(),
+                    name: None,
+                    faction: "f1".into(),
+                    kind: AirKind::ArmedDrone,
+                    count: 6.0,
+                    sorties_per_day: 3.0,
+                    range_km: 60.0,
+                    base: "p1".into(),
+                    strike_power: Some(2_000.0),
+                }],
                 start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
                 duration_days: 12.0,
                 tick_hours,
@@ -202,9 +269,39 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     leave_when: Some(Condition::Day(2.0)),
                     decision_lag_days: 1.0,
                     exit: Exit::Shelter,
+                    request_help_when: None,
+                    intervention: None,
                 }],
                 escalation: vec![],
-                events: vec![],
+                events: vec![
+                    Event {
+                        id: "pull_back".into(),
+                        text: "f0 ordered back".into(),
+                        when: Condition::Day(1.0),
+                        actions: vec![Action::Order {
+                            target: OrderTarget::Faction("f0".into()),
+                            posture: Some(Posture::Withdraw),
+                            objectives: None,
+                            campaign: None,
+                        }],
+                    },
+                    Event {
+                        id: "flight".into(),
+                        text: "u0 flees".into(),
+                        when: Condition::Day(2.0),
+                        actions: vec![Action::Flee("u0".into())],
+                    },
+                    Event {
+                        id: "split".into(),
+                        text: "f0 and f1 fall out".into(),
+                        when: Condition::Day(3.0),
+                        actions: vec![Action::Relation {
+                            a: "f0".into(),
+                            b: "f1".into(),
+                            relation: Relation::Hostile,
+                        }],
+                    },
+                ],
             }
         })
 }

@@ -28,8 +28,11 @@ fn schema() -> Vec<(String, Vec<String>)> {
     trace!(
         Faction,
         FactionKind,
+        Mobility,
+        Surface,
         Place<f64>,
         PlaceKind,
+        BorderStatus,
         Terrain,
         Route<f64>,
         RouteKind,
@@ -39,6 +42,8 @@ fn schema() -> Vec<(String, Vec<String>)> {
         Posture,
         SupplySource<f64>,
         EndCondition,
+        AirAsset<f64>,
+        AirKind,
         Params<f64>,
         Actor<f64>,
         Instrument,
@@ -49,8 +54,10 @@ fn schema() -> Vec<(String, Vec<String>)> {
         Condition,
         Event<f64>,
         Action<f64>,
+        OrderTarget,
+        Relation,
         Distribution,
-        WhatIf,
+        WhatIf<f64>,
     );
     let registry = tracer
         .registry()

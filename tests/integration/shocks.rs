@@ -2,9 +2,12 @@
 //! no radius where they stop, and they grow with the importance of the place that falls.
 //!
 //! The theatre: an undefended town on the equator that a rebel column walks into, and
-//! government observers north of it on the same meridian, each with nothing to do (no routes, a
-//! supply source of its own), so that the only change to their morale in the tick of the fall
-//! is the shock.
+//! government observers north of it on the same meridian, each with nothing to do (a supply
+//! source of its own), so that the only change to their morale in the tick of the fall is the
+//! shock. Since issue 14 a fall's shock travels along the routes by hours of travel, so each
+//! observer is joined to the town by a road of its distance at 50 km a day (`speed_kmh`
+//! 50 / 24): a day's travel, the default `shock_length_hours`, is then the 50 km the issue 13
+//! law was written with.
 
 use bevy_ecs::schedule::LogLevel;
 use strife::scenario::load_scenario;
@@ -35,6 +38,7 @@ fn theatre(kind: &str, population: f64, key: bool) -> String {
          posture: Attack, objectives: [\"town\"]),\n",
     );
     let mut sources = String::from("(place: \"camp\", factions: [\"reb\"], tonnes_per_day: 40),\n");
+    let mut routes = String::from("(from: \"camp\", to: \"town\", km: 5, kind: Road),\n");
     for km in OBSERVERS_KM {
         let id = format!("o{km}");
         let lat = km / KM_PER_DEGREE;
@@ -49,13 +53,16 @@ fn theatre(kind: &str, population: f64, key: bool) -> String {
         sources.push_str(&format!(
             "(place: \"{id}\", factions: [\"gov\"], tonnes_per_day: 40),\n"
         ));
+        routes.push_str(&format!(
+            "(from: \"town\", to: \"{id}\", km: {km}, kind: Road, speed_kmh: {}),\n",
+            50.0 / 24.0
+        ));
     }
     format!(
         "Scenario(\n name: \"Shock test\", start_date: \"2025-01-01\", duration_days: 3,\n \
          factions: [\n  (id: \"gov\", name: \"Government\", side: \"government\", kind: StateArmy, \
          colour: \"#1f5fbf\"),\n  (id: \"reb\", name: \"Rebels\", side: \"rebels\", kind: Rebel, \
-         colour: \"#d62728\"),\n ],\n places: [\n{places}],\n routes: [\n  (from: \"camp\", to: \
-         \"town\", km: 5, kind: Road),\n ],\n units: [\n{units}],\n supply_sources: [\n{sources}],\n)\n"
+         colour: \"#d62728\"),\n ],\n places: [\n{places}],\n routes: [\n{routes}],\n units: [\n{units}],\n supply_sources: [\n{sources}],\n)\n"
     )
 }
 

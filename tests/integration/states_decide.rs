@@ -302,3 +302,74 @@ fn cut_off_soldiers_give_up_at_a_peacekeeper_base() {
         1000
     );
 }
+
+/// Issue 13, "every force belongs to a state or a non-state faction with its own decisions":
+/// in the Goma scenario every unit's contingent, or else its faction's sponsor, is one of the
+/// scenario's states, unless its faction is a rebel movement or militia (which decides through
+/// its own orders). Before, the FARDC's state (the DRC) and the contractors' (Romania) had no
+/// state entry.
+#[test]
+fn every_goma_force_belongs_to_a_state_or_a_non_state_faction() {
+    use strife::scenario::FactionKind;
+    let loaded = crate::common::load("scenarios/goma_2025.ron");
+    let s = &loaded.scenario;
+    let is_state = |name: &Option<String>| {
+        name.as_deref()
+            .is_some_and(|n| s.states.iter().any(|st| st.id == n))
+    };
+    for u in &s.units {
+        let faction = s
+            .factions
+            .iter()
+            .find(|f| f.id == u.faction)
+            .expect("the unit's faction");
+        let non_state = matches!(faction.kind, FactionKind::Rebel | FactionKind::Militia)
+            && faction.sponsor.is_none();
+        assert!(
+            is_state(&u.contingent) || is_state(&faction.sponsor) || non_state,
+            "unit `{}` belongs to no state",
+            u.id
+        );
+    }
+}
+
+/// Issue 13: the diplomatic actors react to contingent exits. An actor whose target (the
+/// rebels' backer) fights on another side gains `weights.contingent_exit` per 1,000 troops of
+/// the ally's contingent that stops fighting: the 600 of the allied battalion that shelters
+/// after Ferry Town falls bring its attention (no decay, no other trigger) to 0.6; with the
+/// weight at zero it stays at zero.
+#[test]
+fn a_contingent_exit_feeds_the_actors_attention() {
+    let with = |weight: f64| {
+        let source = ally("Shelter").source.replace(
+            "    states: [(id: \"Allyland\"",
+            &format!(
+                "    actors: [(id: \"UN\", name: \"United Nations\", target: \"Rebelia\", \
+                 decay_per_day: 0, weights: (peacekeepers_killed: 0, city_captured: 0, \
+                 civilian_deaths: 0, displaced: 0, covert_exposure: 0, ceasefire_broken: 0, \
+                 rupture: 0, cross_border_fire: 0, occupation: 0, displaced_present: 0, \
+                 foreign_army: 0, peacekeepers_under_fire: 0, contingent_exit: {weight}))],\n    \
+                 states: [(id: \"Rebelia\", proxies: [\"reb\"]), (id: \"Allyland\""
+            ),
+        );
+        run(&loaded(source))
+    };
+    let record = with(1.0);
+    let sheltered = record
+        .events
+        .iter()
+        .find(|e| e.text.starts_with("Allyland stops fighting"))
+        .expect("the ally stops fighting")
+        .hours;
+    let before = record
+        .samples
+        .iter()
+        .filter(|s| s.hours < sheltered)
+        .map(|s| s.attention[0])
+        .fold(0.0, f64::max);
+    assert_eq!(before, 0.0, "nothing else feeds the actor");
+    let end = record.samples.last().expect("samples").attention[0];
+    assert!((end - 0.6).abs() < 1e-9, "attention {end}, expected 0.6");
+    let none = with(0.0);
+    assert_eq!(none.samples.last().expect("samples").attention[0], 0.0);
+}

@@ -192,7 +192,8 @@ fn a_whatif_draws_the_bases_values_for_every_input_it_does_not_touch() {
     let base = repo("scenarios/goma_2025.ron");
     let (_dir, added) = goma_whatif("units.fardc_goma.firepower", "Uniform(min: 0.6, max: 0.8)");
     let cases = [
-        (repo("scenarios/whatif/no_rdf.ron"), 6, 0),
+        // no_rdf removes the six RDF units, each with an uncertain strength and firepower.
+        (repo("scenarios/whatif/no_rdf.ron"), 12, 0),
         (repo("scenarios/whatif/rdf_surge.ron"), 0, 0),
         (added, 0, 1),
     ];

@@ -24,6 +24,7 @@ use super::theme::{
 use crate::error::Result;
 use crate::output::compare::{Difference, differences};
 use crate::run::ensemble::EnsembleRecord;
+use crate::run::statistic::Stat;
 use crate::scenario::PlaceKind;
 
 /// Width of the figure, pixels.
@@ -165,23 +166,25 @@ pub(super) struct Forest {
 }
 
 /// The forest plot of `ensembles` against the first.
-pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest {
+pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord], stat: Stat) -> Forest {
     let all = scenarios(labels, ensembles);
     let others: Vec<Scenario> = all.iter().skip(1).cloned().collect();
     let diffs: Vec<Vec<Difference>> = match ensembles.first() {
         Some(base) => others
             .iter()
             .zip(ensembles.iter().skip(1))
-            .map(|(s, e)| differences(&s.label, base, e))
+            .map(|(s, e)| differences(&s.label, base, e, stat))
             .collect(),
         None => Vec::new(),
     };
     let find = |i: usize, metric: &str| -> Option<Cell> {
         let d = diffs.get(i)?.iter().find(|d| d.metric == metric)?;
+        // A quantile's difference without a bootstrap interval is drawn as a dot alone.
+        let or_mean = |x: f64| if x.is_finite() { x } else { d.difference };
         Some(Cell {
             mean: d.difference,
-            low: d.ci[0],
-            high: d.ci[1],
+            low: or_mean(d.ci[0]),
+            high: or_mean(d.ci[1]),
             pairs: d.pairs,
         })
     };
@@ -254,14 +257,24 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
             if days.is_empty() {
                 "baseline: never".to_owned()
             } else {
-                let mean = days.iter().sum::<f64>() / days.len() as f64;
-                format!("baseline day {}", number(mean, 1))
+                let of = crate::run::statistic::of_values(stat, &days);
+                format!("baseline day {}", number(of.value, 1))
             }
         });
-        if !day_rows.is_empty() {
+        // With `--stat p` the chance panel above is the share of runs where a place fell.
+        let day_title = match stat {
+            Stat::Mean => {
+                "Day the place first changes hands, over runs in which it does in both".to_owned()
+            }
+            s => format!(
+                "Day the place first changes hands: the {} over runs in which it does",
+                s.words()
+            ),
+        };
+        if !day_rows.is_empty() && stat != Stat::P {
             panels.push(panel(
                 None,
-                Some("Day the place first changes hands, over runs in which it does in both"),
+                Some(day_title.as_str()),
                 "difference in days since the start (> 0: later than in the baseline)",
                 day_rows,
                 Some("no run in which it fell in both"),
@@ -273,8 +286,14 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
             ("civilian_deaths", "Civilians dead"),
         ];
         let mut group = Some("Totals over the run".to_owned());
+        let total_scale = if stat == Stat::P { 100.0 } else { 1.0 };
+        let total_desc = match stat {
+            Stat::Mean => "difference (persons)".to_owned(),
+            Stat::P => "difference in the share of runs with any (percentage points)".to_owned(),
+            s => format!("difference of the {} (persons)", s.words()),
+        };
         for (metric, name) in totals {
-            let cells = cells(metric, 1.0);
+            let cells = cells(metric, total_scale);
             if cells.iter().all(Option::is_none) {
                 continue;
             }
@@ -291,12 +310,22 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
                 })
                 .unwrap_or(f64::NAN);
             let decimals = if mean.abs() < 10.0 { 1 } else { 0 };
+            let shown = diffs
+                .iter()
+                .flatten()
+                .find(|d| d.metric == metric)
+                .map_or(f64::NAN, |d| d.baseline);
+            let baseline = match stat {
+                Stat::Mean => format!("baseline {}", number(mean, decimals)),
+                Stat::P => format!("baseline {}%", number(100.0 * shown, 0)),
+                s => format!("baseline {} {}", s.words(), number(shown, decimals)),
+            };
             let row = Row {
                 label: name.to_owned(),
-                baseline: format!("baseline {}", number(mean, decimals)),
+                baseline,
                 cells,
             };
-            let mut p = panel(group.take(), None, "difference (persons)", vec![row], None);
+            let mut p = panel(group.take(), None, &total_desc, vec![row], None);
             let none = diffs
                 .iter()
                 .flatten()
@@ -342,10 +371,12 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
         push_scenario(&mut key, s, false, Swatch::Dot(DOT));
     }
     if !others.is_empty() {
-        key.push(
-            LegendEntry::new("mean paired difference", NEUTRAL),
-            Swatch::Dot(DOT),
-        );
+        let dot = match stat {
+            Stat::Mean => "mean paired difference".to_owned(),
+            Stat::P => "difference of the shares of runs".to_owned(),
+            s => format!("difference of the {}s", s.words()),
+        };
+        key.push(LegendEntry::new(&dot, NEUTRAL), Swatch::Dot(DOT));
         key.push(
             LegendEntry::new("its 90% confidence interval", NEUTRAL),
             Swatch::Line,
@@ -372,11 +403,25 @@ pub(super) fn forest(labels: &[String], ensembles: &[EnsembleRecord]) -> Forest 
     let seed = ensembles.first().map_or(0, |e| e.master_seed);
     Forest {
         title: compare_title("Differences from the baseline", ensembles),
-        subtitle: format!(
-            "Mean of the paired differences (scenario − baseline, run k against run k: the same \
-             seed, master seed {seed}) with its 90% confidence interval · {} per scenario",
-            runs_phrase(runs)
-        ),
+        subtitle: match stat {
+            Stat::Mean => format!(
+                "Mean of the paired differences (scenario − baseline, run k against run k: the \
+                 same seed, master seed {seed}) with its 90% confidence interval · {} per \
+                 scenario",
+                runs_phrase(runs)
+            ),
+            s => format!(
+                "Statistic: {} · scenario − baseline (run k against run k: the same seed, master \
+                 seed {seed}) with its 90% confidence interval{} · {} per scenario",
+                s.words(),
+                if s.level().is_some() {
+                    " (paired bootstrap)"
+                } else {
+                    ""
+                },
+                runs_phrase(runs)
+            ),
+        },
         others,
         panels,
         key,

@@ -263,7 +263,7 @@ fn build(
         .flat_map(|p| p.holder.iter().flatten().copied())
         .filter(|&f| f < theatre.factions.len())
         .collect();
-    let mut faction_key = Key::new(holder_title);
+    let mut faction_key = Key::new(holder_title).of("factions", "control.csv");
     for &f in &holders {
         faction_key.push(
             LegendEntry::new(&theatre.factions[f].name, theatre_colour(theatre, f)),
@@ -1023,6 +1023,40 @@ fn crosses(b: &Box2, p: (f64, f64), q: (f64, f64)) -> bool {
     clip_segment(b, p, q).is_some()
 }
 
+/// Fill of a name's halo box: white but for one unit of blue, so that the SVG can tell it from
+/// every other white shape and drop it for a stroke halo.
+const HALO_BOX: RGBColor = RGBColor(255, 255, 254);
+/// Colour of the copy of a name drawn under it: white but for one unit of red. In a PNG it lies
+/// on the halo box, unseen; in an SVG it becomes the white stroke halo.
+const HALO_TEXT: RGBColor = RGBColor(254, 255, 255);
+/// The stroke that makes a halo in SVG: as wide as the text the browser renders, 1.5 pixels
+/// around each glyph, drawn under the fill.
+const HALO_STROKE: &str = "fill=\"#FFFFFF\" stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" \
+     paint-order=\"stroke\"";
+
+/// An SVG's name halos as text strokes: the halo boxes (sized from the bitmap font's metrics,
+/// wider than the text a browser draws) are dropped, and the white copy drawn under each name
+/// gets a white stroke. Other SVGs pass unchanged.
+pub(super) fn svg_stroke_halos(svg: String) -> String {
+    let boxes = "fill=\"#FFFFFE\"";
+    let copies = "fill=\"#FEFFFF\"";
+    if !svg.contains(boxes) && !svg.contains(copies) {
+        return svg;
+    }
+    let mut out = String::with_capacity(svg.len() + svg.len() / 8);
+    for line in svg.split_inclusive('\n') {
+        if line.starts_with("<rect") && line.contains(boxes) {
+            continue;
+        }
+        if line.starts_with("<text") && line.contains(copies) {
+            out.push_str(&line.replace(copies, HALO_STROKE));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 impl MapChart {
     /// Size of the image, pixels: taller for tall theatres and more panels.
     pub fn size(&self) -> (u32, u32) {
@@ -1212,7 +1246,10 @@ impl MapChart {
         Ok(())
     }
 
-    /// Place names on a translucent white ground, with leader lines where moved away.
+    /// Place names on a white halo, with leader lines where moved away. The PNG's halo is a
+    /// translucent box sized from the bitmap font; the SVG's is a white stroke drawn under the
+    /// name itself (see [`svg_stroke_halos`]), so that it is as wide as the text the browser
+    /// renders, whatever its font.
     fn draw_labels<DB: DrawingBackend>(&self, map: &DrawingArea<DB, Shift>) -> Result<()> {
         for label in &self.labels {
             if let Some((from, to)) = label.leader {
@@ -1233,7 +1270,15 @@ impl MapChart {
             let (x, y) = label.at;
             map.draw(&Rectangle::new(
                 [(x - 1, y), (x + w as i32 + 1, y + h as i32)],
-                WHITE.mix(0.7).filled(),
+                HALO_BOX.mix(0.7).filled(),
+            ))
+            .map_err(draw_error)?;
+            map.draw(&Text::new(
+                label.text.as_str(),
+                (x, y),
+                name_font
+                    .color(&HALO_TEXT)
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
             ))
             .map_err(draw_error)?;
             map.draw(&Text::new(

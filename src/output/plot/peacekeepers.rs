@@ -205,6 +205,7 @@ mod tests {
             deserted: 0,
             personnel_end: 0,
             personnel_committed: 0,
+            paper_committed: 0,
         };
         record.casualties = vec![
             casualty("Malawi", 1),

@@ -1,6 +1,9 @@
 //! The figure of a sweep: one metric at every point of a grid of overrides, each point an
 //! ensemble with the same runs (common random numbers).
 //!
+//! Each point shows the statistic chosen with `--stat` (the mean by default; "mean" below stands
+//! for it), and the share of runs behind it where not every run has a value.
+//!
 //! A sweep of one axis is a line of the mean against the axis value (a numeric axis when every
 //! value is a number, else one category per value), with the 90% confidence interval of the
 //! mean shaded and the range of the middle 90% of runs (5% to 95%) lighter behind it. A sweep
@@ -22,6 +25,7 @@ use super::theme::{
     fit, font, palette, text, text_width,
 };
 use crate::error::Result;
+use crate::run::statistic::Stat;
 use crate::run::sweep::{SweepPoint, SweepRecord};
 
 /// Width of the figure, pixels.
@@ -83,7 +87,7 @@ enum Kind {
 impl Kind {
     /// The kind of `s`'s metric.
     fn of(s: &SweepRecord) -> Self {
-        if s.probability || s.metric.starts_with("p_") {
+        if s.probability || s.stat == Stat::P || s.metric.starts_with("p_") {
             Kind::Probability
         } else if s.metric.starts_with("fall_day") {
             Kind::Day
@@ -104,12 +108,16 @@ impl Kind {
     }
 
     /// The description of `metric`'s axis, with its unit.
-    fn desc(self, metric: &str) -> String {
+    fn desc(self, metric: &str, stat: Stat) -> String {
+        let of = match stat {
+            Stat::Mean | Stat::P => String::new(),
+            s => format!("{} of ", s.words()),
+        };
         match self {
             Kind::Probability => format!("{metric} (% of runs)"),
-            Kind::Day => format!("{metric} (days since the start)"),
-            Kind::Rung => format!("{metric} (rung; 0 = none)"),
-            Kind::Persons => format!("{metric} (persons)"),
+            Kind::Day => format!("{of}{metric} (days since the start)"),
+            Kind::Rung => format!("{of}{metric} (rung; 0 = none)"),
+            Kind::Persons => format!("{of}{metric} (persons)"),
         }
     }
 
@@ -138,24 +146,38 @@ fn title(s: &SweepRecord) -> String {
 }
 
 /// The subtitle: runs per point, master seed, and what the mean is over.
-fn subtitle(s: &SweepRecord, kind: Kind) -> String {
+fn subtitle(s: &SweepRecord) -> String {
     let runs = usize::try_from(s.runs).unwrap_or(usize::MAX);
     let mut out = format!(
         "{} per point, master seed {}, the same runs at every point",
         runs_phrase(runs),
         s.master_seed
     );
-    if kind == Kind::Day {
-        out.push_str(" · mean over the runs in which the place changed hands");
+    let over = if s.metric.starts_with("fall_day_if") {
+        "the runs in which the place changed hands"
+    } else if s.metric.starts_with("fall_day") {
+        "all runs (a run where the place held counts at the day limit)"
+    } else {
+        "the runs with a value"
+    };
+    match s.stat {
+        Stat::P if !s.probability => out.push_str(&format!(
+            " · statistic: the share of all runs in which {}",
+            if s.metric.starts_with("fall_day") {
+                "the place changed hands"
+            } else {
+                "it is above zero"
+            }
+        )),
+        Stat::P => out.push_str(" · statistic: the share of runs"),
+        st => out.push_str(&format!(" · statistic: the {} over {over}", st.words())),
     }
     out
 }
 
 /// Whether the number of runs with a value differs from the runs at some point.
 fn conditional(s: &SweepRecord) -> bool {
-    s.points
-        .iter()
-        .any(|p| u64::try_from(p.n).unwrap_or(u64::MAX) != s.runs)
+    s.points.iter().any(|p| p.stat.share < 1.0 - 1e-12)
 }
 
 /// The sweep figure, ready to draw on any backend.
@@ -206,6 +228,8 @@ struct LinePoint {
     /// The 5% and 95% quantiles.
     range: Option<[f64; 2]>,
     n: usize,
+    /// Share of the runs behind the value.
+    share: f64,
 }
 
 /// The x axis of the line: the axis values as numbers, or as categories.
@@ -328,9 +352,20 @@ fn line(s: &SweepRecord) -> SweepLine {
     let show_n = conditional(s) && points.len() <= MAX_N_LABELS && any_value;
     let colour = palette(0);
     let mut key = Key::new("At each point");
-    key.push(LegendEntry::new("mean of runs", colour), Swatch::Line);
+    let stat_words = if s.stat == Stat::P {
+        "share of runs"
+    } else {
+        s.stat.words()
+    };
     key.push(
-        LegendEntry::new("90% interval of the mean", tint(colour, CI_ALPHA)),
+        LegendEntry::new(&format!("{stat_words} of runs"), colour),
+        Swatch::Line,
+    );
+    key.push(
+        LegendEntry::new(
+            &format!("90% interval of the {stat_words}"),
+            tint(colour, CI_ALPHA),
+        ),
         Swatch::Block,
     );
     if kind != Kind::Probability {
@@ -341,7 +376,7 @@ fn line(s: &SweepRecord) -> SweepLine {
     }
     if show_n {
         key.push(
-            LegendEntry::new("n = runs with a value", MUTED),
+            LegendEntry::new("n = runs with a value (share of runs)", MUTED),
             Swatch::Blank,
         );
     }
@@ -361,12 +396,12 @@ fn line(s: &SweepRecord) -> SweepLine {
     };
     SweepLine {
         title: title(s),
-        subtitle: subtitle(s, kind),
+        subtitle: subtitle(s),
         kind,
         x,
         x_desc: axis.map_or_else(String::new, |a| a.path.clone()),
         values,
-        y_desc: kind.desc(&s.metric),
+        y_desc: kind.desc(&s.metric, s.stat),
         y_area,
         points,
         key,
@@ -379,9 +414,10 @@ fn line(s: &SweepRecord) -> SweepLine {
 /// The point of `p` at `x`, with values multiplied by `scale`.
 fn line_point(p: &SweepPoint, x: f64, scale: f64) -> LinePoint {
     let finite = |v: f64| v.is_finite().then_some(v * scale);
-    let mean = finite(p.mean).map(|m| {
-        let low = finite(p.ci[0]).unwrap_or(m);
-        let high = finite(p.ci[1]).unwrap_or(m);
+    let [lo, hi] = p.stat.ci.unwrap_or([f64::NAN; 2]);
+    let mean = finite(p.stat.value).map(|m| {
+        let low = finite(lo).unwrap_or(m);
+        let high = finite(hi).unwrap_or(m);
         (m, [low.min(m), high.max(m)])
     });
     let range = p.quantiles.and_then(|[_, q05, q95]| {
@@ -392,7 +428,8 @@ fn line_point(p: &SweepPoint, x: f64, scale: f64) -> LinePoint {
         x,
         mean,
         range,
-        n: p.n,
+        n: p.stat.n,
+        share: p.stat.share,
     }
 }
 
@@ -560,7 +597,7 @@ impl SweepLine {
             let (x, top) = chart.backend_coord(&(p.x, y.end));
             let (ox, oy) = area.get_base_pixel();
             area.draw(&Text::new(
-                format!("n={}", p.n),
+                format!("n={} ({:.0}%)", p.n, 100.0 * p.share),
                 (x - ox, top - oy - 4),
                 style.clone(),
             ))
@@ -597,7 +634,8 @@ fn band<DB: DrawingBackend>(
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct HeatCell {
     value: f64,
-    n: usize,
+    /// Share of the runs behind the value.
+    share: f64,
 }
 
 /// A sweep of two axes, ready to draw on any backend.
@@ -651,9 +689,9 @@ fn heatmap(s: &SweepRecord) -> Heatmap {
             continue;
         };
         if let Some(cell) = cells.get_mut(i * ys.len() + j) {
-            *cell = p.mean.is_finite().then_some(HeatCell {
-                value: p.mean * scale,
-                n: p.n,
+            *cell = p.stat.value.is_finite().then_some(HeatCell {
+                value: p.stat.value * scale,
+                share: p.stat.share,
             });
         }
     }
@@ -722,7 +760,7 @@ fn heatmap(s: &SweepRecord) -> Heatmap {
         footnote.push("hatched: no run with a value at this point".to_owned());
     }
     if show_n {
-        footnote.push("n = runs with a value".to_owned());
+        footnote.push("small: share of runs with a value".to_owned());
     }
     let note = if s.points.is_empty() || xs.is_empty() || ys.is_empty() {
         Some("No points in this sweep".to_owned())
@@ -733,7 +771,7 @@ fn heatmap(s: &SweepRecord) -> Heatmap {
     };
     Heatmap {
         title: title(s),
-        subtitle: subtitle(s, kind),
+        subtitle: subtitle(s),
         kind,
         xs,
         ys,
@@ -741,7 +779,7 @@ fn heatmap(s: &SweepRecord) -> Heatmap {
         scale: colour_scale,
         x_desc: s.axes.first().map_or_else(String::new, |a| a.path.clone()),
         y_desc: s.axes.get(1).map_or_else(String::new, |a| a.path.clone()),
-        bar_desc: kind.desc(&s.metric),
+        bar_desc: kind.desc(&s.metric, s.stat),
         cell_width,
         cell_height,
         left,
@@ -1013,7 +1051,7 @@ impl Heatmap {
         .map_err(draw_error)?;
         if self.show_n {
             root.draw(&Text::new(
-                format!("n={}", cell.n),
+                format!("{:.0}% of runs", 100.0 * cell.share),
                 (centre.0, n_y),
                 font(SMALL_SIZE)
                     .color(&ink.mix(0.85))

@@ -404,6 +404,11 @@ impl LegendEntry {
     }
 }
 
+/// Most rows a legend draws: with more entries it draws the first `MAX_KEY_ROWS − 1` and a
+/// note of how many more there are and where to find them (a theatre of 120 factions would
+/// otherwise run its legend off the image).
+pub(super) const MAX_KEY_ROWS: usize = 16;
+
 /// A legend: a title and entries, each with its own swatch.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Key {
@@ -411,6 +416,10 @@ pub(super) struct Key {
     pub title: String,
     /// Entries and how each shows its colour.
     pub entries: Vec<(LegendEntry, Swatch)>,
+    /// What the entries are, for the note of those not drawn ("factions").
+    pub noun: &'static str,
+    /// Where the entries not drawn can be read ("forces.csv"), if anywhere.
+    pub see: Option<&'static str>,
 }
 
 impl Key {
@@ -419,7 +428,41 @@ impl Key {
         Self {
             title: title.to_owned(),
             entries: Vec::new(),
+            noun: "entries",
+            see: None,
         }
+    }
+
+    /// The same key, its entries named `noun` in the note of those not drawn, which says they
+    /// are in `see`.
+    pub fn of(mut self, noun: &'static str, see: &'static str) -> Self {
+        self.noun = noun;
+        self.see = Some(see);
+        self
+    }
+
+    /// The entries drawn: all of them, or the first `MAX_KEY_ROWS − 1` when there are more
+    /// than `MAX_KEY_ROWS`.
+    pub fn shown(&self) -> &[(LegendEntry, Swatch)] {
+        if self.entries.len() > MAX_KEY_ROWS {
+            &self.entries[..MAX_KEY_ROWS - 1]
+        } else {
+            &self.entries
+        }
+    }
+
+    /// The note in place of the entries not drawn: "+ 105 more factions; see forces.csv".
+    pub fn overflow_note(&self) -> Option<String> {
+        let hidden = self.entries.len() - self.shown().len();
+        (hidden > 0).then(|| match self.see {
+            Some(see) => format!("+ {hidden} more {}; see {see}", self.noun),
+            None => format!("+ {hidden} more {}", self.noun),
+        })
+    }
+
+    /// Rows of the frame: the entries drawn and the note.
+    fn rows(&self) -> u32 {
+        (self.shown().len() + usize::from(self.overflow_note().is_some())) as u32
     }
 
     /// Add an entry.
@@ -434,13 +477,16 @@ impl Key {
         }
         let label = font(LABEL_SIZE);
         let names = self
-            .entries
+            .shown()
             .iter()
             .map(|(e, _)| text_width(&label, &e.name))
             .max()
             .unwrap_or(0);
         let title = text_width(&bold(LABEL_SIZE), &self.title);
-        (SWATCH_WIDTH + SWATCH_GAP + names).max(title) + 2 * LEGEND_PAD
+        let note = self
+            .overflow_note()
+            .map_or(0, |n| text_width(&font(NOTE_SIZE), &n));
+        (SWATCH_WIDTH + SWATCH_GAP + names).max(title).max(note) + 2 * LEGEND_PAD
     }
 
     /// Height of the frame, pixels (0 when there are no entries).
@@ -448,7 +494,7 @@ impl Key {
         if self.entries.is_empty() {
             0
         } else {
-            LEGEND_TITLE_ROW + LEGEND_ROW * self.entries.len() as u32 + LEGEND_PAD
+            LEGEND_TITLE_ROW + LEGEND_ROW * self.rows() + LEGEND_PAD
         }
     }
 
@@ -479,11 +525,18 @@ impl Key {
         area.draw(&Text::new(self.title.as_str(), (pad, title_y), title_style))
             .map_err(draw_error)?;
         let label = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
-        for (i, (entry, swatch)) in self.entries.iter().enumerate() {
-            let y = top + (LEGEND_TITLE_ROW + LEGEND_ROW * i as u32 + LEGEND_ROW / 2) as i32;
+        let row_y =
+            |i: usize| top + (LEGEND_TITLE_ROW + LEGEND_ROW * i as u32 + LEGEND_ROW / 2) as i32;
+        for (i, (entry, swatch)) in self.shown().iter().enumerate() {
+            let y = row_y(i);
             draw_swatch(area, (pad, y), entry.colour, *swatch)?;
             let label_x = pad + (SWATCH_WIDTH + SWATCH_GAP) as i32;
             area.draw(&Text::new(entry.name.as_str(), (label_x, y), label.clone()))
+                .map_err(draw_error)?;
+        }
+        if let Some(note) = self.overflow_note() {
+            let style = text(NOTE_SIZE, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(note, (pad, row_y(self.shown().len())), style))
                 .map_err(draw_error)?;
         }
         Ok(())
@@ -491,6 +544,8 @@ impl Key {
 }
 
 const LEGEND_TITLE: &str = "Faction";
+/// Size of the note of a legend's entries not drawn.
+const NOTE_SIZE: f64 = 15.0;
 const LEGEND_PAD: u32 = 12;
 const LEGEND_ROW: u32 = 26;
 const LEGEND_TITLE_ROW: u32 = 32;
@@ -502,7 +557,10 @@ fn faction_key(entries: &[LegendEntry], swatch: Swatch) -> Key {
     Key {
         title: LEGEND_TITLE.to_owned(),
         entries: entries.iter().map(|e| (e.clone(), swatch)).collect(),
+        noun: "entries",
+        see: None,
     }
+    .of("factions", "forces.csv")
 }
 
 /// Width of the legend panel (frame plus the page margin right of it), pixels.
@@ -512,7 +570,7 @@ pub(super) fn legend_width(entries: &[LegendEntry]) -> u32 {
 
 /// Height of the legend frame, pixels.
 pub(super) fn legend_height(entries: &[LegendEntry]) -> u32 {
-    LEGEND_TITLE_ROW + LEGEND_ROW * entries.len() as u32 + LEGEND_PAD
+    faction_key(entries, Swatch::Line).height()
 }
 
 /// Draw the legend in a frame at the top of `area` (which includes the right page margin).

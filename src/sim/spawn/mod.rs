@@ -12,7 +12,7 @@ use super::components::*;
 use super::messages::*;
 use super::resources::*;
 use crate::error::{Error, Result};
-use crate::scenario::{EndCondition, FactionKind, RouteKind, Scenario};
+use crate::scenario::{EndCondition, FactionKind, Mobility, RouteKind, Scenario};
 
 /// Build the world for one run of `scenario` with `seed`, ending after `days`.
 pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
@@ -53,6 +53,12 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     }
 
     let tick_hours = scenario.tick_hours;
+    let unit_index: HashMap<&str, usize> = scenario
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
     for (index, u) in scenario.units.iter().enumerate() {
         let faction = lookup(&faction_index, &u.faction, "faction")?;
         let place = lookup(&place_index, &u.place, "place")?;
@@ -69,6 +75,11 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
             _ => Readiness::Active,
         };
         let personnel = u.personnel.round() as u32;
+        let spec = &scenario.factions[faction];
+        let commander = match u.commander.as_deref().or(spec.headquarters.as_deref()) {
+            Some(c) if c != u.id => Some(lookup(&unit_index, c, "unit")?),
+            _ => None,
+        };
         world.spawn((
             Unit {
                 index,
@@ -76,12 +87,18 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
                 side: theatre.factions[faction].side,
                 contingent: u.contingent.clone(),
                 peacekeeper: theatre.factions[faction].kind == FactionKind::Peacekeeper,
+                commander,
+                desertion_on_break: u.desertion_on_break.or(spec.desertion_on_break),
+                dissolution_on_break: u.dissolution_on_break.or(spec.dissolution_on_break),
             },
             readiness,
             Strength {
                 personnel,
                 reference: personnel,
                 firepower: u.firepower,
+                paper: u
+                    .paper_personnel
+                    .map_or(personnel, |p| (p.round() as u32).max(personnel)),
             },
             Morale {
                 value: u.morale,
@@ -107,7 +124,24 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
     world.insert_resource(CivilianSupply {
         connected: vec![true; places],
     });
+    let mut relations = crate::sim::relations::Relations::from_sides(
+        &theatre.factions.iter().map(|f| f.side).collect::<Vec<_>>(),
+    );
+    for r in &scenario.relations {
+        relations.set(
+            lookup(&faction_index, &r.a, "faction")?,
+            lookup(&faction_index, &r.b, "faction")?,
+            r.relation,
+        );
+    }
+    relations.version = 0;
+    world.insert_resource(crate::sim::systems::recruitment::Growth::new(
+        scenario,
+        &place_index,
+    ));
     world.insert_resource(ControlMap {
+        relations,
+        present_factions: vec![0; places],
         previous: controller.clone(),
         ceded: vec![None; places],
         personnel: vec![0; places],
@@ -124,8 +158,8 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         &faction_index,
     )?);
     let politics = politics::resolve_politics(scenario, &theatre)?;
-    // Streams by place (combat, cross-border fire), faction, state, side, one breakdown, and
-    // by unit (cut-off units).
+    // Streams by place (combat, cross-border fire), faction, state, side, one breakdown, by
+    // unit (cut-off units, base handovers, dissolution) and by air asset.
     let lane_sizes = [
         places,
         places,
@@ -135,7 +169,22 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         1,
         theatre.unit_ids.len(),
         theatre.unit_ids.len(),
+        theatre.unit_ids.len(),
+        theatre.air.len(),
     ];
+    for (index, asset) in theatre.air.iter().enumerate() {
+        world.spawn((
+            AirAsset { index },
+            AirState {
+                in_service: asset.count,
+                ..AirState::default()
+            },
+        ));
+    }
+    world.insert_resource(AirSupport {
+        sides: theatre.sides.len(),
+        power: vec![0.0; places * theatre.sides.len()],
+    });
     politics::spawn_politics(&mut world, politics, &theatre);
     let command = crate::sim::systems::command::Command::new(scenario, &theatre);
     world.insert_resource(theatre);
@@ -234,7 +283,10 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
                 kind: f.kind,
                 colour: f.colour.clone(),
                 claims_territory: f.claims_territory,
+                occupies_abandoned: f.occupies_abandoned,
                 fire: f.fire,
+                air_defence: f.air_defence,
+                civilian_abuse: f.civilian_abuse,
             }
         })
         .collect();
@@ -256,6 +308,8 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             area_km2: p.area_km2,
             shelter: p.shelter,
             shelter_capacity: p.shelter_capacity,
+            border: p.border,
+            kin: p.kin.clone(),
         })
         .collect();
     let params = &scenario.params;
@@ -275,7 +329,13 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             b,
             km: r.km,
             kind: r.kind,
-            speed_kmh: r.speed_kmh.unwrap_or_else(|| params.movement.speed(r.kind)),
+            speed_kmh: r
+                .speed_kmh
+                .unwrap_or_else(|| params.movement.speed(Mobility::Foot, r.kind, r.surface)),
+            speeds_kmh: Mobility::ALL.map(|m| {
+                r.speed_kmh
+                    .unwrap_or_else(|| params.movement.speed(m, r.kind, r.surface))
+            }),
             capacity_t_per_day: r
                 .capacity_t_per_day
                 .unwrap_or_else(|| params.supply.capacity(r.kind)),
@@ -328,6 +388,19 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             .iter()
             .map(|u| u.name.clone().unwrap_or_else(|| u.id.clone()))
             .collect(),
+        unit_mobility: scenario
+            .units
+            .iter()
+            .map(|u| {
+                u.mobility.unwrap_or_else(|| {
+                    scenario
+                        .factions
+                        .iter()
+                        .find(|f| f.id == u.faction)
+                        .map_or(Mobility::Foot, |f| f.mobility)
+                })
+            })
+            .collect(),
         unit_factions: scenario
             .units
             .iter()
@@ -339,5 +412,28 @@ pub fn build_theatre(scenario: &Scenario) -> Result<Theatre> {
             })
             .collect::<Result<_>>()?,
         outlines: scenario.outlines.clone(),
+        air: scenario
+            .air
+            .iter()
+            .map(|a| {
+                Ok(AirAssetInfo {
+                    id: a.id.clone(),
+                    name: a.name.clone().unwrap_or_else(|| a.id.clone()),
+                    faction: *faction_index
+                        .get(a.faction.as_str())
+                        .ok_or_else(|| missing("faction", &a.faction))?,
+                    kind: a.kind,
+                    base: *place_index
+                        .get(a.base.as_str())
+                        .ok_or_else(|| missing("place", &a.base))?,
+                    count: a.count.round() as u32,
+                    sorties_per_day: a.sorties_per_day,
+                    range_km: a.range_km,
+                    strike_power: a
+                        .strike_power
+                        .unwrap_or_else(|| params.air.strike_power(a.kind)),
+                })
+            })
+            .collect::<Result<_>>()?,
     })
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use bevy_ecs::prelude::World;
 
 use crate::error::{Error, Result};
-use crate::scenario::{Action, Condition, Scenario};
+use crate::scenario::{Action, CampaignObjective, Condition, OrderTarget, Scenario};
 use crate::sim::components::{Attention, DiplomaticActor, StateActorTag, StatePolicy};
 use crate::sim::politics::*;
 use crate::sim::resources::{Captor, Theatre};
@@ -156,6 +156,27 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
                     .transpose()?,
                 decision_lag_days: st.decision_lag_days,
                 exit: st.exit,
+                request_help_when: st
+                    .request_help_when
+                    .as_ref()
+                    .map(|c| condition(theatre, &ids, c))
+                    .transpose()?,
+                intervention: st
+                    .intervention
+                    .as_ref()
+                    .map(|i| {
+                        Ok::<_, Error>(InterventionSpec {
+                            on_request_of: get(&ids.states, &i.on_request_of, "state")?,
+                            when: condition(theatre, &ids, &i.when)?,
+                            lag_days: i.lag_days,
+                            units: i
+                                .units
+                                .iter()
+                                .map(|u| get(&ids.units, u, "unit"))
+                                .collect::<Result<_>>()?,
+                        })
+                    })
+                    .transpose()?,
             })
         })
         .collect::<Result<_>>()?;
@@ -220,7 +241,7 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
             let actions = e
                 .actions
                 .iter()
-                .map(|a| action(&ids, &actors, a))
+                .map(|a| action(theatre, &ids, &actors, a))
                 .collect::<Result<_>>()?;
             Ok(EventSpec {
                 id: e.id.clone(),
@@ -238,7 +259,22 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
                 .as_deref()
                 .and_then(|name| ids.states.get(name).copied())
         })
-        .collect();
+        .collect::<Vec<Option<usize>>>();
+    let faction_pressed = s
+        .factions
+        .iter()
+        .zip(&faction_sponsor)
+        .map(|(f, sponsor)| {
+            let mut pressed: Vec<usize> = sponsor.iter().copied().collect();
+            for name in &f.pressure_on {
+                let state = get(&ids.states, name, "state")?;
+                if !pressed.contains(&state) {
+                    pressed.push(state);
+                }
+            }
+            Ok(pressed)
+        })
+        .collect::<Result<_>>()?;
     let contingent_units = states
         .iter()
         .map(|state| {
@@ -253,11 +289,12 @@ pub fn resolve_politics(s: &Scenario, theatre: &Theatre) -> Result<Politics> {
         rungs,
         events,
         faction_sponsor,
+        faction_pressed,
         contingent_units,
     })
 }
 
-fn action(ids: &Ids, actors: &[ActorSpec], a: &Action) -> Result<Act> {
+fn action(theatre: &Theatre, ids: &Ids, actors: &[ActorSpec], a: &Action) -> Result<Act> {
     Ok(match a {
         Action::Instrument { actor, instrument } => {
             let index = get(&ids.actors, actor, "actor")?;
@@ -280,8 +317,77 @@ fn action(ids: &Ids, actors: &[ActorSpec], a: &Action) -> Result<Act> {
         Action::Morale { faction, delta } => {
             Act::Morale(get(&ids.factions, faction, "faction")?, *delta)
         }
+        Action::Border { place, status } => Act::Border(get(&ids.places, place, "place")?, *status),
         Action::SetParam { path, value } => Act::SetParam(path.clone(), *value),
+        Action::Order {
+            target,
+            posture,
+            objectives,
+            campaign,
+        } => {
+            let to = match target {
+                OrderTarget::Unit(u) => OrderTo::Unit(get(&ids.units, u, "unit")?),
+                OrderTarget::Faction(f) => OrderTo::Faction(get(&ids.factions, f, "faction")?),
+                OrderTarget::Side(side) => OrderTo::Side(
+                    theatre
+                        .sides
+                        .iter()
+                        .position(|s| s == side)
+                        .ok_or_else(|| Error::Internal(format!("unvalidated side `{side}`")))?,
+                ),
+            };
+            let objectives = objectives
+                .as_ref()
+                .map(|list| {
+                    list.iter()
+                        .map(|o| get(&ids.places, o, "place"))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .transpose()?;
+            let campaign = campaign
+                .as_ref()
+                .map(|list| resolve_campaign(ids, list))
+                .transpose()?;
+            Act::Order(Box::new(OrderSpec {
+                to,
+                posture: *posture,
+                objectives,
+                campaign,
+            }))
+        }
+        Action::Flee(unit) => Act::Flee(get(&ids.units, unit, "unit")?),
+        Action::Relation { a, b, relation } => Act::Relation(
+            get(&ids.factions, a, "faction")?,
+            get(&ids.factions, b, "faction")?,
+            *relation,
+        ),
+        Action::RequestHelp(state) => Act::RequestHelp(get(&ids.states, state, "state")?),
     })
+}
+
+/// An order's campaign resolved to place indices: each objective after the one before unless
+/// it says otherwise, as a faction's campaign.
+fn resolve_campaign(
+    ids: &Ids,
+    list: &[CampaignObjective],
+) -> Result<Vec<crate::sim::systems::command::Objective>> {
+    let mut out: Vec<crate::sim::systems::command::Objective> = Vec::new();
+    for o in list {
+        let place = get(&ids.places, &o.place, "place")?;
+        let after = match &o.after {
+            Some(after) => after
+                .iter()
+                .map(|a| get(&ids.places, a, "place"))
+                .collect::<Result<Vec<_>>>()?,
+            None => out.last().map(|p| vec![p.place]).unwrap_or_default(),
+        };
+        out.push(crate::sim::systems::command::Objective {
+            place,
+            after,
+            consolidate_days: o.consolidate_days,
+        });
+    }
+    Ok(out)
 }
 
 /// Spawn an entity per actor and per state, and the political resources.
@@ -321,6 +427,14 @@ pub fn spawn_politics(world: &mut World, politics: Politics, theatre: &Theatre) 
         stance: vec![Default::default(); n_states],
         deal_kept: vec![false; n_states],
         complying_since: vec![None; n_states],
+        resolve: politics
+            .states
+            .iter()
+            .map(|st| st.resolve.unwrap_or(0.0))
+            .collect(),
+        exits_by_side: vec![0.0; theatre.sides.len()],
+        help_requested: vec![None; n_states],
+        intervening_since: vec![None; n_states],
         ..Default::default()
     });
     world.insert_resource(EscalationState {

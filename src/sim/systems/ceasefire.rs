@@ -15,7 +15,10 @@ use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
 use crate::sim::rng::{StreamKind, Streams};
 
 /// The highest pressure-to-resolve ratio among the states whose forces or proxies fight on
-/// `side`.
+/// `side`, or that a faction of `side` names as answering for it (its `sponsor` or
+/// `pressure_on`) without fighting on another side itself (a backer, not the government it
+/// fights). The ratio reads each state's resolve now, eroded under sustained pressure
+/// (docs/MODEL.md, "States").
 fn pressure_ratio(
     politics: &Politics,
     theatre: &Theatre,
@@ -26,16 +29,19 @@ fn pressure_ratio(
         .states
         .iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.forces
-                .iter()
-                .chain(&s.proxies)
-                .any(|&f| theatre.factions[f].side == side)
+        .filter(|(i, s)| {
+            let own = || s.forces.iter().chain(&s.proxies);
+            own().any(|&f| theatre.factions[f].side == side)
+                || (own().all(|&f| theatre.factions[f].side == side)
+                    && (0..theatre.factions.len()).any(|f| {
+                        theatre.factions[f].side == side && politics.faction_pressed[f].contains(i)
+                    }))
         })
         .filter_map(|(i, s)| {
-            s.resolve
-                .filter(|r| *r > 0.0)
-                .map(|r| status.pressure_on[i] / r)
+            s.resolve.filter(|r| *r > 0.0).map(|scenario_resolve| {
+                let now = status.resolve.get(i).copied().unwrap_or(scenario_resolve);
+                status.pressure_on[i] / now.max(f64::MIN_POSITIVE)
+            })
         })
         .fold(0.0, f64::max)
 }

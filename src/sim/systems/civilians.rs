@@ -1,5 +1,6 @@
-//! Civilians: people flee danger along routes to safer places (camps and other countries
-//! first), are killed and wounded by the fire of fights at their place, go hungry where routes
+//! Civilians: people flee fighting, a feared occupier and expected strikes, spreading over the
+//! reachable safe places by a gravity choice and crossing borders as their posts allow, are
+//! killed and wounded by the fire of fights at their place, go hungry where routes
 //! are cut or a place has just changed hands, and die of hardship when displaced.
 //!
 //! See docs/MODEL.md, "Civilians" and "The human cost".
@@ -7,44 +8,117 @@
 use bevy_ecs::prelude::*;
 
 use crate::scenario::params::HumanCostParams;
-use crate::scenario::{PlaceKind, Terrain};
-use crate::sim::components::{Place, Population};
+use crate::scenario::{BorderStatus, PlaceKind, Terrain};
+use crate::sim::components::{Place, Population, Position, Readiness, Strength, Unit};
 use crate::sim::messages::Logged;
-use crate::sim::pathing::reachable_from;
+use crate::sim::nearby::Nearby;
 use crate::sim::politics::Tallies;
 use crate::sim::resources::{CivilianSupply, Clock, ControlMap, EventKind, SimParams, Theatre};
 
-/// Where the people of each place would flee to. It depends only on which places are fought
-/// over or threatened and on three parameters, so it is kept while those stay the same.
+/// The status of every border crossing post now, by place index (`None`: not a post). Starts
+/// from the places' `border` fields; `Border` event actions change it.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct Borders {
+    status: Vec<Option<BorderStatus>>,
+}
+
+impl Borders {
+    /// The statuses the scenario gives the places.
+    pub fn new(theatre: &Theatre) -> Self {
+        Self {
+            status: theatre.places.iter().map(|p| p.border).collect(),
+        }
+    }
+
+    /// Set the status of the crossing post at `place`.
+    pub fn set(&mut self, place: usize, status: BorderStatus) {
+        if let Some(s) = self.status.get_mut(place) {
+            *s = Some(status);
+        }
+    }
+
+    /// The status of the crossing post at `place`, if it is one.
+    pub fn status(&self, place: usize) -> Option<BorderStatus> {
+        self.status.get(place).copied().flatten()
+    }
+}
+
+/// A border status in words, for the event log.
+pub fn describe(status: BorderStatus) -> String {
+    match status {
+        BorderStatus::Open => "open".to_owned(),
+        BorderStatus::Closed => "closed".to_owned(),
+        BorderStatus::Limited(per_day) => format!("limited to {per_day:.0} people a day"),
+    }
+}
+
+/// The hook for air power (issue 14, item 6): strikes people expect from the air, by place
+/// index, that the air model may fill each tick; flight reads it, never writes it. Absent or
+/// empty: no air strikes expected.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct ExpectedStrikes {
+    /// Expected air and drone strikes on each place, in the unit of the ground threat:
+    /// explosive-weighted hostile soldiers in reach (a strike asset able to reach the place
+    /// counts as the soldiers whose fire it equals).
+    pub air: Vec<f64>,
+    /// Bit mask of the sides whose aircraft or drones threaten each place (people avoid
+    /// places those sides hold).
+    pub air_sides: Vec<u64>,
+}
+
+/// Where the people of one place go: a destination, its share of them, the hours of travel to
+/// it, the crossing post on the way (if any) and whether it lies in another country.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Flow {
+    to: usize,
+    share: f64,
+    hours: f64,
+    post: Option<usize>,
+    abroad: bool,
+}
+
+/// Where the people of each place would flee to. It depends on which places are fought over
+/// or threatened, on who holds each place, on the borders, on the sides the people of the
+/// place flee and on the parameters, so it is kept while those stay the same.
 #[derive(Default)]
 pub struct FlightPlan {
     contested: Vec<bool>,
     threatened: Vec<bool>,
-    params: [u64; 3],
-    /// By place: `None` if not yet worked out, else the destination (if any) and the hours of
-    /// travel to it.
-    destination: Vec<Option<Option<(usize, f64)>>>,
+    controller: Vec<usize>,
+    borders: Vec<Option<BorderStatus>>,
+    params: Vec<u64>,
+    /// By place: `None` if not yet worked out, else the sides fled when it was and the flows.
+    destination: Vec<Option<(u64, Vec<Flow>)>>,
 }
 
 impl FlightPlan {
     /// Forget the destinations that what changed since the last tick could alter: all of them
-    /// if a parameter changed, else those of places within `flight_reach_hours` of a place
-    /// whose fighting or threat changed or that neighbours a change in fighting (its calm
-    /// depends on fights next door). A flight search never goes farther than that reach, and
-    /// travel times are symmetric, so the others cannot have changed.
+    /// if a parameter, a holder or a border changed, else those of places within
+    /// `flight_reach_hours` of a place whose fighting or threat changed or that neighbours a
+    /// change in fighting (its calm depends on fights next door). A flight search never goes
+    /// farther than that reach, and travel times are symmetric, so the others cannot have
+    /// changed.
     fn refresh(
         &mut self,
         theatre: &Theatre,
-        contested: &[bool],
-        threatened: &[bool],
-        params: [f64; 3],
+        control: &ControlMap,
+        borders: &[Option<BorderStatus>],
+        params: &[f64],
+        reach_hours: f64,
     ) {
-        let bits = params.map(f64::to_bits);
+        let bits: Vec<u64> = params.iter().map(|x| x.to_bits()).collect();
+        let (contested, threatened) = (&control.contested, &control.threatened);
         let n = contested.len();
-        if self.params != bits || self.destination.len() != n {
+        if self.params != bits
+            || self.destination.len() != n
+            || self.controller != control.controller
+            || self.borders != borders
+        {
             self.params = bits;
             self.contested = contested.to_vec();
             self.threatened = threatened.to_vec();
+            self.controller = control.controller.clone();
+            self.borders = borders.to_vec();
             self.destination = vec![None; n];
             return;
         }
@@ -61,12 +135,79 @@ impl FlightPlan {
         if changed.is_empty() {
             return;
         }
-        for p in within_hours(theatre, &changed, params[1]) {
+        for p in within_hours(theatre, &changed, reach_hours) {
             self.destination[p] = None;
         }
         self.contested.copy_from_slice(contested);
         self.threatened.copy_from_slice(threatened);
     }
+}
+
+/// The crossing post that governs the route from `a` to `b`, if the route crosses an
+/// international border (its ends lie in different countries) and either end is a post: the
+/// post at `a` if there is one, else the one at `b`.
+fn crossing_post(
+    theatre: &Theatre,
+    borders: &[Option<BorderStatus>],
+    a: usize,
+    b: usize,
+) -> Option<usize> {
+    if theatre.places[a].country == theatre.places[b].country {
+        None
+    } else if borders[a].is_some() {
+        Some(a)
+    } else if borders[b].is_some() {
+        Some(b)
+    } else {
+        None
+    }
+}
+
+/// Every place other than `start` reachable from it within `max_hours` entering only places
+/// for which `can_enter` holds and crossing no closed border post, with its travel time and
+/// the first crossing post on the quickest way to it, in the order reached (nearest first,
+/// ties by place index).
+fn flight_search(
+    theatre: &Theatre,
+    borders: &[Option<BorderStatus>],
+    start: usize,
+    can_enter: impl Fn(usize) -> bool,
+    max_hours: f64,
+) -> Vec<(usize, f64, Option<usize>)> {
+    let n = theatre.places.len();
+    let mut best = vec![f64::INFINITY; n];
+    let mut post: Vec<Option<usize>> = vec![None; n];
+    let mut done = vec![false; n];
+    let mut heap = std::collections::BinaryHeap::new();
+    best[start] = 0.0;
+    heap.push(std::cmp::Reverse((OrderedHours(0.0), start)));
+    let mut reached = Vec::new();
+    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
+        if done[place] || hours > best[place] {
+            continue;
+        }
+        done[place] = true;
+        if place != start {
+            reached.push((place, hours, post[place]));
+        }
+        for &(route, next) in &theatre.adjacency[place] {
+            if done[next] || !can_enter(next) {
+                continue;
+            }
+            let via = match crossing_post(theatre, borders, place, next) {
+                Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
+                Some(p) => post[place].or(Some(p)),
+                None => post[place],
+            };
+            let t = hours + theatre.routes[route].hours();
+            if t < best[next] && t <= max_hours {
+                best[next] = t;
+                post[next] = via;
+                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+            }
+        }
+    }
+    reached
 }
 
 /// Places within `max_hours` of any of `starts` by any route (the starts included).
@@ -121,13 +262,7 @@ pub fn density(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo, pre
     if let Some(area) = info.area_km2 {
         return present / area.max(1e-9);
     }
-    let typical = if info.kind == PlaceKind::Camp {
-        h.camp_density_per_km2
-    } else if info.terrain == Terrain::Urban {
-        h.urban_density_per_km2
-    } else {
-        h.other_density_per_km2
-    };
+    let typical = typical_density(h, info);
     if info.population > 0.0 {
         typical * present / info.population
     } else {
@@ -152,6 +287,24 @@ fn shelter_capacity(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo
         } else {
             h.host_share * info.population
         })
+}
+
+/// Built-up area of a place, km²: its `area_km2` if the scenario gives one, else its starting
+/// population at the density of its kind.
+fn area_km2(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo) -> f64 {
+    info.area_km2
+        .unwrap_or_else(|| info.population / typical_density(h, info).max(1e-9))
+}
+
+/// People per km² typical of a place's kind: a `Camp`, `Urban` terrain, or other.
+fn typical_density(h: &HumanCostParams, info: &crate::sim::resources::PlaceInfo) -> f64 {
+    if info.kind == PlaceKind::Camp {
+        h.camp_density_per_km2
+    } else if info.terrain == Terrain::Urban {
+        h.urban_density_per_km2
+    } else {
+        h.other_density_per_km2
+    }
 }
 
 /// Civilian casualties (killed and wounded) at a place in a tick from `fire` harm-weighted
@@ -195,6 +348,157 @@ fn hardship_rates(h: &HumanCostParams, hunger: f64, displaced: f64, capacity: f6
     (displaced_rate, unfed)
 }
 
+/// When each place last changed hands, and the side that held it at the start.
+#[derive(Default)]
+pub struct Occupation {
+    start_side: Vec<usize>,
+    taken_at: Vec<f64>,
+}
+
+/// One tick's flight of people from a place along one of its flows.
+struct Move {
+    from: usize,
+    flow: Flow,
+    residents: f64,
+    displaced: f64,
+    /// Share of the displaced moving who are refugees.
+    refugee_share: f64,
+    /// How far the food of the place left had run down, 0–1.
+    hungry: f64,
+}
+
+/// The strikes the people of each place expect, by place index: explosive-weighted hostile
+/// soldiers (of a side other than the place's holder, peacekeepers left out) whose units stand
+/// within `reach_km` of it (great circle), plus the air strikes of `air`, and the bit mask of
+/// the sides they come from (docs/MODEL.md, "Civilians").
+pub fn expected_strikes(
+    theatre: &Theatre,
+    control: &ControlMap,
+    reach_km: f64,
+    nearby: &mut Nearby,
+    units: &Query<(&Unit, &Position, &Strength, &Readiness)>,
+    air: Option<&ExpectedStrikes>,
+) -> Vec<(f64, u64)> {
+    let n = theatre.places.len();
+    let mut out = vec![(0.0, 0u64); n];
+    if let Some(air) = air {
+        for (p, o) in out.iter_mut().enumerate() {
+            o.0 += air.air.get(p).copied().unwrap_or(0.0).max(0.0);
+            o.1 |= air.air_sides.get(p).copied().unwrap_or(0);
+        }
+    }
+    // Explosive-weighted soldiers by place and side.
+    let mut guns: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut any = false;
+    for (unit, position, strength, readiness) in units {
+        if unit.peacekeeper || *readiness != Readiness::Active || strength.personnel == 0 {
+            continue;
+        }
+        let fire = theatre.factions[unit.faction].fire;
+        let share = fire.artillery + fire.drones;
+        if share <= 0.0 {
+            continue;
+        }
+        let at = match *position {
+            Position::At(place) => place,
+            Position::Moving { from, .. } => from,
+        };
+        let weighted = f64::from(strength.personnel) * share;
+        match guns[at].iter_mut().find(|(side, _)| *side == unit.side) {
+            Some(entry) => entry.1 += weighted,
+            None => guns[at].push((unit.side, weighted)),
+        }
+        any = true;
+    }
+    if !any || reach_km <= 0.0 {
+        return out;
+    }
+    nearby.cover(theatre, reach_km);
+    for (p, o) in out.iter_mut().enumerate() {
+        let own = theatre.factions[control.controller[p]].side;
+        for &(q, km) in nearby.around(p) {
+            if km > reach_km {
+                continue;
+            }
+            for &(side, weighted) in &guns[q] {
+                if side != own {
+                    o.0 += weighted;
+                    o.1 |= 1u64.checked_shl(side as u32).unwrap_or(0);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where the people of `origin` go, fleeing the sides of the mask `fled` (docs/MODEL.md,
+/// "Civilians"): a gravity (multinomial logit) choice over the calm places reachable within
+/// `flight_reach_hours` through places `can_enter` allows and no closed border. A
+/// destination's weight is `(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` its
+/// travel time (times `camp_preference` for a camp or a place abroad), times `kin_preference`
+/// if it shares a kin group with the origin, times `feared_holder_weight` if a side fled holds
+/// it in the origin's country. The `flight_destinations` largest weights share the people in
+/// proportion (expected values: no random draw).
+#[allow(clippy::too_many_arguments)]
+fn destinations(
+    theatre: &Theatre,
+    h: &HumanCostParams,
+    c: &crate::scenario::params::CivilianParams,
+    borders: &[Option<BorderStatus>],
+    origin: usize,
+    fled: u64,
+    calm: &dyn Fn(usize) -> bool,
+    can_enter: &dyn Fn(usize) -> bool,
+    holder_bit: &dyn Fn(usize) -> u64,
+) -> Vec<Flow> {
+    let from = &theatre.places[origin];
+    let mut weighted: Vec<(f64, Flow)> = Vec::new();
+    for (q, hours, post) in flight_search(theatre, borders, origin, can_enter, c.flight_reach_hours)
+    {
+        if !calm(q) {
+            continue;
+        }
+        let info = &theatre.places[q];
+        let abroad = info.country != from.country;
+        let preferred = info.kind == PlaceKind::Camp || abroad;
+        let effective = hours * if preferred { c.camp_preference } else { 1.0 };
+        let room = shelter_capacity(h, info).max(0.0) + 1.0;
+        let mut w =
+            room.powf(c.mass_exponent) * (-effective / c.travel_scale_hours.max(1e-9)).exp();
+        if !abroad && holder_bit(q) & fled != 0 {
+            w *= c.feared_holder_weight;
+        }
+        if from.kin.iter().any(|k| info.kin.contains(k)) {
+            w *= c.kin_preference;
+        }
+        if w > 0.0 && w.is_finite() {
+            weighted.push((
+                w,
+                Flow {
+                    to: q,
+                    share: 0.0,
+                    hours,
+                    post,
+                    abroad,
+                },
+            ));
+        }
+    }
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.to.cmp(&b.1.to)));
+    weighted.truncate(c.flight_destinations.round().max(0.0) as usize);
+    let total: f64 = weighted.iter().map(|(w, _)| w).sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    weighted
+        .into_iter()
+        .map(|(w, flow)| Flow {
+            share: w / total,
+            ..flow
+        })
+        .collect()
+}
+
 /// Move, harm and feed the civilians of every place for one tick.
 #[allow(clippy::too_many_arguments)]
 pub fn displace_civilians(
@@ -208,6 +512,11 @@ pub fn displace_civilians(
     mut log: MessageWriter<Logged>,
     mut plan: Local<FlightPlan>,
     mut holders: Local<Vec<usize>>,
+    mut occupation: Local<Occupation>,
+    mut nearby: ResMut<Nearby>,
+    units: Query<(&Unit, &Position, &Strength, &Readiness)>,
+    borders: Option<Res<Borders>>,
+    strikes_from_air: Option<Res<ExpectedStrikes>>,
 ) {
     let c = &params.0.civilians;
     let h = &params.0.human_cost;
@@ -224,9 +533,11 @@ pub fn displace_civilians(
     if holders.len() != n {
         *holders = control.controller.clone();
     }
+    let mut taken = vec![false; n];
     for (p, pop) in people.iter_mut().enumerate() {
         if holders[p] != control.controller[p] {
             pop.disrupted_days = pop.disrupted_days.max(h.capture_disruption_days);
+            taken[p] = true;
         }
     }
     holders.copy_from_slice(&control.controller);
@@ -241,6 +552,7 @@ pub fn displace_civilians(
         let share = casualties / present;
         pop.residents -= pop.residents * share;
         pop.displaced_here -= pop.displaced_here * share;
+        pop.refugees_here -= pop.refugees_here * share;
         let killed = casualties * h.civilian_killed_share;
         pop.dead += killed;
         pop.killed += killed;
@@ -267,26 +579,57 @@ pub fn displace_civilians(
         let deaths_displaced = pop.displaced_here * d_share;
         pop.residents -= deaths_residents;
         pop.displaced_here -= deaths_displaced;
+        pop.refugees_here -= pop.refugees_here * d_share;
         pop.dead += deaths_residents + deaths_displaced;
         tallies.tick.civilian_deaths += deaths_residents + deaths_displaced;
     }
 
-    // Flight: from every place in danger toward the best calm place within reach.
-    // Soldiers at each place and at the fights next to it; whether a fight is next door.
+    // Flight (docs/MODEL.md, "Civilians"): why people leave each place, and the sides they
+    // flee. Soldiers at each place and at the fights next to it; whether a fight is next door.
     let (theatre, control) = (&*theatre, &*control);
+    let side_of = |p: usize| theatre.factions[control.controller[p]].side;
+    let bit = |side: usize| 1u64.checked_shl(side as u32).unwrap_or(0);
     let mut near_fight = vec![false; n];
     let mut soldiers = vec![0.0; n];
+    let mut feared = vec![0u64; n];
     for p in 0..n {
+        let own = bit(side_of(p));
         let mut next_door = 0.0;
         for &(r, q) in &theatre.adjacency[p] {
             if control.contested[q] && theatre.routes[r].km <= c.near_fight_km {
                 near_fight[p] = true;
                 next_door += f64::from(control.personnel[q]);
+                feared[p] |= control.present[q] & !own;
             }
         }
         soldiers[p] = f64::from(control.personnel[p]) + next_door;
+        if control.contested[p] || control.threatened[p] {
+            feared[p] |= control.present[p] & !own;
+        }
     }
-    let rate = |p: usize, pop: &Population| {
+    // Expected strikes: hostile soldiers in reach, weighted by the explosive share of their
+    // fire, and the air strikes the air model expects.
+    let strikes = expected_strikes(
+        theatre,
+        control,
+        c.strike_reach_km,
+        &mut nearby,
+        &units,
+        strikes_from_air.as_deref(),
+    );
+    // Occupation: when each place last changed hands, and the side that held it at the start.
+    let now_hours = clock.hours_at_end_of_tick();
+    if occupation.start_side.len() != n {
+        occupation.start_side = (0..n).map(side_of).collect();
+        occupation.taken_at = vec![f64::NEG_INFINITY; n];
+    }
+    for (at, &was_taken) in occupation.taken_at.iter_mut().zip(&taken) {
+        if was_taken {
+            *at = now_hours;
+        }
+    }
+    let rate = |p: usize, pop: &Population| -> (f64, u64) {
+        let mut fled = 0u64;
         let base: f64 = if control.contested[p] {
             c.flight_fighting_per_day
         } else if control.threatened[p] || near_fight[p] {
@@ -295,98 +638,182 @@ pub fn displace_civilians(
             0.0
         };
         let s = soldiers[p];
-        let intensity = if s > 0.0 {
-            s / (s + pop.present() / c.people_per_soldier.max(1e-9))
-        } else {
+        let intensity = if s <= 0.0 {
             0.0
+        } else if c.people_per_soldier > 0.0 {
+            s / (s + pop.present() / c.people_per_soldier)
+        } else {
+            let endangered = s * c.fight_area_km2_per_soldier;
+            endangered / (endangered + area_km2(h, &theatre.places[p])).max(1e-9)
         };
         let mut r = base * intensity;
+        if r > 0.0 {
+            fled |= feared[p];
+        }
+        let side = side_of(p);
+        let abuse = theatre.factions[control.controller[p]].civilian_abuse;
+        if side != occupation.start_side[p] && abuse > 0.0 {
+            let days = (now_hours - occupation.taken_at[p]) / 24.0;
+            r += c.flight_occupier_per_day
+                * abuse
+                * (-days.max(0.0) / c.occupier_fear_days.max(1e-9)).exp();
+            fled |= bit(side);
+        }
+        let (threat, sides) = strikes[p];
+        if threat > 0.0 {
+            r += c.flight_strike_per_day * threat / (threat + c.strike_half_soldiers.max(1e-9));
+            fled |= sides;
+        }
         if pop.food_days <= 0.0 && pop.present() > 0.0 {
             r = r.max(c.flight_hunger_per_day);
         }
-        r
+        (r, fled)
     };
     let calm = |p: usize| !control.contested[p] && !control.threatened[p] && !near_fight[p];
+    let border_now = match borders.as_deref() {
+        Some(b) if b.status.len() == n => b.status.clone(),
+        _ => theatre.places.iter().map(|p| p.border).collect(),
+    };
     plan.refresh(
         theatre,
-        &control.contested,
-        &control.threatened,
-        [c.near_fight_km, c.flight_reach_hours, c.camp_preference],
+        control,
+        &border_now,
+        &[
+            c.near_fight_km,
+            c.flight_reach_hours,
+            c.camp_preference,
+            c.mass_exponent,
+            c.travel_scale_hours,
+            c.kin_preference,
+            c.feared_holder_weight,
+            c.flight_destinations,
+            h.host_share,
+        ],
+        c.flight_reach_hours,
     );
     let mut moves = Vec::new();
     for p in 0..n {
-        let r = rate(p, &before[p]);
+        let (r, fled) = rate(p, &before[p]);
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
         }
-        let destination = *plan.destination[p].get_or_insert_with(|| {
-            let mut destination: Option<(f64, usize)> = None;
-            let mut travel_hours = 0.0;
-            reachable_from(
+        let stale = plan.destination[p]
+            .as_ref()
+            .is_none_or(|(mask, _)| *mask != fled);
+        if stale {
+            let flows = destinations(
                 theatre,
+                h,
+                c,
+                &border_now,
                 p,
-                |q| !control.contested[q],
-                c.flight_reach_hours,
-                |q, hours| {
-                    if !calm(q) {
-                        return;
-                    }
-                    let info = &theatre.places[q];
-                    let preferred =
-                        info.kind == PlaceKind::Camp || info.country != theatre.places[p].country;
-                    let weight = if preferred { c.camp_preference } else { 1.0 };
-                    let candidate = (hours * weight, q);
-                    let better = destination.is_none_or(|best| {
-                        candidate
-                            .0
-                            .total_cmp(&best.0)
-                            .then(candidate.1.cmp(&best.1))
-                            .is_lt()
-                    });
-                    if better {
-                        destination = Some(candidate);
-                        travel_hours = hours;
-                    }
-                },
+                fled,
+                &calm,
+                &|q| !control.contested[q],
+                &|q| bit(side_of(q)),
             );
-            destination.map(|(_, q)| (q, travel_hours))
-        });
-        if let Some((q, hours)) = destination {
-            let share = 1.0 - (-r * dt).exp();
-            moves.push((
-                p,
-                q,
-                people[p].residents * share,
-                people[p].displaced_here * share,
-                hours,
-                hunger(before[p].food_days, c.food_days),
-            ));
+            plan.destination[p] = Some((fled, flows));
         }
-    }
-    for &(p, q, residents, displaced, hours, hungry) in &moves {
-        people[p].residents -= residents;
-        people[p].displaced_here -= displaced;
-        // Deaths on the road: people in flight are displaced, unsheltered, and fed as their
-        // place was.
-        let (rate, _) = hardship_rates(h, hungry, 1.0, 0.0);
-        let died = (residents + displaced) * (1.0 - (-rate / 10_000.0 * hours / 24.0).exp());
-        people[p].dead += died;
-        tallies.tick.civilian_deaths += died;
-        people[q].displaced_here += residents + displaced - died;
-        tallies.tick.displaced += residents;
-        if !before[p].fleeing && residents + displaced >= 1.0 {
-            log.write(Logged {
-                kind: EventKind::Displacement,
-                text: format!(
-                    "civilians flee {} for {}",
-                    theatre.places[p].name, theatre.places[q].name
-                ),
+        let Some((_, flows)) = &plan.destination[p] else {
+            continue;
+        };
+        let share = 1.0 - (-r * dt).exp();
+        let refugee_share = if people[p].displaced_here > 0.0 {
+            (people[p].refugees_here / people[p].displaced_here).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        for flow in flows {
+            moves.push(Move {
+                from: p,
+                flow: *flow,
+                residents: people[p].residents * share * flow.share,
+                displaced: people[p].displaced_here * share * flow.share,
+                refugee_share,
+                hungry: hunger(before[p].food_days, c.food_days),
             });
         }
     }
+    // Limited crossings: the people who would cross a post beyond its cap for this tick stay
+    // where they are.
+    let mut demand = vec![0.0; n];
+    for m in &moves {
+        if let Some(post) = m.flow.post {
+            demand[post] += m.residents + m.displaced;
+        }
+    }
+    for m in &mut moves {
+        if let Some(post) = m.flow.post
+            && let Some(BorderStatus::Limited(per_day)) = border_now[post]
+            && demand[post] > per_day * dt
+        {
+            let allowed = (per_day * dt).max(0.0) / demand[post];
+            m.residents *= allowed;
+            m.displaced *= allowed;
+        }
+    }
+    let mut first = vec![None; n];
+    let mut destinations_of = vec![0usize; n];
+    let mut moved = vec![0.0; n];
+    for m in &moves {
+        let (p, q) = (m.from, m.flow.to);
+        let total = m.residents + m.displaced;
+        if total <= 0.0 {
+            continue;
+        }
+        people[p].residents -= m.residents;
+        people[p].displaced_here -= m.displaced;
+        let refugees_moved = m.displaced * m.refugee_share;
+        people[p].refugees_here = (people[p].refugees_here - refugees_moved).max(0.0);
+        // Deaths on the road: people in flight are displaced, unsheltered, and fed as their
+        // place was.
+        let (rate, _) = hardship_rates(h, m.hungry, 1.0, 0.0);
+        let survive = (-rate / 10_000.0 * m.flow.hours / 24.0).exp();
+        let died = total * (1.0 - survive);
+        people[p].dead += died;
+        tallies.tick.civilian_deaths += died;
+        people[q].displaced_here += total - died;
+        people[q].refugees_here += if m.flow.abroad {
+            total - died
+        } else {
+            refugees_moved * survive
+        };
+        tallies.tick.displaced += m.residents;
+        if first[p].is_none() {
+            first[p] = Some(q);
+        }
+        destinations_of[p] += 1;
+        moved[p] += total;
+    }
+    for p in 0..n {
+        let Some(q) = first[p] else {
+            continue;
+        };
+        if before[p].fleeing || moved[p] < 1.0 {
+            continue;
+        }
+        let others = destinations_of[p] - 1;
+        let text = if others == 0 {
+            format!(
+                "civilians flee {} for {}",
+                theatre.places[p].name, theatre.places[q].name
+            )
+        } else {
+            format!(
+                "civilians flee {} for {} and {others} other place{}",
+                theatre.places[p].name,
+                theatre.places[q].name,
+                if others == 1 { "" } else { "s" }
+            )
+        };
+        log.write(Logged {
+            kind: EventKind::Displacement,
+            text,
+        });
+    }
     let mut fleeing = vec![false; n];
-    for &(from, ..) in &moves {
-        fleeing[from] = true;
+    for m in &moves {
+        fleeing[m.from] = true;
     }
     for (p, pop) in people.iter_mut().enumerate() {
         pop.fleeing = fleeing[p];

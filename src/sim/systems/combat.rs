@@ -11,12 +11,13 @@ use crate::sim::components::{
 };
 use crate::sim::messages::UnitDestroyed;
 use crate::sim::politics::{Ceasefires, Tallies};
-use crate::sim::resources::{Clock, ControlMap, SimParams, Theatre};
+use crate::sim::resources::{AirSupport, Clock, ControlMap, SimParams, Theatre};
 use crate::sim::rng::{StreamKind, Streams, lognormal_noise, stochastic_round};
 
 /// A unit standing at a place, as combat sees it.
 pub struct Combatant {
     entity: Entity,
+    faction: usize,
     side: usize,
     peacekeeper: bool,
     personnel: u32,
@@ -61,7 +62,7 @@ pub fn combat_power(
     strength.personnel as f64 * strength.firepower * morale_factor * supply_factor * posture_factor
 }
 
-/// Resolve one tick of fighting at every place where hostile sides meet.
+/// Resolve one tick of fighting at every place where hostile factions meet.
 pub fn resolve_engagements(
     theatre: Res<Theatre>,
     control: Res<ControlMap>,
@@ -83,6 +84,7 @@ pub fn resolve_engagements(
     mut destroyed: MessageWriter<UnitDestroyed>,
     mut tallies: ResMut<Tallies>,
     ceasefires: Res<Ceasefires>,
+    air: Res<AirSupport>,
     mut at_place: Local<Vec<Vec<Combatant>>>,
 ) {
     let params = &params.0;
@@ -108,6 +110,7 @@ pub fn resolve_engagements(
         if let Position::At(place) = *position {
             at_place[place].push(Combatant {
                 entity,
+                faction: unit.faction,
                 side: unit.side,
                 peacekeeper: unit.peacekeeper,
                 personnel: strength.personnel,
@@ -134,31 +137,54 @@ pub fn resolve_engagements(
         if present.len() < 2 {
             continue;
         }
-        let mut sides: Vec<usize> = present
+        // Fighting needs two factions hostile to each other (by default: two sides).
+        let relations = &control.relations;
+        let mask = present
             .iter()
             .filter(|c| !c.peacekeeper)
-            .map(|c| c.side)
-            .collect();
-        sides.sort_unstable();
-        sides.dedup();
-        if sides.len() < 2 {
+            .fold(0, |m, c| m | crate::sim::relations::faction_bit(c.faction));
+        if !relations.any_hostile_pair(mask) {
             continue;
         }
-        let defender = defending_side(&theatre, &control, place, &sides, present);
+        let defender = defending_faction(&control, place, present);
         let info = &theatre.places[place];
         let defence = combat.terrain.factor(info.terrain)
             * (1.0 + combat.fortification_bonus * info.fortification);
-        let in_defence = |c: &Combatant| c.side == defender || c.peacekeeper;
-        let defence_power: f64 = present
+        // The defender's allies (and peacekeepers) defend; its enemies attack; factions neutral
+        // to it stand aside.
+        let in_defence = |c: &Combatant| c.peacekeeper || relations.allied(c.faction, defender);
+        let in_attack = |c: &Combatant| !c.peacekeeper && relations.hostile(c.faction, defender);
+        let mut defence_power: f64 = present
             .iter()
             .filter(|c| in_defence(c))
             .map(|c| c.power * defence)
             .sum();
-        let attack_power: f64 = present
+        let mut attack_power: f64 = present
             .iter()
-            .filter(|c| !in_defence(c))
+            .filter(|c| in_attack(c))
             .map(|c| c.power)
             .sum();
+        // Air power (docs/MODEL.md, "Air power"): sorties over the fight add to their side,
+        // the defender's without its terrain and fortification. A side present only with
+        // peacekeepers defends with them.
+        let mut air_power = 0.0;
+        for (side, &power) in air.at(place).iter().enumerate() {
+            if power <= 0.0 {
+                continue;
+            }
+            // A side's sorties join its units there: against the defender if they attack,
+            // with it if they defend (peacekeepers included); a neutral side's stay out.
+            let of_side =
+                |f: &dyn Fn(&Combatant) -> bool| present.iter().any(|c| c.side == side && f(c));
+            if of_side(&in_attack) {
+                attack_power += power;
+            } else if of_side(&in_defence) {
+                defence_power += power;
+            } else {
+                continue;
+            }
+            air_power += power;
+        }
 
         // This place's own stream: fights elsewhere do not shift its draws.
         let rng = streams.get(StreamKind::Combat, place, &info.id);
@@ -166,17 +192,23 @@ pub fn resolve_engagements(
         let noise_defender = lognormal_noise(rng, combat.noise_sigma);
         let (attacker_rate, defender_rate) = loss_rates(params, attack_power, defence_power);
         // The fire at the place, for the civilians there: every combatant's power, weighted by
-        // the harm of its kinds of fire, over the tick (soldier-days).
-        tallies.fire[place] +=
-            present.iter().map(|c| c.power * c.harm_weight).sum::<f64>() * dt_days;
+        // the harm of its kinds of fire, over the tick (soldier-days); air power weighs as
+        // air-launched explosive weapons (`drone_factor`).
+        let mut fire = present.iter().map(|c| c.power * c.harm_weight).sum::<f64>();
+        if air_power > 0.0 {
+            fire += air_power * params.human_cost.drone_factor;
+        }
+        tallies.fire[place] += fire * dt_days;
         let attacker_rate = (attacker_rate * noise_attacker).min(combat.max_daily_loss);
         let defender_rate = (defender_rate * noise_defender).min(combat.max_daily_loss);
 
         for c in present {
             let rate = if in_defence(c) {
                 defender_rate
-            } else {
+            } else if in_attack(c) {
                 attacker_rate
+            } else {
+                continue;
             };
             let expected = rate * dt_days * c.exposure * c.personnel as f64;
             let loss = stochastic_round(rng, expected).min(c.personnel);
@@ -237,29 +269,29 @@ pub fn loss_rates(params: &Params, attack_power: f64, defence_power: f64) -> (f6
     }
 }
 
-/// The side defending a place: its holder's side if present, else the strongest side there.
-fn defending_side(
-    theatre: &Theatre,
-    control: &ControlMap,
-    place: usize,
-    sides: &[usize],
-    present: &[Combatant],
-) -> usize {
-    let holder = control.side(theatre, place);
-    if sides.contains(&holder) {
+/// The faction defending a place: its holder if the holder or an ally of it is present, else
+/// the faction with the most soldiers of its own and its allies there (ties: the lower side,
+/// then the lower faction index). By default this picks the same side as before issue 14.
+fn defending_faction(control: &ControlMap, place: usize, present: &[Combatant]) -> usize {
+    let relations = &control.relations;
+    let holder = control.controller[place];
+    let fighting = || present.iter().filter(|c| !c.peacekeeper);
+    if fighting().any(|c| relations.allied(c.faction, holder)) {
         return holder;
     }
-    let strength = |side: usize| -> u64 {
-        present
-            .iter()
-            .filter(|c| c.side == side && !c.peacekeeper)
+    let strength = |f: usize| -> u64 {
+        fighting()
+            .filter(|c| relations.allied(c.faction, f))
             .map(|c| u64::from(c.personnel))
             .sum()
     };
-    // Strongest first; ties go to the lower side index.
-    sides
-        .iter()
-        .copied()
-        .max_by(|&a, &b| strength(a).cmp(&strength(b)).then(b.cmp(&a)))
-        .unwrap_or(holder)
+    fighting()
+        .map(|c| (c.faction, c.side))
+        .max_by(|&(a, sa), &(b, sb)| {
+            strength(a)
+                .cmp(&strength(b))
+                .then(sb.cmp(&sa))
+                .then(b.cmp(&a))
+        })
+        .map_or(holder, |(f, _)| f)
 }

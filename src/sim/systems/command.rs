@@ -163,6 +163,19 @@ impl Command {
         }
     }
 
+    /// Replace `side`'s campaign (an order by an event; issue 14, "Orders"): its current
+    /// objective is found afresh at the next look, and what the side holds now does not count
+    /// as taken then (no pause to consolidate for it).
+    pub fn replace_campaign(&mut self, side: usize, campaign: Vec<Objective>) {
+        if side >= self.campaigns.len() {
+            return;
+        }
+        self.held[side] = vec![true; campaign.len()];
+        self.campaigns[side] = campaign;
+        self.current[side] = None;
+        self.complete[side] = false;
+    }
+
     /// Whether `side` is under command (it has a campaign).
     pub fn commands(&self, side: usize) -> bool {
         self.campaigns.get(side).is_some_and(|c| !c.is_empty())
@@ -296,7 +309,7 @@ pub fn direct_campaigns(
         }
         let held_now: Vec<bool> = campaign
             .iter()
-            .map(|o| control.side(&theatre, o.place) == side)
+            .map(|o| control.friendly_to_side(o.place, side))
             .collect();
         for (k, o) in campaign.iter().enumerate() {
             if command.started && held_now[k] && !command.held[side][k] && o.consolidate_days > 0.0
@@ -320,7 +333,7 @@ pub fn direct_campaigns(
                     && campaign[k]
                         .after
                         .iter()
-                        .all(|&a| control.side(&theatre, a) == side)
+                        .all(|&a| control.friendly_to_side(a, side))
             })
             .map(|k| campaign[k].place);
         let complete = (0..campaign.len()).all(done);
@@ -369,7 +382,7 @@ pub fn direct_campaigns(
                 let remaining = orders
                     .objectives
                     .iter()
-                    .any(|&o| control.side(&theatre, o) != side && control.ceded[o] != Some(side));
+                    .any(|&o| !control.friendly_to_side(o, side) && control.ceded[o] != Some(side));
                 if remaining {
                     continue;
                 }
@@ -397,10 +410,10 @@ pub fn direct_campaigns(
                 let Position::At(here) = *position else {
                     continue;
                 };
-                if control.hostile_to(here, side) || short.is_empty() {
+                if control.hostile_to_side(here, side) || short.is_empty() {
                     continue;
                 }
-                let held = |q: usize| control.side(&theatre, q) == side;
+                let held = |q: usize| control.friendly_to_side(q, side);
                 let found = short
                     .iter()
                     .filter(|(k, (_, lack))| k.side == side && *lack > 0.0)

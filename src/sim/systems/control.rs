@@ -1,4 +1,6 @@
-//! Control of places: a place changes hands when only one side holds it.
+//! Control of places: a place changes hands when the factions holding it are at peace with each
+//! other and one of them may take it: a faction hostile to its holder, or (issue 14) one that
+//! occupies abandoned places where its holder has no unit left.
 
 use bevy_ecs::prelude::*;
 
@@ -24,6 +26,7 @@ pub fn update_control(
     let (control, tallies) = (control.into_inner(), tallies.into_inner());
     let n = theatre.places.len();
     let mut present = vec![0u64; n];
+    let mut present_factions: Vec<crate::sim::relations::FactionMask> = vec![0; n];
     let mut personnel = vec![0u32; n];
     let mut holding_sides = vec![0u64; n];
     // Unbroken personnel by faction at each place: who can hold it (buffers kept between ticks).
@@ -40,6 +43,7 @@ pub fn update_control(
             continue;
         }
         present[place] |= 1u64 << unit.side;
+        present_factions[place] |= crate::sim::relations::faction_bit(unit.faction);
         personnel[place] = personnel[place].saturating_add(strength.personnel);
         if !condition.broken {
             holding_sides[place] |= 1u64 << unit.side;
@@ -51,8 +55,11 @@ pub fn update_control(
     }
 
     for place in 0..n {
-        let holder_side = control.side(&theatre, place);
-        let contested = present[place].count_ones() >= 2;
+        let holder = control.controller[place];
+        let holder_side = theatre.factions[holder].side;
+        let relations = &control.relations;
+        // Fighting wherever two factions hostile to each other stand (by default: two sides).
+        let contested = relations.any_hostile_pair(present_factions[place]);
         if contested && !control.contested[place] {
             fighting.write(FightingStarted {
                 place,
@@ -61,27 +68,39 @@ pub fn update_control(
                     .collect(),
             });
         }
-        control.contested[place] = contested;
-        control.threatened[place] = present[place] & !(1u64 << holder_side) != 0;
-        control.present[place] = present[place];
-        control.holding[place] = holding_sides[place];
-
+        let threatened = present_factions[place] & relations.hostile_mask(holder) != 0;
         let holders = &mut holding[place];
         holders.sort_unstable();
-        let first_side = holders.first().map(|&(f, _)| theatre.factions[f].side);
-        let one_side =
-            first_side.filter(|&s| holders.iter().all(|&(f, _)| theatre.factions[f].side == s));
-        if let Some(side) = one_side
-            && side != holder_side
-            && control.ceded[place] != Some(side)
-        {
-            // The strongest faction there takes it (ties: the first in the scenario).
-            let strongest = holders
+        let mask = holders
+            .iter()
+            .fold(0, |m, &(f, _)| m | crate::sim::relations::faction_bit(f));
+        // Those who may take it, when the holders are at peace with each other: a faction
+        // hostile to the holder, or one that occupies abandoned places where the holder has no
+        // unbroken unit (docs/MODEL.md, "Control").
+        let holder_here = holders.iter().any(|&(f, _)| f == holder);
+        let may_take = |f: usize| {
+            relations.hostile(holder, f) || (theatre.factions[f].occupies_abandoned && !holder_here)
+        };
+        let taker = if holders.is_empty() || relations.any_hostile_pair(mask) {
+            None
+        } else {
+            // The strongest of them takes it (ties: the first in the scenario).
+            holders
                 .iter()
+                .filter(|&&(f, _)| may_take(f))
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map_or(0, |&(f, _)| f);
-            let by = theatre.claimant(strongest);
-            let from = control.controller[place];
+                .map(|&(f, _)| theatre.claimant(f))
+        };
+        control.contested[place] = contested;
+        control.threatened[place] = threatened;
+        control.present[place] = present[place];
+        control.present_factions[place] = present_factions[place];
+        control.holding[place] = holding_sides[place];
+        if let Some(by) = taker
+            && by != holder
+            && control.ceded[place] != Some(theatre.factions[by].side)
+        {
+            let from = holder;
             control.previous[place] = from;
             control.controller[place] = by;
             captured.write(PlaceCaptured { place, from, by });
@@ -89,7 +108,7 @@ pub fn update_control(
             tallies
                 .capture_ticks
                 .push((clock.tick, theatre.factions[by].side, holder_side));
-            if let Some(state) = politics.faction_sponsor[by] {
+            for &state in &politics.faction_pressed[by] {
                 tallies.captured_millions[state] += theatre.places[place].population / 1e6;
             }
         }

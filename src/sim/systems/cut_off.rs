@@ -81,7 +81,7 @@ pub fn hand_over_at_bases(
             || !(condition.broken || condition.cut_off_days > 0.0)
             || condition.cantoned
             || !near[here]
-            || !control.hostile_to(here, unit.side)
+            || !control.hostile_to(here, unit.faction)
             || !done.insert((unit.index, here))
         {
             continue;

@@ -69,6 +69,9 @@ struct Lasting {
     displaced_100k: f64,
     /// Thousands of peacekeepers at places where fighting stands.
     peacekeepers_under_fire_thousands: f64,
+    /// Thousands of allies' or contributors' troops that stopped fighting or left since the
+    /// last tick, weighed for each state: those of sides other than the state's own.
+    exit_thousands: Vec<f64>,
 }
 
 /// Attention gained this tick by an actor: the weighted triggers (jumps) and the lasting
@@ -95,7 +98,8 @@ fn attention_gained(
         + w.covert_exposure * t.covert_exposures
         + w.ceasefire_broken * t.ceasefires_broken
         + w.rupture * t.ruptures
-        + w.cross_border_fire * t.cross_border_fire;
+        + w.cross_border_fire * t.cross_border_fire
+        + w.contingent_exit * lasting.exit_thousands[a.target];
     let flows = w.occupation * lasting.occupied_millions[a.target]
         + w.foreign_army * lasting.foreign_thousands[a.target]
         + w.displaced_present * lasting.displaced_100k
@@ -130,7 +134,7 @@ fn measure_lasting(
         let sponsors = politics.states.iter().enumerate().filter(|(i, s)| {
             s.forces.contains(&holder)
                 || s.proxies.contains(&holder)
-                || politics.faction_sponsor[holder] == Some(*i)
+                || politics.faction_pressed[holder].contains(i)
         });
         for (i, _) in sponsors {
             lasting.occupied_millions[i] += place.population / 1e6;
@@ -172,6 +176,32 @@ fn measure_lasting(
     (lasting, complying)
 }
 
+/// For each state, the sides it fights on or answers for: those of its forces and proxies and
+/// of the factions that name it (`sponsor`, `pressure_on`).
+fn state_sides(politics: &Politics, theatre: &Theatre) -> Vec<Vec<usize>> {
+    politics
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let mut sides: Vec<usize> = st
+                .forces
+                .iter()
+                .chain(&st.proxies)
+                .copied()
+                .chain(
+                    (0..theatre.factions.len())
+                        .filter(|&f| politics.faction_pressed[f].contains(&i)),
+                )
+                .map(|f| theatre.factions[f].side)
+                .collect();
+            sides.sort_unstable();
+            sides.dedup();
+            sides
+        })
+        .collect()
+}
+
 /// Update every actor's attention, deliberations and instruments in force, then the pressure
 /// on every state.
 #[allow(clippy::too_many_arguments)]
@@ -191,8 +221,23 @@ pub fn turn_triggers_into_pressure(
 ) {
     let dt = clock.dt_days();
     let hours = clock.hours_at_end_of_tick();
-    let (lasting, complying_now) =
+    let (mut lasting, complying_now) =
         measure_lasting(&politics, &theatre, &control, &tallies, &units, &places);
+    // Contingents that stopped fighting or left (decided last tick): news for the actors
+    // whose target fights, or answers for a faction, on another side.
+    lasting.exit_thousands = state_sides(&politics, &theatre)
+        .iter()
+        .map(|sides| {
+            status
+                .exits_by_side
+                .iter()
+                .enumerate()
+                .filter(|(side, _)| sides.iter().any(|s| s != side))
+                .map(|(_, x)| x)
+                .sum()
+        })
+        .collect();
+    status.exits_by_side.iter_mut().for_each(|x| *x = 0.0);
 
     // Compliance: a deal kept lapses once the state's side takes a place again.
     for (i, spec) in politics.states.iter().enumerate() {

@@ -47,6 +47,7 @@ pub fn exchange_cross_border_fire(
                 let share = killed / population.present();
                 population.residents -= population.residents * share;
                 population.displaced_here -= population.displaced_here * share;
+                population.refugees_here -= population.refugees_here * share;
                 population.dead += killed;
                 population.killed += killed;
             }

@@ -1,12 +1,16 @@
 //! Scenario events: dated or conditional happenings and what they do (an instrument used, a
-//! rupture, a mediation offer, a unit released, new equipment, a parameter changed).
+//! rupture, a mediation offer, a unit released, new equipment, a parameter changed, an order
+//! given, a commander's flight, a border crossing opened or closed).
 
 use bevy_ecs::prelude::*;
 
-use crate::sim::components::{Attention, DiplomaticActor, Morale, Readiness, Strength, Unit};
+use crate::sim::components::{
+    Attention, Condition, DiplomaticActor, Morale, Orders, Readiness, Strength, Unit,
+};
 use crate::sim::messages::Logged;
 use crate::sim::politics::*;
 use crate::sim::resources::{Clock, ControlMap, EventKind, SimParams, Theatre};
+use crate::sim::systems::command::Command;
 
 /// Fire every event whose condition first holds this tick, in scenario order, and apply its
 /// actions. Exclusive: actions reach units, actors and parameters alike.
@@ -80,6 +84,12 @@ fn apply(world: &mut World, action: &Act) {
             }
         }
         Act::Rupture => world.resource_mut::<Tallies>().tick.ruptures += 1.0,
+        Act::RequestHelp(state) => {
+            let mut status = world.resource_mut::<PoliticalStatus>();
+            if let Some(asked) = status.help_requested.get_mut(state) {
+                asked.get_or_insert(tick);
+            }
+        }
         Act::MediationOffer(actor) => world.resource_mut::<Ceasefires>().requested.push(actor),
         Act::Release(unit) => {
             let mut query = world.query::<(&Unit, &mut Readiness)>();
@@ -105,6 +115,46 @@ fn apply(world: &mut World, action: &Act) {
                 }
             }
         }
+        Act::Order(ref order) => give_order(world, order),
+        Act::Flee(unit) => {
+            let mut query = world.query::<(&Unit, &mut Readiness, &Strength)>();
+            let mut fled = None;
+            for (u, mut readiness, strength) in query.iter_mut(world) {
+                if u.index == unit && !matches!(*readiness, Readiness::Out | Readiness::Withdrawn) {
+                    *readiness = Readiness::Withdrawn;
+                    fled = Some(strength.personnel);
+                }
+            }
+            if let Some(personnel) = fled {
+                let name = world.resource::<Theatre>().unit_names[unit].clone();
+                world.write_message(Logged {
+                    kind: EventKind::Event,
+                    text: format!("{name} flees the theatre with {personnel} personnel"),
+                });
+            }
+        }
+        Act::Relation(a, b, relation) => {
+            world
+                .resource_mut::<crate::sim::resources::ControlMap>()
+                .relations
+                .set(a, b, relation);
+        }
+        Act::Border(place, status) => {
+            let theatre = world.resource::<Theatre>();
+            let text = format!(
+                "border crossing at {}: {}",
+                theatre.places[place].name,
+                super::civilians::describe(status)
+            );
+            let fresh = super::civilians::Borders::new(theatre);
+            world
+                .get_resource_or_insert_with(|| fresh)
+                .set(place, status);
+            world.write_message(Logged {
+                kind: EventKind::Event,
+                text,
+            });
+        }
         Act::SetParam(ref path, value) => {
             let result =
                 crate::scenario::params::set_param(&world.resource::<SimParams>().0, path, value);
@@ -119,4 +169,62 @@ fn apply(world: &mut World, action: &Act) {
             }
         }
     }
+}
+
+/// An order (docs/MODEL.md, "Orders by events"): every unit it reaches takes the posture (a
+/// broken unit when it rallies) and the objectives given; a campaign replaces its side's.
+fn give_order(world: &mut World, order: &OrderSpec) {
+    let mut query = world.query::<(&Unit, &mut Orders, &Condition)>();
+    let mut reached = 0usize;
+    for (u, mut orders, condition) in query.iter_mut(world) {
+        let to_it = match order.to {
+            OrderTo::Unit(i) => u.index == i,
+            OrderTo::Faction(f) => u.faction == f,
+            OrderTo::Side(s) => u.side == s,
+        };
+        if !to_it {
+            continue;
+        }
+        reached += 1;
+        if let Some(posture) = order.posture {
+            orders.standing = posture;
+            if !condition.broken {
+                orders.posture = posture;
+            }
+        }
+        if let Some(objectives) = &order.objectives {
+            orders.objectives.clone_from(objectives);
+        }
+    }
+    let side = {
+        let theatre = world.resource::<Theatre>();
+        match order.to {
+            OrderTo::Unit(_) => None,
+            OrderTo::Faction(f) => Some(theatre.factions[f].side),
+            OrderTo::Side(s) => Some(s),
+        }
+    };
+    if let (Some(campaign), Some(side)) = (&order.campaign, side) {
+        world
+            .resource_mut::<Command>()
+            .replace_campaign(side, campaign.clone());
+    }
+    let words = order.posture.map(|p| format!("{p:?}").to_lowercase());
+    world.write_message(Logged {
+        kind: EventKind::Event,
+        text: format!(
+            "order to {reached} unit(s){}{}{}",
+            words.map(|w| format!(": posture {w}")).unwrap_or_default(),
+            if order.objectives.is_some() {
+                "; new objectives"
+            } else {
+                ""
+            },
+            if order.campaign.is_some() {
+                "; a new campaign"
+            } else {
+                ""
+            },
+        ),
+    });
 }

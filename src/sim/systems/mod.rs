@@ -1,5 +1,6 @@
 //! The systems, one file per concern, run in a fixed order each tick.
 
+pub mod air;
 pub mod ceasefire;
 pub mod civilians;
 pub mod combat;
@@ -14,10 +15,12 @@ pub mod morale;
 pub mod movement;
 pub mod orders;
 pub mod record;
+pub mod recruitment;
 pub mod reinforcements;
 pub mod states;
 pub mod supply;
 
+pub use air::fly_sorties;
 pub use ceasefire::mediate_ceasefires;
 pub use civilians::displace_civilians;
 pub use combat::resolve_engagements;
@@ -32,6 +35,7 @@ pub use morale::update_morale;
 pub use movement::move_units;
 pub use orders::issue_orders;
 pub use record::{record_start, record_tick};
+pub use recruitment::{recruit_in_held_places, seize_depots};
 pub use reinforcements::arrive_reinforcements;
 pub use states::decide_state_policies;
 pub use supply::distribute_supply;

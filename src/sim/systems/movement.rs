@@ -1,19 +1,21 @@
-//! Movement along routes at the route's speed (faster when withdrawing).
+//! Movement along routes at the unit's speed there, set by its mobility and the route's surface
+//! (faster when withdrawing; docs/MODEL.md, "Movement").
 
 use bevy_ecs::prelude::*;
 
 use crate::scenario::Posture;
-use crate::sim::components::{Orders, Position, Readiness};
+use crate::sim::components::{Orders, Position, Readiness, Unit};
 use crate::sim::resources::{Clock, SimParams, Theatre};
 
-/// Advance every moving unit; a unit that covers the route's length arrives at its end.
+/// Advance every moving unit at its mobility's speed on the route's surface, averaged over the
+/// day; a unit that covers the route's length arrives at its end.
 pub fn move_units(
     theatre: Res<Theatre>,
     params: Res<SimParams>,
     clock: Res<Clock>,
-    mut units: Query<(&Readiness, &Orders, &mut Position)>,
+    mut units: Query<(&Unit, &Readiness, &Orders, &mut Position)>,
 ) {
-    for (readiness, orders, mut position) in &mut units {
+    for (unit, readiness, orders, mut position) in &mut units {
         if *readiness != Readiness::Active {
             continue;
         }
@@ -30,7 +32,12 @@ pub fn move_units(
             } else {
                 1.0
             };
-            *km_done += info.speed_kmh * speedup * clock.tick_hours;
+            let mobility = theatre
+                .unit_mobility
+                .get(unit.index)
+                .copied()
+                .unwrap_or_default();
+            *km_done += info.speed_for(mobility) * speedup * clock.tick_hours;
             if *km_done >= info.km {
                 *position = Position::At(to);
             }

@@ -43,7 +43,12 @@ pub fn issue_orders(
     mut crossings: Local<Crossings>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
-    memo.start_tick(&control.controller, &control.present, reach);
+    memo.start_tick(
+        &control.controller,
+        &control.present_factions,
+        control.relations.version,
+        reach,
+    );
     let assaults = if params.0.command.enabled && !ceasefires.in_force() {
         let groups = assault_groups(&theatre, &control, &params, &command, &mut memo, &units);
         let defence = defence_at(&theatre, &params, &groups, &units);
@@ -117,7 +122,7 @@ pub fn issue_orders(
                         nearest(
                             &theatre,
                             here,
-                            |p| home(p) || control.side(&theatre, p) == side,
+                            |p| home(p) || control.friendly_to_side(p, side),
                             home,
                             f64::INFINITY,
                         )
@@ -167,15 +172,15 @@ pub fn issue_orders(
                 assaults.get(&key).copied().unwrap_or(true)
             }),
             Posture::Reserve => {
-                if control.side(&theatre, here) == side && control.hostile_to(here, side) {
+                if control.friendly_to_side(here, side) && control.hostile_to_side(here, side) {
                     None
                 } else {
                     memo.standing_step(Search::Reserve, side, here, || {
                         nearest(
                             &theatre,
                             here,
-                            |p| control.side(&theatre, p) == side,
-                            |p| control.hostile_to(p, side),
+                            |p| control.friendly_to_side(p, side),
+                            |p| control.hostile_to_side(p, side),
                             reach,
                         )
                     })
@@ -186,7 +191,7 @@ pub fn issue_orders(
                     if unit.peacekeeper {
                         !control.contested[p] && !theatre.places[p].sanctuary
                     } else {
-                        control.safe_for(&theatre, p, side)
+                        control.safe_for_side(p, side)
                     }
                 };
                 if safe(here) {
@@ -197,7 +202,7 @@ pub fn issue_orders(
                         if unit.peacekeeper {
                             !theatre.places[p].sanctuary
                         } else {
-                            control.side(&theatre, p) == side
+                            control.friendly_to_side(p, side)
                         }
                     };
                     let search = Search::Withdraw {
@@ -307,7 +312,7 @@ fn assault_groups(
             .objectives
             .iter()
             .copied()
-            .find(|&o| control.side(theatre, o) != side && control.ceded[o] != Some(side));
+            .find(|&o| !control.friendly_to_side(o, side) && control.ceded[o] != Some(side));
         if let Some(o) = objective {
             *heading.entry((side, o)).or_default() += 1;
         }
@@ -463,31 +468,31 @@ impl Pocket<'_, '_, '_> {
     ) -> Option<Step> {
         let theatre = self.theatre;
         let side = unit.side;
-        let hostile_here = control.hostile_to(here, side);
+        let hostile_here = control.hostile_to_side(here, side);
         let cut_off =
             (u.condition.broken || ceded_here) && hostile_here && !control.held_by(here, side);
-        let stranded = !hostile_here && control.side(theatre, here) != side;
+        let stranded = !hostile_here && !control.friendly_to_side(here, side);
         if !cut_off && !stranded {
             u.condition.cut_off_days = 0.0;
             return None;
         }
         let way_out = memo.standing_step(Search::BreakOut, side, here, || {
             let next_to_here = |p: usize| theatre.adjacency[here].iter().any(|&(_, n)| n == p);
-            let held = |p: usize| control.side(theatre, p) == side;
+            let held = |p: usize| control.friendly_to_side(p, side);
             nearest_by(
                 theatre,
                 here,
                 |p| {
                     held(p)
                         || (next_to_here(p)
-                            && !control.hostile_to(p, side)
+                            && !control.hostile_to_side(p, side)
                             && !theatre.places[p].sanctuary)
                 },
                 |r| {
                     let route = &theatre.routes[r];
                     route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
                 },
-                |p| control.safe_for(theatre, p, side),
+                |p| control.safe_for_side(p, side),
                 f64::INFINITY,
             )
         });
@@ -580,18 +585,18 @@ fn attack_step(
     here: usize,
     objectives: &[usize],
 ) -> Option<Step> {
-    if control.hostile_to(here, side) || control.side(theatre, here) != side {
+    if control.hostile_to_side(here, side) || !control.friendly_to_side(here, side) {
         return None;
     }
     let objective = objectives
         .iter()
         .copied()
-        .find(|&o| control.side(theatre, o) != side && control.ceded[o] != Some(side))?;
+        .find(|&o| !control.friendly_to_side(o, side) && control.ceded[o] != Some(side))?;
     *memo
         .attack
         .entry((side, here, objective))
         .or_insert_with(|| {
-            let held = |p: usize| control.side(theatre, p) == side;
+            let held = |p: usize| control.friendly_to_side(p, side);
             let crossing = |r: usize| {
                 let route = &theatre.routes[r];
                 route.kind != RouteKind::Lake || (held(route.a) && held(route.b))
@@ -640,8 +645,10 @@ pub enum Search {
 pub struct PathMemo {
     /// Holder of each place when the memo was filled.
     controller: Vec<usize>,
-    /// Sides present at each place when `standing` was filled.
-    present: Vec<u64>,
+    /// Factions present at each place when `standing` was filled.
+    present: Vec<crate::sim::relations::FactionMask>,
+    /// Version of the relations between factions when the memo was filled.
+    relations: u64,
     /// Reach of reserves, hours, when `standing` was filled (an event may change it).
     reach: f64,
     /// (side, from, objective) → first step.
@@ -652,8 +659,15 @@ pub struct PathMemo {
 
 impl PathMemo {
     /// Forget what this tick's map of control and presence makes stale.
-    fn start_tick(&mut self, controller: &[usize], present: &[u64], reach: f64) {
-        if self.controller != controller {
+    fn start_tick(
+        &mut self,
+        controller: &[usize],
+        present: &[crate::sim::relations::FactionMask],
+        relations: u64,
+        reach: f64,
+    ) {
+        if self.controller != controller || self.relations != relations {
+            self.relations = relations;
             self.attack.clear();
             self.standing.clear();
             self.controller = controller.to_vec();

@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::sim::components::{
-    Casualties, Place, Population, Position, Readiness, Strength, Supply, Unit,
+    AirAsset, AirState, Casualties, Place, Population, Position, Readiness, Strength, Supply, Unit,
 };
 use crate::sim::messages::*;
 use crate::sim::politics::{Ceasefires, EscalationState, PoliticalStatus, Tallies};
@@ -63,6 +63,7 @@ pub struct SampleSources<'w, 's> {
     escalation: Res<'w, EscalationState>,
     tallies: Res<'w, Tallies>,
     ceasefires: Res<'w, Ceasefires>,
+    air: Query<'w, 's, (&'static AirAsset, &'static AirState)>,
 }
 
 impl SampleSources<'_, '_> {
@@ -73,6 +74,7 @@ impl SampleSources<'_, '_> {
             places[place.index] = PlaceSample {
                 residents: p.residents,
                 displaced_here: p.displaced_here,
+                refugees_here: p.refugees_here,
                 dead: p.dead,
                 killed: p.killed,
                 wounded: p.wounded,
@@ -82,6 +84,15 @@ impl SampleSources<'_, '_> {
             };
         }
         let totals = self.tallies.so_far();
+        let mut air = vec![AirSample::default(); self.theatre.air.len()];
+        for (asset, state) in &self.air {
+            air[asset.index] = AirSample {
+                in_service: state.in_service,
+                sorties: state.sorties,
+                lost: state.lost,
+                grounded: state.grounded,
+            };
+        }
         Sample {
             hours,
             factions: sample_factions(&self.theatre, &self.units),
@@ -98,6 +109,7 @@ impl SampleSources<'_, '_> {
             newly_displaced: totals.displaced,
             civilian_deaths: totals.civilian_deaths,
             peacekeepers_killed: totals.peacekeepers_killed,
+            air,
         }
     }
 }
@@ -181,16 +193,23 @@ pub fn record_tick(
             .iter()
             .any(|(u, p)| u.index == m.unit && matches!(p, Position::Moving { .. }));
         let where_ = if moving { "near" } else { "at" };
-        events.push((
-            EventKind::Rout,
+        let text = if m.dissolved {
+            format!(
+                "{} breaks {where_} {} and dissolves: its {} personnel disperse",
+                unit(m.unit),
+                place(m.place),
+                m.deserted
+            )
+        } else {
             format!(
                 "{} breaks {where_} {} and withdraws; {} desert, {} remain",
                 unit(m.unit),
                 place(m.place),
                 m.deserted,
                 m.personnel
-            ),
-        ));
+            )
+        };
+        events.push((EventKind::Rout, text));
     }
     for m in messages.rallied.read() {
         events.push((

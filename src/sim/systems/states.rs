@@ -122,6 +122,10 @@ struct AllyReasons {
     fallen: Option<usize>,
     routed: bool,
     called: bool,
+    /// Its rule for asking its allies for help holds.
+    asks: bool,
+    /// Its intervention's own condition holds.
+    would_intervene: bool,
 }
 
 /// Let every state decide.
@@ -176,16 +180,34 @@ pub fn decide_state_policies(
                         spec.defends
                             .iter()
                             .copied()
-                            .find(|&p| control.side(&theatre, p) != side)
+                            .find(|&p| !control.friendly_to_side(p, side))
                     }),
                     routed: spec
                         .partner
                         .is_some_and(|f| rout_share(f, &units) >= spec.partner_rout_share),
                     called: spec.leave_when.as_ref().is_some_and(|c| view.holds(c)),
+                    asks: spec
+                        .request_help_when
+                        .as_ref()
+                        .is_some_and(|c| view.holds(c)),
+                    would_intervene: spec
+                        .intervention
+                        .as_ref()
+                        .is_some_and(|i| view.holds(&i.when)),
                 }
             })
             .collect()
     };
+    // Requests for help, before anyone decides on them.
+    for (index, why) in reasons.iter().enumerate() {
+        if why.asks && status.help_requested[index].is_none() {
+            status.help_requested[index] = Some(clock.tick);
+            log.write(Logged {
+                kind: EventKind::Policy,
+                text: format!("{} asks its allies for help", politics.states[index].name),
+            });
+        }
+    }
     for (tag, mut policy) in &mut states {
         let spec = &politics.states[tag.index];
         let why = &reasons[tag.index];
@@ -203,7 +225,15 @@ pub fn decide_state_policies(
                     Some(p) => format!("the fall of {}", theatre.places[p].name),
                     None => "its partner's rout".to_owned(),
                 };
-                stop_fighting(spec, tag.index, &politics, &theatre, &mut units, &mut log);
+                stop_fighting(
+                    spec,
+                    tag.index,
+                    &politics,
+                    &theatre,
+                    &mut units,
+                    &mut status.exits_by_side,
+                    &mut log,
+                );
                 let what = format!(
                     "stops fighting: its contingents {} after {reason}",
                     spec.exit.words()
@@ -228,8 +258,11 @@ pub fn decide_state_policies(
             let since = *policy.leave_since.get_or_insert(clock.tick);
             if clock.tick >= since + lag {
                 policy.contingents_withdrawn = true;
-                for (u, mut readiness, mut orders, ..) in &mut units {
+                for (u, mut readiness, mut orders, _, strength, ..) in &mut units {
                     if u.contingent.as_deref() == Some(spec.name.as_str()) {
+                        if *readiness == Readiness::Active {
+                            note_exit(&mut status.exits_by_side, u.side, strength.personnel);
+                        }
                         leave(&mut readiness, &mut orders, tag.index);
                     }
                 }
@@ -246,6 +279,47 @@ pub fn decide_state_policies(
             }
         }
 
+        // A state intervenes on an ally's request once its conditions hold, after its lag.
+        if let Some(intervention) = &spec.intervention
+            && !policy.intervened
+        {
+            let asked = status.help_requested[intervention.on_request_of];
+            if status.intervening_since[tag.index].is_none()
+                && asked.is_some()
+                && why.would_intervene
+            {
+                status.intervening_since[tag.index] = Some(clock.tick);
+                log.write(Logged {
+                    kind: EventKind::Policy,
+                    text: format!(
+                        "{} decides to intervene at {}'s request; its forces enter in {} days",
+                        spec.name,
+                        politics.states[intervention.on_request_of].name,
+                        intervention.lag_days
+                    ),
+                });
+            }
+            if let Some(since) = status.intervening_since[tag.index]
+                && clock.tick >= since + ticks(intervention.lag_days)
+            {
+                policy.intervened = true;
+                for (u, mut readiness, ..) in &mut units {
+                    if intervention.units.contains(&u.index) && *readiness == Readiness::Held {
+                        *readiness = Readiness::Pending {
+                            arrival_tick: clock.tick + 1,
+                        };
+                        log.write(Logged {
+                            kind: EventKind::Policy,
+                            text: format!(
+                                "{} intervenes: {} enters the theatre",
+                                spec.name, theatre.unit_names[u.index]
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+
         // A sponsor weighs pressure against a resolve that erodes under pressure.
         if spec.resolve.filter(|r| *r > 0.0).is_none() {
             continue;
@@ -253,6 +327,7 @@ pub fn decide_state_policies(
         let dt = clock.dt_days();
         let eroding = policy.pressure / policy.resolve;
         policy.resolve *= (-spec.policy.resolve_erosion_per_day * eroding * dt).exp();
+        status.resolve[tag.index] = policy.resolve;
         if clock.tick < policy.next_decision_tick {
             continue;
         }
@@ -276,7 +351,7 @@ pub fn decide_state_policies(
             && own_side.is_some_and(|side| {
                 spec.objectives
                     .iter()
-                    .all(|&p| control.side(&theatre, p) == side)
+                    .all(|&p| control.friendly_to_side(p, side))
             });
         let desired = stance_for(policy.stance, ratio, need, held, &spec.policy);
         let stance = lagged_stance(
@@ -417,6 +492,7 @@ fn stop_fighting(
     politics: &Politics,
     theatre: &Theatre,
     units: &mut StateUnits,
+    exits_by_side: &mut [f64],
     log: &mut MessageWriter<Logged>,
 ) {
     for (u, mut readiness, mut orders, _, mut strength, _, mut condition) in units.iter_mut() {
@@ -433,6 +509,7 @@ fn stop_fighting(
             Readiness::Out | Readiness::Withdrawn => continue,
             Readiness::Active => {}
         }
+        note_exit(exits_by_side, u.side, strength.personnel);
         match spec.exit {
             Exit::Withdraw => leave(&mut readiness, &mut orders, state),
             Exit::Shelter | Exit::Disarm => {
@@ -456,6 +533,14 @@ fn stop_fighting(
                 });
             }
         }
+    }
+}
+
+/// Count a contingent that stops fighting or leaves, for the diplomatic actors (thousands of
+/// troops by side; docs/MODEL.md, "Diplomacy").
+fn note_exit(exits_by_side: &mut [f64], side: usize, personnel: u32) {
+    if let Some(x) = exits_by_side.get_mut(side) {
+        *x += f64::from(personnel) / 1000.0;
     }
 }
 

@@ -26,18 +26,32 @@ pub struct SupplyCache {
     reached_by_side: Vec<Vec<bool>>,
     /// Demand drawn on each source at each place this tick.
     demand: Demand,
-    /// Holders and the sides present at each place when last looked at.
-    seen: (Vec<usize>, Vec<u64>),
+    /// Holders, the factions present at each place and the relations' version when last
+    /// looked at.
+    seen: (
+        Vec<usize>,
+        Vec<crate::sim::relations::FactionMask>,
+        Option<u64>,
+    ),
 }
 
 impl SupplyCache {
-    /// Whether holders or the sides present anywhere changed since the last call (true the
-    /// first time). Whether a place is fought over follows from the sides present.
+    /// Whether holders, the factions present anywhere or the relations between factions
+    /// changed since the last call (true the first time). Whether a place is fought over
+    /// follows from the factions present and their relations.
     fn control_changed(&mut self, control: &ControlMap) -> bool {
-        if self.seen.0 == control.controller && self.seen.1 == control.present {
+        let version = Some(control.relations.version);
+        if self.seen.0 == control.controller
+            && self.seen.1 == control.present_factions
+            && self.seen.2 == version
+        {
             return false;
         }
-        self.seen = (control.controller.clone(), control.present.clone());
+        self.seen = (
+            control.controller.clone(),
+            control.present_factions.clone(),
+            version,
+        );
         true
     }
 
@@ -175,7 +189,7 @@ pub fn distribute_supply(
             if rule == peacekeepers {
                 !control.contested[p] && !theatre.places[p].sanctuary
             } else {
-                control.safe_for(&theatre, p, rule)
+                control.safe_for_side(p, rule)
             }
         });
     if changed {
