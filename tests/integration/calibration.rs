@@ -1,9 +1,8 @@
 //! The Goma scenario against what happened in January 2025 (scenarios/sources/goma_2025.md).
 //!
 //! `goma_calibration_bands_hold` checks the bands on a fixed seed set small enough for CI;
-//! `print_calibration_table` (ignored; run it with
-//! `cargo test --release --test integration print_calibration_table -- --ignored --nocapture`)
-//! prints the table of docs/CALIBRATION.md over 200 seeds.
+//! [`targets_table`] makes the table of docs/CALIBRATION.md over 200 seeds, which the
+//! `docs_tables` test keeps up to date.
 
 use strife::run::RunRecord;
 use strife::run::ensemble::run_ensemble;
@@ -48,14 +47,7 @@ fn outcome(record: &RunRecord) -> Outcome {
             .map_or(f64::INFINITY, |c| c.hours / 24.0)
     };
     let goma = first(place("goma"), Some(m23));
-    let at = |day: f64| {
-        record
-            .samples
-            .iter()
-            .take_while(|s| s.hours <= day * 24.0 + 1e-9)
-            .last()
-            .expect("a sample")
-    };
+    let at = |day: f64| crate::docs_tables::at(record, day);
     Outcome {
         sake: first(place("sake"), None),
         goma,
@@ -79,7 +71,7 @@ fn outcomes(runs: u64) -> Vec<Outcome> {
 }
 
 /// The q-quantile (nearest rank) of values, infinities included.
-fn quantile(values: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(values: &[f64], q: f64) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
@@ -141,34 +133,65 @@ fn goma_calibration_bands_hold() {
     );
 }
 
-#[test]
-#[ignore = "prints the calibration table of docs/CALIBRATION.md; slow in debug builds"]
-fn print_calibration_table() {
-    let outcomes = outcomes(200);
+/// The "Targets and results" table of docs/CALIBRATION.md over `runs` seeds of 30 days (master
+/// seed 2025), one row per band: the target, its source, the model's median and 90% interval,
+/// and whether the band holds. `docs_tables` keeps the page's copy up to date.
+pub(crate) fn targets_table(runs: u64) -> Vec<String> {
+    use crate::docs_tables::{count, when};
+    let outcomes = outcomes(runs);
     let column = |f: fn(&Outcome) -> f64| -> Vec<f64> { outcomes.iter().map(f).collect() };
-    let row = |name: &str, v: &[f64]| {
-        println!(
-            "| {name} | {:.2} | {:.2} – {:.2} |",
-            quantile(v, 0.5),
-            quantile(v, 0.05),
-            quantile(v, 0.95)
-        );
+    let yes = |holds: bool| if holds { "yes" } else { "**no**" };
+    let day_row = |target: &str, source: &str, v: &[f64], band: std::ops::Range<f64>| {
+        let (median, lo, hi) = (quantile(v, 0.5), quantile(v, 0.05), quantile(v, 0.95));
+        format!(
+            "| {target} | {source} | day {median:.2} — {} | day {lo:.2}–{hi:.2} — {} to {} | {} |",
+            when(median),
+            when(lo),
+            when(hi),
+            yes(band.contains(&median))
+        )
     };
-    println!("| quantity (200 seeds) | median | 90% interval |\n|---|---|---|");
-    row("Sake falls (day)", &column(|o| o.sake));
-    row("M23 takes Goma (day)", &column(|o| o.goma));
-    row(
-        "newly displaced by 24 Jan",
-        &column(|o| o.displaced_by_24_jan),
-    );
-    row(
-        "peacekeepers killed by 24 Jan",
-        &column(|o| o.peacekeepers_by_24_jan),
-    );
-    println!(
-        "Goma within 14 days: {:.1}%; peacekeepers killed before Goma falls: {:.1}%",
-        100.0 * share(&outcomes, |o| o.goma <= 14.0),
-        100.0 * share(&outcomes, |o| o.peacekeepers_before_goma)
-    );
-    println!("failures: {:?}", failures(&outcomes));
+    let within_14 = share(&outcomes, |o| o.goma <= 14.0);
+    let pk_before = share(&outcomes, |o| o.peacekeepers_before_goma);
+    let displaced = column(|o| o.displaced_by_24_jan);
+    let pk = column(|o| o.peacekeepers_by_24_jan);
+    let (pk_lo, pk_hi) = (quantile(&pk, 0.05), quantile(&pk, 0.95));
+    vec![
+        "| target | source | model: median | model: 90% interval | holds |".to_owned(),
+        "|---|---|---|---|---|".to_owned(),
+        day_row(
+            "Sake changes hands, median on 22–24 January",
+            "UNSC res. 2773; TRT World (23 Jan)",
+            &column(|o| o.sake),
+            2.0..5.0,
+        ),
+        day_row(
+            "M23 holds Goma, median date 25–29 January",
+            "DW (entry late on 26 Jan); US Treasury 27 Jan; UNSC res. 2773 28 Jan; TASS 29 Jan",
+            &column(|o| o.goma),
+            5.0..10.0,
+        ),
+        format!(
+            "| Goma falls within 14 days in ≥ 80% of runs | as above | {:.1}% of runs | | {} |",
+            100.0 * within_14,
+            yes(within_14 >= 0.8)
+        ),
+        format!(
+            "| Peacekeepers killed before Goma falls in most runs | The Citizen: 13 killed on 23–24 Jan, before the fall | {:.1}% of runs | | {} |",
+            100.0 * pk_before,
+            yes(pk_before > 0.5)
+        ),
+        format!(
+            "| Tens of thousands or more newly displaced by 24 January | UNHCR/UN: 237,000 by 20 Jan, >400,000 by 24 Jan | {} | {}–{} | {} |",
+            count(quantile(&displaced, 0.5)),
+            count(quantile(&displaced, 0.05)),
+            count(quantile(&displaced, 0.95)),
+            yes(quantile(&displaced, 0.5) >= 20_000.0)
+        ),
+        format!(
+            "| (for reference) peacekeepers killed by 24 January | The Citizen: 13 (9 South African, 3 Malawian, 1 Uruguayan) | {:.0} | {pk_lo:.0}–{pk_hi:.0} | {} |",
+            quantile(&pk, 0.5),
+            yes((pk_lo..=pk_hi).contains(&13.0))
+        ),
+    ]
 }

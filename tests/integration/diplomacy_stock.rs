@@ -241,30 +241,47 @@ fn a_negotiated_withdrawal_returns_a_place() {
 }
 
 /// Issue 13: what becomes of binding instruments, agreements and Rwanda's stance in the Goma
-/// scenario over 200 runs of 60 days (master seed 2025, run `k` seeded as in an ensemble). It
-/// prints and asserts nothing (for the scenario and its early-sanctions what-if);
-/// docs/CALIBRATION.md quotes it:
-/// `cargo test --release --test integration print_diplomacy_forecast -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn print_diplomacy_forecast() {
-    for file in [
-        "scenarios/goma_2025.ron",
-        "scenarios/whatif/early_sanctions.ron",
-    ] {
-        println!("{file}:");
-        print_forecast(file);
+/// scenario and its early-sanctions what-if over `runs` runs of 60 days (master seed 2025, run
+/// `k` seeded as in an ensemble), as the table of docs/CALIBRATION.md ("Forecast past the
+/// calibration window") that `docs_tables` keeps up to date.
+pub(crate) fn diplomacy_table(runs: u64) -> Vec<String> {
+    let base = forecast("scenarios/goma_2025.ron", runs);
+    let early = forecast("scenarios/whatif/early_sanctions.ron", runs);
+    let mut labels: Vec<&String> = base.iter().map(|(l, _)| l).collect();
+    for (l, _) in &early {
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
     }
+    let cell = |rows: &[(String, String)], label: &str| {
+        rows.iter()
+            .find(|(l, _)| l == label)
+            .map_or("never".to_owned(), |(_, v)| v.clone())
+    };
+    let mut out = vec![
+        format!(
+            "| {runs} runs of 60 days | `goma_2025` | `early_sanctions` (sanctions and aid suspensions on day 10) |"
+        ),
+        "|---|---|---|".to_owned(),
+    ];
+    for label in labels {
+        out.push(format!(
+            "| {label} | {} | {} |",
+            cell(&base, label),
+            cell(&early, label)
+        ));
+    }
+    out
 }
 
-fn print_forecast(file: &str) {
+/// The rows of [`diplomacy_table`] for one scenario file: (label, value).
+fn forecast(file: &str, runs: u64) -> Vec<(String, String)> {
     use strife::run::ensemble::run_seed;
 
     let loaded = crate::common::load(file);
-    let runs = 200u64;
-    let mut adopted: Vec<(String, Vec<f64>, usize, usize)> = Vec::new();
-    let (mut offers, mut accepted, mut handovers, mut defections) = (0, 0, 0, 0);
-    let mut stances: Vec<String> = Vec::new();
+    let mut adopted: Vec<(String, Vec<f64>, usize)> = Vec::new();
+    let (mut accepted, mut handovers, mut defections) = (0, 0, 0);
+    let (mut drew_down, mut stance_at_end): (usize, Vec<String>) = (0, Vec::new());
     let mut pressure = [Vec::new(), Vec::new(), Vec::new()];
     for k in 0..runs {
         let record = run_loaded(
@@ -281,78 +298,106 @@ fn print_forecast(file: &str) {
                 if !step.instrument.binding() {
                     continue;
                 }
-                let name = format!("{} {}", actor.id, step.instrument.words());
-                let row = match adopted.iter().position(|r| r.0 == name) {
-                    Some(r) => r,
-                    None => {
-                        adopted.push((name, Vec::new(), 0, 0));
-                        adopted.len() - 1
-                    }
-                };
-                if let Some(&(hours, ..)) = record
+                let Some(&(hours, ..)) = record
                     .political
                     .instruments_used
                     .iter()
                     .find(|(_, x, s)| *x == a && *s == i)
-                {
-                    adopted[row].1.push(hours / 24.0);
-                    let lifted = record
-                        .political
-                        .instruments_lifted
-                        .iter()
-                        .any(|(_, x, s)| *x == a && *s == i);
-                    adopted[row].2 += usize::from(lifted);
-                    adopted[row].3 += usize::from(!lifted);
-                }
+                else {
+                    continue;
+                };
+                let name = format!("{} {}", actor.id, step.instrument.words());
+                let row = match adopted.iter().position(|r| r.0 == name) {
+                    Some(r) => r,
+                    None => {
+                        adopted.push((name, Vec::new(), 0));
+                        adopted.len() - 1
+                    }
+                };
+                adopted[row].1.push(hours / 24.0);
+                let lifted = record
+                    .political
+                    .instruments_lifted
+                    .iter()
+                    .any(|(_, x, s)| *x == a && *s == i);
+                adopted[row].2 += usize::from(!lifted);
             }
         }
-        offers += record.ceasefires.len();
-        accepted += record.ceasefires.iter().filter(|c| c.accepted).count();
+        accepted += usize::from(record.ceasefires.iter().any(|c| c.accepted));
         handovers += usize::from(record.events.iter().any(|e| e.text.contains(" hands ")));
         defections += usize::from(record.events.iter().any(|e| e.text.contains("defects")));
         let last = record.samples.last().expect("samples");
-        stances.push(last.stance.first().map_or("", |s| s.word()).to_owned());
+        let rwanda = record
+            .politics
+            .states
+            .iter()
+            .position(|s| s.name == "Rwanda")
+            .expect("Rwanda is a state of the scenario");
+        drew_down += usize::from(record.samples.iter().any(|s| {
+            s.stance.get(rwanda).is_some_and(|st| {
+                !matches!(
+                    st,
+                    strife::scenario::Stance::Hold | strife::scenario::Stance::Reinforce
+                )
+            })
+        }));
+        stance_at_end.push(last.stance.get(rwanda).map_or("", |s| s.word()).to_owned());
         for (j, day) in [10.0, 30.0, 59.0].into_iter().enumerate() {
             let s = record
                 .samples
                 .iter()
                 .find(|s| s.hours >= day * 24.0)
                 .unwrap_or(last);
-            pressure[j].push(s.pressure_on.first().copied().unwrap_or(0.0));
+            pressure[j].push(s.pressure_on.get(rwanda).copied().unwrap_or(0.0));
         }
     }
-    println!("binding instruments over {runs} runs of 60 days (master seed 2025):");
-    for (name, mut days, lifted, in_force) in adopted {
+    let mut rows = Vec::new();
+    adopted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, mut days, in_force) in adopted {
         days.sort_by(f64::total_cmp);
-        let median = days.get(days.len() / 2).copied();
-        println!(
-            "  {name:<22} adopted in {:>3} runs (median day {}), lifted in {lifted}, in force at day 60 in {in_force}",
-            days.len(),
-            median.map_or("-".into(), |d| format!("{d:.1}"))
-        );
+        rows.push((
+            format!("{name}: runs adopting it (median day); in force at day 60"),
+            format!(
+                "{} (day {:.1}); {in_force}",
+                days.len(),
+                days[(days.len() - 1) / 2]
+            ),
+        ));
     }
     for (j, day) in [10, 30, 59].into_iter().enumerate() {
         pressure[j].sort_by(f64::total_cmp);
         let q = |p: f64| pressure[j][((runs as f64 - 1.0) * p).round() as usize];
-        println!(
-            "  pressure on Rwanda, day {day}: median {:.2} (90%: {:.2}–{:.2})",
-            q(0.5),
-            q(0.05),
-            q(0.95)
-        );
+        rows.push((
+            format!("pressure on Rwanda, day {day}: median (90%)"),
+            format!("{:.1} ({:.1}–{:.1})", q(0.5), q(0.05), q(0.95)),
+        ));
     }
-    stances.sort();
+    rows.push((
+        "runs in which Rwanda draws down or withdraws at some point".to_owned(),
+        drew_down.to_string(),
+    ));
+    stance_at_end.sort();
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for s in stances {
-        match counts.iter_mut().find(|(x, _)| *x == s) {
+    for word in stance_at_end {
+        match counts.iter_mut().find(|(w, _)| *w == word) {
             Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
+            None => counts.push((word, 1)),
         }
     }
-    println!("  Rwanda's stance at day 60: {counts:?}");
-    println!(
-        "  ceasefire offers {offers}, accepted {accepted}; runs with a handover under terms {handovers}, with a defection {defections}"
-    );
+    rows.push((
+        "Rwanda's stance at day 60 (runs)".to_owned(),
+        counts
+            .iter()
+            .map(|(w, n)| format!("{w} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    rows.push((
+        "runs with a ceasefire accepted; a place handed back under its terms; a party defecting"
+            .to_owned(),
+        format!("{accepted}; {handovers}; {defections}"),
+    ));
+    rows
 }
 
 /// Issue 13: a ceasefire's acceptance reads the sponsor's eroded resolve, not the scenario's.

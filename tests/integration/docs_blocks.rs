@@ -25,7 +25,7 @@ use std::process::Command;
 use crate::common::repo;
 
 /// The files whose blocks are checked: README.md and every page of docs/.
-fn documents() -> Vec<String> {
+pub(crate) fn documents() -> Vec<String> {
     let mut out = vec!["README.md".to_owned()];
     let mut pages: Vec<String> = std::fs::read_dir(repo("docs"))
         .expect("docs/")

@@ -12,6 +12,7 @@ mod cut_off;
 mod determinism;
 mod diplomacy_stock;
 mod docs_blocks;
+mod docs_tables;
 mod flight;
 mod hindcast;
 mod human_cost;

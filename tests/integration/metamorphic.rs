@@ -3,9 +3,8 @@
 //! common random numbers (run `k` of the base and of the variant share their seed).
 //!
 //! `metamorphic_relations_hold` checks every relation on a modest number of runs in CI;
-//! `print_metamorphic_effects` (ignored; run it with
-//! `cargo test --release --test integration print_metamorphic_effects -- --ignored --nocapture`)
-//! prints the effect sizes of docs/CALIBRATION.md ("Metamorphic tests") over more runs.
+//! [`effects_table`] gives the effect sizes of docs/CALIBRATION.md ("Metamorphic relations")
+//! over more runs, which the `docs_tables` test keeps up to date.
 
 use std::path::Path;
 
@@ -232,7 +231,7 @@ fn relations(runs: u64) -> (Vec<Effect>, Vec<String>) {
 
     // More RDF: Goma falls no later (a tolerance of a few hours for the noise of a paired run).
     let surge = effect(
-        "more RDF (rdf_surge): Goma's fall, days",
+        "more RDF (`rdf_surge`): Goma's fall, days (30-day runs)",
         &base30,
         &with(whatif("rdf_surge"), 30.0),
         goma,
@@ -244,7 +243,7 @@ fn relations(runs: u64) -> (Vec<Effect>, Vec<String>) {
 
     // No RDF: Goma falls later, or not at all within 30 days.
     let none = effect(
-        "no RDF (no_rdf): Goma's fall, days",
+        "no RDF (`no_rdf`): Goma's fall, days (30-day runs)",
         &base30,
         &with(whatif("no_rdf"), 30.0),
         goma,
@@ -256,7 +255,7 @@ fn relations(runs: u64) -> (Vec<Effect>, Vec<String>) {
 
     // Earlier sanctions: Rwanda draws down or withdraws no later and no less often.
     let sanctions = effect(
-        "sanctions on day 10 (early_sanctions): Rwanda's first drawdown, days",
+        "sanctions on day 10 (`early_sanctions`): Rwanda's first drawdown or withdrawal, days (60-day runs)",
         &base60,
         &with(whatif("early_sanctions"), 60.0),
         drawdown,
@@ -271,7 +270,7 @@ fn relations(runs: u64) -> (Vec<Effect>, Vec<String>) {
     // The border closed to M23's supply: the advance is slower (fewer places held on average
     // over the 60 days, counted negatively so that "later" is "fewer").
     let border = effect(
-        "border closed (border_closed): places M23/RDF hold, mean over 60 days, negated",
+        "border closed to M23 (`border_closed`): places M23/RDF hold, mean over 60 days (negated)",
         &base60,
         &with(whatif("border_closed"), 60.0),
         held,
@@ -285,7 +284,7 @@ fn relations(runs: u64) -> (Vec<Effect>, Vec<String>) {
 
     // Higher FARDC morale: Goma holds longer.
     let morale = effect(
-        "FARDC morale +0.25: Goma's fall, days",
+        "FARDC morale +0.25 (every FARDC unit near Goma): Goma's fall, days (30-day runs)",
         &base30,
         &with(fardc_morale_up(), 30.0),
         goma,
@@ -315,19 +314,34 @@ fn metamorphic_relations_hold() {
     );
 }
 
-/// Print the effect sizes of docs/CALIBRATION.md over 200 paired runs.
-#[test]
-#[ignore = "prints the effect sizes; run in release"]
-fn print_metamorphic_effects() {
-    let (effects, failed) = relations(200);
-    println!(
-        "| relation | paired median change | pairs lower | pairs higher | happens (base → variant) |"
-    );
-    println!("|---|---|---|---|---|");
+/// The effect sizes of docs/CALIBRATION.md ("Metamorphic relations") over `runs` paired runs,
+/// as a table; `docs_tables` keeps the page's copy up to date. A relation that does not hold
+/// adds a row saying so.
+pub(crate) fn effects_table(runs: u64) -> Vec<String> {
+    let (effects, failed) = relations(runs);
+    let mut out = vec![
+        "| relation (what-if) | measure | paired median change | pairs lower | pairs higher | happens (base → variant) |".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
     for e in &effects {
-        println!("{e}");
+        let (relation, measure) = e.name.split_once(": ").unwrap_or((e.name, ""));
+        let median = if e.median == f64::INFINITY {
+            "later, or not at all in the variant".to_owned()
+        } else if e.median == f64::NEG_INFINITY {
+            "earlier, or only in the variant".to_owned()
+        } else {
+            format!("{:+.2}", e.median).replace('-', "−")
+        };
+        out.push(format!(
+            "| {relation} | {measure} | {median} | {:.0}% | {:.0}% | {:.0}% → {:.0}% |",
+            100.0 * e.earlier,
+            100.0 * e.later,
+            100.0 * e.base_happens,
+            100.0 * e.variant_happens
+        ));
     }
     for f in failed {
-        println!("FAILS: {f}");
+        out.push(format!("| **does not hold** | {f} | | | | |"));
     }
+    out
 }

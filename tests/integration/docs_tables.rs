@@ -1,0 +1,455 @@
+//! Tables that cannot go stale (issue 16): every table of docs/*.md whose numbers a simulation
+//! gives sits between two markers,
+//!
+//! ```text
+//! <!-- strife-table: goma_targets -->
+//! | … the table … |
+//! <!-- /strife-table -->
+//! ```
+//!
+//! and the marker's name is one of [`TABLES`], a function that runs the model and returns the
+//! table's lines. `docs_tables_are_current` regenerates every table and compares it with the
+//! page; `STRIFE_UPDATE_DOCS=1` rewrites the pages instead. Hundreds of runs are too slow for a
+//! debug build, so that test runs in release builds only: `.ci/run` runs
+//! `cargo test --release --locked --test integration docs_tables`, and a debug `cargo test`
+//! checks only that every marker names a known table and is closed.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::calibration::quantile;
+use crate::common::{load, repo};
+use strife::run::RunRecord;
+use strife::run::ensemble::run_ensemble;
+
+/// Runs behind every table (master seed 2025, run `k` seeded as in an ensemble).
+const RUNS: u64 = 200;
+
+/// A function that runs the model and returns a table's lines.
+type MakeTable = fn() -> Vec<String>;
+
+/// Every table a page may name, with the function that makes it.
+const TABLES: &[(&str, MakeTable)] = &[
+    ("goma_targets", || crate::calibration::targets_table(RUNS)),
+    ("goma_hindcast", goma_hindcast),
+    ("goma_metamorphic", || {
+        crate::metamorphic::effects_table(RUNS)
+    }),
+    ("goma_forecast_places", goma_forecast_places),
+    ("goma_diplomacy", || {
+        crate::diplomacy_stock::diplomacy_table(RUNS)
+    }),
+    ("goma_human_cost", goma_human_cost),
+];
+
+/// The Goma scenario's day 0.
+fn goma_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 20).expect("a date")
+}
+
+/// A day of the Goma scenario as a date and hour, e.g. `23 Jan 20:00`.
+pub(crate) fn when(day: f64) -> String {
+    let start = goma_start().and_hms_opt(0, 0, 0).expect("midnight");
+    let at = start + Duration::minutes((day * 24.0 * 60.0).round() as i64);
+    at.format("%-d %b %H:%M").to_string()
+}
+
+/// A count rounded to the nearest hundred above 10,000 (to the unit below), with thousands
+/// separators: `187,900`.
+pub(crate) fn count(x: f64) -> String {
+    let rounded = if x.abs() >= 10_000.0 {
+        (x / 100.0).round() * 100.0
+    } else {
+        x.round()
+    };
+    let digits = format!("{:.0}", rounded.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `median (5%–95%)` of values, each written by `show`.
+fn spread(values: &[f64], show: impl Fn(f64) -> String) -> String {
+    format!(
+        "{} ({}–{})",
+        show(quantile(values, 0.5)),
+        show(quantile(values, 0.05)),
+        show(quantile(values, 0.95))
+    )
+}
+
+/// `RUNS` 60-day runs of the Goma scenario, each reduced by `f`.
+fn goma_runs<T: Send>(f: impl Fn(&RunRecord) -> T + Sync) -> Vec<T> {
+    let loaded = load("scenarios/goma_2025.ron");
+    run_ensemble(
+        &loaded,
+        2025,
+        0..RUNS,
+        Some(60.0),
+        |_, record| f(&record),
+        || {},
+    )
+    .expect("runs")
+}
+
+/// The last sample at or before `day`.
+pub(crate) fn at(record: &RunRecord, day: f64) -> &strife::sim::resources::Sample {
+    record
+        .samples
+        .iter()
+        .take_while(|s| s.hours <= day * 24.0 + 1e-9)
+        .last()
+        .expect("a sample")
+}
+
+/// The hindcast of the Goma scenario against its eleven dated facts, 200 runs of 60 days.
+fn goma_hindcast() -> Vec<String> {
+    use strife::analysis::observed::read_observed;
+    use strife::run::hindcast::run_hindcast;
+
+    let file = "scenarios/observed/goma_2025.csv";
+    let (observations, text) = read_observed(&repo(file)).expect("the observed file");
+    let loaded = load("scenarios/goma_2025.ron");
+    let record = run_hindcast(
+        &loaded,
+        &observations,
+        (file, &text),
+        2025,
+        RUNS,
+        None,
+        || {},
+    )
+    .expect("the hindcast");
+    let limit = record.days;
+    let theatre = strife::sim::build_theatre(&loaded.central().expect("central values"))
+        .expect("the theatre");
+    let place = |id: &str| {
+        theatre
+            .places
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id.to_owned(), |p| p.name.clone())
+    };
+    let faction = |id: &str| {
+        theatre
+            .factions
+            .iter()
+            .find(|f| f.id == id)
+            .map_or(id.to_owned(), |f| f.name.clone())
+    };
+    // `EmergencyMeeting` → `emergency meeting`.
+    let words = |camel: &str| {
+        let mut out = String::new();
+        for (i, c) in camel.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push(' ');
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    };
+    let quantity = |q: &str| match q.split_once('.') {
+        Some(("captured", f)) => format!("{} who gave themselves up", faction(f)),
+        Some((what, who)) => format!("{} of {}", what.replace('_', " "), faction(who)),
+        None => q.replace('_', " "),
+    };
+    let small = |x: f64| {
+        if x < 100.0 {
+            format!("{x:.1}")
+        } else {
+            count(x)
+        }
+    };
+    let value = |unit: &str, x: f64| match unit {
+        "days" if x >= limit => format!("not by day {limit:.0}"),
+        "days" => format!("day {x:.2}"),
+        _ => count(x),
+    };
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut out = vec![
+        "| observation | observed | model median | model 90% interval | CRPS | PIT | in 50% | in 90% |"
+            .to_owned(),
+        "|---|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    for s in &record.scored {
+        let date = s.date.format("%-d %b");
+        let (what, observed) = match s.kind.as_str() {
+            "capture" => (
+                format!("{} taken by {}", place(&s.subject), faction(&s.detail)),
+                format!("{date} (day {:.1})", s.observed),
+            ),
+            "instrument" => (
+                format!("{} {}", s.subject, words(&s.detail)),
+                format!("{date} (day {:.1})", s.observed),
+            ),
+            "holder" => (
+                format!(
+                    "{} holds {} at the end of {date}",
+                    faction(&s.detail),
+                    place(&s.subject)
+                ),
+                "yes".to_owned(),
+            ),
+            _ => (
+                format!("{} by {date}", quantity(&s.subject)),
+                count(s.observed),
+            ),
+        };
+        let [lo, hi] = s.score.interval_90;
+        let unit = if s.unit == "days" { " days" } else { "" };
+        out.push(format!(
+            "| {what} | {observed} | {} | {}–{} | {}{unit} | {:.2} | {} | {} |",
+            value(&s.unit, s.median),
+            value(&s.unit, lo).trim_start_matches("day "),
+            value(&s.unit, hi).trim_start_matches("day "),
+            if s.unit == "days" {
+                format!("{:.2}", s.score.crps)
+            } else {
+                small(s.score.crps)
+            },
+            s.score.pit,
+            yes(s.score.inside_50),
+            yes(s.score.inside_90),
+        ));
+    }
+    for o in &record.overall {
+        let crps = o.mean_crps.map_or(String::new(), |c| {
+            if o.kind == "capture" || o.kind == "instrument" {
+                format!("mean {c:.2} days")
+            } else {
+                format!("mean {}", small(c))
+            }
+        });
+        out.push(format!(
+            "| **{}** ({} observations) | | | | {crps} | mean {:.2} | {:.0}% | {:.0}% |",
+            if o.kind == "all" { "all" } else { &o.kind },
+            o.n,
+            o.mean_pit,
+            100.0 * o.coverage_50,
+            100.0 * o.coverage_90
+        ));
+    }
+    out
+}
+
+/// The places after Goma on the campaign: the share of 200 runs in which each changes hands
+/// by day 30 and by day 60, and the day it does (median and 90% of the runs where it does).
+fn goma_forecast_places() -> Vec<String> {
+    let places = [
+        ("kalehe", "Kalehe"),
+        ("kavumu", "Kavumu airport"),
+        ("bukavu", "Bukavu"),
+        ("munigi", "Munigi"),
+    ];
+    let falls: Vec<Vec<f64>> = goma_runs(|record| {
+        places
+            .iter()
+            .map(|(id, _)| {
+                let p = record
+                    .theatre
+                    .places
+                    .iter()
+                    .position(|p| p.id == *id)
+                    .expect(id);
+                record
+                    .captures
+                    .iter()
+                    .find(|c| c.place == p)
+                    .map_or(f64::INFINITY, |c| c.hours / 24.0)
+            })
+            .collect()
+    });
+    let mut out = vec![
+        "| place | by day 30: share of runs it changes hands | median day (90%) | by day 60: share | median day (90%) |".to_owned(),
+        "|---|---|---|---|---|".to_owned(),
+    ];
+    for (i, (_, name)) in places.iter().enumerate() {
+        let mut row = format!("| {name} |");
+        for limit in [30.0, 60.0] {
+            let days: Vec<f64> = falls.iter().map(|f| f[i]).filter(|d| *d <= limit).collect();
+            let share = 100.0 * days.len() as f64 / falls.len() as f64;
+            let timing = if days.is_empty() {
+                "—".to_owned()
+            } else {
+                spread(&days, |d| format!("{d:.1}"))
+            };
+            row.push_str(&format!(" {share:.1}% | {timing} |"));
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// Killed, wounded and displaced by day 30 and day 60 of 200 runs: medians with the 5%–95%
+/// range of the runs.
+fn goma_human_cost() -> Vec<String> {
+    let days = [(30.0, "30 (19 Feb)"), (60.0, "60 (21 Mar)")];
+    let per_run: Vec<Vec<[f64; 6]>> = goma_runs(|record| {
+        days.iter()
+            .map(|(day, _)| {
+                let s = at(record, *day);
+                let places = |f: fn(&strife::sim::resources::PlaceSample) -> f64| {
+                    s.places.iter().map(f).sum::<f64>()
+                };
+                let factions = |f: fn(&strife::sim::resources::FactionSample) -> u32| {
+                    s.factions.iter().map(|x| f64::from(f(x))).sum::<f64>()
+                };
+                [
+                    places(|p| p.dead),
+                    places(|p| p.killed),
+                    places(|p| p.wounded),
+                    factions(|f| f.killed),
+                    factions(|f| f.wounded),
+                    s.newly_displaced,
+                ]
+            })
+            .collect()
+    });
+    let mut out = vec![
+        "| by day | civilians dead | of them killed by fire | civilians wounded | soldiers killed | soldiers wounded | newly displaced |".to_owned(),
+        "|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    for (d, (_, label)) in days.iter().enumerate() {
+        let mut row = format!("| {label} |");
+        for q in 0..6 {
+            let values: Vec<f64> = per_run.iter().map(|r| r[d][q]).collect();
+            row.push_str(&format!(" {} |", spread(&values, count)));
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// A marked table of a page: its name and the range of its lines (between the markers).
+struct Marked {
+    /// The table's name.
+    name: String,
+    /// 1-based line of the opening marker.
+    line: usize,
+    /// Index of the first line after the opening marker and of the closing marker.
+    body: (usize, usize),
+}
+
+/// Every marked table of `text`; `Err` for an unclosed marker.
+fn marked(text: &str) -> Result<Vec<Marked>, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some(rest) = lines[i].trim().strip_prefix("<!-- strife-table:") {
+            let name = rest
+                .strip_suffix("-->")
+                .ok_or_else(|| format!("line {}: the marker does not end with -->", i + 1))?
+                .trim()
+                .to_owned();
+            let end = (i + 1..lines.len())
+                .find(|&k| lines[k].trim() == "<!-- /strife-table -->")
+                .ok_or_else(|| {
+                    format!(
+                        "line {}: no <!-- /strife-table --> closes table {name}",
+                        i + 1
+                    )
+                })?;
+            out.push(Marked {
+                name,
+                line: i + 1,
+                body: (i + 1, end),
+            });
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Every marker is closed and names a table of [`TABLES`] (cheap: runs nothing).
+#[test]
+fn docs_table_markers_name_known_tables() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for page in crate::docs_blocks::documents() {
+        let text = std::fs::read_to_string(repo(&page)).expect("a page");
+        match marked(&text) {
+            Err(e) => problems.push(format!("{page}: {e}")),
+            Ok(tables) => {
+                for t in tables {
+                    seen += 1;
+                    if !TABLES.iter().any(|(name, _)| *name == t.name) {
+                        problems.push(format!(
+                            "{page}:{}: no table named {:?} (known: {})",
+                            t.line,
+                            t.name,
+                            TABLES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(seen >= TABLES.len(), "every table is used on some page");
+}
+
+/// Every marked table holds what its function makes now.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "hundreds of runs: run in release (`cargo test --release --test integration docs_tables`), as .ci/run does"
+)]
+fn docs_tables_are_current() {
+    let update = std::env::var_os("STRIFE_UPDATE_DOCS").is_some();
+    let mut stale = Vec::new();
+    for page in crate::docs_blocks::documents() {
+        let path = repo(&page);
+        let text = std::fs::read_to_string(&path).expect("a page");
+        let tables = marked(&text).expect("markers");
+        if tables.is_empty() {
+            continue;
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let mut rebuilt: Vec<String> = Vec::new();
+        let mut next = 0;
+        for t in &tables {
+            let make = TABLES
+                .iter()
+                .find(|(name, _)| *name == t.name)
+                .unwrap_or_else(|| panic!("{page}:{}: unknown table {}", t.line, t.name))
+                .1;
+            let fresh = make();
+            let old: Vec<&str> = lines[t.body.0..t.body.1].to_vec();
+            if old != fresh.iter().map(String::as_str).collect::<Vec<_>>() {
+                stale.push(format!(
+                    "{page}:{}: table {} is stale; now:\n{}",
+                    t.line,
+                    t.name,
+                    fresh.join("\n")
+                ));
+            }
+            rebuilt.extend(lines[next..t.body.0].iter().map(|l| (*l).to_owned()));
+            rebuilt.extend(fresh);
+            next = t.body.1;
+        }
+        rebuilt.extend(lines[next..].iter().map(|l| (*l).to_owned()));
+        if update {
+            let mut out = rebuilt.join("\n");
+            if text.ends_with('\n') {
+                out.push('\n');
+            }
+            std::fs::write(&path, out).expect("write the page");
+        }
+    }
+    assert!(
+        update || stale.is_empty(),
+        "{}\n\n(STRIFE_UPDATE_DOCS=1 cargo test --release --test integration docs_tables rewrites them)",
+        stale.join("\n\n")
+    );
+}
