@@ -260,7 +260,7 @@ pub(crate) fn diplomacy_table(runs: u64) -> Vec<String> {
     };
     let mut out = vec![
         format!(
-            "| {runs} runs of 60 days | `goma_2025` | `early_sanctions` (sanctions and aid suspensions on day 10) |"
+            "| {runs} runs of 60 days | `goma_2025` | `early_sanctions` (aid suspended by the US, the EU and the UK on day 10) |"
         ),
         "|---|---|---|".to_owned(),
     ];
