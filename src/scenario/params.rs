@@ -517,8 +517,9 @@ pub struct CivilianParams<N = f64> {
     /// (assumed: social networks steer where the displaced go: Adhikari 2013; IOM DTM surveys
     /// find most displaced staying with host families).
     pub kin_preference: N,
-    /// Weight of a destination in the same country held by a side people flee (a side whose
-    /// forces fight or stand at the place fled, strike it, or occupy it). Default 0: nobody
+    /// Weight of a destination in the same country held by a faction people flee or an ally
+    /// of one (a faction hostile to the holder of the place fled whose forces fight or stand
+    /// there, strike it, or occupy it; by the relations matrix). Default 0: nobody
     /// flees into the hands of those they flee (assumed). A crossing into another country is
     /// governed by its border status, not by who holds the other side.
     pub feared_holder_weight: N,

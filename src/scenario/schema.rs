@@ -653,8 +653,8 @@ pub struct AirAsset<N = f64> {
     pub sorties_per_day: N,
     /// Combat radius: the farthest fight from the base it strikes, great-circle km (> 0).
     pub range_km: N,
-    /// Place id of its base. It flies only while a faction of its side holds the base; losing
-    /// the base grounds it until its side holds the base again.
+    /// Place id of its base. It flies only while a faction of its side holds the base and its
+    /// own faction has a unit in the theatre; losing either grounds it until both hold again.
     pub base: String,
     /// Combat power one sortie a day adds to its side in a fight, soldier-equivalents (the
     /// units of a unit's `personnel × firepower`; ≥ 0). Default by kind:

@@ -187,3 +187,100 @@ fn air_assets_appear_in_air_csv_and_the_summary() {
     assert!(!dir.path().join("out/air.csv").exists());
     assert!(summary.get("air").is_none());
 }
+
+/// A rebel-held town of 20,000 (`town`) with a rebel garrison and no fight anywhere; a
+/// rebel-held village (`village`) and a government town (`govtown`) lie near it; the
+/// government's airfield lies 90 km south. `air` is the scenario's air list, `defence` the
+/// rebels' `air_defence`.
+fn quiet_theatre(air: &str, defence: f64) -> String {
+    format!(
+        r##"Scenario(
+ name: "Expected strikes test", start_date: "2025-01-01", duration_days: 10,
+ factions: [
+  (id: "gov", name: "Government", side: "government", kind: StateArmy, colour: "#1f5fbf"),
+  (id: "reb", name: "Rebels", side: "rebels", kind: Rebel, colour: "#d62728",
+   air_defence: {defence}),
+ ],
+ places: [
+  (id: "town", name: "Town", kind: Town, lat: -1.0, lon: 30.0, country: "X",
+   population: 20000, controller: "reb"),
+  (id: "village", name: "Village", kind: Town, lat: -0.9, lon: 30.0, country: "X",
+   population: 10000, controller: "reb"),
+  (id: "govtown", name: "Government town", kind: Town, lat: -1.3, lon: 30.0, country: "X",
+   population: 30000, controller: "gov"),
+  (id: "airfield", name: "Airfield", kind: Airport, lat: -1.8, lon: 30.0, country: "X",
+   population: 0, controller: "gov"),
+ ],
+ routes: [
+  (from: "town", to: "village", km: 12, kind: Road),
+  (from: "town", to: "govtown", km: 40, kind: Road),
+  (from: "govtown", to: "airfield", km: 60, kind: Road),
+ ],
+ units: [
+  (id: "guard", faction: "gov", place: "airfield", personnel: 500, supply_days: 30),
+  (id: "garrison", faction: "reb", place: "town", personnel: 800, supply_days: 30),
+ ],
+ supply_sources: [
+  (place: "airfield", factions: ["gov"], tonnes_per_day: 500),
+  (place: "town", factions: ["reb"], tonnes_per_day: 500),
+ ],
+ air: [{air}],
+)
+"##
+    )
+}
+
+/// Issue 14, item 7: people flee the strikes they expect from the air. Government jets whose
+/// radius covers a rebel-held town where no one fights drive some of its people out (to the
+/// rebels' village, never into the government's town, whose aircraft they flee); with the
+/// jets out of range nobody leaves, and the rebels' air defence cuts the flight.
+#[test]
+fn people_flee_expected_air_strikes() {
+    let jets = |range_km: f64| {
+        format!(
+            r#"(id: "gov_jets", faction: "gov", kind: Jet, count: 4, sorties_per_day: 2,
+   range_km: {range_km}, base: "airfield")"#
+        )
+    };
+    let left = |r: &RunRecord| {
+        let p = r
+            .theatre
+            .places
+            .iter()
+            .position(|p| p.id == "town")
+            .expect("town");
+        20_000.0 - r.samples.last().expect("samples").places[p].residents
+    };
+    let left_none = left(&run(quiet_theatre("", 0.0), 1));
+    let left_short = left(&run(quiet_theatre(&jets(50.0), 0.0), 1));
+    let in_range = run(quiet_theatre(&jets(150.0), 0.0), 1);
+    let left_open = left(&in_range);
+    let last = in_range.samples.last().expect("samples");
+    let left_defended = left(&run(quiet_theatre(&jets(150.0), 0.8), 1));
+    assert!(
+        left_none.abs() < 1e-9,
+        "people left a quiet town: {left_none}"
+    );
+    assert!(
+        left_short.abs() < 1e-9,
+        "people fled aircraft out of range: {left_short}"
+    );
+    assert!(
+        left_open > 200.0,
+        "only {left_open:.0} fled the expected strikes"
+    );
+    assert!(
+        left_defended < left_open && left_defended > 0.0,
+        "air defence did not cut the flight: {left_defended:.0} against {left_open:.0}"
+    );
+    let place = |id: &str| {
+        in_range
+            .theatre
+            .places
+            .iter()
+            .position(|p| p.id == id)
+            .expect("place")
+    };
+    assert!(last.places[place("village")].displaced_here > 100.0);
+    assert_eq!(last.places[place("govtown")].displaced_here, 0.0);
+}

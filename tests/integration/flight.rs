@@ -236,3 +236,46 @@ fn people_flee_a_feared_occupier_after_the_fighting() {
     assert_eq!(at(&feared, 12.0, "rebair").displaced_here, 0.0);
     assert_eq!(at(&feared, 12.0, "rebase").displaced_here, 0.0);
 }
+
+/// The flight test theatre with a third faction, `ally` (side "others"), holding the airport
+/// beyond `near` instead of the rebels, standing to the rebels in `relation`; people may
+/// spread over six destinations, so that the airport is among those they weigh.
+fn with_third_faction(relation: &str) -> String {
+    theatre(", border: Open", "", 0.0, HOLD)
+        .replace(
+            " ],\n places: [",
+            "  (id: \"ally\", name: \"Rebels' ally\", side: \"others\", kind: Militia, colour: \"#ff7f0e\"),\n ],\n places: [",
+        )
+        .replace(
+            "population: 5000, controller: \"reb\"",
+            "population: 5000, controller: \"ally\"",
+        )
+        .replace(
+            " end_conditions: [],",
+            &format!(
+                " relations: [(a: \"reb\", b: \"ally\", relation: {relation})],\n params: (civilians: (flight_destinations: 8)),\n end_conditions: [],"
+            ),
+        )
+}
+
+/// Issue 14, item 7 with item 4: who people flee and whose places they avoid come from the
+/// relations matrix, not from the sides. A faction of another side allied with the rebels is
+/// feared like them: nobody flees into its airport. The same faction neutral to the rebels is
+/// not: some of the people fleeing go there.
+#[test]
+fn flight_avoids_the_places_of_the_allies_of_those_fled() {
+    let allied = run(with_third_faction("Allied"), 3.0);
+    let neutral = run(with_third_faction("Neutral"), 3.0);
+    let fled = 100_000.0 - at(&allied, 3.0, "town").residents;
+    assert!(fled > 5_000.0, "only {fled:.0} left the town under attack");
+    assert_eq!(
+        at(&allied, 3.0, "rebair").displaced_here,
+        0.0,
+        "people fled into the airport of the rebels' ally"
+    );
+    assert!(
+        at(&neutral, 3.0, "rebair").displaced_here > 100.0,
+        "nobody went to the airport of a faction neutral to the rebels: {:?}",
+        at(&neutral, 3.0, "rebair")
+    );
+}

@@ -185,6 +185,8 @@ pub fn build_world(scenario: &Scenario, seed: u64, days: f64) -> Result<World> {
         sides: theatre.sides.len(),
         power: vec![0.0; places * theatre.sides.len()],
     });
+    // The strikes people expect from the air, published by the air model for civilian flight.
+    world.insert_resource(crate::sim::systems::civilians::ExpectedStrikes::default());
     politics::spawn_politics(&mut world, politics, &theatre);
     let command = crate::sim::systems::command::Command::new(scenario, &theatre);
     world.insert_resource(theatre);

@@ -1,5 +1,7 @@
 //! Air power (issue 14): air and drone strike assets fly sorties from their bases over the
 //! fights in range, adding to their side's combat power there; air defences blunt and down them.
+//! The strikes people expect from them are published for civilian flight
+//! ([`ExpectedStrikes`]).
 //!
 //! See docs/MODEL.md, "Air power", for the equations and their sources.
 
@@ -9,8 +11,10 @@ use crate::scenario::FactionKind;
 use crate::sim::components::{AirAsset, AirState, Condition, Position, Readiness, Strength, Unit};
 use crate::sim::messages::Logged;
 use crate::sim::politics::Ceasefires;
+use crate::sim::relations::{FactionMask, faction_bit};
 use crate::sim::resources::{AirSupport, Clock, ControlMap, EventKind, SimParams, Theatre};
 use crate::sim::rng::{StreamKind, Streams, stochastic_round};
+use crate::sim::systems::civilians::ExpectedStrikes;
 
 /// Where units stand this tick, as air power sees it (buffers kept between ticks).
 #[derive(Default)]
@@ -21,6 +25,53 @@ pub struct Presence {
     present: Vec<u64>,
     /// `faction[place × factions + f]`: units of faction `f` stand at the place.
     faction: Vec<bool>,
+    /// Bit `f` set: units of faction `f` that fight (not peacekeepers) stand at the place.
+    fighting_factions: Vec<FactionMask>,
+}
+
+/// Publish the strikes people expect from the air (docs/MODEL.md, "Air power", "Expected
+/// strikes"): every flying asset spreads its sorties a day evenly over the places within its
+/// range where units of factions hostile to its own stand, and each such place expects
+/// `strike_power × n × sorties_per_day / k × (1 − a)`, `a` the air defence there of the
+/// factions hostile to it, from the asset's faction.
+fn publish_expected(
+    theatre: &Theatre,
+    control: &ControlMap,
+    presence: &Presence,
+    order: &[(usize, Mut<AirState>)],
+    expected: &mut ExpectedStrikes,
+) {
+    let places = theatre.places.len();
+    let mut targets: Vec<(usize, f64)> = Vec::new();
+    for (index, state) in order {
+        if state.grounded || state.in_service == 0 {
+            continue;
+        }
+        let info = &theatre.air[*index];
+        let hostile = control.relations.hostile_mask(info.faction);
+        targets.clear();
+        for place in 0..places {
+            let enemies = presence.fighting_factions[place] & hostile;
+            if enemies != 0 && theatre.distance_km(info.base, place) <= info.range_km {
+                let open = theatre
+                    .factions
+                    .iter()
+                    .enumerate()
+                    .filter(|&(f, _)| enemies & faction_bit(f) != 0)
+                    .map(|(_, f)| 1.0 - f.air_defence.clamp(0.0, 1.0))
+                    .product::<f64>();
+                targets.push((place, 1.0 - open));
+            }
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        let rate = f64::from(state.in_service) * info.sorties_per_day / targets.len() as f64;
+        for &(place, defence) in &targets {
+            expected.air[place] += info.strike_power * rate * (1.0 - defence);
+            expected.air_factions[place] |= faction_bit(info.faction);
+        }
+    }
 }
 
 /// The air defence a side's sorties meet at a place, 0–1: `1 − Π (1 − air_defence_f)` over
@@ -58,13 +109,29 @@ pub fn fly_sorties(
     mut assets: Query<(&AirAsset, &mut AirState)>,
     mut logged: MessageWriter<Logged>,
     mut presence: Local<Presence>,
+    mut expected: Option<ResMut<ExpectedStrikes>>,
 ) {
     support.power.iter_mut().for_each(|x| *x = 0.0);
     if theatre.air.is_empty() {
         return;
     }
+    let places = theatre.places.len();
+    if let Some(e) = expected.as_deref_mut() {
+        e.air.clear();
+        e.air.resize(places, 0.0);
+        e.air_factions.clear();
+        e.air_factions.resize(places, 0);
+    }
     let air = &params.0.air;
-    // Grounded or not, by who holds each base.
+    // Factions with forces in the theatre: an asset comes and goes with the force it flies
+    // for (an intervention's aircraft fly once its troops have entered).
+    let mut deployed = vec![false; theatre.factions.len()];
+    for (unit, readiness, _, _, _) in &units {
+        if *readiness == Readiness::Active {
+            deployed[unit.faction] = true;
+        }
+    }
+    // Grounded or not, by who holds each base and whether its faction is in the theatre.
     let mut order: Vec<(usize, Mut<AirState>)> = assets
         .iter_mut()
         .map(|(asset, state)| (asset.index, state))
@@ -73,13 +140,17 @@ pub fn fly_sorties(
     for (index, state) in order.iter_mut() {
         let info = &theatre.air[*index];
         let side = theatre.factions[info.faction].side;
-        let grounded = control.side(&theatre, info.base) != side;
+        let base_lost = control.side(&theatre, info.base) != side;
+        let absent = !deployed[info.faction];
+        let grounded = base_lost || absent;
         if grounded != state.grounded {
             state.grounded = grounded;
-            let verb = if grounded {
+            let verb = if base_lost {
                 "is grounded: its base is lost"
+            } else if absent {
+                "is grounded: its faction has no forces in the theatre"
             } else {
-                "flies again: its side holds its base"
+                "flies: its side holds its base and its faction's forces are in the theatre"
             };
             logged.write(Logged {
                 kind: EventKind::Air,
@@ -94,7 +165,6 @@ pub fn fly_sorties(
         return;
     }
 
-    let places = theatre.places.len();
     let n_factions = theatre.factions.len();
     let p = &mut *presence;
     p.fighting.clear();
@@ -103,6 +173,8 @@ pub fn fly_sorties(
     p.present.resize(places, 0);
     p.faction.clear();
     p.faction.resize(places * n_factions, false);
+    p.fighting_factions.clear();
+    p.fighting_factions.resize(places, 0);
     // The same units as combat counts (docs/MODEL.md, "Combat").
     for (unit, readiness, position, strength, condition) in &units {
         if *readiness != Readiness::Active
@@ -116,9 +188,14 @@ pub fn fly_sorties(
             p.present[place] |= bit;
             if !unit.peacekeeper {
                 p.fighting[place] |= bit;
+                p.fighting_factions[place] |= faction_bit(unit.faction);
             }
             p.faction[place * n_factions + unit.faction] = true;
         }
+    }
+
+    if let Some(e) = expected.as_deref_mut() {
+        publish_expected(&theatre, &control, p, &order, e);
     }
 
     let dt = clock.dt_days();

@@ -13,6 +13,7 @@ use crate::sim::components::{Place, Population, Position, Readiness, Strength, U
 use crate::sim::messages::Logged;
 use crate::sim::nearby::Nearby;
 use crate::sim::politics::Tallies;
+use crate::sim::relations::{FactionMask, Relations, faction_bit};
 use crate::sim::resources::{CivilianSupply, Clock, ControlMap, EventKind, SimParams, Theatre};
 
 /// The status of every border crossing post now, by place index (`None`: not a post). Starts
@@ -52,18 +53,20 @@ pub fn describe(status: BorderStatus) -> String {
     }
 }
 
-/// The hook for air power (issue 14, item 6): strikes people expect from the air, by place
-/// index, that the air model may fill each tick; flight reads it, never writes it. Absent or
-/// empty: no air strikes expected.
+/// Strikes people expect from the air, by place index: published each tick by the air model
+/// ([`fly_sorties`](crate::sim::systems::air::fly_sorties); docs/MODEL.md, "Air power",
+/// "Expected strikes") and read by flight, which never writes it. Absent or empty: no air
+/// strikes expected.
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct ExpectedStrikes {
     /// Expected air and drone strikes on each place, in the unit of the ground threat:
     /// explosive-weighted hostile soldiers in reach (a strike asset able to reach the place
-    /// counts as the soldiers whose fire it equals).
+    /// counts as the soldiers whose fire it equals: its expected sorties a day there times its
+    /// `strike_power`, after air defence).
     pub air: Vec<f64>,
-    /// Bit mask of the sides whose aircraft or drones threaten each place (people avoid
-    /// places those sides hold).
-    pub air_sides: Vec<u64>,
+    /// Bit mask of the factions whose aircraft or drones threaten each place (bit `f` for
+    /// faction `f`): people flee them, and avoid places held by them or their allies.
+    pub air_factions: Vec<FactionMask>,
 }
 
 /// Where the people of one place go: a destination, its share of them, the hours of travel to
@@ -78,8 +81,9 @@ struct Flow {
 }
 
 /// Where the people of each place would flee to. It depends on which places are fought over
-/// or threatened, on who holds each place, on the borders, on the sides the people of the
-/// place flee and on the parameters, so it is kept while those stay the same.
+/// or threatened, on who holds each place, on the relations between factions, on the borders,
+/// on the factions the people of the place flee and on the parameters, so it is kept while
+/// those stay the same.
 #[derive(Default)]
 pub struct FlightPlan {
     contested: Vec<bool>,
@@ -87,13 +91,16 @@ pub struct FlightPlan {
     controller: Vec<usize>,
     borders: Vec<Option<BorderStatus>>,
     params: Vec<u64>,
-    /// By place: `None` if not yet worked out, else the sides fled when it was and the flows.
-    destination: Vec<Option<(u64, Vec<Flow>)>>,
+    /// The version of the relations matrix the destinations were worked out under.
+    relations: u64,
+    /// By place: `None` if not yet worked out, else the factions fled when it was and the
+    /// flows.
+    destination: Vec<Option<(FactionMask, Vec<Flow>)>>,
 }
 
 impl FlightPlan {
     /// Forget the destinations that what changed since the last tick could alter: all of them
-    /// if a parameter, a holder or a border changed, else those of places within
+    /// if a parameter, a holder, a relation or a border changed, else those of places within
     /// `flight_reach_hours` of a place whose fighting or threat changed or that neighbours a
     /// change in fighting (its calm depends on fights next door). A flight search never goes
     /// farther than that reach, and travel times are symmetric, so the others cannot have
@@ -112,9 +119,11 @@ impl FlightPlan {
         if self.params != bits
             || self.destination.len() != n
             || self.controller != control.controller
+            || self.relations != control.relations.version
             || self.borders != borders
         {
             self.params = bits;
+            self.relations = control.relations.version;
             self.contested = contested.to_vec();
             self.threatened = threatened.to_vec();
             self.controller = control.controller.clone();
@@ -348,10 +357,10 @@ fn hardship_rates(h: &HumanCostParams, hunger: f64, displaced: f64, capacity: f6
     (displaced_rate, unfed)
 }
 
-/// When each place last changed hands, and the side that held it at the start.
+/// When each place last changed hands, and the faction that held it at the start.
 #[derive(Default)]
 pub struct Occupation {
-    start_side: Vec<usize>,
+    start_holder: Vec<usize>,
     taken_at: Vec<f64>,
 }
 
@@ -367,10 +376,18 @@ struct Move {
     hungry: f64,
 }
 
-/// The strikes the people of each place expect, by place index: explosive-weighted hostile
-/// soldiers (of a side other than the place's holder, peacekeepers left out) whose units stand
-/// within `reach_km` of it (great circle), plus the air strikes of `air`, and the bit mask of
-/// the sides they come from (docs/MODEL.md, "Civilians").
+/// Explosive-weighted soldiers of one side at a place, with the factions behind the sum.
+struct Guns {
+    side: usize,
+    weighted: f64,
+    factions: FactionMask,
+    by_faction: Vec<(usize, f64)>,
+}
+
+/// The strikes the people of each place expect, by place index: explosive-weighted soldiers
+/// of factions hostile to the place's holder (peacekeepers left out) whose units stand within
+/// `reach_km` of it (great circle), plus the air strikes of `air`, and the bit mask of the
+/// factions they come from (docs/MODEL.md, "Civilians").
 pub fn expected_strikes(
     theatre: &Theatre,
     control: &ControlMap,
@@ -378,17 +395,18 @@ pub fn expected_strikes(
     nearby: &mut Nearby,
     units: &Query<(&Unit, &Position, &Strength, &Readiness)>,
     air: Option<&ExpectedStrikes>,
-) -> Vec<(f64, u64)> {
+) -> Vec<(f64, FactionMask)> {
     let n = theatre.places.len();
-    let mut out = vec![(0.0, 0u64); n];
+    let mut out = vec![(0.0, 0 as FactionMask); n];
     if let Some(air) = air {
         for (p, o) in out.iter_mut().enumerate() {
             o.0 += air.air.get(p).copied().unwrap_or(0.0).max(0.0);
-            o.1 |= air.air_sides.get(p).copied().unwrap_or(0);
+            o.1 |= air.air_factions.get(p).copied().unwrap_or(0);
         }
     }
-    // Explosive-weighted soldiers by place and side.
-    let mut guns: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    // Explosive-weighted soldiers by place and side (summed by side, so that a side whose
+    // factions are all hostile to a holder adds one sum, as before relations existed).
+    let mut guns: Vec<Vec<Guns>> = (0..n).map(|_| Vec::new()).collect();
     let mut any = false;
     for (unit, position, strength, readiness) in units {
         if unit.peacekeeper || *readiness != Readiness::Active || strength.personnel == 0 {
@@ -404,9 +422,28 @@ pub fn expected_strikes(
             Position::Moving { from, .. } => from,
         };
         let weighted = f64::from(strength.personnel) * share;
-        match guns[at].iter_mut().find(|(side, _)| *side == unit.side) {
-            Some(entry) => entry.1 += weighted,
-            None => guns[at].push((unit.side, weighted)),
+        let entry = match guns[at].iter().position(|g| g.side == unit.side) {
+            Some(i) => &mut guns[at][i],
+            None => {
+                guns[at].push(Guns {
+                    side: unit.side,
+                    weighted: 0.0,
+                    factions: 0,
+                    by_faction: Vec::new(),
+                });
+                let last = guns[at].len() - 1;
+                &mut guns[at][last]
+            }
+        };
+        entry.weighted += weighted;
+        entry.factions |= faction_bit(unit.faction);
+        match entry
+            .by_faction
+            .iter_mut()
+            .find(|(f, _)| *f == unit.faction)
+        {
+            Some(e) => e.1 += weighted,
+            None => entry.by_faction.push((unit.faction, weighted)),
         }
         any = true;
     }
@@ -415,29 +452,54 @@ pub fn expected_strikes(
     }
     nearby.cover(theatre, reach_km);
     for (p, o) in out.iter_mut().enumerate() {
-        let own = theatre.factions[control.controller[p]].side;
+        let hostile = control.relations.hostile_mask(control.controller[p]);
         for &(q, km) in nearby.around(p) {
             if km > reach_km {
                 continue;
             }
-            for &(side, weighted) in &guns[q] {
-                if side != own {
-                    o.0 += weighted;
-                    o.1 |= 1u64.checked_shl(side as u32).unwrap_or(0);
+            for g in &guns[q] {
+                let h = g.factions & hostile;
+                if h == 0 {
+                    continue;
                 }
+                if h == g.factions {
+                    o.0 += g.weighted;
+                } else {
+                    o.0 += g
+                        .by_faction
+                        .iter()
+                        .filter(|(f, _)| faction_bit(*f) & h != 0)
+                        .map(|(_, w)| w)
+                        .sum::<f64>();
+                }
+                o.1 |= h;
             }
         }
     }
     out
 }
 
-/// Where the people of `origin` go, fleeing the sides of the mask `fled` (docs/MODEL.md,
+/// Whether the holder of `place` is a faction people fleeing `fled` fear: one of them or an
+/// ally of one of them (by default: a faction of a side they flee).
+fn feared_holder(relations: &Relations, holder: usize, fled: FactionMask) -> bool {
+    let mut rest = fled;
+    while rest != 0 {
+        let f = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        if relations.allied(holder, f) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Where the people of `origin` go, fleeing the factions of the mask `fled` (docs/MODEL.md,
 /// "Civilians"): a gravity (multinomial logit) choice over the calm places reachable within
 /// `flight_reach_hours` through places `can_enter` allows and no closed border. A
 /// destination's weight is `(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` its
 /// travel time (times `camp_preference` for a camp or a place abroad), times `kin_preference`
-/// if it shares a kin group with the origin, times `feared_holder_weight` if a side fled holds
-/// it in the origin's country. The `flight_destinations` largest weights share the people in
+/// if it shares a kin group with the origin, times `feared_holder_weight` if a faction fled or
+/// an ally of one holds it in the origin's country. The `flight_destinations` largest weights share the people in
 /// proportion (expected values: no random draw).
 #[allow(clippy::too_many_arguments)]
 fn destinations(
@@ -446,10 +508,10 @@ fn destinations(
     c: &crate::scenario::params::CivilianParams,
     borders: &[Option<BorderStatus>],
     origin: usize,
-    fled: u64,
+    fled: FactionMask,
     calm: &dyn Fn(usize) -> bool,
     can_enter: &dyn Fn(usize) -> bool,
-    holder_bit: &dyn Fn(usize) -> u64,
+    feared: &dyn Fn(usize, FactionMask) -> bool,
 ) -> Vec<Flow> {
     let from = &theatre.places[origin];
     let mut weighted: Vec<(f64, Flow)> = Vec::new();
@@ -465,7 +527,7 @@ fn destinations(
         let room = shelter_capacity(h, info).max(0.0) + 1.0;
         let mut w =
             room.powf(c.mass_exponent) * (-effective / c.travel_scale_hours.max(1e-9)).exp();
-        if !abroad && holder_bit(q) & fled != 0 {
+        if !abroad && fled != 0 && feared(q, fled) {
             w *= c.feared_holder_weight;
         }
         if from.kin.iter().any(|k| info.kin.contains(k)) {
@@ -584,27 +646,28 @@ pub fn displace_civilians(
         tallies.tick.civilian_deaths += deaths_residents + deaths_displaced;
     }
 
-    // Flight (docs/MODEL.md, "Civilians"): why people leave each place, and the sides they
-    // flee. Soldiers at each place and at the fights next to it; whether a fight is next door.
+    // Flight (docs/MODEL.md, "Civilians"): why people leave each place, and the factions they
+    // flee: those hostile to its holder (by the relations matrix). Soldiers at each place and
+    // at the fights next to it; whether a fight is next door.
     let (theatre, control) = (&*theatre, &*control);
-    let side_of = |p: usize| theatre.factions[control.controller[p]].side;
-    let bit = |side: usize| 1u64.checked_shl(side as u32).unwrap_or(0);
+    let relations = &control.relations;
+    let holder = |p: usize| control.controller[p];
     let mut near_fight = vec![false; n];
     let mut soldiers = vec![0.0; n];
-    let mut feared = vec![0u64; n];
+    let mut feared: Vec<FactionMask> = vec![0; n];
     for p in 0..n {
-        let own = bit(side_of(p));
+        let hostile = relations.hostile_mask(holder(p));
         let mut next_door = 0.0;
         for &(r, q) in &theatre.adjacency[p] {
             if control.contested[q] && theatre.routes[r].km <= c.near_fight_km {
                 near_fight[p] = true;
                 next_door += f64::from(control.personnel[q]);
-                feared[p] |= control.present[q] & !own;
+                feared[p] |= control.present_factions[q] & hostile;
             }
         }
         soldiers[p] = f64::from(control.personnel[p]) + next_door;
         if control.contested[p] || control.threatened[p] {
-            feared[p] |= control.present[p] & !own;
+            feared[p] |= control.present_factions[p] & hostile;
         }
     }
     // Expected strikes: hostile soldiers in reach, weighted by the explosive share of their
@@ -617,10 +680,11 @@ pub fn displace_civilians(
         &units,
         strikes_from_air.as_deref(),
     );
-    // Occupation: when each place last changed hands, and the side that held it at the start.
+    // Occupation: when each place last changed hands, and the faction that held it at the
+    // start.
     let now_hours = clock.hours_at_end_of_tick();
-    if occupation.start_side.len() != n {
-        occupation.start_side = (0..n).map(side_of).collect();
+    if occupation.start_holder.len() != n {
+        occupation.start_holder = control.controller.clone();
         occupation.taken_at = vec![f64::NEG_INFINITY; n];
     }
     for (at, &was_taken) in occupation.taken_at.iter_mut().zip(&taken) {
@@ -628,8 +692,8 @@ pub fn displace_civilians(
             *at = now_hours;
         }
     }
-    let rate = |p: usize, pop: &Population| -> (f64, u64) {
-        let mut fled = 0u64;
+    let rate = |p: usize, pop: &Population| -> (f64, FactionMask) {
+        let mut fled: FactionMask = 0;
         let base: f64 = if control.contested[p] {
             c.flight_fighting_per_day
         } else if control.threatened[p] || near_fight[p] {
@@ -650,14 +714,15 @@ pub fn displace_civilians(
         if r > 0.0 {
             fled |= feared[p];
         }
-        let side = side_of(p);
-        let abuse = theatre.factions[control.controller[p]].civilian_abuse;
-        if side != occupation.start_side[p] && abuse > 0.0 {
+        // A feared occupier: a holder not allied with the place's holder at the start.
+        let occupier = holder(p);
+        let abuse = theatre.factions[occupier].civilian_abuse;
+        if abuse > 0.0 && !relations.allied(occupier, occupation.start_holder[p]) {
             let days = (now_hours - occupation.taken_at[p]) / 24.0;
             r += c.flight_occupier_per_day
                 * abuse
                 * (-days.max(0.0) / c.occupier_fear_days.max(1e-9)).exp();
-            fled |= bit(side);
+            fled |= faction_bit(occupier);
         }
         let (threat, sides) = strikes[p];
         if threat > 0.0 {
@@ -710,7 +775,7 @@ pub fn displace_civilians(
                 fled,
                 &calm,
                 &|q| !control.contested[q],
-                &|q| bit(side_of(q)),
+                &|q, fled| feared_holder(relations, holder(q), fled),
             );
             plan.destination[p] = Some((fled, flows));
         }
