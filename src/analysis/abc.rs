@@ -44,6 +44,10 @@ use crate::scenario::Distribution;
 const MASS_DRAWS: usize = 1000;
 /// Most redraws of a proposal until it lies in the support (then the particle itself is used).
 const MAX_REDRAWS: usize = 10_000;
+/// The smallest batch of proposals, as a share of the particles `N`: at most `N / 10` proposals
+/// simulated past a generation's last acceptance, against a batch of one or two at the end of
+/// every generation without it (assumed; a spread fit's round costs scheduling, not runs).
+const BATCH_FLOOR: f64 = 0.1;
 
 /// What the fit is asked to match.
 #[derive(Debug, Clone)]
@@ -699,11 +703,18 @@ impl<'p, 'a> Smc<'p, 'a> {
     }
 
     /// The next batch of generation `t`: enough proposals to fill it at the last rate, plus
-    /// 10%, within the cap.
+    /// 10%, and at least [`BATCH_FLOOR`] of `N` (a generation's last particles would otherwise
+    /// take a round of tiny batches: a spread fit pays each round's scheduling), within the
+    /// cap. The batches change only how many proposals are simulated, not which are accepted:
+    /// proposal `k` is the same whatever batch it falls in, and they are accepted in index
+    /// order.
     fn next_batch(&self, t: usize, filling: &Filling) -> Batch {
-        let needed = (self.settings.particles - filling.accepted.len()) as f64;
+        let n = self.settings.particles;
+        let needed = (n - filling.accepted.len()) as f64;
+        let floor = (n as f64 * BATCH_FLOOR).ceil() as u64;
         let size = ((needed / filling.rate.max(0.02) * 1.1).ceil() as u64)
             .max(needed as u64)
+            .max(floor)
             .min(self.cap() - filling.next);
         Batch {
             generation: t,
@@ -1067,6 +1078,35 @@ mod tests {
                 .generations
         };
         assert_eq!(run(1), run(4));
+    }
+
+    /// The last batch of a generation is at least a tenth of N, and never past the cap.
+    #[test]
+    fn tail_batches_have_a_floor() {
+        let prior = [Distribution::Uniform { min: 0.0, max: 1.0 }];
+        let problem = Problem {
+            prior: &prior,
+            observed: &[0.5],
+            group: &[0],
+            group_weights: &[1.0],
+            floors: &[0.01],
+        };
+        let s = settings(200, 3, 1);
+        let smc = Smc::new(&problem, &s).expect("valid");
+        let filling = Filling {
+            epsilon: 1.0,
+            accepted: vec![(vec![0.5], 0.0); 199],
+            next: 300,
+            considered: 300,
+            rate: 1.0,
+        };
+        let batch = smc.next_batch(1, &filling);
+        assert_eq!((batch.start, batch.end), (300, 320));
+        let near_cap = Filling {
+            next: smc.cap() - 5,
+            ..filling
+        };
+        assert_eq!(smc.next_batch(1, &near_cap).end, smc.cap());
     }
 
     #[test]

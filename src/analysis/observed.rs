@@ -21,9 +21,14 @@
 //!   faction `detail` (which may not be empty). The model's value is 1 if it was, else 0; several
 //!   lines of one place on several dates make a series.
 //!
+//! `date` is a day, `YYYY-MM-DD`, or a day and a time of day (ISO 8601: `YYYY-MM-DDTHH:MM`,
+//! `YYYY-MM-DD HH:MM`, seconds allowed). A day alone stands for the whole day: an event on it
+//! happened somewhen in `[day, day + 1)`, a count or holder is read at the end of it. With a
+//! time, an event happened at that time and a count or holder is read at it.
+//!
 //! `source` names where the figure comes from; it may not be empty.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::Instrument;
@@ -109,7 +114,8 @@ pub enum Target {
         /// The instrument.
         instrument: Instrument,
     },
-    /// Whether a faction of side `side` holds `place` at `hours` (the end of the observed date).
+    /// Whether a faction of side `side` holds `place` at `hours` (the end of the observed date, or
+    /// its time if given).
     Holder {
         /// Place index.
         place: usize,
@@ -118,7 +124,7 @@ pub enum Target {
         /// Hours since the start.
         hours: f64,
     },
-    /// A quantity at `hours` (the end of the observed date).
+    /// A quantity at `hours` (the end of the observed date, or its time if given).
     Count {
         /// What is counted.
         quantity: Quantity,
@@ -140,6 +146,8 @@ pub struct Observation {
     pub detail: String,
     /// The date.
     pub date: NaiveDate,
+    /// The time of day, if the file gives one; without it the date stands for the whole day.
+    pub time: Option<NaiveTime>,
     /// The observed count (counts only).
     pub value: Option<f64>,
     /// Where it comes from.
@@ -155,6 +163,69 @@ impl Observation {
             format!("{} {} ({})", self.kind.word(), self.subject, self.detail)
         }
     }
+
+    /// The date as the file gives it, normalised: `2025-01-27`, or `2025-01-27 14:00` with a
+    /// time (seconds shown only if not 0).
+    pub fn when(&self) -> String {
+        let day = self.date.format("%Y-%m-%d");
+        match self.time {
+            None => day.to_string(),
+            Some(t) if t.second() == 0 => format!("{day} {}", t.format("%H:%M")),
+            Some(t) => format!("{day} {}", t.format("%H:%M:%S")),
+        }
+    }
+
+    /// When it was observed, in days since `start`: the start of the date (time 00:00) and the
+    /// length of the interval it stands for, 1 day for a date alone and 0 for a date with a
+    /// time.
+    pub fn days_since(&self, start: NaiveDate) -> (f64, f64) {
+        let day = (self.date - start).num_days() as f64;
+        match self.time {
+            None => (day, 1.0),
+            Some(t) => (
+                day + f64::from(t.num_seconds_from_midnight()) / 86_400.0,
+                0.0,
+            ),
+        }
+    }
+}
+
+/// The forms a `date` may take, for messages.
+pub const DATE_FORMS: &str = "YYYY-MM-DD, or with a time YYYY-MM-DDTHH:MM or YYYY-MM-DD HH:MM \
+                              (e.g. 2025-01-27, 2025-01-27T14:00)";
+
+/// Read a `date` field: a day, or a day and a time of day (`T` or one space between them;
+/// minutes, optionally seconds).
+pub fn parse_when(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some((d, None));
+    }
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .map(|t| (t.date(), Some(t.time())))
+}
+
+/// The 1-based column (in characters) where field `index` (0-based) of the CSV line `line`
+/// starts; commas inside double quotes do not separate fields.
+fn field_column(line: &str, index: usize) -> usize {
+    let (mut field, mut quoted) = (0, false);
+    for (col, c) in line.chars().enumerate() {
+        if field == index {
+            return col + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    1
 }
 
 /// Read an observed file: its observations and its text (for line positions and the
@@ -230,12 +301,14 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
                 continue;
             }
         };
-        let date = match NaiveDate::parse_from_str(&field(3), "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
+        let (date, time) = match parse_when(&field(3)) {
+            Some(when) => when,
+            None => {
+                let col = field_column(lines.get(line.saturating_sub(1)).copied().unwrap_or(""), 3);
                 problems.push(
-                    at(line, format!("`{}` is not a date", field(3)))
-                        .help("write dates as YYYY-MM-DD, e.g. 2025-01-27"),
+                    Diagnostic::new(file, format!("`{}` is not a date", field(3)))
+                        .at_line(&lines, line, col)
+                        .help(format!("write dates as {DATE_FORMS}")),
                 );
                 continue;
             }
@@ -277,6 +350,7 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
             subject: field(1),
             detail: field(2),
             date,
+            time,
             value,
             source: field(5),
         });
@@ -318,14 +392,16 @@ pub fn resolve(
     let faction = |name: &str| theatre.factions.iter().position(|f| f.id == name);
     let faction_ids = || theatre.factions.iter().map(|f| f.id.clone()).collect();
     for o in observations {
-        let day = (o.date - start).num_days() as f64;
+        let (day, width) = o.days_since(start);
+        // Counts and holders are read at the end of a date alone, at the time given otherwise.
+        let hours = ((day + width) * 24.0).min(days * 24.0);
         if day < 0.0 || day >= days {
             problems.push(
                 Diagnostic::new(
                     file,
                     format!(
                         "{} is outside the run ({} to day {days})",
-                        o.date,
+                        o.when(),
                         start.format("%Y-%m-%d")
                     ),
                 )
@@ -367,7 +443,7 @@ pub fn resolve(
                 Target::Holder {
                     place,
                     side: theatre.factions[f].side,
-                    hours: ((day + 1.0) * 24.0).min(days * 24.0),
+                    hours,
                 }
             }
             Kind::Instrument => {
@@ -430,10 +506,7 @@ pub fn resolve(
                     problems.push(unknown(o, "quantity", &o.subject, names));
                     continue;
                 };
-                Target::Count {
-                    quantity,
-                    hours: ((day + 1.0) * 24.0).min(days * 24.0),
-                }
+                Target::Count { quantity, hours }
             }
         };
         targets.push(target);
@@ -476,6 +549,33 @@ mod tests {
         assert_eq!(obs[1].value, Some(13.0));
     }
 
+    /// Issue 15: a date may carry a time of day (ISO 8601, `T` or a space), which places an
+    /// event at that time and reads a count at it; a date alone stands for the whole day.
+    #[test]
+    fn dates_may_carry_a_time() {
+        let text = "kind,subject,detail,date,value,source\n\
+                    capture,goma,m23,2025-01-27T14:00,,a\n\
+                    capture,goma,m23,2025-01-27 14:30:36,,b\n\
+                    capture,goma,m23,2025-01-27,,c\n\
+                    capture,goma,m23,\"2025-01-27 9:05\",,d\n";
+        let obs = parse_observed(text, "o.csv").expect("parses");
+        let start = NaiveDate::from_ymd_opt(2025, 1, 20).expect("date");
+        assert_eq!(obs[0].when(), "2025-01-27 14:00");
+        assert_eq!(obs[0].days_since(start), (7.0 + 14.0 / 24.0, 0.0));
+        assert_eq!(obs[1].when(), "2025-01-27 14:30:36");
+        assert_eq!(obs[2].when(), "2025-01-27");
+        assert_eq!(obs[2].days_since(start), (7.0, 1.0));
+        assert_eq!(obs[3].when(), "2025-01-27 09:05");
+        for bad in [
+            "2025-01-27T25:00",
+            "2025-01-27T14",
+            "27/01/2025",
+            "2025-01-27 14:00Z",
+        ] {
+            assert!(parse_when(bad).is_none(), "{bad} accepted");
+        }
+    }
+
     #[test]
     fn bad_lines_are_named_with_their_line() {
         let text = "kind,subject,detail,date,value,source\n\
@@ -490,7 +590,8 @@ mod tests {
         assert_eq!(problems.len(), 4, "{shown:#?}");
         assert!(shown[0].starts_with("o.csv:2:1: error: unknown kind `captur`"));
         assert!(shown[0].contains("did you mean `capture`?"));
-        assert!(shown[1].starts_with("o.csv:3:1:") && shown[1].contains("not a date"));
+        assert!(shown[1].starts_with("o.csv:3:28:") && shown[1].contains("not a date"));
+        assert!(shown[1].contains("YYYY-MM-DDTHH:MM"), "{}", shown[1]);
         assert!(shown[2].starts_with("o.csv:4:1:") && shown[2].contains("needs a value"));
         assert!(shown[3].starts_with("o.csv:5:1:") && shown[3].contains("source is empty"));
         let Err(Error::Invalid(header)) = parse_observed("a,b\n", "o.csv") else {

@@ -87,6 +87,19 @@ pub(super) struct Setup {
     pub(super) master: u64,
 }
 
+impl Setup {
+    /// The calibration prepared for the ABC-SMC: what [`crate::run::calibrate::Prepared`]
+    /// holds, from this setup.
+    pub(super) fn prepare(&self) -> Result<crate::run::calibrate::Prepared> {
+        crate::run::calibrate::prepare(
+            &self.loaded,
+            &self.inputs,
+            &self.observations,
+            &self.settings,
+        )
+    }
+}
+
 /// Check `args` and set the calibration up.
 pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup> {
     use crate::analysis::observed::read_observed;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::abc::{Batch, FitState, Smc, simulate_batch};
 use crate::cli::{CalibrateArgs, CalibrateStepArgs, Cli, Command};
 use crate::error::{Error, Result};
-use crate::run::calibrate::{Finished, prepare};
+use crate::run::calibrate::Finished;
 use crate::run::ensemble::Shard;
 
 use super::calibrate::{Setup, generation_line, setup, setup_check, write_outputs};
@@ -180,12 +180,7 @@ pub(super) fn start(
     })?;
     // The fit's first batch needs nothing but the settings.
     let setup = setup(args)?;
-    let prepared = prepare(
-        &setup.loaded,
-        &setup.inputs,
-        &setup.observations,
-        &setup.settings,
-    )?;
+    let prepared = setup.prepare()?;
     let problem = prepared.problem(&setup.settings.kind_weights);
     let smc = Smc::new(&problem, &setup.settings.abc)?;
     let state = SpreadState {
@@ -290,12 +285,7 @@ pub fn calibrate_step(args: &CalibrateStepArgs) -> Result<()> {
     let work = &args.work;
     let (mut state, calibrate, setup) = resume(work)?;
     let jobs = args.jobs.or(calibrate.run.jobs);
-    let prepared = prepare(
-        &setup.loaded,
-        &setup.inputs,
-        &setup.observations,
-        &setup.settings,
-    )?;
+    let prepared = setup.prepare()?;
     let problem = prepared.problem(&setup.settings.kind_weights);
     let smc = Smc::new(&problem, &setup.settings.abc)?;
     let say = |text: String| -> Result<()> {

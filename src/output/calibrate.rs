@@ -43,7 +43,7 @@ pub fn observations_csv(c: &CalibrationRecord) -> Result<Vec<u8>> {
             if *fitted { "fitted" } else { "held_out" }.to_owned(),
             s.kind.clone(),
             s.label.clone(),
-            s.date.to_string(),
+            s.when(),
             s.unit.clone(),
             num(s.observed),
             num(s.median),

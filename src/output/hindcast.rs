@@ -56,7 +56,7 @@ pub fn hindcast_csv(h: &HindcastRecord) -> Result<Vec<u8>> {
             s.kind.clone(),
             s.subject.clone(),
             s.detail.clone(),
-            s.date.format("%Y-%m-%d").to_string(),
+            s.when(),
             num(s.observed),
             s.unit.clone(),
             num(s.median),
@@ -148,7 +148,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
         let line = if s.unit == "held" {
             format!(
                 "observed held on {}, held in {:.0}% of runs; CRPS {:.2}, PIT {:.2}, {inside}",
-                s.date.format("%-d %b %Y"),
+                s.when_words(),
                 100.0 * s.values.iter().sum::<f64>() / s.values.len().max(1) as f64,
                 c.crps,
                 c.pit
@@ -175,7 +175,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             };
             format!(
                 "observed {}, model median {} (90%: {interval}){never}; CRPS {:.2} days, PIT {:.2}, {inside}",
-                s.date.format("%-d %b %Y"),
+                s.when_words(),
                 day_words(h, s.median),
                 c.crps,
                 c.pit
@@ -184,7 +184,7 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             format!(
                 "observed {} by {}, model median {:.0} (90%: {:.0} to {:.0}); CRPS {:.1} persons, PIT {:.2}, {inside}",
                 s.observed,
-                s.date.format("%-d %b %Y"),
+                s.when_words(),
                 s.median,
                 c.interval_90[0],
                 c.interval_90[1],

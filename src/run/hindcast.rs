@@ -9,7 +9,7 @@
 //! model's total at the end of the observed date (or at the end of the run, if it ended
 //! earlier).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
@@ -36,6 +36,9 @@ pub struct Scored {
     pub detail: String,
     /// The observed date.
     pub date: NaiveDate,
+    /// The observed time of day, if the file gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<NaiveTime>,
     /// The observed value: a day since the start (dates) or a count.
     pub observed: f64,
     /// `days` or `persons`.
@@ -53,6 +56,24 @@ pub struct Scored {
     pub median: f64,
     /// The scores.
     pub score: Score,
+}
+
+impl Scored {
+    /// The observed date as `2025-01-27`, or `2025-01-27 14:00` with a time.
+    pub fn when(&self) -> String {
+        match self.time {
+            None => self.date.format("%Y-%m-%d").to_string(),
+            Some(t) => format!("{} {}", self.date.format("%Y-%m-%d"), t.format("%H:%M")),
+        }
+    }
+
+    /// The observed date in words: `27 Jan 2025`, or `27 Jan 2025 14:00` with a time.
+    pub fn when_words(&self) -> String {
+        match self.time {
+            None => self.date.format("%-d %b %Y").to_string(),
+            Some(t) => format!("{} {}", self.date.format("%-d %b %Y"), t.format("%H:%M")),
+        }
+    }
 }
 
 /// Mean scores of one kind of observation.
@@ -262,6 +283,7 @@ pub fn score_observations(
             subject: o.subject.clone(),
             detail: o.detail.clone(),
             date: o.date,
+            time: o.time,
             observed,
             unit: o.kind.unit().to_owned(),
             source: o.source.clone(),
@@ -275,13 +297,16 @@ pub fn score_observations(
     Ok(scored)
 }
 
-/// What was observed, as the model's values are: a count, or the day since `start` (noon of
-/// the observed date).
+/// What was observed, as the model's values are: a count, or the day since `start` (the time
+/// given, or noon of a date given alone: the middle of the day it stands for).
 pub fn observed_value(o: &Observation, start: NaiveDate) -> f64 {
     match (o.kind, o.value) {
         (Kind::Count, Some(v)) => v,
         (Kind::Holder, _) => 1.0,
-        _ => (o.date - start).num_days() as f64 + 0.5,
+        _ => {
+            let (day, width) = o.days_since(start);
+            day + width / 2.0
+        }
     }
 }
 
