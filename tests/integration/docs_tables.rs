@@ -39,6 +39,8 @@ const TABLES: &[(&str, MakeTable)] = &[
         crate::diplomacy_stock::diplomacy_table(RUNS)
     }),
     ("goma_human_cost", goma_human_cost),
+    ("mali_first_phase", mali_first_phase),
+    ("mali_later", mali_later),
 ];
 
 /// The Goma scenario's day 0.
@@ -112,23 +114,61 @@ pub(crate) fn at(record: &RunRecord, day: f64) -> &strife::sim::resources::Sampl
 
 /// The hindcast of the Goma scenario against its eleven dated facts, 200 runs of 60 days.
 fn goma_hindcast() -> Vec<String> {
+    hindcast_table(
+        "scenarios/goma_2025.ron",
+        "scenarios/observed/goma_2025.csv",
+        None,
+    )
+}
+
+/// Mali's fitted scenario against the first phase it was fitted to, 200 runs of 81 days.
+fn mali_first_phase() -> Vec<String> {
+    hindcast_table(
+        "scenarios/whatif/mali_2012_calibrated.ron",
+        "scenarios/observed/mali_2012.csv",
+        Some(81.0),
+    )
+}
+
+/// Mali's fitted scenario against the later phase it was not fitted to (its forecast).
+fn mali_later() -> Vec<String> {
+    hindcast_table(
+        "scenarios/whatif/mali_2012_calibrated.ron",
+        "scenarios/observed/mali_2012_later.csv",
+        None,
+    )
+}
+
+/// The hindcast of `scenario` (a scenario or a what-if) against `observed`, 200 runs of
+/// `days` (the scenario's own by default) from the scenario's master seed, as `strife
+/// hindcast` runs it: one row per observation, then the overall scores.
+fn hindcast_table(scenario: &str, observed: &str, days: Option<f64>) -> Vec<String> {
     use strife::analysis::observed::read_observed;
     use strife::run::hindcast::run_hindcast;
 
-    let file = "scenarios/observed/goma_2025.csv";
-    let (observations, text) = read_observed(&repo(file)).expect("the observed file");
-    let loaded = load("scenarios/goma_2025.ron");
+    let (observations, text) = read_observed(&repo(observed)).expect("the observed file");
+    let loaded = strife::scenario::load_with_overrides(&repo(scenario), &[]).expect(scenario);
     let record = run_hindcast(
         &loaded,
         &observations,
-        (file, &text),
-        2025,
+        (observed, &text),
+        loaded.scenario.seed,
         RUNS,
-        None,
+        days,
         || {},
     )
     .expect("the hindcast");
     let limit = record.days;
+    let start = record.start_date.and_hms_opt(0, 0, 0).expect("midnight");
+    // A day of the run as a date: with the hour on a run of up to three months.
+    let date = |day: f64| {
+        let at = start + Duration::minutes((day * 24.0 * 60.0).round() as i64);
+        if limit <= 92.0 {
+            at.format("%-d %b %H:%M").to_string()
+        } else {
+            at.format("%-d %b %Y").to_string()
+        }
+    };
     let theatre = strife::sim::build_theatre(&loaded.central().expect("central values"))
         .expect("the theatre");
     let place = |id: &str| {
@@ -158,7 +198,7 @@ fn goma_hindcast() -> Vec<String> {
     };
     let quantity = |q: &str| match q.split_once('.') {
         Some(("captured", f)) => format!("{} who gave themselves up", faction(f)),
-        Some((what, who)) => format!("{} of {}", what.replace('_', " "), faction(who)),
+        Some((what, who)) => format!("{} {}", faction(who), what.replace('_', " ")),
         None => q.replace('_', " "),
     };
     let small = |x: f64| {
@@ -170,46 +210,80 @@ fn goma_hindcast() -> Vec<String> {
     };
     let value = |unit: &str, x: f64| match unit {
         "days" if x >= limit => format!("not by day {limit:.0}"),
-        "days" => format!("day {x:.2}"),
+        "days" => format!("{} (day {x:.2})", date(x)),
         _ => count(x),
     };
     let yes = |b: bool| if b { "yes" } else { "no" };
     let mut out = vec![
-        "| observation | observed | model median | model 90% interval | CRPS | PIT | in 50% | in 90% |"
+        "| observation | observed | runs where it happens (a holder: as observed) | model median | model 90% interval | CRPS | PIT | in 50% | in 90% |"
             .to_owned(),
-        "|---|---|---|---|---|---|---|---|".to_owned(),
+        "|---|---|---|---|---|---|---|---|---|".to_owned(),
     ];
     for s in &record.scored {
-        let date = s.date.format("%-d %b");
+        let on = if limit <= 92.0 {
+            s.date.format("%-d %b")
+        } else {
+            s.date.format("%-d %b %Y")
+        };
         let (what, observed) = match s.kind.as_str() {
+            "capture" if s.detail.is_empty() => (
+                format!("{} changes hands", place(&s.subject)),
+                format!("{on} (day {:.1})", s.observed),
+            ),
             "capture" => (
                 format!("{} taken by {}", place(&s.subject), faction(&s.detail)),
-                format!("{date} (day {:.1})", s.observed),
+                format!("{on} (day {:.1})", s.observed),
             ),
             "instrument" => (
                 format!("{} {}", s.subject, words(&s.detail)),
-                format!("{date} (day {:.1})", s.observed),
+                format!("{on} (day {:.1})", s.observed),
             ),
             "holder" => (
                 format!(
-                    "{} holds {} at the end of {date}",
+                    "{} holds {} at the end of {on}",
                     faction(&s.detail),
                     place(&s.subject)
                 ),
                 "yes".to_owned(),
             ),
             _ => (
-                format!("{} by {date}", quantity(&s.subject)),
+                format!("{} by {on}", quantity(&s.subject)),
                 count(s.observed),
             ),
         };
         let [lo, hi] = s.score.interval_90;
         let unit = if s.unit == "days" { " days" } else { "" };
+        let happens = if s.unit == "days" {
+            format!("{:.1}%", 100.0 * s.p_happened)
+        } else if s.kind == "holder" {
+            // A holder's value is 1 in a run where the place is so held, else 0.
+            let held = s.values.iter().sum::<f64>() / s.values.len() as f64;
+            format!("{:.1}%", 100.0 * held)
+        } else {
+            String::new()
+        };
+        let (median, interval) = if s.kind == "holder" {
+            (String::new(), String::new())
+        } else if s.unit == "days" {
+            let end = |x: f64| {
+                if x >= limit {
+                    "not by the end".to_owned()
+                } else {
+                    date(x)
+                }
+            };
+            (
+                value(&s.unit, s.median),
+                format!("{} to {}", end(lo), end(hi)),
+            )
+        } else {
+            (
+                value(&s.unit, s.median),
+                format!("{}–{}", count(lo), count(hi)),
+            )
+        };
         out.push(format!(
-            "| {what} | {observed} | {} | {}–{} | {}{unit} | {:.2} | {} | {} |",
-            value(&s.unit, s.median),
-            value(&s.unit, lo).trim_start_matches("day "),
-            value(&s.unit, hi).trim_start_matches("day "),
+            "| {what} | {observed} | {happens} | {median} | {interval} | {}{unit} | {:.2} | {} | {} |",
             if s.unit == "days" {
                 format!("{:.2}", s.score.crps)
             } else {
@@ -229,7 +303,7 @@ fn goma_hindcast() -> Vec<String> {
             }
         });
         out.push(format!(
-            "| **{}** ({} observations) | | | | {crps} | mean {:.2} | {:.0}% | {:.0}% |",
+            "| **{}** ({} observations) | | | | | {crps} | mean {:.2} | {:.0}% | {:.0}% |",
             if o.kind == "all" { "all" } else { &o.kind },
             o.n,
             o.mean_pit,
