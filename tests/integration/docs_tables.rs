@@ -527,3 +527,50 @@ fn docs_tables_are_current() {
         stale.join("\n\n")
     );
 }
+
+/// The shipped calibrated what-if is what its `Made by:` command makes now: a change to the
+/// model that moves the fit fails here until the file is re-made with that command (its
+/// numbers in docs/CALIBRATION.md, "Recalibrated with `strife calibrate`", with it). About
+/// 20 s in a release build; like the tables, release only.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "a calibration of 6,000 runs: run in release (`cargo test --release --test integration docs_tables`), as .ci/run does"
+)]
+fn docs_tables_shipped_goma_calibration_is_what_its_command_makes() {
+    let shipped_path = "scenarios/whatif/goma_2025_calibrated.ron";
+    let shipped = std::fs::read_to_string(repo(shipped_path)).expect("the shipped what-if");
+    let command = shipped
+        .lines()
+        .find_map(|l| l.strip_prefix("// Made by: strife "))
+        .expect("a `// Made by: strife …` line");
+    let out = tempfile::tempdir().expect("a temporary folder");
+    crate::common::strife()
+        .current_dir(repo("."))
+        .args(command.split_whitespace())
+        .arg("--out")
+        .arg(out.path().join("cal"))
+        .arg("-q")
+        .assert()
+        .success();
+    let made = std::fs::read_to_string(out.path().join("cal/calibrated.ron")).expect("made");
+    // The what-if itself, without the comments and with `base` as shipped (relative to the file).
+    let body = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("//"))
+            .map(|l| {
+                if l.trim_start().starts_with("base:") {
+                    "base".to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect()
+    };
+    assert!(
+        body(&shipped) == body(&made),
+        "{shipped_path} is not what `strife {command}` makes now: re-make it with that command \
+         (copy calibrated.ron over it, keeping its comments and `base`) and re-measure \
+         docs/CALIBRATION.md, \"Recalibrated with `strife calibrate`\""
+    );
+}
