@@ -99,6 +99,10 @@ pub struct OutputSettings {
     /// progress bar.
     #[arg(long)]
     pub json: bool,
+    /// Which plots to draw: `none` (tables and the report only, the fastest), `png`, `svg` or
+    /// `all` (PNG and SVG of every figure).
+    #[arg(long, value_enum, default_value_t = crate::output::plot::Plots::All)]
+    pub plots: crate::output::plot::Plots,
 }
 
 /// Arguments of `strife run`.
@@ -118,6 +122,22 @@ pub struct RunArgs {
     /// (checked twice a second); a bad edit prints its errors and keeps watching. Ctrl-C ends.
     #[arg(long, conflicts_with = "shard")]
     pub watch: bool,
+    /// Write the time series of every run of the ensemble to `series.parquet` (long format: run,
+    /// seed, day, datetime, entity kind, entity, quantity, value, text): one sample a day
+    /// (`daily`) or every sample (`tick`, 24× larger with hourly ticks).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "EVERY",
+        requires = "runs",
+        conflicts_with = "shard"
+    )]
+    pub series: Option<crate::output::series::Resolution>,
+    /// Table format: `csv` (the default), `parquet` (Snappy-compressed, typed columns) or
+    /// `both`. An ensemble always writes `runs.parquet` beside `runs.csv`; `parquet` leaves the
+    /// CSV out.
+    #[arg(long, value_enum, default_value_t = crate::output::TableFormat::Csv)]
+    pub format: crate::output::TableFormat,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,

@@ -318,7 +318,10 @@ pub(super) fn write_outputs(
         ),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    files.extend(crate::output::plot::calibrate_plots(&record)?);
+    files.extend(crate::output::plot::calibrate_plots(
+        &record,
+        args.output.plots,
+    )?);
     let title = format!("{} — calibration", record.scenario_name);
     let context = format!(
         "Against {} up to {} · {} particles · {} model runs, master seed {master}",

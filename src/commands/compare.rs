@@ -97,7 +97,10 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         files.push((file, runs_csv(e)?));
     }
     files.extend(crate::output::plot::compare_plots(
-        &labels, &ensembles, args.stat,
+        &labels,
+        &ensembles,
+        args.stat,
+        args.output.plots,
     )?);
     let descriptions: Vec<String> = loaded
         .iter()

@@ -45,7 +45,10 @@ pub fn hindcast(args: &HindcastArgs, command_line: Vec<String>) -> Result<()> {
         ("summary.json".to_owned(), hindcast_summary_json(&record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    files.extend(crate::output::plot::hindcast_plots(&record)?);
+    files.extend(crate::output::plot::hindcast_plots(
+        &record,
+        args.output.plots,
+    )?);
     let title = format!("{} — hindcast", record.scenario_name);
     let context = format!(
         "Against {} · {} runs, master seed {master}",

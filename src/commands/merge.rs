@@ -68,6 +68,6 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         &ensemble,
         &loaded,
         (command_line, Some(one_machine)),
-        &args.output,
+        (&args.output, crate::output::TableFormat::Csv),
     )
 }

@@ -6,14 +6,20 @@ use crate::output::write::print_stdout;
 
 use crate::cli::{OutputSettings, RunArgs};
 use crate::error::{Error, Result};
-use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_csv};
+use crate::output::TableFormat;
+use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_columns, runs_csv};
+use crate::output::parquet::{columns_csv, csv_to_parquet};
+use crate::output::series::{SeriesWriter, run_batch};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
 use crate::output::{report, run_outputs, write};
+use crate::run::RunRecord;
 use crate::run::ensemble::run_digests;
 use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
+use crate::run::ensemble::{PerRun, run_digests_with};
 use crate::run::{RunOptions, run_loaded};
 use crate::scenario::{LoadedScenario, load_with_overrides};
+use arrow_array::RecordBatch;
 
 use super::{
     check_days, claim_output, finish, manifest_of, progress_bar, thread_pool, with_progress,
@@ -38,7 +44,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         },
     )?;
     let manifest = Manifest::of_scenario(&loaded, seed, days, command_line);
-    let files = run_outputs(&record, &manifest, &loaded.scenario.description)?;
+    let files = run_outputs(
+        &record,
+        &manifest,
+        &loaded.scenario.description,
+        (args.format, args.output.plots),
+    )?;
     let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
         text_summary(&record)
@@ -57,17 +68,31 @@ fn run_ensemble_command(
     if let Some(shard) = args.shard {
         return run_shard(args, loaded, (runs, master, shard), command_line);
     }
-    let (out, claim) = claim_output(&args.output, &args.scenario, &args.run.set, "ensemble")?;
-    let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
-        run_digests(loaded, master, 0..runs, args.run.days, tick)
-    })?;
+    let (out, mut claim) = claim_output(&args.output, &args.scenario, &args.run.set, "ensemble")?;
+    let ensemble = match args.series {
+        None => with_progress(args.run.jobs, runs, &args.output, |tick| {
+            run_digests(loaded, master, 0..runs, args.run.days, tick)
+        })?,
+        Some(resolution) => {
+            let path = claim.stream_file("series.parquet")?;
+            let mut series = SeriesWriter::create(&path)?;
+            let make = |k: u64, record: &RunRecord| run_batch(k, record, resolution);
+            let mut take = |batch: RecordBatch| series.append(&batch);
+            let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
+                let per_run: PerRun<'_, RecordBatch> = (&make, &mut take);
+                run_digests_with(loaded, master, 0..runs, args.run.days, tick, Some(per_run))
+            })?;
+            series.finish()?;
+            ensemble
+        }
+    };
     write_ensemble(
         claim,
         &out,
         &ensemble,
         loaded,
         (command_line, None),
-        &args.output,
+        (&args.output, args.format),
     )
 }
 
@@ -79,18 +104,29 @@ pub(super) fn write_ensemble(
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
     (command_line, one_machine_command): (Vec<String>, Option<Vec<String>>),
-    output: &OutputSettings,
+    (output, format): (&OutputSettings, TableFormat),
 ) -> Result<()> {
     let mut manifest =
         Manifest::of_scenario(loaded, ensemble.master_seed, ensemble.days, command_line);
     manifest.runs = Some(ensemble.runs.len() as u64);
     manifest.one_machine_command = one_machine_command;
+    let runs = runs_csv(ensemble)?;
+    let (names, infos) = runs_columns(ensemble);
     let mut files = vec![
-        ("runs.csv".to_owned(), runs_csv(ensemble)?),
+        (
+            "runs.parquet".to_owned(),
+            csv_to_parquet(&runs, Some(&names), &infos)?,
+        ),
+        ("columns.csv".to_owned(), columns_csv(&names, &infos)?),
+    ];
+    if format != TableFormat::Parquet {
+        files.insert(0, ("runs.csv".to_owned(), runs));
+    }
+    files.extend([
         ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
-    ];
-    files.extend(crate::output::plot::ensemble_plots(ensemble)?);
+    ]);
+    files.extend(crate::output::plot::ensemble_plots(ensemble, output.plots)?);
     let report =
         report::ensemble_report(ensemble, &loaded.scenario.description, &manifest, &files)?;
     files.push(("report.html".to_owned(), report));

@@ -52,7 +52,10 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
         ),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    files.extend(crate::output::plot::sensitivity_plots(&record)?);
+    files.extend(crate::output::plot::sensitivity_plots(
+        &record,
+        args.output.plots,
+    )?);
     let title = format!("{} — sensitivity of {}", record.scenario_name, args.metric);
     let context = format!(
         "{:?} method, {} inputs, {} runs, master seed {master}",

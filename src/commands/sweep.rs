@@ -44,7 +44,10 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
         ("summary.json".to_owned(), sweep_summary_json(&record)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
-    files.extend(crate::output::plot::sweep_plots(&record)?);
+    files.extend(crate::output::plot::sweep_plots(
+        &record,
+        args.output.plots,
+    )?);
     let report = report::sweep_report(&record, &loaded.scenario.description, &manifest, &files)?;
     files.push(("report.html".to_owned(), report));
     let written = claim.write(&files)?;

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::output::parquet::{ColumnInfo, safe_names};
 use crate::run::ensemble::EnsembleRecord;
 use crate::run::stats::{Distribution, Probability, distribution, probability};
 
@@ -16,38 +17,83 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(String::new, |v| format!("{v:.3}"))
 }
 
+/// The columns of `runs.csv`, with the unit of each.
+fn runs_header(e: &EnsembleRecord) -> Vec<(String, String)> {
+    let t = &e.theatre;
+    let mut header: Vec<(String, String)> = vec![
+        ("run".into(), "index of the run in the ensemble".into()),
+        ("seed".into(), "seed of the run".into()),
+    ];
+    if let Some(first) = e.runs.first() {
+        header.extend(first.inputs.iter().map(|d| {
+            let unit = format!("drawn value of the scenario field {} (its unit)", d.path);
+            (format!("input.{}", d.path), unit)
+        }));
+    }
+    let days = "days since the start; empty if it never changed hands";
+    header.extend(
+        t.places
+            .iter()
+            .map(|p| (format!("fall_day.{}", p.id), days.into())),
+    );
+    let holder = "id of the faction holding the place at the end";
+    header.extend(
+        t.places
+            .iter()
+            .map(|p| (format!("holder_end.{}", p.id), holder.into())),
+    );
+    let persons = "persons";
+    header.extend(
+        t.factions
+            .iter()
+            .map(|f| (format!("killed.{}", f.id), persons.into())),
+    );
+    let losses = "persons (killed, wounded, captured and deserted)";
+    header.extend(
+        t.factions
+            .iter()
+            .map(|f| (format!("losses.{}", f.id), losses.into())),
+    );
+    header.extend(
+        [
+            ("peacekeepers_killed", persons),
+            ("newly_displaced", persons),
+            ("peak_displaced", persons),
+            ("civilian_deaths", persons),
+            ("civilian_killed", persons),
+            ("civilian_wounded", persons),
+            ("military_killed", persons),
+            ("military_wounded", persons),
+            ("highest_rung", "rung number (1 = lowest); empty if none"),
+            ("withdrawals", "count of withdrawals by states"),
+            ("ceasefires_accepted", "count"),
+            ("end", "why the run ended (one word)"),
+        ]
+        .map(|(name, unit)| (name.to_owned(), unit.to_owned())),
+    );
+    header
+}
+
+/// The columns of `runs.parquet`: safe identifiers for the columns of `runs.csv` (see
+/// [`crate::output::parquet::safe_names`]), and each one's CSV name and unit.
+pub fn runs_columns(e: &EnsembleRecord) -> (Vec<String>, Vec<ColumnInfo>) {
+    let header = runs_header(e);
+    let paths: Vec<String> = header.iter().map(|(name, _)| name.clone()).collect();
+    let infos = header
+        .into_iter()
+        .map(|(path, unit)| ColumnInfo { path, unit })
+        .collect();
+    (safe_names(&paths), infos)
+}
+
 /// `runs.csv`: one row per run, in run order: its seed, the values drawn for each uncertain
 /// input (`input.PATH`), the day each place first changed hands (`fall_day.PLACE`, empty if it
 /// did not), who held each place at the end (`holder_end.PLACE`), killed and all losses by
 /// faction, and the run's totals (civilians dead, of them killed by fire, wounded; soldiers
 /// killed and wounded).
 pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
+    let header: Vec<String> = runs_header(e).into_iter().map(|(name, _)| name).collect();
     let t = &e.theatre;
-    let mut header: Vec<String> = vec!["run".into(), "seed".into()];
-    if let Some(first) = e.runs.first() {
-        header.extend(first.inputs.iter().map(|d| format!("input.{}", d.path)));
-    }
-    header.extend(t.places.iter().map(|p| format!("fall_day.{}", p.id)));
-    header.extend(t.places.iter().map(|p| format!("holder_end.{}", p.id)));
-    header.extend(t.factions.iter().map(|f| format!("killed.{}", f.id)));
-    header.extend(t.factions.iter().map(|f| format!("losses.{}", f.id)));
-    header.extend(
-        [
-            "peacekeepers_killed",
-            "newly_displaced",
-            "peak_displaced",
-            "civilian_deaths",
-            "civilian_killed",
-            "civilian_wounded",
-            "military_killed",
-            "military_wounded",
-            "highest_rung",
-            "withdrawals",
-            "ceasefires_accepted",
-            "end",
-        ]
-        .map(String::from),
-    );
     let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record(&header).map_err(csv_error)?;
     for r in &e.runs {

@@ -5,10 +5,12 @@ pub mod calibrate;
 pub mod compare;
 pub mod ensemble;
 pub mod hindcast;
+pub mod parquet;
 pub mod plot;
 pub mod report;
 pub mod safe_csv;
 pub mod sensitivity;
+pub mod series;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
@@ -47,14 +49,52 @@ pub fn thousands(n: i64) -> String {
 use crate::run::RunRecord;
 use summary::Manifest;
 
+/// The format of a command's tables (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TableFormat {
+    /// CSV only.
+    #[default]
+    Csv,
+    /// Parquet only (typed columns, Snappy-compressed).
+    Parquet,
+    /// CSV and Parquet twins of every table.
+    Both,
+}
+
+/// `files` with each CSV table given a Parquet twin (see [`parquet::csv_to_parquet`]) when
+/// `format` asks for Parquet, and the CSV left out when it asks for Parquet only.
+pub fn with_format(
+    files: Vec<(String, Vec<u8>)>,
+    format: TableFormat,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    if format == TableFormat::Csv {
+        return Ok(files);
+    }
+    let mut out = Vec::with_capacity(files.len() * 2);
+    for (name, bytes) in files {
+        match name.strip_suffix(".csv") {
+            Some(stem) => {
+                let twin = parquet::csv_to_parquet(&bytes, None, &[])?;
+                if format == TableFormat::Both {
+                    out.push((name.clone(), bytes));
+                }
+                out.push((format!("{stem}.parquet"), twin));
+            }
+            None => out.push((name, bytes)),
+        }
+    }
+    Ok(out)
+}
+
 /// Every output file of one run, as `(file name, bytes)`; `description` is the scenario's, for
-/// the report.
+/// the report; `format` and `plots` say which tables and plots to write.
 pub fn run_outputs(
     record: &RunRecord,
     manifest: &Manifest,
     description: &str,
+    (format, plots): (TableFormat, plot::Plots),
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = vec![
+    let mut tables = vec![
         ("forces.csv".to_owned(), tables::forces_csv(record)?),
         ("control.csv".to_owned(), tables::control_csv(record)?),
         ("casualties.csv".to_owned(), tables::casualties_csv(record)?),
@@ -64,14 +104,15 @@ pub fn run_outputs(
         ("diplomacy.csv".to_owned(), tables::diplomacy_csv(record)?),
         ("states.csv".to_owned(), tables::states_csv(record)?),
         ("escalation.csv".to_owned(), tables::escalation_csv(record)?),
-        ("summary.json".to_owned(), summary::summary_json(record)?),
-        ("manifest.json".to_owned(), manifest.to_json()?),
     ];
     // Issue 14: only a scenario with air assets has an air table.
     if !record.theatre.air.is_empty() {
-        files.insert(9, ("air.csv".to_owned(), tables::air_csv(record)?));
+        tables.push(("air.csv".to_owned(), tables::air_csv(record)?));
     }
-    files.extend(plot::run_plots(record)?);
+    let mut files = with_format(tables, format)?;
+    files.push(("summary.json".to_owned(), summary::summary_json(record)?));
+    files.push(("manifest.json".to_owned(), manifest.to_json()?));
+    files.extend(plot::run_plots(record, plots)?);
     let report = report::run_report(record, description, manifest, &files)?;
     files.push(("report.html".to_owned(), report));
     Ok(files)

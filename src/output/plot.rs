@@ -69,7 +69,10 @@ use theme::{draw_error, ensure_fonts};
 ///
 /// The files are `forces`, `control`, `casualties`, `supply`, `escalation`, `displacement`,
 /// `peacekeepers` and `map`, each as `.png` and `.svg`.
-pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn run_plots(record: &RunRecord, plots: Plots) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
     let figures = [
         ("forces", Figure::Lines(lines::forces(record))),
@@ -90,7 +93,7 @@ pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
         ),
         ("map", Figure::Map(map::map(record))),
     ];
-    render_all(&figures)
+    render_all(plots, &figures)
 }
 
 /// Every plot of an ensemble, as `(file name, bytes)`: PNG and SVG of each.
@@ -101,7 +104,10 @@ pub fn run_plots(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
 /// place or often-taken place has changed hands by each date) and `map_probability` (the
 /// theatre map: each place's most likely holder at the end, and the share of runs in which it
 /// changed hands), each as `.png` and `.svg`.
-pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn ensemble_plots(e: &EnsembleRecord, plots: Plots) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
     let figures = [
         ("fan_forces", Figure::ForcesFan(fan::forces(e))),
@@ -112,7 +118,7 @@ pub fn ensemble_plots(e: &EnsembleRecord) -> Result<Vec<(String, Vec<u8>)>> {
         ("capture_probability", Figure::Capture(capture::capture(e))),
         ("map_probability", Figure::Map(map::ensemble_map(e))),
     ];
-    render_all(&figures)
+    render_all(plots, &figures)
 }
 
 /// Every plot of a comparison of scenarios, as `(file name, bytes)`: PNG and SVG of each.
@@ -130,7 +136,11 @@ pub fn compare_plots(
     labels: &[String],
     ensembles: &[EnsembleRecord],
     stat: crate::run::statistic::Stat,
+    plots: Plots,
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
     let figures = [
         (
@@ -146,7 +156,7 @@ pub fn compare_plots(
             Figure::Forest(forest::forest(labels, ensembles, stat)),
         ),
     ];
-    render_all(&figures)
+    render_all(plots, &figures)
 }
 
 /// The plot of a sweep, as `(file name, bytes)`: `sweep.png` and `sweep.svg`.
@@ -154,27 +164,42 @@ pub fn compare_plots(
 /// A sweep of one axis is a line of the metric's mean against the axis value, with the 90%
 /// interval of the mean and the middle 90% of runs shaded; a sweep of two axes is a heatmap
 /// of the mean with a colour bar.
-pub fn sweep_plots(s: &SweepRecord) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn sweep_plots(s: &SweepRecord, plots: Plots) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
-    render_all(&[("sweep", Figure::Sweep(sweep::sweep(s)))])
+    render_all(plots, &[("sweep", Figure::Sweep(sweep::sweep(s)))])
 }
 
 /// The plots of a sensitivity analysis, as `(file name, bytes)`: `tornado` (inputs from most
 /// to least important: μ* beside σ, or ST beside S1) and `indices` (the indices of every input
 /// in the scenario's order with their 90% bootstrap intervals), each as `.png` and `.svg`.
-pub fn sensitivity_plots(s: &SensitivityRecord) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn sensitivity_plots(s: &SensitivityRecord, plots: Plots) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
-    render_all(&[
-        ("tornado", Figure::Indices(indices::tornado(s))),
-        ("indices", Figure::Indices(indices::indices(s))),
-    ])
+    render_all(
+        plots,
+        &[
+            ("tornado", Figure::Indices(indices::tornado(s))),
+            ("indices", Figure::Indices(indices::indices(s))),
+        ],
+    )
 }
 
 /// The plot of a hindcast, as `(file name, bytes)`: `hindcast.png` and `hindcast.svg`, a
 /// panel per observation with the model's distribution and the observed value.
-pub fn hindcast_plots(h: &HindcastRecord) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn hindcast_plots(h: &HindcastRecord, plots: Plots) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
-    render_all(&[("hindcast", Figure::Hindcast(hindcast::hindcast(h)))])
+    render_all(
+        plots,
+        &[("hindcast", Figure::Hindcast(hindcast::hindcast(h)))],
+    )
 }
 
 /// The plots of a calibration, as `(file name, bytes)`: `calibration_inputs` (prior against
@@ -184,7 +209,11 @@ pub fn hindcast_plots(h: &HindcastRecord) -> Result<Vec<(String, Vec<u8>)>> {
 /// observation, fitted or held out), each as `.png` and `.svg`.
 pub fn calibrate_plots(
     c: &crate::run::calibrate::CalibrationRecord,
+    plots: Plots,
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
     ensure_fonts()?;
     let predictive = HindcastRecord {
         scenario_name: c.scenario_name.clone(),
@@ -236,15 +265,45 @@ pub fn calibrate_plots(
             ),
         );
     }
-    render_all(&figures)
+    render_all(plots, &figures)
 }
 
-/// PNG and SVG of each figure, named after its stem.
-fn render_all(figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
+/// Which plot files a command draws (`--plots`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Plots {
+    /// No plots: tables and the report only (the report says the plots were not drawn).
+    None,
+    /// PNG only (the report shows them as images beside it).
+    Png,
+    /// SVG only (the report embeds them).
+    Svg,
+    /// PNG and SVG of every figure.
+    #[default]
+    All,
+}
+
+impl Plots {
+    /// Whether PNG files are drawn.
+    pub fn png(self) -> bool {
+        matches!(self, Plots::Png | Plots::All)
+    }
+
+    /// Whether SVG files are drawn.
+    pub fn svg(self) -> bool {
+        matches!(self, Plots::Svg | Plots::All)
+    }
+}
+
+/// The PNG and SVG (as `plots` asks) of each figure, named after its stem.
+fn render_all(plots: Plots, figures: &[(&str, Figure)]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::with_capacity(2 * figures.len());
     for (stem, figure) in figures {
-        files.push((format!("{stem}.png"), render_png(figure)?));
-        files.push((format!("{stem}.svg"), render_svg(figure)?));
+        if plots.png() {
+            files.push((format!("{stem}.png"), render_png(figure)?));
+        }
+        if plots.svg() {
+            files.push((format!("{stem}.svg"), render_svg(figure)?));
+        }
     }
     Ok(files)
 }
@@ -461,7 +520,7 @@ mod tests {
     #[test]
     fn minimal_run_gives_sixteen_files() {
         let record = minimal_record();
-        let files = run_plots(&record).expect("plots");
+        let files = run_plots(&record, Plots::All).expect("plots");
         check_files(&record, &files);
         let svg = |name: &str| svg_of(&files, name);
         for faction in &record.theatre.factions {
@@ -499,7 +558,7 @@ mod tests {
     #[test]
     fn goma_run_plots_politics_civilians_and_the_map() {
         let record = goma_record();
-        let files = run_plots(&record).expect("plots");
+        let files = run_plots(&record, Plots::All).expect("plots");
         check_files(&record, &files);
         let escalation = svg_of(&files, "escalation.svg");
         assert!(escalation.contains("pressure (pressure units)"));
@@ -561,8 +620,8 @@ mod tests {
     #[test]
     fn plots_are_deterministic() {
         let record = minimal_record();
-        let first = run_plots(&record).expect("plots");
-        let second = run_plots(&record).expect("plots");
+        let first = run_plots(&record, Plots::All).expect("plots");
+        let second = run_plots(&record, Plots::All).expect("plots");
         assert_eq!(first, second);
     }
 
@@ -612,7 +671,7 @@ mod tests {
     #[test]
     fn minimal_ensemble_gives_eight_files() {
         let e = ensemble("scenarios/minimal.ron", 8, None);
-        let files = ensemble_plots(&e).expect("plots");
+        let files = ensemble_plots(&e, Plots::All).expect("plots");
         check_ensemble_files(&e, &files);
         let svg = |name: &str| svg_of(&files, name);
         assert!(svg("fan_forces.svg").contains("8 runs"));
@@ -648,13 +707,13 @@ mod tests {
         assert!(map.contains("Share of the 8 runs in which each place changed hands"));
         assert!(map.contains("changed hands: over 90%"));
         assert!(map.contains(" km"), "scale bar");
-        assert_eq!(files, ensemble_plots(&e).expect("plots again"));
+        assert_eq!(files, ensemble_plots(&e, Plots::All).expect("plots again"));
     }
 
     #[test]
     fn goma_ensemble_plots_fans_pressure_and_captures() {
         let e = ensemble("scenarios/goma_2025.ron", 8, Some(20.0));
-        let files = ensemble_plots(&e).expect("plots");
+        let files = ensemble_plots(&e, Plots::All).expect("plots");
         check_ensemble_files(&e, &files);
         let forces = svg_of(&files, "fan_forces.svg");
         for faction in &e.theatre.factions {
@@ -677,13 +736,13 @@ mod tests {
             .count();
         let label = format!("Goma ({})", capture::percent(taken, e.runs.len()));
         assert!(capture.contains(&label), "{label}");
-        assert_eq!(files, ensemble_plots(&e).expect("plots again"));
+        assert_eq!(files, ensemble_plots(&e, Plots::All).expect("plots again"));
     }
 
     #[test]
     fn degenerate_ensembles_still_plot() {
         let mut e = ensemble("scenarios/minimal.ron", 1, Some(3.0));
-        check_ensemble_files(&e, &ensemble_plots(&e).expect("one run"));
+        check_ensemble_files(&e, &ensemble_plots(&e, Plots::All).expect("one run"));
 
         // Nothing ever captured, one run cut short, and a run with no daily series at all.
         for r in &mut e.runs {
@@ -699,7 +758,7 @@ mod tests {
         empty.displaced_daily.clear();
         empty.pressure_daily.clear();
         e.runs.extend([short, empty]);
-        let files = ensemble_plots(&e).expect("nothing captured");
+        let files = ensemble_plots(&e, Plots::All).expect("nothing captured");
         check_ensemble_files(&e, &files);
         assert!(svg_of(&files, "fan_forces.svg").contains("ended early"));
 
@@ -711,14 +770,20 @@ mod tests {
                 .expect("Goma ensemble")
         };
         e.politics = goma.politics;
-        check_ensemble_files(&e, &ensemble_plots(&e).expect("states, no pressure"));
+        check_ensemble_files(
+            &e,
+            &ensemble_plots(&e, Plots::All).expect("states, no pressure"),
+        );
         assert!(
-            svg_of(&ensemble_plots(&e).expect("plots"), "fan_displacement.svg")
-                .contains("No pressure on any state in any run")
+            svg_of(
+                &ensemble_plots(&e, Plots::All).expect("plots"),
+                "fan_displacement.svg"
+            )
+            .contains("No pressure on any state in any run")
         );
 
         e.runs.clear();
-        let files = ensemble_plots(&e).expect("no runs");
+        let files = ensemble_plots(&e, Plots::All).expect("no runs");
         check_ensemble_files(&e, &files);
         for name in [
             "fan_forces.svg",
@@ -732,7 +797,10 @@ mod tests {
         }
         e.theatre.factions.clear();
         e.theatre.places.clear();
-        check_ensemble_files(&e, &ensemble_plots(&e).expect("no factions or places"));
+        check_ensemble_files(
+            &e,
+            &ensemble_plots(&e, Plots::All).expect("no factions or places"),
+        );
     }
 
     /// Writes the ensemble plots of Goma and of the minimal scenario (`ENS_RUNS` runs, default
@@ -760,7 +828,7 @@ mod tests {
             }
             let dir = Path::new("/tmp/ens_plots").join(name);
             std::fs::create_dir_all(&dir).expect("folder");
-            for (file, bytes) in ensemble_plots(&e).expect("plots") {
+            for (file, bytes) in ensemble_plots(&e, Plots::All).expect("plots") {
                 std::fs::write(dir.join(file), bytes).expect("write");
             }
         }
@@ -831,8 +899,13 @@ mod tests {
             6,
             Some(12.0),
         );
-        let files =
-            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots");
+        let files = compare_plots(
+            &labels,
+            &ensembles,
+            crate::run::statistic::Stat::Mean,
+            Plots::All,
+        )
+        .expect("plots");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         for stem in COMPARE_STEMS {
             let svg = svg_of(&files, &format!("{stem}.svg"));
@@ -865,7 +938,13 @@ mod tests {
         }
         assert_eq!(
             files,
-            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("again")
+            compare_plots(
+                &labels,
+                &ensembles,
+                crate::run::statistic::Stat::Mean,
+                Plots::All
+            )
+            .expect("again")
         );
     }
 
@@ -873,8 +952,13 @@ mod tests {
     fn degenerate_comparisons_still_plot() {
         // One scenario: nothing to compare with.
         let (labels, mut ensembles) = comparison(&["scenarios/minimal.ron"], 3, Some(4.0));
-        let files = compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean)
-            .expect("one scenario");
+        let files = compare_plots(
+            &labels,
+            &ensembles,
+            crate::run::statistic::Stat::Mean,
+            Plots::All,
+        )
+        .expect("one scenario");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         assert!(svg_of(&files, "compare_differences.svg").contains("One scenario only"));
 
@@ -887,7 +971,7 @@ mod tests {
         for r in two.iter_mut().flat_map(|e| &mut e.runs) {
             r.first_capture_day.iter_mut().for_each(|d| *d = None);
         }
-        let files = compare_plots(&labels, &two, crate::run::statistic::Stat::Mean)
+        let files = compare_plots(&labels, &two, crate::run::statistic::Stat::Mean, Plots::All)
             .expect("nothing captured");
         check_plot_files(&files, &COMPARE_STEMS, (1200, 400));
         assert!(svg_of(&files, "compare_capture.svg").contains("Never changed hands"));
@@ -897,19 +981,26 @@ mod tests {
             e.runs.clear();
         }
         check_plot_files(
-            &compare_plots(&labels, &two, crate::run::statistic::Stat::Mean).expect("no runs"),
+            &compare_plots(&labels, &two, crate::run::statistic::Stat::Mean, Plots::All)
+                .expect("no runs"),
             &COMPARE_STEMS,
             (1200, 400),
         );
         ensembles.clear();
         check_plot_files(
-            &compare_plots(&[], &ensembles, crate::run::statistic::Stat::Mean)
-                .expect("no scenarios"),
+            &compare_plots(
+                &[],
+                &ensembles,
+                crate::run::statistic::Stat::Mean,
+                Plots::All,
+            )
+            .expect("no scenarios"),
             &COMPARE_STEMS,
             (1200, 400),
         );
         check_plot_files(
-            &compare_plots(&[], &two, crate::run::statistic::Stat::Mean).expect("no labels"),
+            &compare_plots(&[], &two, crate::run::statistic::Stat::Mean, Plots::All)
+                .expect("no labels"),
             &COMPARE_STEMS,
             (1200, 400),
         );
@@ -919,8 +1010,13 @@ mod tests {
         mixed.extend(goma);
         let labels = vec!["minimal".to_owned(), "goma".to_owned()];
         check_plot_files(
-            &compare_plots(&labels, &mixed, crate::run::statistic::Stat::Mean)
-                .expect("different theatres"),
+            &compare_plots(
+                &labels,
+                &mixed,
+                crate::run::statistic::Stat::Mean,
+                Plots::All,
+            )
+            .expect("different theatres"),
             &COMPARE_STEMS,
             (1200, 400),
         );
@@ -956,14 +1052,14 @@ mod tests {
             4,
             6.0,
         );
-        let files = sweep_plots(&one).expect("one axis");
+        let files = sweep_plots(&one, Plots::All).expect("one axis");
         check_plot_files(&files, &["sweep"], (1200, 400));
         let svg = svg_of(&files, "sweep.svg");
         assert!(svg.contains("p_fall.city across units.reb_column.personnel"));
         assert!(svg.contains("4 runs per point, master seed 2025"));
         assert!(svg.contains("p_fall.city (% of runs)"));
         assert!(svg.contains("2,500") || svg.contains("2500"));
-        assert_eq!(files, sweep_plots(&one).expect("again"));
+        assert_eq!(files, sweep_plots(&one, Plots::All).expect("again"));
 
         let two = sweep_of(
             "scenarios/goma_2025.ron",
@@ -975,13 +1071,13 @@ mod tests {
             3,
             8.0,
         );
-        let files = sweep_plots(&two).expect("two axes");
+        let files = sweep_plots(&two, Plots::All).expect("two axes");
         check_plot_files(&files, &["sweep"], (1200, 400));
         let svg = svg_of(&files, "sweep.svg");
         assert!(svg.contains("states.Rwanda.resolve"));
         assert!(svg.contains("fall_day.goma (days since the start)"));
         assert!(svg.contains(&two.scenario_name));
-        assert_eq!(files, sweep_plots(&two).expect("again"));
+        assert_eq!(files, sweep_plots(&two, Plots::All).expect("again"));
     }
 
     #[test]
@@ -994,7 +1090,7 @@ mod tests {
             3.0,
         );
         check_plot_files(
-            &sweep_plots(&s).expect("one point"),
+            &sweep_plots(&s, Plots::All).expect("one point"),
             &["sweep"],
             (1200, 400),
         );
@@ -1011,7 +1107,7 @@ mod tests {
                 share: 0.0,
             };
         }
-        let files = sweep_plots(&s).expect("all NaN");
+        let files = sweep_plots(&s, Plots::All).expect("all NaN");
         check_plot_files(&files, &["sweep"], (1200, 400));
         assert!(svg_of(&files, "sweep.svg").contains("No run had a value"));
         let mut heat = s.clone();
@@ -1024,7 +1120,7 @@ mod tests {
                 p
             })
             .collect();
-        let files = sweep_plots(&heat).expect("heatmap, all NaN");
+        let files = sweep_plots(&heat, Plots::All).expect("heatmap, all NaN");
         check_plot_files(&files, &["sweep"], (1200, 400));
         assert!(svg_of(&files, "sweep.svg").contains("No run had a value"));
         // Categories, a missing value, no points, and three axes.
@@ -1049,24 +1145,24 @@ mod tests {
                 },
             })
             .collect();
-        let files = sweep_plots(&cats).expect("categories");
+        let files = sweep_plots(&cats, Plots::All).expect("categories");
         check_plot_files(&files, &["sweep"], (1200, 400));
         assert!(svg_of(&files, "sweep.svg").contains("Reserve"));
         cats.points.clear();
         check_plot_files(
-            &sweep_plots(&cats).expect("no points"),
+            &sweep_plots(&cats, Plots::All).expect("no points"),
             &["sweep"],
             (1200, 400),
         );
         heat.axes.push("states.y=1,2".parse().expect("axis"));
         check_plot_files(
-            &sweep_plots(&heat).expect("three axes"),
+            &sweep_plots(&heat, Plots::All).expect("three axes"),
             &["sweep"],
             (1200, 400),
         );
         heat.axes.clear();
         check_plot_files(
-            &sweep_plots(&heat).expect("no axes"),
+            &sweep_plots(&heat, Plots::All).expect("no axes"),
             &["sweep"],
             (1200, 400),
         );
@@ -1104,7 +1200,13 @@ mod tests {
         );
         write(
             &cmp.join("goma3"),
-            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots"),
+            compare_plots(
+                &labels,
+                &ensembles,
+                crate::run::statistic::Stat::Mean,
+                Plots::All,
+            )
+            .expect("plots"),
         );
         write(
             &cmp.join("goma1"),
@@ -1112,6 +1214,7 @@ mod tests {
                 &labels[..1],
                 &ensembles[..1],
                 crate::run::statistic::Stat::Mean,
+                Plots::All,
             )
             .expect("plots"),
         );
@@ -1122,7 +1225,13 @@ mod tests {
         );
         write(
             &cmp.join("minimal2"),
-            compare_plots(&labels, &ensembles, crate::run::statistic::Stat::Mean).expect("plots"),
+            compare_plots(
+                &labels,
+                &ensembles,
+                crate::run::statistic::Stat::Mean,
+                Plots::All,
+            )
+            .expect("plots"),
         );
         let mut empty = ensembles;
         for e in &mut empty {
@@ -1130,11 +1239,17 @@ mod tests {
         }
         write(
             &cmp.join("no_runs"),
-            compare_plots(&labels, &empty, crate::run::statistic::Stat::Mean).expect("plots"),
+            compare_plots(
+                &labels,
+                &empty,
+                crate::run::statistic::Stat::Mean,
+                Plots::All,
+            )
+            .expect("plots"),
         );
         write(
             &cmp.join("none"),
-            compare_plots(&[], &[], crate::run::statistic::Stat::Mean).expect("plots"),
+            compare_plots(&[], &[], crate::run::statistic::Stat::Mean, Plots::All).expect("plots"),
         );
 
         let (runs, days) = (var("SWEEP_RUNS", 40), var("SWEEP_DAYS", 20) as f64);
@@ -1178,7 +1293,7 @@ mod tests {
             ),
         ] {
             let s = sweep_of(scenario, axes, metric, runs, days);
-            write(&out.join(name), sweep_plots(&s).expect("plots"));
+            write(&out.join(name), sweep_plots(&s, Plots::All).expect("plots"));
         }
     }
 
@@ -1343,7 +1458,7 @@ mod tests {
         for (name, s) in cases {
             let dir = Path::new("/tmp/sweep_plots").join(name);
             std::fs::create_dir_all(&dir).expect("folder");
-            for (file, bytes) in sweep_plots(&s).expect("plots") {
+            for (file, bytes) in sweep_plots(&s, Plots::All).expect("plots") {
                 std::fs::write(dir.join(file), bytes).expect("write");
             }
         }
@@ -1353,20 +1468,29 @@ mod tests {
     fn degenerate_records_still_plot() {
         let mut record = minimal_record();
         record.samples.truncate(1);
-        check_files(&record, &run_plots(&record).expect("one sample"));
+        check_files(
+            &record,
+            &run_plots(&record, Plots::All).expect("one sample"),
+        );
 
         for sample in &mut record.samples {
             for f in &mut sample.factions {
                 *f = Default::default();
             }
         }
-        check_files(&record, &run_plots(&record).expect("all zero"));
+        check_files(&record, &run_plots(&record, Plots::All).expect("all zero"));
 
         record.samples.clear();
-        check_files(&record, &run_plots(&record).expect("no samples"));
+        check_files(
+            &record,
+            &run_plots(&record, Plots::All).expect("no samples"),
+        );
 
         record.theatre.factions.clear();
         record.theatre.places.clear();
-        check_files(&record, &run_plots(&record).expect("no factions or places"));
+        check_files(
+            &record,
+            &run_plots(&record, Plots::All).expect("no factions or places"),
+        );
     }
 }

@@ -13,52 +13,143 @@ fn csv_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("writing a table: {e}"))
 }
 
-/// A table with `day` and `datetime` first, then `header`, and for every sample the rows
-/// `rows` gives (each without its time columns).
-fn per_sample(
-    record: &RunRecord,
-    header: &[&str],
-    rows: impl Fn(&Sample) -> Vec<Vec<String>>,
-) -> Result<Vec<u8>> {
-    let mut w = crate::output::safe_csv::CsvWriter::new();
-    let mut full = vec!["day", "datetime"];
-    full.extend_from_slice(header);
-    w.write_record(&full).map_err(csv_error)?;
-    for sample in &record.samples {
-        let time = [
-            day(sample.hours),
-            record
-                .datetime(sample.hours)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-        ];
-        for row in rows(sample) {
-            w.write_record(time.iter().chain(&row)).map_err(csv_error)?;
-        }
-    }
-    w.into_inner().map_err(csv_error)
+/// A typed cell of a table: the CSV writes it as text, the series (issue 17) as a number or a
+/// label, so both show the same value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A whole count (personnel, aircraft, soldiers killed).
+    Count(i64),
+    /// A quantity written with three decimals (days of supply, shares, attention, pressure).
+    Num(f64),
+    /// A number of people, written as whole persons and never below zero.
+    People(f64),
+    /// A yes/no state (`true`/`false`; 1/0 in the series).
+    Flag(bool),
+    /// A label: a faction, a stance, an instrument.
+    Text(String),
+    /// No value (an empty CSV cell; null in Parquet).
+    Empty,
 }
 
-/// A table with a row per sample and faction: `row` gives the faction's columns.
-fn per_sample_faction(
-    record: &RunRecord,
-    header: &[&str],
-    row: impl Fn(&crate::sim::resources::FactionSample) -> Vec<String>,
-) -> Result<Vec<u8>> {
-    let mut full = vec!["faction"];
-    full.extend_from_slice(header);
-    per_sample(record, &full, |sample| {
-        sample
-            .factions
-            .iter()
-            .enumerate()
-            .map(|(f, s)| {
-                let mut cells = vec![record.theatre.factions[f].id.clone()];
-                cells.extend(row(s));
-                cells
-            })
-            .collect()
-    })
+impl Cell {
+    /// The cell as the CSV writes it.
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Count(n) => n.to_string(),
+            Cell::Num(x) => num(*x),
+            Cell::People(x) => people(*x),
+            Cell::Flag(b) => b.to_string(),
+            Cell::Text(t) => t.clone(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// The cell's number, if it has one: a count or quantity at full precision, people as
+    /// whole persons (as the CSV writes them), a flag as 1 or 0.
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Cell::Count(n) => Some(*n as f64),
+            Cell::Num(x) => Some(*x),
+            Cell::People(x) => Some(x.max(0.0).round()),
+            Cell::Flag(b) => Some(if *b { 1.0 } else { 0.0 }),
+            Cell::Text(_) | Cell::Empty => None,
+        }
+    }
+
+    /// The cell's label, if it is one.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A table with a row per sample and entity (faction, place, actor, state, air asset, or the
+/// whole theatre): what the per-sample CSV tables and the long series are both made from.
+pub struct SampleTable<'a> {
+    /// The table's file stem (`forces` for `forces.csv`).
+    pub name: &'static str,
+    /// What a row is about: `faction`, `place`, `actor`, `state`, `air` or `theatre`.
+    pub entity_kind: &'static str,
+    /// The column naming the row's entity (`faction`, `place`, …), or `None` for the theatre.
+    pub key: Option<&'static str>,
+    /// The names of the value columns.
+    pub columns: Vec<&'static str>,
+    /// The rows of one sample: the entity's id and its cells, one per column.
+    rows: Box<dyn Fn(&Sample) -> Vec<(String, Vec<Cell>)> + 'a>,
+}
+
+impl SampleTable<'_> {
+    /// The rows of one sample: the entity's id (`theatre` for the whole theatre) and its cells.
+    pub fn rows(&self, sample: &Sample) -> Vec<(String, Vec<Cell>)> {
+        (self.rows)(sample)
+    }
+
+    /// The table as CSV: `day`, `datetime`, the key column, then the value columns.
+    pub fn csv(&self, record: &RunRecord) -> Result<Vec<u8>> {
+        let mut w = crate::output::safe_csv::CsvWriter::new();
+        let mut header = vec!["day", "datetime"];
+        header.extend(self.key);
+        header.extend(&self.columns);
+        w.write_record(&header).map_err(csv_error)?;
+        for sample in &record.samples {
+            let time = [day(sample.hours), datetime(record, sample.hours)];
+            for (entity, cells) in self.rows(sample) {
+                let key = self.key.map(|_| entity);
+                let cells = cells.iter().map(Cell::csv);
+                w.write_record(time.iter().cloned().chain(key).chain(cells))
+                    .map_err(csv_error)?;
+            }
+        }
+        w.into_inner().map_err(csv_error)
+    }
+}
+
+/// The calendar time `hours` after the start, as the tables write it.
+pub fn datetime(record: &RunRecord, hours: f64) -> String {
+    record.datetime(hours).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Every per-sample table of a run, in the order of its files: forces, air (only with air
+/// assets), control, supply, civilians, diplomacy, states, escalation.
+pub fn sample_tables(record: &RunRecord) -> Vec<SampleTable<'_>> {
+    let mut tables = vec![forces(record)];
+    if !record.theatre.air.is_empty() {
+        tables.push(air(record));
+    }
+    tables.extend([
+        control(record),
+        supply(record),
+        civilians(record),
+        diplomacy(record),
+        states(record),
+        escalation(record),
+    ]);
+    tables
+}
+
+/// A table with a row per sample and faction: `row` gives the faction's cells.
+fn per_faction<'a>(
+    record: &'a RunRecord,
+    name: &'static str,
+    columns: Vec<&'static str>,
+    row: impl Fn(&crate::sim::resources::FactionSample) -> Vec<Cell> + 'a,
+) -> SampleTable<'a> {
+    SampleTable {
+        name,
+        entity_kind: "faction",
+        key: Some("faction"),
+        columns,
+        rows: Box::new(move |sample| {
+            sample
+                .factions
+                .iter()
+                .enumerate()
+                .map(|(f, s)| (record.theatre.factions[f].id.clone(), row(s)))
+                .collect()
+        }),
+    }
 }
 
 /// A table of plain rows.
@@ -79,16 +170,25 @@ fn people(x: f64) -> String {
     format!("{:.0}", x.max(0.0))
 }
 
+/// A count as a cell.
+fn count(n: impl Into<i64>) -> Cell {
+    Cell::Count(n.into())
+}
+
 /// `forces.csv`: one row per sample and faction: personnel in the theatre and cumulative losses.
 pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = ["personnel", "killed", "wounded", "captured", "deserted"];
-    per_sample_faction(record, &header, |s| {
+    forces(record).csv(record)
+}
+
+fn forces(record: &RunRecord) -> SampleTable<'_> {
+    let columns = vec!["personnel", "killed", "wounded", "captured", "deserted"];
+    per_faction(record, "forces", columns, |s| {
         vec![
-            s.personnel.to_string(),
-            s.killed.to_string(),
-            s.wounded.to_string(),
-            s.captured.to_string(),
-            s.deserted.to_string(),
+            count(s.personnel),
+            count(s.killed),
+            count(s.wounded),
+            count(s.captured),
+            count(s.deserted),
         ]
     })
 }
@@ -97,64 +197,81 @@ pub fn forces_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// and air asset: aircraft in service, sorties flown so far (expected sorties), aircraft lost to
 /// air defences so far, and whether it is grounded (its base lost).
 pub fn air_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = [
-        "asset",
-        "faction",
-        "kind",
-        "in_service",
-        "sorties",
-        "lost",
-        "grounded",
-    ];
-    per_sample(record, &header, |sample| {
-        let t = &record.theatre;
-        t.air
-            .iter()
-            .zip(&sample.air)
-            .map(|(a, s)| {
-                vec![
-                    a.id.clone(),
-                    t.factions[a.faction].id.clone(),
-                    format!("{:?}", a.kind),
-                    s.in_service.to_string(),
-                    num(s.sorties),
-                    s.lost.to_string(),
-                    s.grounded.to_string(),
-                ]
-            })
-            .collect()
-    })
+    air(record).csv(record)
+}
+
+fn air(record: &RunRecord) -> SampleTable<'_> {
+    let t = &record.theatre;
+    SampleTable {
+        name: "air",
+        entity_kind: "air",
+        key: Some("asset"),
+        columns: vec![
+            "faction",
+            "kind",
+            "in_service",
+            "sorties",
+            "lost",
+            "grounded",
+        ],
+        rows: Box::new(move |sample| {
+            t.air
+                .iter()
+                .zip(&sample.air)
+                .map(|(a, s)| {
+                    let cells = vec![
+                        Cell::Text(t.factions[a.faction].id.clone()),
+                        Cell::Text(format!("{:?}", a.kind)),
+                        count(s.in_service),
+                        Cell::Num(s.sorties),
+                        count(s.lost),
+                        Cell::Flag(s.grounded),
+                    ];
+                    (a.id.clone(), cells)
+                })
+                .collect()
+        }),
+    }
 }
 
 /// `control.csv`: one row per sample and place: the faction holding it, and whether it is
 /// fought over.
 pub fn control_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    per_sample(record, &["place", "controller", "contested"], |sample| {
-        sample
-            .control
-            .iter()
-            .enumerate()
-            .map(|(p, &f)| {
-                vec![
-                    record.theatre.places[p].id.clone(),
-                    record.theatre.factions[f].id.clone(),
-                    sample
-                        .contested
-                        .get(p)
-                        .copied()
-                        .unwrap_or(false)
-                        .to_string(),
-                ]
-            })
-            .collect()
-    })
+    control(record).csv(record)
+}
+
+fn control(record: &RunRecord) -> SampleTable<'_> {
+    let t = &record.theatre;
+    SampleTable {
+        name: "control",
+        entity_kind: "place",
+        key: Some("place"),
+        columns: vec!["controller", "contested"],
+        rows: Box::new(move |sample| {
+            sample
+                .control
+                .iter()
+                .enumerate()
+                .map(|(p, &f)| {
+                    let contested = sample.contested.get(p).copied().unwrap_or(false);
+                    let cells = vec![Cell::Text(t.factions[f].id.clone()), Cell::Flag(contested)];
+                    (t.places[p].id.clone(), cells)
+                })
+                .collect()
+        }),
+    }
 }
 
 /// `supply.csv`: one row per sample and faction: mean days of supply held and the share of
 /// personnel connected to a source.
 pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    per_sample_faction(record, &["supply_days", "supplied_share"], |s| {
-        vec![num(s.supply_days), num(s.supplied_share)]
+    supply(record).csv(record)
+}
+
+fn supply(record: &RunRecord) -> SampleTable<'_> {
+    let columns = vec!["supply_days", "supplied_share"];
+    per_faction(record, "supply", columns, |s| {
+        vec![Cell::Num(s.supply_days), Cell::Num(s.supplied_share)]
     })
 }
 
@@ -164,136 +281,181 @@ pub fn supply_csv(record: &RunRecord) -> Result<Vec<u8>> {
 /// days of food held, and of the displaced sheltering there the refugees (who crossed an
 /// international border in their flight).
 pub fn civilians_csv(record: &RunRecord) -> Result<Vec<u8>> {
-    let header = [
-        "place",
-        "residents",
-        "displaced_here",
-        "dead",
-        "killed",
-        "died_of_hardship",
-        "wounded",
-        "military_killed",
-        "military_wounded",
-        "food_days",
-        "refugees_here",
-    ];
-    per_sample(record, &header, |sample| {
-        sample
-            .places
-            .iter()
-            .enumerate()
-            .map(|(p, c)| {
-                vec![
-                    record.theatre.places[p].id.clone(),
-                    people(c.residents),
-                    people(c.displaced_here),
-                    people(c.dead),
-                    people(c.killed),
-                    people(c.dead - c.killed),
-                    people(c.wounded),
-                    c.military_killed.to_string(),
-                    c.military_wounded.to_string(),
-                    num(c.food_days),
-                    people(c.refugees_here),
-                ]
-            })
-            .collect()
-    })
+    civilians(record).csv(record)
+}
+
+fn civilians(record: &RunRecord) -> SampleTable<'_> {
+    let t = &record.theatre;
+    SampleTable {
+        name: "civilians",
+        entity_kind: "place",
+        key: Some("place"),
+        columns: vec![
+            "residents",
+            "displaced_here",
+            "dead",
+            "killed",
+            "died_of_hardship",
+            "wounded",
+            "military_killed",
+            "military_wounded",
+            "food_days",
+            "refugees_here",
+        ],
+        rows: Box::new(move |sample| {
+            sample
+                .places
+                .iter()
+                .enumerate()
+                .map(|(p, c)| {
+                    let cells = vec![
+                        Cell::People(c.residents),
+                        Cell::People(c.displaced_here),
+                        Cell::People(c.dead),
+                        Cell::People(c.killed),
+                        Cell::People(c.dead - c.killed),
+                        Cell::People(c.wounded),
+                        count(c.military_killed),
+                        count(c.military_wounded),
+                        Cell::Num(c.food_days),
+                        Cell::People(c.refugees_here),
+                    ];
+                    (t.places[p].id.clone(), cells)
+                })
+                .collect()
+        }),
+    }
 }
 
 /// `diplomacy.csv`: one row per sample and actor: attention, the highest instrument used, the
 /// binding instruments in force (adopted and not yet lifted), and the pressure it puts on its
 /// target now.
 pub fn diplomacy_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    diplomacy(record).csv(record)
+}
+
+fn diplomacy(record: &RunRecord) -> SampleTable<'_> {
     let politics = &record.politics;
     let lifted = &record.political.instruments_lifted;
-    let header = [
-        "actor",
-        "target",
-        "attention",
-        "instrument",
-        "binding_in_force",
-        "pressure",
-    ];
-    per_sample(record, &header, |sample| {
-        politics
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(a, spec)| {
-                let level = sample.level.get(a).copied().flatten();
-                let instrument = level.map_or("", |l| spec.ladder[l].instrument.words());
-                let binding: Vec<&str> = level
-                    .map_or(0..0, |l| 0..(l + 1).min(spec.ladder.len()))
-                    .filter(|&i| {
-                        spec.ladder[i].instrument.binding()
-                            && !lifted.iter().any(|&(hours, x, step)| {
-                                x == a && step == i && hours <= sample.hours + 1e-9
-                            })
-                    })
-                    .map(|i| spec.ladder[i].instrument.words())
-                    .collect();
-                vec![
-                    spec.id.clone(),
-                    politics.states[spec.target].name.clone(),
-                    num(sample.attention.get(a).copied().unwrap_or(0.0)),
-                    instrument.to_owned(),
-                    binding.join("; "),
-                    num(sample.pressure_from.get(a).copied().unwrap_or(0.0)),
-                ]
-            })
-            .collect()
-    })
+    SampleTable {
+        name: "diplomacy",
+        entity_kind: "actor",
+        key: Some("actor"),
+        columns: vec![
+            "target",
+            "attention",
+            "instrument",
+            "binding_in_force",
+            "pressure",
+        ],
+        rows: Box::new(move |sample| {
+            politics
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(a, spec)| {
+                    let level = sample.level.get(a).copied().flatten();
+                    let instrument = level.map_or("", |l| spec.ladder[l].instrument.words());
+                    let binding: Vec<&str> = level
+                        .map_or(0..0, |l| 0..(l + 1).min(spec.ladder.len()))
+                        .filter(|&i| {
+                            spec.ladder[i].instrument.binding()
+                                && !lifted.iter().any(|&(hours, x, step)| {
+                                    x == a && step == i && hours <= sample.hours + 1e-9
+                                })
+                        })
+                        .map(|i| spec.ladder[i].instrument.words())
+                        .collect();
+                    let label = |s: String| {
+                        if s.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s)
+                        }
+                    };
+                    let cells = vec![
+                        Cell::Text(politics.states[spec.target].name.clone()),
+                        Cell::Num(sample.attention.get(a).copied().unwrap_or(0.0)),
+                        label(instrument.to_owned()),
+                        label(binding.join("; ")),
+                        Cell::Num(sample.pressure_from.get(a).copied().unwrap_or(0.0)),
+                    ];
+                    (spec.id.clone(), cells)
+                })
+                .collect()
+        }),
+    }
 }
 
 /// `states.csv`: one row per sample and state: pressure on it, its resolve, its stance.
 pub fn states_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    states(record).csv(record)
+}
+
+fn states(record: &RunRecord) -> SampleTable<'_> {
     let states = &record.politics.states;
-    per_sample(
-        record,
-        &["state", "pressure", "resolve", "stance"],
-        |sample| {
+    SampleTable {
+        name: "states",
+        entity_kind: "state",
+        key: Some("state"),
+        columns: vec!["pressure", "resolve", "stance"],
+        rows: Box::new(move |sample| {
             states
                 .iter()
                 .enumerate()
                 .map(|(s, spec)| {
-                    vec![
-                        spec.name.clone(),
-                        num(sample.pressure_on.get(s).copied().unwrap_or(0.0)),
-                        spec.resolve.map(num).unwrap_or_default(),
-                        sample.stance.get(s).map_or("", |st| st.word()).to_owned(),
-                    ]
+                    let cells = vec![
+                        Cell::Num(sample.pressure_on.get(s).copied().unwrap_or(0.0)),
+                        spec.resolve.map_or(Cell::Empty, Cell::Num),
+                        sample
+                            .stance
+                            .get(s)
+                            .map_or(Cell::Empty, |st| Cell::Text(st.word().to_owned())),
+                    ];
+                    (spec.name.clone(), cells)
                 })
                 .collect()
-        },
-    )
+        }),
+    }
 }
 
 /// `escalation.csv`: one row per sample: the escalation rung, whether a ceasefire is in force,
 /// and the running totals of displacement, civilian deaths and peacekeepers killed.
 pub fn escalation_csv(record: &RunRecord) -> Result<Vec<u8>> {
+    escalation(record).csv(record)
+}
+
+fn escalation(record: &RunRecord) -> SampleTable<'_> {
     let rungs = &record.politics.rungs;
-    let header = [
-        "rung",
-        "rung_name",
-        "ceasefire",
-        "newly_displaced",
-        "displaced_now",
-        "civilian_deaths",
-        "peacekeepers_killed",
-    ];
-    per_sample(record, &header, |sample| {
-        let displaced_now: f64 = sample.places.iter().map(|p| p.displaced_here).sum();
-        vec![vec![
-            sample.rung.map(|r| (r + 1).to_string()).unwrap_or_default(),
-            sample.rung.map(|r| rungs[r].0.clone()).unwrap_or_default(),
-            sample.ceasefire.to_string(),
-            people(sample.newly_displaced),
-            people(displaced_now),
-            people(sample.civilian_deaths),
-            people(sample.peacekeepers_killed),
-        ]]
-    })
+    SampleTable {
+        name: "escalation",
+        entity_kind: "theatre",
+        key: None,
+        columns: vec![
+            "rung",
+            "rung_name",
+            "ceasefire",
+            "newly_displaced",
+            "displaced_now",
+            "civilian_deaths",
+            "peacekeepers_killed",
+        ],
+        rows: Box::new(move |sample| {
+            let displaced_now: f64 = sample.places.iter().map(|p| p.displaced_here).sum();
+            let cells = vec![
+                sample.rung.map_or(Cell::Empty, |r| count(r as i64 + 1)),
+                sample
+                    .rung
+                    .map_or(Cell::Empty, |r| Cell::Text(rungs[r].0.clone())),
+                Cell::Flag(sample.ceasefire),
+                Cell::People(sample.newly_displaced),
+                Cell::People(displaced_now),
+                Cell::People(sample.civilian_deaths),
+                Cell::People(sample.peacekeepers_killed),
+            ];
+            vec![("theatre".to_owned(), cells)]
+        }),
+    }
 }
 
 /// The columns of `casualties.csv` (and of the report's table of losses).
@@ -351,10 +513,7 @@ pub fn events_csv(record: &RunRecord) -> Result<Vec<u8>> {
         record.events.iter().map(|e| {
             vec![
                 day(e.hours),
-                record
-                    .datetime(e.hours)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                datetime(record, e.hours),
                 e.kind.name().to_owned(),
                 e.text.clone(),
             ]

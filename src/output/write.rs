@@ -91,6 +91,10 @@ pub struct Claim {
     key: ResultKey,
     /// The lock, held until the result is written.
     lock: Option<Lock>,
+    /// The staging folder, once a file has been streamed into it ([`Claim::stream_file`]).
+    staging: Option<tempfile::TempDir>,
+    /// The files streamed into the staging folder, in order.
+    streamed: Vec<String>,
 }
 
 /// Claim `dir` for a result of `key`: refuse anything strife must not replace (see the module
@@ -113,6 +117,8 @@ pub fn claim(dir: &Path, key: ResultKey, force: bool) -> Result<Claim> {
         name,
         key,
         lock: Some(lock),
+        staging: None,
+        streamed: Vec::new(),
     };
     claim.clean_leftovers()?;
     claim.check_target(force)?;
@@ -267,6 +273,37 @@ impl Claim {
         Ok(())
     }
 
+    /// A new staging folder beside the output folder, holding the marker that says it is
+    /// unfinished.
+    fn new_staging(&self) -> Result<tempfile::TempDir> {
+        let staging = tempfile::Builder::new()
+            .prefix(&self.sibling("tmp-"))
+            .tempdir_in(&self.parent)
+            .map_err(|source| Error::Write {
+                path: self.parent.clone(),
+                source,
+            })?;
+        let marker = staging.path().join(STAGING_MARKER);
+        std::fs::write(&marker, b"").map_err(|source| Error::Write {
+            path: marker.clone(),
+            source,
+        })?;
+        Ok(staging)
+    }
+
+    /// The path at which to stream the result's file `name` (a file too large to hold in
+    /// memory, such as `series.parquet`): in the staging folder, swapped into place with the rest
+    /// of the result by [`Claim::write`], or removed with the staging folder if the command
+    /// fails first.
+    pub fn stream_file(&mut self, name: &str) -> Result<PathBuf> {
+        let staging = match &self.staging {
+            Some(staging) => staging,
+            None => self.staging.insert(self.new_staging()?),
+        };
+        self.streamed.push(name.to_owned());
+        Ok(staging.path().join(name))
+    }
+
     /// Write `files` (one of them `manifest.json`) as the folder's new result: into a staging
     /// folder beside it, then swapped into place in one step. The manifest gains the result's
     /// key and the list of its files. Returns the paths written.
@@ -276,13 +313,13 @@ impl Claim {
             let path = path.to_path_buf();
             move |source| Error::Write { path, source }
         };
-        let staging = tempfile::Builder::new()
-            .prefix(&self.sibling("tmp-"))
-            .tempdir_in(&self.parent)
-            .map_err(write_error(&self.parent))?;
+        let staging = match self.staging.take() {
+            Some(staging) => staging,
+            None => self.new_staging()?,
+        };
         let marker = staging.path().join(STAGING_MARKER);
-        std::fs::write(&marker, b"").map_err(write_error(&marker))?;
         let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        names.extend(self.streamed.iter().cloned());
         names.sort();
         for (i, (file, bytes)) in files.iter().enumerate() {
             let path = staging.path().join(file);
@@ -342,7 +379,12 @@ impl Claim {
         if let Some(lock) = self.lock.take() {
             lock.release();
         }
-        Ok(files.iter().map(|(f, _)| self.shown.join(f)).collect())
+        let streamed = self.streamed.iter().map(|f| self.shown.join(f));
+        Ok(files
+            .iter()
+            .map(|(f, _)| self.shown.join(f))
+            .chain(streamed)
+            .collect())
     }
 
     /// `manifest.json` with this result's key and file list.

@@ -211,23 +211,63 @@ pub fn run_digests(
     days: Option<f64>,
     progress: impl Fn() + Sync,
 ) -> Result<EnsembleRecord> {
+    run_digests_with(loaded, master, runs, days, progress, None::<PerRun<'_, ()>>)
+}
+
+/// What an ensemble does with each run's full record besides its digest: `make` turns a record
+/// into a `T` (in parallel, as the run finishes), and `take` receives them in run order.
+pub type PerRun<'a, T> = (
+    &'a (dyn Fn(u64, &RunRecord) -> Result<T> + Sync),
+    &'a mut dyn FnMut(T) -> Result<()>,
+);
+
+/// [`run_digests`], and, with `per_run`, each run's record made into a `T` and handed on in
+/// run order. With `per_run` the runs go in blocks of a few per thread, so that at most one
+/// block of `T`s is held at a time (an ensemble's series stream to disk that way).
+pub fn run_digests_with<T: Send>(
+    loaded: &LoadedScenario,
+    master: u64,
+    runs: std::ops::Range<u64>,
+    days: Option<f64>,
+    progress: impl Fn() + Sync,
+    per_run: Option<PerRun<'_, T>>,
+) -> Result<EnsembleRecord> {
     let first = runs.start;
+    let (make, mut take) = match per_run {
+        Some((make, take)) => (Some(make), Some(take)),
+        None => (None, None),
+    };
     let statics = std::sync::Mutex::new(None);
-    let digests = run_ensemble(
-        loaded,
-        master,
-        runs,
-        days,
-        |k, record| {
-            if k == first
-                && let Ok(mut slot) = statics.lock()
-            {
-                *slot = Some((record.theatre.clone(), record.politics.clone()));
+    let keep = |k: u64, record: RunRecord| -> Result<(RunDigest, Option<T>)> {
+        if k == first
+            && let Ok(mut slot) = statics.lock()
+        {
+            *slot = Some((record.theatre.clone(), record.politics.clone()));
+        }
+        let made = match make {
+            Some(make) => Some(make(k, &record)?),
+            None => None,
+        };
+        Ok((digest(k, &record), made))
+    };
+    let block = match make {
+        Some(_) => 4 * rayon::current_num_threads().max(1) as u64,
+        None => runs.end.saturating_sub(runs.start).max(1),
+    };
+    let mut digests = Vec::with_capacity(runs.end.saturating_sub(runs.start) as usize);
+    let mut start = runs.start;
+    while start < runs.end {
+        let end = start.saturating_add(block).min(runs.end);
+        let kept = run_ensemble(loaded, master, start..end, days, keep, &progress)?;
+        for result in kept {
+            let (d, made) = result?;
+            digests.push(d);
+            if let (Some(take), Some(made)) = (take.as_mut(), made) {
+                take(made)?;
             }
-            digest(k, &record)
-        },
-        progress,
-    )?;
+        }
+        start = end;
+    }
     let (theatre, politics) = statics
         .into_inner()
         .ok()

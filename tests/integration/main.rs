@@ -9,6 +9,7 @@ mod cli;
 mod command;
 mod common;
 mod cut_off;
+mod data_out;
 mod determinism;
 mod diplomacy_stock;
 mod docs_blocks;

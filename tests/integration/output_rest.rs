@@ -170,7 +170,8 @@ fn map_halos_are_text_strokes_in_svg() {
         },
     )
     .expect("run");
-    let files = strife::output::plot::run_plots(&record).expect("plots");
+    let files =
+        strife::output::plot::run_plots(&record, strife::output::plot::Plots::All).expect("plots");
     let svg = files
         .iter()
         .find(|(n, _)| n == "map.svg")
@@ -224,7 +225,8 @@ fn legends_of_120_factions_fit() {
         .iter()
         .map(|f| f.name.clone())
         .collect();
-    let files = strife::output::plot::run_plots(&record).expect("plots");
+    let files =
+        strife::output::plot::run_plots(&record, strife::output::plot::Plots::All).expect("plots");
     let mut notes = 0;
     for (name, bytes) in &files {
         if !name.ends_with(".svg") {

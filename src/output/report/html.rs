@@ -146,27 +146,55 @@ pub fn paragraph(text: &str) -> String {
 
 /// Every SVG of `files` (in their order) as a figure with its caption from `caption`.
 pub fn figures(files: &[(String, Vec<u8>)], caption: impl Fn(&str) -> (String, String)) -> String {
+    let has = |name: String| files.iter().any(|(f, _)| *f == name);
+    let mut stems: Vec<&str> = Vec::new();
+    for (name, _) in files {
+        if let Some(stem) = name
+            .strip_suffix(".svg")
+            .or_else(|| name.strip_suffix(".png"))
+            && !stems.contains(&stem)
+        {
+            stems.push(stem);
+        }
+    }
+    if stems.is_empty() {
+        return "<p class=\"muted\">No plots were drawn (<code>--plots none</code>); the tables \
+                hold every number.</p>\n"
+            .to_owned();
+    }
     let mut out = String::new();
-    for (name, bytes) in files {
-        let Some(stem) = name.strip_suffix(".svg") else {
-            continue;
-        };
-        let svg = String::from_utf8_lossy(bytes);
-        // The plots are drawn by our own code, with every text escaped by the SVG backend;
-        // only an XML declaration, if any, has to go.
-        let svg = svg
-            .trim_start()
-            .strip_prefix("<?xml")
-            .and_then(|rest| rest.split_once("?>").map(|(_, s)| s))
-            .unwrap_or(&svg)
-            .trim();
+    for stem in stems {
         let (heading, text) = caption(stem);
+        let svg_file = files.iter().find(|(f, _)| *f == format!("{stem}.svg"));
+        let picture = match svg_file {
+            Some((_, bytes)) => {
+                let svg = String::from_utf8_lossy(bytes);
+                // The plots are drawn by our own code, with every text escaped by the SVG
+                // backend; only an XML declaration, if any, has to go.
+                svg.trim_start()
+                    .strip_prefix("<?xml")
+                    .and_then(|rest| rest.split_once("?>").map(|(_, s)| s))
+                    .unwrap_or(&svg)
+                    .trim()
+                    .to_owned()
+            }
+            None => format!(
+                "<img src=\"{stem}.png\" alt=\"{}\" style=\"max-width:100%\">",
+                escape(&heading)
+            ),
+        };
+        let also: Vec<String> = ["png", "svg"]
+            .iter()
+            .map(|ext| format!("{stem}.{ext}"))
+            .filter(|f| has(f.clone()))
+            .collect();
         let _ = write!(
             out,
-            "<figure id=\"fig-{stem}\">\n{svg}\n<figcaption><b>{}.</b> {} \
-             <span class=\"muted\">(also {stem}.png and {stem}.svg)</span></figcaption>\n</figure>\n",
+            "<figure id=\"fig-{stem}\">\n{picture}\n<figcaption><b>{}.</b> {} \
+             <span class=\"muted\">(also {})</span></figcaption>\n</figure>\n",
             escape(&heading),
             escape(&text),
+            also.join(" and "),
         );
     }
     out
