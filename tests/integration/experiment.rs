@@ -201,6 +201,14 @@ fn template_and_shipped_design_validate() {
     assert_eq!(shipped.policies, ["base", "early_sanctions"]);
     assert_eq!(shipped.total_runs(), 100 * shipped.seeds);
     assert!((3..=4).contains(&shipped.spec.uncertainties.len()));
+    // The example of docs/ANALYSIS.md parses.
+    let analysis = std::fs::read_to_string(repo("docs/ANALYSIS.md")).expect("docs/ANALYSIS.md");
+    let example = analysis
+        .split("```ron\n")
+        .map(|rest| rest.split("```").next().unwrap_or(""))
+        .find(|block| block.trim_start().starts_with("Experiment("))
+        .expect("docs/ANALYSIS.md shows a design");
+    parse_design(example, "docs/ANALYSIS.md").unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Bad design files: each error names the file, the line and column where it can, and a
