@@ -140,6 +140,14 @@ pub fn summary_csv(d: &Design, rows: &[ExperimentRun]) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
+/// A policy as `summary.json` shows it.
+#[derive(Debug, Serialize)]
+struct PolicyOut<'a> {
+    name: &'a str,
+    description: &'a str,
+    set: Option<&'a std::collections::BTreeMap<String, String>>,
+}
+
 /// What `summary.json` holds.
 #[derive(Debug, Serialize)]
 struct Summary<'a> {
@@ -148,7 +156,7 @@ struct Summary<'a> {
     scenario_file: &'a str,
     sampler: String,
     scenarios: usize,
-    policies: &'a [String],
+    policies: Vec<PolicyOut<'a>>,
     seeds: u64,
     runs: u64,
     master_seed: u64,
@@ -158,8 +166,8 @@ struct Summary<'a> {
     summary: Vec<MetricSummary>,
 }
 
-/// `summary.json`: the design (file, sampler, size, seed, days, uncertainties, metrics) and
-/// every (policy, metric) summary.
+/// `summary.json`: the design (file, sampler, size, policies with their overrides, seed, days,
+/// uncertainties, metrics) and every (policy, metric) summary.
 pub fn summary_json(d: &Design, rows: &[ExperimentRun]) -> Result<Vec<u8>> {
     crate::output::summary::to_json(&Summary {
         experiment: d.name(),
@@ -167,7 +175,18 @@ pub fn summary_json(d: &Design, rows: &[ExperimentRun]) -> Result<Vec<u8>> {
         scenario_file: &d.base.file,
         sampler: d.spec.sampler.word(),
         scenarios: d.points.len(),
-        policies: &d.policies,
+        policies: d
+            .policies
+            .iter()
+            .map(|name| {
+                let policy = d.spec.policies.iter().find(|p| p.name == *name);
+                PolicyOut {
+                    name,
+                    description: policy.map_or("the scenario as it is", |p| &p.description),
+                    set: policy.map(|p| &p.set),
+                }
+            })
+            .collect(),
         seeds: d.seeds,
         runs: d.total_runs(),
         master_seed: d.master_seed,

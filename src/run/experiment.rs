@@ -31,6 +31,7 @@ use crate::scenario::overrides::apply_overrides;
 use crate::scenario::uncertain::fixed_scenario;
 use crate::scenario::validate::line_col;
 use crate::scenario::{LoadedScenario, Override, load_with_overrides, validate};
+use crate::sim::politics::Politics;
 use crate::sim::resources::Theatre;
 
 /// Most uncertainties a design may have (the dimensions of the Sobol' sequence).
@@ -150,8 +151,14 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    /// Parse each text against the theatre; `Err` gives the index of the text at fault.
-    pub fn parse(texts: &[String], theatre: &Theatre) -> std::result::Result<Self, (usize, Error)> {
+    /// Parse each text against the theatre (and the scenario's politics, which the
+    /// user-defined expressions read; today's names do not); `Err` gives the index of the text
+    /// at fault.
+    pub fn parse(
+        texts: &[String],
+        theatre: &Theatre,
+        _politics: &Politics,
+    ) -> std::result::Result<Self, (usize, Error)> {
         let metrics = texts
             .iter()
             .enumerate()
@@ -303,7 +310,7 @@ pub fn check_design(
     let mut problems = Vec::new();
     // The file's own fields.
     let k = spec.uncertainties.len();
-    if k == 0 && !matches!(spec.sampler, Sampler::Csv(_)) {
+    if k == 0 {
         problems.push(
             bad(None, "the design has no uncertainties".into()).help(
                 "add `uncertainties: [(path: \"units.ID.personnel\", min: 1000, max: 3000)]`",
@@ -491,7 +498,8 @@ pub fn check_design(
     // The metrics.
     let central = base.central()?;
     let theatre = crate::sim::build_theatre(&central)?;
-    let outcomes = Outcomes::parse(&spec.metrics, &theatre).map_err(|(i, e)| {
+    let politics = crate::sim::spawn::politics::resolve_politics(&central, &theatre)?;
+    let outcomes = Outcomes::parse(&spec.metrics, &theatre, &politics).map_err(|(i, e)| {
         let why = match e {
             Error::Usage(m) => m,
             other => other.to_string(),
