@@ -279,3 +279,50 @@ fn bad_designs_give_located_errors() {
         assert!(!dir.path().join("out").exists(), "nothing written");
     }
 }
+
+/// A `Csv` sampler runs the file's rows as the design's points, and a value outside its range
+/// is refused at the file's line; `FullFactorial` lays out its grid.
+#[test]
+fn csv_and_full_factorial_designs() {
+    let (dir, _) = temp_file(
+        "design.ron",
+        &design("Csv(\"points.csv\")", 3, 1).replace("    scenarios: 3,\n", ""),
+    );
+    let d = dir.path();
+    std::fs::write(
+        d.join("points.csv"),
+        "units.gov_ferry.morale,units.reb_column.personnel\n0.5,400\n0.7,800\n0.3,300\n",
+    )
+    .expect("write");
+    experiment(&["design.ron", "--out", "csv"], d);
+    assert_eq!(
+        read(&d.join("csv"), "design.csv"),
+        "experiment,units.reb_column.personnel,units.gov_ferry.morale\n0,400,0.5\n1,800,0.7\n2,300,0.3\n"
+    );
+    assert_eq!(
+        read(&d.join("csv"), "experiments.csv").lines().count(),
+        1 + 3 * 2
+    );
+    std::fs::write(
+        d.join("points.csv"),
+        "units.gov_ferry.morale,units.reb_column.personnel\n0.5,400\n0.9,800\n",
+    )
+    .expect("write");
+    strife()
+        .args(["experiment", "design.ron", "--check"])
+        .current_dir(d)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "points.csv:3:1: error: `units.gov_ferry.morale` is 0.9, outside its range 0.3..0.8",
+        ));
+    let (dir, _) = temp_file("design.ron", &design("FullFactorial(3)", 9, 1));
+    strife()
+        .args(["experiment", "design.ron", "--check"])
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "9 scenarios (FullFactorial(3)) × 2 policies × 1 seeds = 18 runs",
+        ));
+}
