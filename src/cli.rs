@@ -34,7 +34,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// List the metrics `sweep` can chart (all of a scenario's, if one is given).
     Metrics(MetricsArgs),
-    /// Combine the shards of an ensemble (`run --runs N --shard I/N`) into its outputs.
+    /// Combine the shards of an ensemble (`run --runs N --shard I/N`) or of an experiment
+    /// (`experiment D --shard I/N`) into its outputs.
     Merge(MergeArgs),
     /// Write a synthetic theatre of any size (for benchmarks and scale tests) as a scenario.
     Generate(GenerateArgs),
@@ -56,6 +57,9 @@ pub enum Command {
     /// Go on with a fit spread over machines (`calibrate … --spread N`): simulate one shard of
     /// its next batch (`--shard K/N`), or fold the batch in and plan the next.
     CalibrateStep(CalibrateStepArgs),
+    /// Run an experiment design file: uncertainties sampled over their ranges, policies, seeds;
+    /// an experiments × outcomes table, a summary per policy and a report.
+    Experiment(ExperimentArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -313,6 +317,31 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N")]
     pub spread: Option<u64>,
     /// Settings of the runs.
+    #[command(flatten)]
+    pub run: RunSettings,
+    /// Output settings.
+    #[command(flatten)]
+    pub output: OutputSettings,
+}
+
+/// Arguments of `strife experiment`.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// The design file (.ron; see `--template` and docs/ANALYSIS.md).
+    #[arg(required_unless_present = "template")]
+    pub design: Option<PathBuf>,
+    /// Print a commented example design on stdout and exit.
+    #[arg(long, conflicts_with_all = ["design", "shard", "check"])]
+    pub template: bool,
+    /// Check the design and print its size; run nothing.
+    #[arg(long)]
+    pub check: bool,
+    /// Run only shard I of N of the design's runs (a contiguous block) and write `shard.json`;
+    /// `strife merge` combines the shards.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Settings of the runs (`--seed` and `--days` win over the design's; `--set` changes the
+    /// base scenario).
     #[command(flatten)]
     pub run: RunSettings,
     /// Output settings.

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Hindcast(args) => strife::commands::hindcast(args, command_line),
         Command::Calibrate(args) => strife::commands::calibrate(args, command_line),
         Command::CalibrateStep(args) => strife::commands::calibrate_step(args),
+        Command::Experiment(args) => strife::commands::experiment(args, command_line),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

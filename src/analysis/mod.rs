@@ -3,5 +3,6 @@
 
 pub mod abc;
 pub mod observed;
+pub mod samplers;
 pub mod scores;
 pub mod sensitivity;

@@ -15,6 +15,16 @@ use super::run::write_ensemble;
 
 /// `strife merge`: combine shards into exactly the tables and summary one machine would write.
 pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
+    // An experiment's shards (`experiment … --shard I/N`) merge into an experiment's files.
+    let first_file = args.shards.first().map(|d| d.join("shard.json"));
+    if first_file
+        .and_then(|f| {
+            crate::scenario::load::read_regular_file(&f, crate::run::ensemble::MAX_SHARD_BYTES).ok()
+        })
+        .is_some_and(|bytes| crate::run::experiment::is_experiment_shard(&bytes))
+    {
+        return super::experiment::merge_experiment(args, command_line);
+    }
     let shards = crate::run::ensemble::read_shard_set(&args.shards)?;
     let first = shards[0].clone();
     let overrides: Vec<Override> = first

@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod compare;
 pub mod ensemble;
+pub mod experiment;
 pub mod hindcast;
 pub mod parquet;
 pub mod plot;

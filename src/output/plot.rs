@@ -27,6 +27,7 @@ mod civilians;
 mod compare;
 mod control;
 mod escalation;
+mod experiment;
 mod fan;
 mod forest;
 mod glyphs;
@@ -268,6 +269,34 @@ pub fn calibrate_plots(
     render_all(plots, &figures)
 }
 
+/// The plots of an experiment (`strife experiment`), as `(file name, bytes)`:
+/// `experiment_outcomes` (each metric's distribution by policy, a panel per metric),
+/// `experiment_scatter` (a scatter matrix of the metrics coloured by policy; only with two
+/// metrics or more) and `experiment_probability` (the share of runs where an outcome happens
+/// against each uncertainty, binned, a line per policy), each as `.png` and `.svg`.
+pub fn experiment_plots(
+    d: &crate::run::experiment::Design,
+    rows: &[crate::run::experiment::ExperimentRun],
+    plots: Plots,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    if plots == Plots::None {
+        return Ok(Vec::new());
+    }
+    ensure_fonts()?;
+    let mut figures = vec![(
+        "experiment_outcomes",
+        Figure::Experiment(experiment::distributions(d, rows)),
+    )];
+    if let Some(chart) = experiment::scatter(d, rows) {
+        figures.push(("experiment_scatter", Figure::Experiment(chart)));
+    }
+    figures.push((
+        "experiment_probability",
+        Figure::Experiment(experiment::probability(d, rows)),
+    ));
+    render_all(plots, &figures)
+}
+
 /// Which plot files a command draws (`--plots`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Plots {
@@ -342,6 +371,8 @@ enum Figure {
     Hindcast(hindcast::HindcastChart),
     /// Calibration: prior against posterior, pairs, or generations.
     Calibration(calibrate::CalibrationChart),
+    /// Experiment: outcomes by policy, their scatter matrix, or chances against the inputs.
+    Experiment(experiment::ExperimentChart),
 }
 
 impl Figure {
@@ -364,6 +395,7 @@ impl Figure {
             Figure::Indices(chart) => chart.size(),
             Figure::Hindcast(chart) => chart.size(),
             Figure::Calibration(chart) => chart.size(),
+            Figure::Experiment(chart) => chart.size(),
         }
     }
 
@@ -386,6 +418,7 @@ impl Figure {
             Figure::Indices(chart) => chart.draw(root),
             Figure::Hindcast(chart) => chart.draw(root),
             Figure::Calibration(chart) => chart.draw(root),
+            Figure::Experiment(chart) => chart.draw(root),
         }
     }
 }

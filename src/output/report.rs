@@ -1001,6 +1001,23 @@ fn caption(stem: &str) -> (String, String) {
             "For each observation, the runs of the posterior predictive ensemble with the \
              observed value marked; panels say whether it was fitted or held out after the cut-off.",
         ),
+        "experiment_outcomes" => (
+            "Outcomes by policy",
+            "Each metric's distribution over the runs of each policy (the share of the policy's \
+             runs in each bin), policies side by side in every bin.",
+        ),
+        "experiment_scatter" => (
+            "Outcomes against each other",
+            "A scatter matrix of the metrics: a dot per run, coloured by policy; on the diagonal, \
+             each metric's distribution.",
+        ),
+        "experiment_probability" => (
+            "Chance of an outcome against each uncertainty",
+            "The runs of each policy binned by each uncertainty's value, and the share of them \
+             in which the outcome happens: the first 0/1 metric of the design that happens in some \
+             runs but not all (else the first 0/1 metric, else the first metric above its \
+             median).",
+        ),
         other => (other, ""),
     };
     (heading.to_owned(), text.to_owned())

@@ -2,6 +2,7 @@
 
 pub mod calibrate;
 pub mod ensemble;
+pub mod experiment;
 pub mod hindcast;
 pub mod metrics;
 pub mod one;

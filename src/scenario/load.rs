@@ -474,7 +474,7 @@ fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
 /// A RON error in words: serde's own, except where it speaks of its internals ("data did not
 /// match any variant of untagged enum Num" is a value that is neither a number nor a
 /// distribution).
-fn syntax_message(code: &ron::Error) -> String {
+pub(crate) fn syntax_message(code: &ron::Error) -> String {
     match code {
         ron::Error::Message(m) if m.contains("untagged enum Num") => {
             "this value is neither a number nor a distribution".to_owned()
@@ -484,7 +484,7 @@ fn syntax_message(code: &ron::Error) -> String {
 }
 
 /// A suggestion for a RON error, where one helps.
-fn syntax_help(code: &ron::Error) -> Option<String> {
+pub(crate) fn syntax_help(code: &ron::Error) -> Option<String> {
     match code {
         ron::Error::NoSuchStructField {
             expected, found, ..

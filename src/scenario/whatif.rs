@@ -106,7 +106,7 @@ pub struct Additions<N = Num> {
 
 /// A map of text to text that refuses a key written twice (serde's maps keep the last one
 /// silently).
-fn unique_keys<'de, D: serde::Deserializer<'de>>(
+pub(crate) fn unique_keys<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
     struct Unique;

@@ -14,6 +14,7 @@ mod determinism;
 mod diplomacy_stock;
 mod docs_blocks;
 mod docs_tables;
+mod experiment;
 mod flight;
 mod hindcast;
 mod human_cost;
