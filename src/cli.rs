@@ -340,6 +340,10 @@ pub struct ExperimentArgs {
     /// `strife merge` combines the shards.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
+    /// Write the time series of every run to `series.parquet` (as `run --series`; its `run`
+    /// column is the row of `experiments.csv`, counted from 0): one sample a day or every sample.
+    #[arg(long, value_enum, value_name = "EVERY", conflicts_with = "shard")]
+    pub series: Option<crate::output::series::Resolution>,
     /// Settings of the runs (`--seed` and `--days` win over the design's; `--set` changes the
     /// base scenario).
     #[command(flatten)]

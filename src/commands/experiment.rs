@@ -2,6 +2,9 @@
 //! it, and write its experiments × outcomes table, summaries, plots and report; and the merge
 //! of an experiment's shards.
 
+use crate::output::series::{SeriesWriter, run_batch};
+use crate::run::RunRecord;
+use crate::run::ensemble::{blocks, streaming_block};
 use std::path::Path;
 
 use crate::cli::{ExperimentArgs, MergeArgs, OutputSettings};
@@ -97,10 +100,28 @@ pub fn experiment(args: &ExperimentArgs, command_line: Vec<String>) -> Result<()
         }
         return Ok(());
     }
-    let (out, claim) = claim_output(&args.output, path, &args.run.set, "experiment")?;
-    let rows = with_progress(args.run.jobs, total, &args.output, |tick| {
-        design.run_block(0..total, tick)
-    })?;
+    let (out, mut claim) = claim_output(&args.output, path, &args.run.set, "experiment")?;
+    let rows = match args.series {
+        None => with_progress(args.run.jobs, total, &args.output, |tick| {
+            design.run_block(0..total, tick)
+        })?,
+        Some(resolution) => {
+            let mut series = SeriesWriter::create(&claim.stream_file("series.parquet")?)?;
+            let make = |r: u64, record: &RunRecord| run_batch(r, record, resolution);
+            let rows = with_progress(args.run.jobs, total, &args.output, |tick| {
+                let mut rows = Vec::with_capacity(total as usize);
+                for block in blocks(0..total, streaming_block()) {
+                    for (row, batch) in design.run_block_with(block, tick, &make)? {
+                        series.append(&batch)?;
+                        rows.push(row);
+                    }
+                }
+                Ok(rows)
+            })?;
+            series.finish()?;
+            rows
+        }
+    };
     write_experiment(
         claim,
         &out,

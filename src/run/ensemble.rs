@@ -221,6 +221,29 @@ pub type PerRun<'a, T> = (
     &'a mut dyn FnMut(T) -> Result<()>,
 );
 
+/// Runs per block when each run's output streams to disk: four per thread, enough to keep
+/// every thread busy, few enough that a block's outputs are small.
+pub fn streaming_block() -> u64 {
+    4 * rayon::current_num_threads().max(1) as u64
+}
+
+/// `range` cut into consecutive blocks of at most `size` (at least 1) runs.
+pub fn blocks(
+    range: std::ops::Range<u64>,
+    size: u64,
+) -> impl Iterator<Item = std::ops::Range<u64>> {
+    let size = size.max(1);
+    let mut start = range.start;
+    std::iter::from_fn(move || {
+        (start < range.end).then(|| {
+            let end = start.saturating_add(size).min(range.end);
+            let block = start..end;
+            start = end;
+            block
+        })
+    })
+}
+
 /// [`run_digests`], and, with `per_run`, each run's record made into a `T` and handed on in
 /// run order. With `per_run` the runs go in blocks of a few per thread, so that at most one
 /// block of `T`s is held at a time (an ensemble's series stream to disk that way).
@@ -251,14 +274,12 @@ pub fn run_digests_with<T: Send>(
         Ok((digest(k, &record), made))
     };
     let block = match make {
-        Some(_) => 4 * rayon::current_num_threads().max(1) as u64,
+        Some(_) => streaming_block(),
         None => runs.end.saturating_sub(runs.start).max(1),
     };
     let mut digests = Vec::with_capacity(runs.end.saturating_sub(runs.start) as usize);
-    let mut start = runs.start;
-    while start < runs.end {
-        let end = start.saturating_add(block).min(runs.end);
-        let kept = run_ensemble(loaded, master, start..end, days, keep, &progress)?;
+    for block in blocks(runs.clone(), block) {
+        let kept = run_ensemble(loaded, master, block, days, keep, &progress)?;
         for result in kept {
             let (d, made) = result?;
             digests.push(d);
@@ -266,7 +287,6 @@ pub fn run_digests_with<T: Send>(
                 take(made)?;
             }
         }
-        start = end;
     }
     let (theatre, politics) = statics
         .into_inner()

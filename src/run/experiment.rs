@@ -779,8 +779,33 @@ impl Design {
             .collect()
     }
 
+    /// Run the runs `block` of the design as [`Design::run_block`] does, and make each run's
+    /// record into a `T` with `make` as it finishes (an experiment's series stream to disk
+    /// that way).
+    pub fn run_block_with<T: Send>(
+        &self,
+        block: std::ops::Range<u64>,
+        progress: impl Fn() + Sync,
+        make: &(dyn Fn(u64, &RunRecord) -> Result<T> + Sync),
+    ) -> Result<Vec<(ExperimentRun, T)>> {
+        block
+            .into_par_iter()
+            .map(|r| {
+                let (run, record) = self.run_record(r)?;
+                let made = make(r, &record)?;
+                progress();
+                Ok((run, made))
+            })
+            .collect()
+    }
+
     /// Run `r` of the design.
     fn run_one(&self, r: u64) -> Result<ExperimentRun> {
+        self.run_record(r).map(|(run, _)| run)
+    }
+
+    /// Run `r` of the design, with its record.
+    fn run_record(&self, r: u64) -> Result<(ExperimentRun, RunRecord)> {
         let (e, p, s) = self.layout(r);
         let seed = run_seed(self.master_seed, s);
         let at: Vec<(String, f64)> = self
@@ -809,14 +834,15 @@ impl Design {
             },
         )?;
         record.inputs = draws;
-        Ok(ExperimentRun {
+        let run = ExperimentRun {
             run: r,
             experiment: e,
             policy: p,
             seed_index: s,
             seed,
             values: self.outcomes.evaluate(r, &record, self.days),
-        })
+        };
+        Ok((run, record))
     }
 }
 
