@@ -2,6 +2,7 @@
 
 pub mod calibrate;
 pub mod ensemble;
+pub mod expr;
 pub mod hindcast;
 pub mod metrics;
 pub mod one;
