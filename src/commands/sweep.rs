@@ -21,8 +21,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     crate::run::check_runs(args.runs.saturating_mul(points), "--runs × sweep points")?;
     check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
-    let theatre = crate::sim::build_theatre(&loaded.central()?)?;
-    crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
+    crate::run::expr::MetricSpec::for_scenario(&args.metric, &loaded)?;
     let (out, claim) = claim_output(&args.output, &args.scenario, &args.run.set, "sweep")?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let record = with_progress(args.run.jobs, points * args.runs, &args.output, |tick| {

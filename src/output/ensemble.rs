@@ -48,6 +48,8 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
         ]
         .map(String::from),
     );
+    // The metrics a user gave (`compare --metric`), as written, after the fixed columns.
+    header.extend(e.metrics.iter().map(|m| format!("metric:{}", m.name())));
     let mut w = crate::output::safe_csv::CsvWriter::new();
     w.write_record(&header).map_err(csv_error)?;
     for r in &e.runs {
@@ -71,6 +73,11 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
             r.ceasefires_accepted.to_string(),
             r.end.to_owned(),
         ]);
+        row.extend((0..e.metrics.len()).map(|k| {
+            e.metrics[k]
+                .value(r, k, e.days)
+                .map_or_else(String::new, |v| v.to_string())
+        }));
         w.write_record(&row).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
