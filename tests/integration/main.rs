@@ -36,3 +36,4 @@ mod sides;
 mod states_decide;
 mod streams;
 mod tooling;
+mod user_metrics;

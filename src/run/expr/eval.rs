@@ -76,10 +76,7 @@ fn hours_of(time: Time, record: &RunRecord) -> f64 {
 fn scalar(node: &Node, r: &RunRecord, days: f64, w: Window) -> Option<f64> {
     match node {
         Node::Const(x) => Some(*x),
-        Node::Series(_) => {
-            let last = w.end.checked_sub(1)?;
-            at(node, r, days, w, last)
-        }
+        Node::Series(s) => sample_value(s, r, r.samples.get(w.end.checked_sub(1)?)?),
         Node::At(x, time) => {
             let hours = hours_of(*time, r);
             let end = r.samples.partition_point(|s| s.hours <= hours + EPS_HOURS);
@@ -97,18 +94,20 @@ fn scalar(node: &Node, r: &RunRecord, days: f64, w: Window) -> Option<f64> {
             )
         }
         Node::Agg(agg, x) => {
-            let values = || (0..w.end).filter_map(|i| at(x, r, days, w, i));
+            let values = series_values(x, r, days, w);
+            let present = || values.iter().flatten().copied();
             match agg {
-                Agg::Min => values().reduce(f64::min),
-                Agg::Max => values().reduce(f64::max),
+                Agg::Min => present().reduce(f64::min),
+                Agg::Max => present().reduce(f64::max),
                 Agg::Mean => {
-                    let (sum, n) = values().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+                    let (sum, n) = present().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
                     (n > 0).then(|| sum / n as f64)
                 }
-                Agg::First => (w.end > 0).then(|| at(x, r, days, w, 0)).flatten(),
-                Agg::Last => at(x, r, days, w, w.end.checked_sub(1)?),
-                Agg::FirstDay => (0..w.end)
-                    .find(|&i| at(x, r, days, w, i).is_some_and(|v| v > 0.0))
+                Agg::First => values.first().copied().flatten(),
+                Agg::Last => values.last().copied().flatten(),
+                Agg::FirstDay => values
+                    .iter()
+                    .position(|v| v.is_some_and(|v| v > 0.0))
                     .map(|i| r.samples[i].hours / 24.0),
             }
         }
@@ -131,15 +130,29 @@ fn scalar(node: &Node, r: &RunRecord, days: f64, w: Window) -> Option<f64> {
     }
 }
 
-/// The value at sample `i` of the window (a one-value node has its value at every sample).
-fn at(node: &Node, r: &RunRecord, days: f64, w: Window, i: usize) -> Option<f64> {
+/// The values at every sample of the window (a one-value node has its value at every
+/// sample, computed once).
+fn series_values(node: &Node, r: &RunRecord, days: f64, w: Window) -> Vec<Option<f64>> {
     match node {
-        Node::Series(s) => sample_value(s, r, r.samples.get(i)?),
-        Node::Neg(x) => at(x, r, days, w, i).map(|v| -v),
-        Node::Not(x, odd) => at(x, r, days, w, i).map(|v| truth((v == 0.0) == *odd)),
-        Node::Bin(op, a, b) => binary(*op, at(a, r, days, w, i), at(b, r, days, w, i)),
+        Node::Series(s) => r.samples[..w.end]
+            .iter()
+            .map(|sample| sample_value(s, r, sample))
+            .collect(),
+        Node::Neg(x) => series_values(x, r, days, w)
+            .into_iter()
+            .map(|v| v.map(|v| -v))
+            .collect(),
+        Node::Not(x, odd) => series_values(x, r, days, w)
+            .into_iter()
+            .map(|v| v.map(|v| truth((v == 0.0) == *odd)))
+            .collect(),
+        Node::Bin(op, a, b) => series_values(a, r, days, w)
+            .into_iter()
+            .zip(series_values(b, r, days, w))
+            .map(|(a, b)| binary(*op, a, b))
+            .collect(),
         Node::Const(_) | Node::At(..) | Node::Agg(..) | Node::FallDay(..) => {
-            scalar(node, r, days, w)
+            vec![scalar(node, r, days, w); w.end]
         }
     }
 }
