@@ -42,10 +42,15 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
             loaded[0].file, loaded[other].file
         )));
     }
-    let metrics = args
-        .metrics
+    // Each scenario's own names (a what-if may order its actors or states differently).
+    let metrics = loaded
         .iter()
-        .map(|m| MetricSpec::for_scenario(m, &loaded[0]))
+        .map(|l| {
+            args.metrics
+                .iter()
+                .map(|m| MetricSpec::for_scenario(m, l))
+                .collect::<Result<Vec<_>>>()
+        })
         .collect::<Result<Vec<_>>>()?;
     let labels = crate::output::compare::unique_labels(&args.scenarios);
     let out = args.output.out.clone().unwrap_or_else(|| {
@@ -60,9 +65,10 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     let bar = progress_bar(args.runs * loaded.len() as u64, &args.output);
     let ensembles = loaded
         .iter()
-        .map(|l| {
+        .zip(&metrics)
+        .map(|(l, metrics)| {
             pool.install(|| {
-                run_digests_with(l, master, 0..args.runs, args.run.days, &metrics, || {
+                run_digests_with(l, master, 0..args.runs, args.run.days, metrics, || {
                     bar.inc(1)
                 })
             })

@@ -67,10 +67,12 @@ impl MetricSpec {
             Ok(raw) => raw,
             Err(e) => {
                 // `killed.fardx`: a misspelt built-in name is told as one.
-                if trimmed.contains('.')
-                    && !trimmed.contains('(')
-                    && let Err(builtin) = Metric::parse(trimmed, theatre)
-                {
+                let dotted_name = trimmed.contains('.')
+                    && trimmed.starts_with(|c: char| c.is_alphabetic())
+                    && trimmed
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
+                if dotted_name && let Err(builtin) = Metric::parse(trimmed, theatre) {
                     return Err(builtin);
                 }
                 return Err(located(trimmed, e.offset, &e.message, None));
@@ -375,5 +377,85 @@ mod tests {
             v("holds(m23, goma) @ day 11"),
             v("holder(goma) @ day 11 == m23")
         );
+    }
+
+    /// A Goma record of three days, made once for the property test.
+    fn short_record() -> &'static (RunRecord, Theatre, Politics) {
+        static RECORD: std::sync::OnceLock<(RunRecord, Theatre, Politics)> =
+            std::sync::OnceLock::new();
+        RECORD.get_or_init(|| {
+            let (loaded, t, p) = goma();
+            let record = run_loaded(
+                &loaded,
+                RunOptions {
+                    seed: 1,
+                    days: Some(3.0),
+                },
+            )
+            .expect("run");
+            (record, t, p)
+        })
+    }
+
+    const TOKENS: [&str; 40] = [
+        "holder(",
+        "holds(",
+        "personnel(",
+        "min(",
+        "max(",
+        "mean(",
+        "first_day(",
+        "last(",
+        "fall_day(",
+        "fall_day_if(",
+        "instrument(",
+        "pressure(",
+        "resolve(",
+        "stance(",
+        "goma",
+        "m23",
+        "fardc",
+        "rwanda",
+        "us",
+        "sanctions",
+        "withdraw",
+        "displaced",
+        "rung",
+        "ceasefire",
+        ")",
+        ",",
+        "@ day 2",
+        "@ 2025-01-21",
+        "@ day 9",
+        "+",
+        "-",
+        "*",
+        "/",
+        "==",
+        "<",
+        "and",
+        "not",
+        "0",
+        "1.5",
+        "(",
+    ];
+
+    proptest::proptest! {
+        /// Issue 17: any sequence of the language's words either is refused with a located
+        /// error or evaluates on a run; none panics.
+        #[test]
+        fn any_words_check_and_evaluate_without_panic(
+            words in proptest::collection::vec(proptest::sample::select(TOKENS.to_vec()), 0..14)
+        ) {
+            let (record, t, p) = short_record();
+            let text = words.join(" ");
+            match MetricSpec::parse(&text, t, p) {
+                Ok(spec) => {
+                    let _ = spec.evaluate(record);
+                }
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with("--metric")
+                    || e.to_string().contains("unknown metric")),
+            }
+        }
     }
 }
