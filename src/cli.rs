@@ -168,6 +168,11 @@ pub struct CompareArgs {
     /// has a value.
     #[arg(long, value_enum, default_value_t = Stat::Mean)]
     pub stat: Stat,
+    /// A metric to compare besides the usual outcomes: a built-in name or an expression such as
+    /// `holds(m23, goma) @ day 30` (docs/METRICS.md). Repeat for several; each adds a row per
+    /// scenario to the comparison.
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
     /// Settings of the runs.
     #[command(flatten)]
     pub run: RunSettings,

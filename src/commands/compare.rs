@@ -9,7 +9,8 @@ use crate::output::ensemble::runs_csv;
 use crate::output::summary::Manifest;
 use crate::output::summary::sha256_hex;
 use crate::output::{report, write};
-use crate::run::ensemble::run_digests;
+use crate::run::ensemble::run_digests_with;
+use crate::run::expr::MetricSpec;
 use crate::scenario::{LoadedScenario, load_with_overrides};
 
 use super::{check_days, finish, progress_bar, thread_pool};
@@ -41,6 +42,16 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
             loaded[0].file, loaded[other].file
         )));
     }
+    // Each scenario's own names (a what-if may order its actors or states differently).
+    let metrics = loaded
+        .iter()
+        .map(|l| {
+            args.metrics
+                .iter()
+                .map(|m| MetricSpec::for_scenario(m, l))
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
     let labels = crate::output::compare::unique_labels(&args.scenarios);
     let out = args.output.out.clone().unwrap_or_else(|| {
         let name = crate::output::compare::folder_name(&labels, &args.run.set);
@@ -54,8 +65,13 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     let bar = progress_bar(args.runs * loaded.len() as u64, &args.output);
     let ensembles = loaded
         .iter()
-        .map(|l| {
-            pool.install(|| run_digests(l, master, 0..args.runs, args.run.days, || bar.inc(1)))
+        .zip(&metrics)
+        .map(|(l, metrics)| {
+            pool.install(|| {
+                run_digests_with(l, master, 0..args.runs, args.run.days, metrics, || {
+                    bar.inc(1)
+                })
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     bar.finish_and_clear();

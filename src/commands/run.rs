@@ -16,7 +16,7 @@ use crate::output::{report, run_outputs, write};
 use crate::run::RunRecord;
 use crate::run::ensemble::run_digests;
 use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
-use crate::run::ensemble::{PerRun, run_digests_with};
+use crate::run::ensemble::{PerRun, run_digests_streaming};
 use crate::run::{RunOptions, run_loaded};
 use crate::scenario::{LoadedScenario, load_with_overrides};
 use arrow_array::RecordBatch;
@@ -80,7 +80,8 @@ fn run_ensemble_command(
             let mut take = |batch: RecordBatch| series.append(&batch);
             let ensemble = with_progress(args.run.jobs, runs, &args.output, |tick| {
                 let per_run: PerRun<'_, RecordBatch> = (&make, &mut take);
-                run_digests_with(loaded, master, 0..runs, args.run.days, tick, Some(per_run))
+                let days = args.run.days;
+                run_digests_streaming(loaded, master, 0..runs, days, &[], tick, Some(per_run))
             })?;
             series.finish()?;
             ensemble

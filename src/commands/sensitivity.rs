@@ -16,8 +16,7 @@ pub fn sensitivity(args: &SensitivityArgs, command_line: Vec<String>) -> Result<
     use crate::run::sensitivity::{Method, Settings, evaluations, factors, run_sensitivity};
     check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
-    let theatre = crate::sim::build_theatre(&loaded.central()?)?;
-    crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
+    crate::run::expr::MetricSpec::for_scenario(&args.metric, &loaded)?;
     let (loaded, inputs) = factors(&loaded, &args.input, &args.vary)?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let settings = Settings {

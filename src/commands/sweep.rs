@@ -21,8 +21,29 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     crate::run::check_runs(args.runs.saturating_mul(points), "--runs × sweep points")?;
     check_days(args.run.days)?;
     let loaded = load_with_overrides(&args.scenario, &args.run.set)?;
-    let theatre = crate::sim::build_theatre(&loaded.central()?)?;
-    crate::run::metrics::Metric::parse(&args.metric, &theatre)?;
+    let spec = crate::run::expr::MetricSpec::for_scenario(&args.metric, &loaded)?;
+    // A faction or a stance as the metric: say what its numbers are (docs/METRICS.md).
+    let note = match spec.category() {
+        Some("faction") => {
+            let theatre = crate::sim::build_theatre(&loaded.central()?)?;
+            let numbers: Vec<String> = theatre
+                .factions
+                .iter()
+                .enumerate()
+                .map(|(i, f)| format!("{}={i}", f.id))
+                .collect();
+            format!(
+                "\n{} is a faction: its values are the factions' numbers ({}); compare it with a faction (`… == ID`) for the share of runs\n",
+                spec.name(),
+                numbers.join(", ")
+            )
+        }
+        Some(_) => format!(
+            "\n{} is a stance: its values are 0 reinforce, 1 hold, 2 draw_down, 3 withdraw; compare it (`… == withdraw`) for the share of runs\n",
+            spec.name()
+        ),
+        None => String::new(),
+    };
     let (out, claim) = claim_output(&args.output, &args.scenario, &args.run.set, "sweep")?;
     let master = args.run.seed.unwrap_or(loaded.scenario.seed);
     let record = with_progress(args.run.jobs, points * args.runs, &args.output, |tick| {
@@ -52,6 +73,6 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<()> {
     files.push(("report.html".to_owned(), report));
     let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {
-        sweep_text(&record)
+        sweep_text(&record) + &note
     })
 }

@@ -276,9 +276,64 @@ fn paired(
     })
 }
 
+/// The paired difference of each metric a user gave (`--metric`; kept in the digests' `custom`
+/// by [`crate::run::ensemble::run_digests_with`]), in the statistic `stat`: rows as those of
+/// [`differences`], the metric named as written.
+fn user_differences(
+    label: &str,
+    base: &EnsembleRecord,
+    other: &EnsembleRecord,
+    stat: Stat,
+) -> Vec<Difference> {
+    let days = base.days;
+    base.metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, m)| {
+            let name = m.name();
+            let value = |r: &RunDigest| m.value(r, slot, days);
+            let clamp = |d: Difference| Difference {
+                stat: Stat::P,
+                ci: [d.ci[0].max(-1.0), d.ci[1].min(1.0)],
+                ..d
+            };
+            match m.stat(stat) {
+                Stat::Mean => paired(name, label, base, other, value),
+                Stat::P if m.is_probability() => paired(name, label, base, other, value).map(clamp),
+                Stat::P => paired(name, label, base, other, |r| {
+                    Some(if m.happened(r, slot, days) { 1.0 } else { 0.0 })
+                })
+                .map(clamp),
+                s => {
+                    let values: Vec<(Option<f64>, Option<f64>)> = base
+                        .runs
+                        .iter()
+                        .zip(&other.runs)
+                        .map(|(a, b)| (value(a), value(b)))
+                        .collect();
+                    paired_quantile(name, label, s.level()?, s, &values)
+                }
+            }
+        })
+        .collect()
+}
+
 /// Every paired difference of `other` against `base` in the statistic `stat`, for every metric
-/// that has a value in some run (places only if they changed hands in either).
+/// that has a value in some run (places only if they changed hands in either), then the
+/// metrics a user gave (`--metric`), if any.
 pub fn differences(
+    label: &str,
+    base: &EnsembleRecord,
+    other: &EnsembleRecord,
+    stat: Stat,
+) -> Vec<Difference> {
+    let mut all = builtin_differences(label, base, other, stat);
+    all.extend(user_differences(label, base, other, stat));
+    all
+}
+
+/// [`differences`] of the built-in metrics.
+fn builtin_differences(
     label: &str,
     base: &EnsembleRecord,
     other: &EnsembleRecord,
@@ -617,6 +672,22 @@ pub fn comparison_text(labels: &[String], ensembles: &[EnsembleRecord], stat: St
                         signed(d.ci[1])
                     )
                 }
+            } else if base.metrics.iter().any(|m| m.name() == d.metric) {
+                let [lo, hi] = d.ci;
+                let ci = if lo.is_finite() && hi.is_finite() {
+                    format!("90% CI {lo:+.4} to {hi:+.4}")
+                } else {
+                    "no interval".to_owned()
+                };
+                format!(
+                    "  {} ({}): {:.4} instead of {:.4} ({:+.4}, {ci}{})",
+                    d.metric,
+                    d.stat.words(),
+                    d.value,
+                    d.baseline,
+                    d.difference,
+                    share_note(d.share)
+                )
             } else {
                 continue;
             };

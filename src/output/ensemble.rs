@@ -71,6 +71,11 @@ fn runs_header(e: &EnsembleRecord) -> Vec<(String, String)> {
         ]
         .map(|(name, unit)| (name.to_owned(), unit.to_owned())),
     );
+    // The metrics a user gave (`compare --metric`), as written, after the fixed columns.
+    header.extend(e.metrics.iter().map(|m| {
+        let unit = "the metric's value in the run (docs/METRICS.md)";
+        (format!("metric:{}", m.name()), unit.to_owned())
+    }));
     header
 }
 
@@ -117,6 +122,11 @@ pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
             r.ceasefires_accepted.to_string(),
             r.end.to_owned(),
         ]);
+        row.extend((0..e.metrics.len()).map(|k| {
+            e.metrics[k]
+                .value(r, k, e.days)
+                .map_or_else(String::new, |v| v.to_string())
+        }));
         w.write_record(&row).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)

@@ -100,6 +100,10 @@ pub struct RunDigest {
     pub displaced_daily: Vec<f64>,
     /// Daily series: pressure on each state.
     pub pressure_daily: Vec<Vec<f64>>,
+    /// Values of the metrics users defined (issue 17; [`run_digests_with`]), in the order they
+    /// were given; empty when none were (and in shards written before it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<Option<f64>>,
 }
 
 /// Reduce a run's record to its digest.
@@ -181,6 +185,7 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
             .collect(),
         displaced_daily: daily.iter().map(|s| displaced_now(s)).collect(),
         pressure_daily: daily.iter().map(|s| s.pressure_on.clone()).collect(),
+        custom: Vec::new(),
     }
 }
 
@@ -201,6 +206,8 @@ pub struct EnsembleRecord {
     pub politics: Politics,
     /// Every run, in run order.
     pub runs: Vec<RunDigest>,
+    /// The metrics users defined whose values each digest keeps in `custom`, in that order.
+    pub metrics: Vec<crate::run::expr::MetricSpec>,
 }
 
 /// Run an ensemble of `runs` runs of `loaded` and keep their digests.
@@ -211,7 +218,21 @@ pub fn run_digests(
     days: Option<f64>,
     progress: impl Fn() + Sync,
 ) -> Result<EnsembleRecord> {
-    run_digests_with(loaded, master, runs, days, progress, None::<PerRun<'_, ()>>)
+    run_digests_with(loaded, master, runs, days, &[], progress)
+}
+
+/// [`run_digests`], keeping in each digest's `custom` the value of each of `metrics` in the run
+/// (computed on the full record before it is reduced).
+pub fn run_digests_with(
+    loaded: &LoadedScenario,
+    master: u64,
+    runs: std::ops::Range<u64>,
+    days: Option<f64>,
+    metrics: &[crate::run::expr::MetricSpec],
+    progress: impl Fn() + Sync,
+) -> Result<EnsembleRecord> {
+    let none = None::<PerRun<'_, ()>>;
+    run_digests_streaming(loaded, master, runs, days, metrics, progress, none)
 }
 
 /// What an ensemble does with each run's full record besides its digest: `make` turns a record
@@ -244,14 +265,15 @@ pub fn blocks(
     })
 }
 
-/// [`run_digests`], and, with `per_run`, each run's record made into a `T` and handed on in
+/// [`run_digests_with`], and, with `per_run`, each run's record made into a `T` and handed on in
 /// run order. With `per_run` the runs go in blocks of a few per thread, so that at most one
 /// block of `T`s is held at a time (an ensemble's series stream to disk that way).
-pub fn run_digests_with<T: Send>(
+pub fn run_digests_streaming<T: Send>(
     loaded: &LoadedScenario,
     master: u64,
     runs: std::ops::Range<u64>,
     days: Option<f64>,
+    metrics: &[crate::run::expr::MetricSpec],
     progress: impl Fn() + Sync,
     per_run: Option<PerRun<'_, T>>,
 ) -> Result<EnsembleRecord> {
@@ -271,7 +293,15 @@ pub fn run_digests_with<T: Send>(
             Some(make) => Some(make(k, &record)?),
             None => None,
         };
-        Ok((digest(k, &record), made))
+        let mut d = digest(k, &record);
+        d.custom = metrics
+            .iter()
+            .map(|m| match m.builtin() {
+                Some(_) => None,
+                None => m.evaluate(&record),
+            })
+            .collect();
+        Ok((d, made))
     };
     let block = match make {
         Some(_) => streaming_block(),
@@ -302,6 +332,7 @@ pub fn run_digests_with<T: Send>(
         theatre,
         politics,
         runs: digests,
+        metrics: metrics.to_vec(),
     })
 }
 

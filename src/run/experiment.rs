@@ -14,14 +14,14 @@
 //! the contiguous block `[⌊(I−1)·R/N⌋, ⌊I·R/N⌋)` of the `R` runs; results come back in run
 //! order, whatever the number of threads.
 
+use crate::run::expr::MetricSpec;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ensemble::{Shard, digest, run_seed};
-use super::metrics::Metric;
+use super::ensemble::{Shard, run_seed};
 use super::one::{RunOptions, run_one};
 use super::record::RunRecord;
 use crate::analysis::samplers;
@@ -141,28 +141,27 @@ impl Sampler {
     }
 }
 
-/// The outcomes a design asks for, named in its `metrics`: today's named metrics
-/// ([`Metric`]). This is the one place where a design's metric texts are read and evaluated,
-/// so that it can take the user-defined expressions of `crate::run::metrics` instead.
+/// The outcomes a design asks for, named in its `metrics`: built-in metric names or
+/// expressions ([`MetricSpec`], docs/METRICS.md). This is the one place where a design's metric
+/// texts are read and evaluated.
 #[derive(Debug, Clone)]
 pub struct Outcomes {
-    metrics: Vec<Metric>,
+    metrics: Vec<MetricSpec>,
     names: Vec<String>,
 }
 
 impl Outcomes {
-    /// Parse each text against the theatre (and the scenario's politics, which the
-    /// user-defined expressions read; today's names do not); `Err` gives the index of the text
-    /// at fault.
+    /// Parse each text against the theatre and the scenario's politics; `Err` gives the index
+    /// of the text at fault.
     pub fn parse(
         texts: &[String],
         theatre: &Theatre,
-        _politics: &Politics,
+        politics: &Politics,
     ) -> std::result::Result<Self, (usize, Error)> {
         let metrics = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| Metric::parse(t, theatre).map_err(|e| (i, e)))
+            .map(|(i, t)| MetricSpec::parse(t, theatre, politics).map_err(|e| (i, e)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(Outcomes {
             metrics,
@@ -176,9 +175,11 @@ impl Outcomes {
     }
 
     /// Each metric of run `k` (its record, of `days` days); `None` where it has no value.
-    pub fn evaluate(&self, k: u64, record: &RunRecord, days: f64) -> Vec<Option<f64>> {
-        let d = digest(k, record);
-        self.metrics.iter().map(|m| m.value(&d, days)).collect()
+    pub fn evaluate(&self, _k: u64, record: &RunRecord, days: f64) -> Vec<Option<f64>> {
+        self.metrics
+            .iter()
+            .map(|m| m.evaluate_days(record, days))
+            .collect()
     }
 }
 

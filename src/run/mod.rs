@@ -3,6 +3,7 @@
 pub mod calibrate;
 pub mod ensemble;
 pub mod experiment;
+pub mod expr;
 pub mod hindcast;
 pub mod metrics;
 pub mod one;

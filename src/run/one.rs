@@ -44,6 +44,7 @@ pub struct Simulation {
     schedule: Schedule,
     seed: u64,
     ticks: u64,
+    days: f64,
 }
 
 impl Simulation {
@@ -64,6 +65,7 @@ impl Simulation {
             schedule: build_schedule(LogLevel::Ignore),
             seed: options.seed,
             ticks: 0,
+            days,
         })
     }
 
@@ -154,6 +156,7 @@ impl Simulation {
             start_date: scenario.start_date,
             tick_hours: scenario.tick_hours,
             seed: self.seed,
+            days: self.days,
             theatre,
             samples: log.samples,
             events: log.events,

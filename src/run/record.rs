@@ -41,6 +41,8 @@ pub struct RunRecord {
     pub tick_hours: f64,
     /// Seed of the run.
     pub seed: u64,
+    /// The run's day limit (`--days` or the scenario's duration; a run may end sooner).
+    pub days: f64,
     /// The static theatre (names, colours, coordinates).
     pub theatre: Theatre,
     /// One sample at the start and one after every tick.

@@ -20,8 +20,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::ensemble::{digest, run_seed};
-use super::metrics::Metric;
+use super::ensemble::run_seed;
+use super::expr::MetricSpec;
 use super::one::{RunOptions, run_one};
 use crate::analysis::sensitivity::{
     Design, MorrisIndex, SobolIndex, morris_design, morris_indices, saltelli_design, sobol_indices,
@@ -269,7 +269,7 @@ pub fn run_sensitivity(
     let k = factors.len();
     let days = settings.days.unwrap_or(loaded.scenario.duration_days);
     let theatre = crate::sim::build_theatre(&loaded.central()?)?;
-    let metric = Metric::parse(&settings.metric, &theatre)?;
+    let metric = MetricSpec::for_scenario(&settings.metric, loaded)?;
     if settings.replicates == 0 {
         return Err(Error::Usage("--replicates must be at least 1".into()));
     }
@@ -320,12 +320,15 @@ pub fn run_sensitivity(
                 days: Some(days),
             },
         )?;
-        let digest = digest(e, &record);
-        let value = metric.value(&digest, days);
+        let value = metric.evaluate_days(&record, days);
         progress();
-        // A censored day is the limit: count it as censored for the text.
+        // A censored day is the limit: count it as censored for the text. A run without a
+        // value counts as the day limit for a day, else 0 (docs/METRICS.md).
         let censored = metric.is_censored_day() && value.is_some_and(|v| v >= days);
-        Ok((value.unwrap_or(days), censored || value.is_none()))
+        Ok((
+            value.unwrap_or(metric.missing_value(days)),
+            censored || value.is_none(),
+        ))
     };
     let runs: Vec<(f64, bool)> = (0..design.points.len() as u64 * replicates)
         .into_par_iter()

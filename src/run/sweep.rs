@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::ensemble::run_digests;
-use super::metrics::Metric;
-use super::statistic::{Estimate, Stat, estimate};
+use super::ensemble::run_digests_with;
+use super::expr::MetricSpec;
+use super::statistic::{Estimate, Stat};
 use super::stats::{distribution, probability};
 use crate::error::{Error, Result};
 use crate::scenario::load::check_scenario;
@@ -146,14 +146,16 @@ pub fn run_sweep(
         });
     }
     let mut out = Vec::with_capacity(points.len());
-    let mut metric = None;
+    // A built-in name or an expression (docs/METRICS.md), checked before any run.
+    let m = MetricSpec::for_scenario(metric_name, loaded)?;
+    let specs = std::slice::from_ref(&m);
     for (values, point) in points.iter().zip(&scenarios) {
-        let e = run_digests(point, master, 0..runs, days, &progress)?;
-        let m = match metric {
-            Some(m) => m,
-            None => *metric.insert(Metric::parse(metric_name, &e.theatre)?),
-        };
-        let xs: Vec<f64> = e.runs.iter().filter_map(|r| m.value(r, e.days)).collect();
+        let e = run_digests_with(point, master, 0..runs, days, specs, &progress)?;
+        let xs: Vec<f64> = e
+            .runs
+            .iter()
+            .filter_map(|r| m.value(r, 0, e.days))
+            .collect();
         let n = xs.len();
         let mean = if n > 0 {
             xs.iter().sum::<f64>() / n as f64
@@ -172,15 +174,15 @@ pub fn run_sweep(
             mean,
             ci,
             quantiles: distribution(&xs).map(|d| [d.median, d.q05, d.q95]),
-            stat: estimate(stat, m, &e.runs, e.days),
+            stat: m.estimate(stat, 0, &e.runs, e.days),
         });
     }
     Ok(SweepRecord {
         scenario_name: loaded.scenario.name.clone(),
         axes: axes.to_vec(),
         metric: metric_name.to_owned(),
-        probability: metric.is_some_and(|m| m.is_probability()),
-        stat: metric.map_or(stat, |m| stat.for_metric(m)),
+        probability: m.is_probability(),
+        stat: m.stat(stat),
         runs,
         master_seed: master,
         points: out,

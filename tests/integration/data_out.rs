@@ -441,3 +441,110 @@ fn python_reads_the_parquet_files() {
     }
     assert!(text.contains("pandas+pyarrow: ok"), "{text}");
 }
+
+/// Issue 17: a user-defined metric equals the same quantity computed from the series file: an
+/// experiment with `--series daily` writes each run's metrics to `experiments.csv` and its
+/// series to `series.parquet` (whose `run` is the row of `experiments.csv`).
+#[test]
+fn user_metrics_equal_the_same_quantity_from_the_series() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let design = dir.path().join("design.ron");
+    let scenario = repo("scenarios/goma_2025.ron");
+    std::fs::write(
+        &design,
+        format!(
+            r#"Experiment(
+    name: "metrics against the series",
+    scenario: {scenario:?},
+    uncertainties: [(path: "units.rdf_south.personnel", min: 1100, max: 1500, unit: "persons")],
+    policies: [(name: "base"), (name: "more_rdf", set: {{ "units.rdf_crossing.personnel": "900" }})],
+    sampler: LatinHypercube,
+    scenarios: 3,
+    seeds: 2,
+    metrics: ["personnel(fardc) @ day 14", "min(personnel(m23))", "holds(m23, goma) @ day 9",
+              "displaced @ 2025-02-01", "max(pressure(rwanda))"],
+    days: 16,
+)"#
+        ),
+    )
+    .expect("design");
+    let out = dir.path().join("exp");
+    strife()
+        .arg("experiment")
+        .arg(&design)
+        .args(["--series", "daily", "--plots", "none", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&out.join("experiments.csv"));
+    assert_eq!(rows.len(), 12);
+    let wanted: Vec<u64> = (0..12).collect();
+    let (series, _) = series_of(&out.join("series.parquet"), &wanted);
+    let at = |run: &SeriesOfRun, day: u32, kind: &str, entity: &str, quantity: &str| -> f64 {
+        let key = (
+            format!("{day}.000"),
+            kind.to_owned(),
+            entity.to_owned(),
+            quantity.to_owned(),
+        );
+        let (value, text) = &run[&key];
+        match quantity {
+            "controller" => f64::from(u8::from(text == "m23")),
+            _ => value.parse().expect("a number"),
+        }
+    };
+    let metric = |row: &HashMap<String, String>, name: &str| -> f64 {
+        row[name].parse().unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    for (r, row) in rows.iter().enumerate() {
+        let (seed, run) = &series[&(r as u64)];
+        assert_eq!(row["seed"], seed.to_string(), "run {r}: the same run");
+        let days = 0..=16;
+        let min_m23 = days
+            .clone()
+            .map(|d| at(run, d, "faction", "m23", "personnel"))
+            .fold(f64::INFINITY, f64::min);
+        let max_pressure = days
+            .map(|d| at(run, d, "state", "Rwanda", "pressure"))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let close = |a: f64, b: f64, tolerance: f64| (a - b).abs() <= tolerance;
+        let checks = [
+            (
+                "personnel(fardc) @ day 14",
+                at(run, 14, "faction", "fardc", "personnel"),
+                0.0,
+            ),
+            // The series keeps one sample a day; the metric's minimum is over every tick.
+            ("min(personnel(m23))", min_m23, f64::INFINITY),
+            (
+                "holds(m23, goma) @ day 9",
+                at(run, 9, "place", "goma", "controller"),
+                0.0,
+            ),
+            (
+                "displaced @ 2025-02-01",
+                at(run, 12, "theatre", "theatre", "displaced_now"),
+                1.0,
+            ),
+        ];
+        for (name, from_series, tolerance) in checks {
+            let value = metric(row, name);
+            if tolerance.is_infinite() {
+                assert!(
+                    value <= from_series,
+                    "run {r}, {name}: {value} > {from_series}"
+                );
+            } else {
+                assert!(
+                    close(value, from_series, tolerance.max(1e-9)),
+                    "run {r}, {name}: experiments.csv {value}, series {from_series}"
+                );
+            }
+        }
+        let pressure = metric(row, "max(pressure(rwanda))");
+        assert!(
+            pressure >= max_pressure - 1e-9,
+            "run {r}: {pressure} < {max_pressure}"
+        );
+    }
+}

@@ -264,7 +264,11 @@ fn tables_in(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(dir)
         .expect("output folder")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".csv") || n.ends_with(".json"))
+        .filter(|n| {
+            [".csv", ".json", ".parquet"]
+                .iter()
+                .any(|ext| n.ends_with(ext))
+        })
         .collect();
     out.sort();
     out

@@ -38,3 +38,4 @@ mod sides;
 mod states_decide;
 mod streams;
 mod tooling;
+mod user_metrics;
