@@ -17,6 +17,8 @@ pub mod sweep;
 pub mod tables;
 pub mod write;
 
+use rayon::prelude::*;
+
 use crate::error::Result;
 
 /// The bounds of an interval of shares as percentages with `decimals` decimals, rounded
@@ -95,25 +97,40 @@ pub fn run_outputs(
     description: &str,
     (format, plots): (TableFormat, plot::Plots),
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut tables = vec![
-        ("forces.csv".to_owned(), tables::forces_csv(record)?),
-        ("control.csv".to_owned(), tables::control_csv(record)?),
-        ("casualties.csv".to_owned(), tables::casualties_csv(record)?),
-        ("supply.csv".to_owned(), tables::supply_csv(record)?),
-        ("events.csv".to_owned(), tables::events_csv(record)?),
-        ("civilians.csv".to_owned(), tables::civilians_csv(record)?),
-        ("diplomacy.csv".to_owned(), tables::diplomacy_csv(record)?),
-        ("states.csv".to_owned(), tables::states_csv(record)?),
-        ("escalation.csv".to_owned(), tables::escalation_csv(record)?),
+    // Issue 20: the tables (and the summary) and the plots are independent: they are built
+    // on rayon's pool side by side, each table a task, and put together in the same order as
+    // before, so the files and their bytes do not depend on the number of threads.
+    type Table = fn(&RunRecord) -> Result<Vec<u8>>;
+    let mut makers: Vec<(&str, Table)> = vec![
+        ("forces.csv", tables::forces_csv),
+        ("control.csv", tables::control_csv),
+        ("casualties.csv", tables::casualties_csv),
+        ("supply.csv", tables::supply_csv),
+        ("events.csv", tables::events_csv),
+        ("civilians.csv", tables::civilians_csv),
+        ("diplomacy.csv", tables::diplomacy_csv),
+        ("states.csv", tables::states_csv),
+        ("escalation.csv", tables::escalation_csv),
     ];
     // Issue 14: only a scenario with air assets has an air table.
     if !record.theatre.air.is_empty() {
-        tables.push(("air.csv".to_owned(), tables::air_csv(record)?));
+        makers.push(("air.csv", tables::air_csv));
     }
-    let mut files = with_format(tables, format)?;
-    files.push(("summary.json".to_owned(), summary::summary_json(record)?));
+    let (tables, plotted) = rayon::join(
+        || -> Result<_> {
+            let tables = makers
+                .into_par_iter()
+                .map(|(name, make)| Ok((name.to_owned(), make(record)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let mut files = with_format(tables, format)?;
+            files.push(("summary.json".to_owned(), summary::summary_json(record)?));
+            Ok(files)
+        },
+        || plot::run_plots(record, plots),
+    );
+    let mut files = tables?;
     files.push(("manifest.json".to_owned(), manifest.to_json()?));
-    files.extend(plot::run_plots(record, plots)?);
+    files.extend(plotted?);
     let report = report::run_report(record, description, manifest, &files)?;
     files.push(("report.html".to_owned(), report));
     Ok(files)

@@ -323,10 +323,14 @@ impl Claim {
         names.sort();
         for (i, (file, bytes)) in files.iter().enumerate() {
             let path = staging.path().join(file);
-            let bytes = if file == "manifest.json" {
-                self.complete_manifest(bytes, &names)?
+            // Issue 20: written from the borrowed bytes; only the manifest is rebuilt (a copy
+            // of every table cost a second pass over up to tens of MB on a large theatre).
+            let completed;
+            let bytes: &[u8] = if file == "manifest.json" {
+                completed = self.complete_manifest(bytes, &names)?;
+                &completed
             } else {
-                bytes.clone()
+                bytes
             };
             std::fs::write(&path, bytes).map_err(write_error(&path))?;
             if i == files.len() / 2 {

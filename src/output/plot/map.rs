@@ -919,7 +919,38 @@ fn best_spot(i: usize, names: &[Name], spots: &[Option<Spot>], obstacles: &Obsta
     let (cx, cy) = name.centre;
     let (w, h) = name.size;
     let bounds = obstacles.bounds;
-    let others: Vec<Box2> = spots.iter().flatten().map(|(b, _)| *b).collect();
+    let candidates = candidate_offsets(name.reach, w, h);
+    // Issue 20: only what comes near some candidate can touch it. `near` holds the box around
+    // every candidate and the marker's centre (where leader lines start), with a pixel of
+    // slack; anything that does not meet it overlaps no candidate (an overlap of 0, and
+    // `x + 0 = x`) and crosses none, so leaving it out changes no cost and no choice. This
+    // keeps the work of a name from growing with every place and route of the theatre.
+    let near = candidates.iter().fold(
+        (cx - 1.0, cy - 1.0, cx + 1.0, cy + 1.0),
+        |u, &(dx, dy, _)| {
+            (
+                u.0.min(cx + dx - 1.0),
+                u.1.min(cy + dy - 1.0),
+                u.2.max(cx + dx + w + 1.0),
+                u.3.max(cy + dy + h + 1.0),
+            )
+        },
+    );
+    let meets = |b: &Box2| b.0 <= near.2 && b.2 >= near.0 && b.1 <= near.3 && b.3 >= near.1;
+    let segment_meets = |s: &Segment| {
+        meets(&(
+            s.0.0.min(s.1.0),
+            s.0.1.min(s.1.1),
+            s.0.0.max(s.1.0),
+            s.0.1.max(s.1.1),
+        ))
+    };
+    let others: Vec<Box2> = spots
+        .iter()
+        .flatten()
+        .map(|(b, _)| *b)
+        .filter(|b| meets(b))
+        .collect();
     let leaders: Vec<Segment> = spots
         .iter()
         .zip(names)
@@ -930,26 +961,30 @@ fn best_spot(i: usize, names: &[Name], spots: &[Option<Spot>], obstacles: &Obsta
             }
             _ => None,
         })
+        .filter(|s| segment_meets(s))
+        .collect();
+    let markers: Vec<Box2> = obstacles
+        .markers
+        .iter()
+        .enumerate()
+        .filter(|&(j, m)| j != i && meets(m))
+        .map(|(_, m)| *m)
+        .collect();
+    let routes: Vec<Segment> = obstacles
+        .routes
+        .iter()
+        .filter(|s| segment_meets(s))
+        .copied()
         .collect();
     let mut best: Option<(f64, Spot)> = None;
-    for (k, (dx, dy, far)) in candidate_offsets(name.reach, w, h).into_iter().enumerate() {
+    for (k, (dx, dy, far)) in candidates.into_iter().enumerate() {
         let b = (cx + dx, cy + dy, cx + dx + w, cy + dy + h);
         if b.0 < bounds.0 || b.1 < bounds.1 || b.2 > bounds.2 || b.3 > bounds.3 {
             continue;
         }
         let names_overlap: f64 = others.iter().map(|o| overlap(&b, o)).sum();
-        let marks: f64 = obstacles
-            .markers
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != i)
-            .map(|(_, m)| overlap(&b, m))
-            .sum();
-        let routes = obstacles
-            .routes
-            .iter()
-            .filter(|s| crosses(&b, s.0, s.1))
-            .count();
+        let marks: f64 = markers.iter().map(|m| overlap(&b, m)).sum();
+        let routes = routes.iter().filter(|s| crosses(&b, s.0, s.1)).count();
         let crossed_leaders = leaders.iter().filter(|s| crosses(&b, s.0, s.1)).count();
         // A leader line should not cut through other names.
         let leader_crossings = if far {
