@@ -251,19 +251,9 @@ pub(super) fn merge_experiment(args: &MergeArgs, command_line: Vec<String>) -> R
         .unwrap_or_else(|| result_dir(path, &set, "experiment"));
     let key = write::ResultKey::new("experiment", &[path], &set);
     let claim = write::claim(&out, key, args.output.force)?;
-    let mut one_machine = vec![
-        "strife".to_owned(),
-        "experiment".to_owned(),
-        first.design_file.clone(),
-        "--seed".to_owned(),
-        first.master_seed.to_string(),
-    ];
-    if let Some(days) = first.days {
-        one_machine.extend(["--days".to_owned(), days.to_string()]);
-    }
-    for s in &first.set {
-        one_machine.extend(["--set".to_owned(), s.clone()]);
-    }
+    let head = ["experiment".to_owned(), first.design_file.clone()];
+    let one_machine =
+        super::merge::one_machine_command(&head, first.master_seed, first.days, &first.set);
     write_experiment(
         claim,
         &out,

@@ -57,21 +57,14 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
     let key = write::ResultKey::new("ensemble", &[scenario], &overrides);
     let claim = write::claim(&out, key, args.output.force)?;
     // The same runs on one machine: the shards' command without --shard and --out.
-    let mut one_machine = vec![
-        "strife".to_owned(),
-        "run".to_owned(),
-        first.scenario_file.clone(),
-        "--runs".to_owned(),
-        first.runs.to_string(),
-        "--seed".to_owned(),
-        first.master_seed.to_string(),
-    ];
-    if let Some(days) = first.days {
-        one_machine.extend(["--days".to_owned(), days.to_string()]);
-    }
-    for s in &first.set {
-        one_machine.extend(["--set".to_owned(), s.clone()]);
-    }
+    let head = [
+        "run",
+        &first.scenario_file,
+        "--runs",
+        &first.runs.to_string(),
+    ]
+    .map(String::from);
+    let one_machine = one_machine_command(&head, first.master_seed, first.days, &first.set);
     write_ensemble(
         claim,
         &out,
@@ -80,4 +73,25 @@ pub fn merge(args: &MergeArgs, command_line: Vec<String>) -> Result<()> {
         (command_line, Some(one_machine)),
         (&args.output, crate::output::TableFormat::Csv),
     )
+}
+
+/// The command that makes on one machine what shards made: `strife`, then `head` (the
+/// subcommand and its main arguments), the master seed, the day limit if one was given, and
+/// the overrides, in the order the shards' command had them.
+pub(super) fn one_machine_command(
+    head: &[String],
+    seed: u64,
+    days: Option<f64>,
+    set: &[String],
+) -> Vec<String> {
+    let mut command = vec!["strife".to_owned()];
+    command.extend(head.iter().cloned());
+    command.extend(["--seed".to_owned(), seed.to_string()]);
+    if let Some(days) = days {
+        command.extend(["--days".to_owned(), days.to_string()]);
+    }
+    for s in set {
+        command.extend(["--set".to_owned(), s.clone()]);
+    }
+    command
 }

@@ -98,6 +98,23 @@ pub fn happened(metric: Metric, r: &RunDigest, days: f64) -> bool {
 
 /// The statistic `stat` of `metric` over `runs` of `days` days.
 pub fn estimate(stat: Stat, metric: Metric, runs: &[RunDigest], days: f64) -> Estimate {
+    estimate_with(
+        stat.for_metric(metric),
+        runs,
+        |r| happened(metric, r, days),
+        |r| metric.value(r, days),
+    )
+}
+
+/// The statistic `stat` over `runs` of any metric, given whether its event `happened` in a run
+/// (for [`Stat::P`]: the share of runs, with its Wilson interval) and its `value` in a run (for
+/// a mean or quantile, over the runs with a finite value; `share` says how many those are).
+pub fn estimate_with(
+    stat: Stat,
+    runs: &[RunDigest],
+    happened: impl Fn(&RunDigest) -> bool,
+    value: impl Fn(&RunDigest) -> Option<f64>,
+) -> Estimate {
     let total = runs.len();
     let share = |n: usize| {
         if total == 0 {
@@ -106,9 +123,9 @@ pub fn estimate(stat: Stat, metric: Metric, runs: &[RunDigest], days: f64) -> Es
             n as f64 / total as f64
         }
     };
-    match stat.for_metric(metric) {
+    match stat {
         Stat::P => {
-            let k = runs.iter().filter(|r| happened(metric, r, days)).count();
+            let k = runs.iter().filter(|r| happened(r)).count();
             let p = probability(k, total);
             Estimate {
                 value: if total == 0 { f64::NAN } else { p.p },
@@ -120,7 +137,7 @@ pub fn estimate(stat: Stat, metric: Metric, runs: &[RunDigest], days: f64) -> Es
         s => {
             let xs: Vec<f64> = runs
                 .iter()
-                .filter_map(|r| metric.value(r, days))
+                .filter_map(value)
                 .filter(|x| x.is_finite())
                 .collect();
             let mut e = of_values(s, &xs);

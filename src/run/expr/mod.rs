@@ -18,8 +18,7 @@ use check::{Kind, Node, Scope, Ty};
 use super::ensemble::RunDigest;
 use super::metrics::Metric;
 use super::record::RunRecord;
-use super::statistic::{Estimate, Stat, estimate, happened, of_values};
-use super::stats::probability;
+use super::statistic::{Estimate, Stat, estimate, estimate_with, happened};
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::LoadedScenario;
 use crate::sim::politics::Politics;
@@ -187,36 +186,12 @@ impl MetricSpec {
         if let SpecKind::Builtin(m) = self.kind {
             return estimate(stat, m, runs, days);
         }
-        let total = runs.len();
-        let share = |n: usize| {
-            if total == 0 {
-                0.0
-            } else {
-                n as f64 / total as f64
-            }
-        };
-        match self.stat(stat) {
-            Stat::P => {
-                let k = runs.iter().filter(|r| self.happened(r, slot, days)).count();
-                let p = probability(k, total);
-                Estimate {
-                    value: if total == 0 { f64::NAN } else { p.p },
-                    ci: (total > 0).then_some([p.low, p.high]),
-                    n: total,
-                    share: share(total),
-                }
-            }
-            s => {
-                let xs: Vec<f64> = runs
-                    .iter()
-                    .filter_map(|r| self.value(r, slot, days))
-                    .filter(|x| x.is_finite())
-                    .collect();
-                let mut e = of_values(s, &xs);
-                e.share = share(xs.len());
-                e
-            }
-        }
+        estimate_with(
+            self.stat(stat),
+            runs,
+            |r| self.happened(r, slot, days),
+            |r| self.value(r, slot, days),
+        )
     }
 }
 
