@@ -312,10 +312,17 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "M", default_value_t = 200)]
     pub predictive_runs: u64,
     /// Weight of a kind of observation in the distance, `KIND=W` (capture, instrument, count,
-    /// holder;
-    /// default 1 each: every kind counts as much, however many observations it has).
+    /// holder, metric; default 1 each: every kind counts as much, however many observations
+    /// it has).
     #[arg(long = "weight", value_name = "KIND=W")]
     pub weight: Vec<String>,
+    /// A metric to forecast: a built-in name or an expression such as `holds(m23, goma) @ day
+    /// 30` (docs/METRICS.md). Repeat for several. Each is reported on the prior and the
+    /// posterior predictive ensembles (the same seeds), to show what the fit changed; the prior
+    /// one costs `--predictive-runs` more runs. To fit to an observed value of a metric, give
+    /// the observed file a `metric` row instead (docs/ANALYSIS.md).
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
     /// Do not fit here: write the state of a fit spread over N machines to `OUT.spread/` and
     /// go on with `strife calibrate-step` (docs/ANALYSIS.md). The result is byte-identical to
     /// this command without `--spread`.

@@ -21,6 +21,13 @@
 //!   faction `detail` (which may not be empty). The model's value is 1 if it was, else 0; several
 //!   lines of one place on several dates make a series.
 //!
+//! - `metric`: a metric expression `subject` (docs/METRICS.md), such as
+//!   `personnel(fardc)` or `holds(m23, sake)`, had the value `value` at the end of `date`. The
+//!   model's value is the expression on the run as it stood then: aggregates over the samples up
+//!   to it, a quantity read at it, `fall_day` censored at it. `detail` is optional: the smallest
+//!   scale of a discrepancy in calibration, in the metric's unit (default: 0.25 for a 0/1 value,
+//!   half a day for a day, a tenth of the observed value otherwise).
+//!
 //! `date` is a day, `YYYY-MM-DD`, or a day and a time of day (ISO 8601: `YYYY-MM-DDTHH:MM`,
 //! `YYYY-MM-DD HH:MM`, seconds allowed). A day alone stands for the whole day: an event on it
 //! happened somewhen in `[day, day + 1)`, a count or holder is read at the end of it. With a
@@ -31,6 +38,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::run::expr::MetricSpec;
 use crate::scenario::Instrument;
 use crate::scenario::load::suggest;
 use crate::sim::politics::Politics;
@@ -50,6 +58,8 @@ pub enum Kind {
     Count,
     /// A place was held by a side at the end of a date.
     Holder,
+    /// A metric expression had a value at the end of a date.
+    Metric,
 }
 
 impl Kind {
@@ -60,21 +70,24 @@ impl Kind {
             Kind::Instrument => "instrument",
             Kind::Count => "count",
             Kind::Holder => "holder",
+            Kind::Metric => "metric",
         }
     }
 
-    /// The unit of the model's values: `days`, `persons` or `held` (1 held, 0 not).
+    /// The unit of the model's values: `days`, `persons` or `held` (1 held, 0 not); a metric's
+    /// is its target's ([`Target::unit`]).
     pub fn unit(self) -> &'static str {
         match self {
             Kind::Capture | Kind::Instrument => "days",
             Kind::Count => "persons",
             Kind::Holder => "held",
+            Kind::Metric => "value",
         }
     }
 
-    /// Whether the observed value is a date (scored in days) rather than a count.
+    /// Whether the observed value is a date (scored in days) rather than a count or a value.
     pub fn is_date(self) -> bool {
-        !matches!(self, Kind::Count | Kind::Holder)
+        !matches!(self, Kind::Count | Kind::Holder | Kind::Metric)
     }
 }
 
@@ -98,7 +111,7 @@ pub enum Quantity {
 }
 
 /// What the model is asked, resolved against the scenario.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     /// First change of hands of `place`, by a faction of side `side` (any side if `None`).
     Capture {
@@ -131,6 +144,28 @@ pub enum Target {
         /// Hours since the start.
         hours: f64,
     },
+    /// A metric expression on the run as it stood at `hours`.
+    Metric {
+        /// The expression, checked against the scenario.
+        spec: Box<MetricSpec>,
+        /// Hours since the start.
+        hours: f64,
+        /// Smallest scale of a discrepancy in calibration, in the metric's unit.
+        scale: f64,
+    },
+}
+
+impl Target {
+    /// The unit of the model's values: the kind's ([`Kind::unit`]); for a metric `days` for a
+    /// day, `0/1` for a 0/1 value, else `value`.
+    pub fn unit(&self, kind: Kind) -> &'static str {
+        match self {
+            Target::Metric { spec, .. } if spec.is_day() => "days",
+            Target::Metric { spec, .. } if spec.is_probability() => "0/1",
+            Target::Metric { .. } => "value",
+            _ => kind.unit(),
+        }
+    }
 }
 
 /// One line of an observed file.
@@ -148,7 +183,7 @@ pub struct Observation {
     pub date: NaiveDate,
     /// The time of day, if the file gives one; without it the date stands for the whole day.
     pub time: Option<NaiveTime>,
-    /// The observed count (counts only).
+    /// The observed count or value (counts and metrics only).
     pub value: Option<f64>,
     /// Where it comes from.
     pub source: String,
@@ -157,7 +192,8 @@ pub struct Observation {
 impl Observation {
     /// A short label: `capture goma (m23)`, `count peacekeepers_killed`.
     pub fn label(&self) -> String {
-        if self.detail.is_empty() {
+        // A metric's detail is its scale in calibration, not part of what it is.
+        if self.detail.is_empty() || self.kind == Kind::Metric {
             format!("{} {}", self.kind.word(), self.subject)
         } else {
             format!("{} {} ({})", self.kind.word(), self.subject, self.detail)
@@ -291,12 +327,16 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
             "instrument" => Kind::Instrument,
             "count" => Kind::Count,
             "holder" => Kind::Holder,
+            "metric" => Kind::Metric,
             other => {
-                let hint = suggest(other, ["capture", "instrument", "count", "holder"])
-                    .map_or_else(
-                        || "kind is one of capture, instrument, count, holder".to_owned(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                let hint = suggest(
+                    other,
+                    ["capture", "instrument", "count", "holder", "metric"],
+                )
+                .map_or_else(
+                    || "kind is one of capture, instrument, count, holder, metric".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
                 problems.push(at(line, format!("unknown kind `{other}`")).help(hint));
                 continue;
             }
@@ -325,6 +365,20 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
                     continue;
                 }
             },
+            (Kind::Metric, "") => {
+                problems.push(
+                    at(line, "a metric needs a value".into())
+                        .help("the value the metric had at the end of the date"),
+                );
+                continue;
+            }
+            (Kind::Metric, v) => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() => Some(x),
+                _ => {
+                    problems.push(at(line, format!("`{v}` is not a number")));
+                    continue;
+                }
+            },
             (_, "") => None,
             (_, v) => {
                 problems.push(
@@ -337,6 +391,26 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observation>> {
                 continue;
             }
         };
+        if kind == Kind::Metric
+            && !field(2).is_empty()
+            && !field(2)
+                .parse::<f64>()
+                .is_ok_and(|x| x.is_finite() && x > 0.0)
+        {
+            let col = field_column(lines.get(line.saturating_sub(1)).copied().unwrap_or(""), 2);
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!("`{}` is not a scale (a number > 0)", field(2)),
+                )
+                .at_line(&lines, line, col)
+                .help(
+                    "a metric's detail is the smallest scale of its discrepancy in \
+                         calibration, in its unit; leave it empty for the default",
+                ),
+            );
+            continue;
+        }
         if field(5).is_empty() {
             problems.push(
                 at(line, "the source is empty".into())
@@ -508,6 +582,27 @@ pub fn resolve(
                 };
                 Target::Count { quantity, hours }
             }
+            Kind::Metric => match MetricSpec::parse_observed(&o.subject, theatre, politics) {
+                Ok(spec) => {
+                    let observed = o.value.unwrap_or(0.0);
+                    let scale = match o.detail.parse::<f64>() {
+                        Ok(s) => s,
+                        Err(_) if spec.is_probability() => METRIC_SHARE_SCALE,
+                        Err(_) if spec.is_day() => METRIC_DAY_SCALE,
+                        Err(_) => (METRIC_RELATIVE_SCALE * observed.abs()).max(f64::MIN_POSITIVE),
+                    };
+                    Target::Metric {
+                        spec: Box::new(spec),
+                        hours,
+                        scale,
+                    }
+                }
+                Err(e) => {
+                    let line = lines.get(o.line.saturating_sub(1)).copied().unwrap_or("");
+                    problems.extend(in_file(e, file, &lines, o.line, subject_column(line)));
+                    continue;
+                }
+            },
         };
         targets.push(target);
     }
@@ -515,6 +610,48 @@ pub fn resolve(
         Ok(targets)
     } else {
         Err(Error::Invalid(problems))
+    }
+}
+
+/// Default smallest scale of a 0/1 metric's discrepancy in calibration: as a holder's
+/// (`crate::run::calibrate::HOLDER_FLOOR`).
+pub const METRIC_SHARE_SCALE: f64 = 0.25;
+/// Default smallest scale of a day metric's discrepancy, days: half a day, as a date's
+/// (`crate::run::calibrate::DATE_FLOOR_DAYS`).
+pub const METRIC_DAY_SCALE: f64 = 0.5;
+/// Default smallest scale of another metric's discrepancy, as a share of the observed value:
+/// a tenth, as a count's 0.1 on the log scale (`crate::run::calibrate::COUNT_FLOOR_LOG`).
+pub const METRIC_RELATIVE_SCALE: f64 = 0.1;
+
+/// The 1-based column (in characters) where the text of the subject field starts on `line`,
+/// past an opening quote and spaces.
+fn subject_column(line: &str) -> usize {
+    let start = field_column(line, 1);
+    let rest: String = line.chars().skip(start - 1).collect();
+    let skipped = rest
+        .chars()
+        .take_while(|c| *c == '"' || c.is_whitespace())
+        .count();
+    start + skipped
+}
+
+/// The diagnostics of a metric's error (located in the expression, line 1) moved into the
+/// observed file: line `line`, the expression starting at column `start`.
+fn in_file(e: Error, file: &str, lines: &[&str], line: usize, start: usize) -> Vec<Diagnostic> {
+    match e {
+        Error::Invalid(problems) => problems
+            .into_iter()
+            .map(|d| {
+                let col = d.position.map_or(1, |(_, c)| c);
+                let mut moved =
+                    Diagnostic::new(file, d.message).at_line(lines, line, start + col - 1);
+                if let Some(help) = d.help {
+                    moved = moved.help(help);
+                }
+                moved
+            })
+            .collect(),
+        other => vec![Diagnostic::new(file, other.to_string()).at_line(lines, line, start)],
     }
 }
 
@@ -574,6 +711,37 @@ mod tests {
         ] {
             assert!(parse_when(bad).is_none(), "{bad} accepted");
         }
+    }
+
+    /// Issue 17: a `metric` row gives an expression a value on a date; its detail, if any, is
+    /// a scale > 0; its value is any number and may not be missing.
+    #[test]
+    fn metric_rows_parse_and_are_checked() {
+        let text = "kind,subject,detail,date,value,source\n\
+                    metric,\"holds(m23, sake)\",,2025-01-24,1,a\n\
+                    metric,personnel(fardc) - personnel(m23),500,2025-01-24,-2.5e3,b\n\
+                    metric,fall_day(goma),0,2025-01-24,7,c\n\
+                    metric,fall_day(goma),,2025-01-24,,d\n\
+                    metric,fall_day(goma),,2025-01-24,x,e\n";
+        let Err(Error::Invalid(problems)) = parse_observed(text, "o.csv") else {
+            panic!("accepted a bad file");
+        };
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{shown:#?}");
+        assert!(
+            shown[0].starts_with("o.csv:4:23: error: `0` is not a scale"),
+            "{}",
+            shown[0]
+        );
+        assert!(shown[1].starts_with("o.csv:5:1:") && shown[1].contains("needs a value"));
+        assert!(shown[2].starts_with("o.csv:6:1:") && shown[2].contains("`x` is not a number"));
+        let good: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+        let obs = parse_observed(&good, "o.csv").expect("parses");
+        assert_eq!(obs[0].kind, Kind::Metric);
+        assert_eq!(obs[0].subject, "holds(m23, sake)");
+        assert_eq!(obs[0].label(), "metric holds(m23, sake)");
+        assert_eq!(obs[1].value, Some(-2500.0));
+        assert_eq!(obs[1].label(), "metric personnel(fardc) - personnel(m23)");
     }
 
     #[test]

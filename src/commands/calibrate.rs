@@ -22,8 +22,8 @@ const MAX_GENERATIONS: usize = 30;
 const MIN_ACCEPTANCE: f64 = 0.01;
 
 /// `--weight KIND=W`: the weights of the kinds, 1 each unless given.
-fn kind_weights(given: &[String]) -> Result<[f64; 4]> {
-    let mut weights = [1.0; 4];
+fn kind_weights(given: &[String]) -> Result<[f64; 5]> {
+    let mut weights = [1.0; 5];
     for text in given {
         let words: Vec<&str> = KINDS.iter().map(|k| k.word()).collect();
         let bad = || {
@@ -94,7 +94,7 @@ impl Setup {
         crate::run::calibrate::prepare(
             &self.loaded,
             &self.inputs,
-            &self.observations,
+            (&self.observations, &self.targets),
             &self.settings,
         )
     }
@@ -195,6 +195,11 @@ pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup> {
         predictive_runs: args.predictive_runs,
         kind_weights: kind_weights(&args.weight)?,
         days: args.run.days,
+        metrics: args
+            .metrics
+            .iter()
+            .map(|m| crate::run::expr::MetricSpec::for_scenario(m, &loaded))
+            .collect::<Result<_>>()?,
     };
     Ok(Setup {
         loaded,
@@ -294,7 +299,7 @@ pub(super) fn write_outputs(
         calibrate_summary_json, calibrate_text, calibrated_ron, observations_csv, posterior_csv,
     };
     let master = setup.master;
-    let runs = record.fit_runs + record.settings.predictive_runs;
+    let runs = record.model_runs();
     let mut manifest = manifest_of(
         &setup.loaded,
         master,
@@ -318,6 +323,12 @@ pub(super) fn write_outputs(
         ),
         ("manifest.json".to_owned(), manifest.to_json()?),
     ];
+    if !record.metrics.is_empty() {
+        files.push((
+            "forecasts.csv".to_owned(),
+            crate::output::calibrate::forecasts_csv(&record)?,
+        ));
+    }
     files.extend(crate::output::plot::calibrate_plots(
         &record,
         args.output.plots,

@@ -133,6 +133,80 @@ struct Summary<'a> {
     scales: Vec<(String, f64)>,
     scores: Scores<'a>,
     observations: Vec<ObservationSummary<'a>>,
+    /// The `--metric` forecasts: each metric on the prior and the posterior predictive runs.
+    metrics: Vec<MetricSummary<'a>>,
+}
+
+/// A metric's forecast in `summary.json`.
+#[derive(Serialize)]
+struct MetricSummary<'a> {
+    metric: &'a str,
+    prior: Spread,
+    posterior: Spread,
+}
+
+/// A metric's values over an ensemble's runs: with a value, their share that is above 0 (a
+/// probability for a 0/1 metric), mean, median and 5–95% quantiles of those with one.
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct Spread {
+    /// Runs.
+    pub runs: usize,
+    /// Runs in which the metric has a value.
+    pub runs_with_value: usize,
+    /// Share of runs with a value above 0 (for a 0/1 metric, its probability).
+    pub p_above_0: f64,
+    /// Mean of the values (NaN without any).
+    pub mean: f64,
+    /// Median of the values.
+    pub median: f64,
+    /// 5% quantile.
+    pub q05: f64,
+    /// 95% quantile.
+    pub q95: f64,
+}
+
+/// The spread of `values` (one per run).
+pub fn spread(values: &[Option<f64>]) -> Spread {
+    let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let q = |p: f64| crate::run::stats::quantile_sorted(&sorted, p).unwrap_or(f64::NAN);
+    let n = sorted.len();
+    Spread {
+        runs: values.len(),
+        runs_with_value: n,
+        p_above_0: sorted.iter().filter(|v| **v > 0.0).count() as f64 / values.len().max(1) as f64,
+        mean: if n == 0 {
+            f64::NAN
+        } else {
+            sorted.iter().sum::<f64>() / n as f64
+        },
+        median: q(0.5),
+        q05: q(0.05),
+        q95: q(0.95),
+    }
+}
+
+/// `forecasts.csv` (with `--metric`): every run's value of each metric in the prior and the
+/// posterior predictive ensembles (`run` k of both has the same seed; empty: no value).
+pub fn forecasts_csv(c: &CalibrationRecord) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::Internal(format!("writing forecasts.csv: {e}"));
+    let mut w = crate::output::safe_csv::CsvWriter::new();
+    w.write_record(["metric", "ensemble", "run", "value"])
+        .map_err(err)?;
+    for f in &c.metrics {
+        for (ensemble, values) in [("prior", &f.prior), ("posterior", &f.posterior)] {
+            for (run, v) in values.iter().enumerate() {
+                w.write_record([
+                    f.metric.name().to_owned(),
+                    ensemble.to_owned(),
+                    run.to_string(),
+                    v.map(num).unwrap_or_default(),
+                ])
+                .map_err(err)?;
+            }
+        }
+    }
+    w.into_inner().map_err(err)
 }
 
 #[derive(Serialize)]
@@ -204,7 +278,7 @@ pub fn calibrate_summary_json(c: &CalibrationRecord) -> Result<Vec<u8>> {
                    prior predictive (at least 0.5 day or 0.1)",
         fit_days: c.fit_days,
         days: c.days,
-        model_runs: c.fit_runs + s.predictive_runs,
+        model_runs: c.model_runs(),
         stopped: &c.fit.stopped,
         inputs,
         generations: &c.fit.generations,
@@ -220,6 +294,15 @@ pub fn calibrate_summary_json(c: &CalibrationRecord) -> Result<Vec<u8>> {
             .map(|(scored, f)| ObservationSummary {
                 role: if *f { "fitted" } else { "held_out" },
                 scored,
+            })
+            .collect(),
+        metrics: c
+            .metrics
+            .iter()
+            .map(|f| MetricSummary {
+                metric: f.metric.name(),
+                prior: spread(&f.prior),
+                posterior: spread(&f.posterior),
             })
             .collect(),
     })
@@ -293,7 +376,7 @@ pub fn calibrate_text(c: &CalibrationRecord) -> String {
         s.abc.particles,
         s.runs_per_particle,
         s.abc.seed,
-        c.fit_runs + s.predictive_runs,
+        c.model_runs(),
         c.fit.stopped
     ));
     for g in &c.fit.generations {
@@ -336,6 +419,34 @@ pub fn calibrate_text(c: &CalibrationRecord) -> String {
             )),
             None => out.push_str(&format!("{what}: none\n")),
         }
+    }
+    for f in &c.metrics {
+        let (prior, posterior) = (spread(&f.prior), spread(&f.posterior));
+        let words = |s: &Spread| {
+            if f.metric.is_probability() {
+                format!("{:.0}% of runs", 100.0 * s.p_above_0)
+            } else if s.runs_with_value == 0 {
+                "no value in any run".to_owned()
+            } else {
+                let shared = if s.runs_with_value < s.runs {
+                    format!(" in the {} of {} runs with one", s.runs_with_value, s.runs)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "median {} (90% {} to {}){shared}",
+                    short(s.median),
+                    short(s.q05),
+                    short(s.q95)
+                )
+            }
+        };
+        out.push_str(&format!(
+            "Forecast of {}: prior {}, posterior {}\n",
+            f.metric.name(),
+            words(&prior),
+            words(&posterior)
+        ));
     }
     out
 }

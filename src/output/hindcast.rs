@@ -156,10 +156,14 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
         } else if s.unit == "days" {
             let happened = (s.p_happened * s.values.len() as f64).round() as usize;
             let never = if happened < s.values.len() {
+                let cut = if s.kind == "metric" {
+                    format!("on {}", s.when_words())
+                } else {
+                    format!("at day {}", h.days)
+                };
                 format!(
-                    "; happened in {happened} of {} runs (the rest censored at day {})",
+                    "; happened in {happened} of {} runs (the rest censored {cut})",
                     s.values.len(),
-                    h.days
                 )
             } else {
                 String::new()
@@ -175,12 +179,26 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
             };
             format!(
                 "observed {}, model median {} (90%: {interval}){never}; CRPS {:.2} days, PIT {:.2}, {inside}",
-                s.when_words(),
+                // A day metric's observed value is a day it gives, not its row's date.
+                if s.kind == "metric" {
+                    day_words(h, s.observed)
+                } else {
+                    s.when_words()
+                },
                 day_words(h, s.median),
                 c.crps,
                 c.pit
             )
-        } else {
+        } else if s.unit == "0/1" {
+            format!(
+                "observed {} on {}, 1 in {:.0}% of runs; CRPS {:.2}, PIT {:.2}, {inside}",
+                s.observed,
+                s.when_words(),
+                100.0 * s.values.iter().sum::<f64>() / s.values.len().max(1) as f64,
+                c.crps,
+                c.pit
+            )
+        } else if s.unit == "persons" {
             format!(
                 "observed {} by {}, model median {:.0} (90%: {:.0} to {:.0}); CRPS {:.1} persons, PIT {:.2}, {inside}",
                 s.observed,
@@ -191,6 +209,17 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
                 c.crps,
                 c.pit
             )
+        } else {
+            format!(
+                "observed {} on {}, model median {} (90%: {} to {}); CRPS {}, PIT {:.2}, {inside}",
+                short(s.observed),
+                s.when_words(),
+                short(s.median),
+                short(c.interval_90[0]),
+                short(c.interval_90[1]),
+                short(c.crps),
+                c.pit
+            )
         };
         out.push_str(&format!("  {:<36} {line}\n", s.label));
     }
@@ -199,6 +228,8 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
         let crps = match (o.mean_crps, o.kind.as_str()) {
             (Some(c), "count") => format!("mean CRPS {c:.1} persons, "),
             (Some(c), "holder") => format!("mean CRPS {c:.2}, "),
+            // Metrics have units of their own: their mean CRPS would mix them.
+            (Some(_), "metric") => String::new(),
             (Some(c), _) => format!("mean CRPS {c:.2} days, "),
             (None, _) => String::new(),
         };
@@ -217,4 +248,14 @@ pub fn hindcast_text(h: &HindcastRecord) -> String {
          early or low).\n",
     );
     out
+}
+
+/// A value in a sentence: whole above 100, else to three decimals without trailing zeros.
+fn short(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        let text = format!("{x:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
 }

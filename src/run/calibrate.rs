@@ -21,11 +21,18 @@ use super::one::{RunOptions, run_one};
 use crate::analysis::abc::{Fit, Generation, Problem, Settings, abc_smc, resample};
 use crate::analysis::observed::{Kind, Observation, Target};
 use crate::error::{Error, Result};
+use crate::run::expr::MetricSpec;
 use crate::scenario::uncertain::{derive_seed, fixed_scenario};
 use crate::scenario::{Distribution, LoadedScenario, validate};
 
 /// The kinds of observation, in the order of their weights.
-pub const KINDS: [Kind; 4] = [Kind::Capture, Kind::Instrument, Kind::Count, Kind::Holder];
+pub const KINDS: [Kind; 5] = [
+    Kind::Capture,
+    Kind::Instrument,
+    Kind::Count,
+    Kind::Holder,
+    Kind::Metric,
+];
 
 /// Smallest scale of a date's discrepancy, days: half a day, the resolution of an observed date.
 pub const DATE_FLOOR_DAYS: f64 = 0.5;
@@ -56,9 +63,24 @@ pub struct CalibrateSettings {
     /// Runs of the posterior predictive ensemble.
     pub predictive_runs: u64,
     /// Weight of each kind in the distance, in the order of [`KINDS`].
-    pub kind_weights: [f64; 4],
+    pub kind_weights: [f64; 5],
     /// Day limit of the predictive runs (default: the scenario's).
     pub days: Option<f64>,
+    /// Metrics forecast on the prior and the posterior predictive ensembles (`--metric`).
+    pub metrics: Vec<MetricSpec>,
+}
+
+/// A metric (`--metric`) forecast before and after the fit: its value in each run of the
+/// prior predictive ensemble (inputs drawn from the prior) and of the posterior predictive
+/// ensemble, on the same seeds (`None`: no value in that run).
+#[derive(Debug, Clone)]
+pub struct MetricForecast {
+    /// The metric.
+    pub metric: MetricSpec,
+    /// Its value in each prior predictive run.
+    pub prior: Vec<Option<f64>>,
+    /// Its value in each posterior predictive run.
+    pub posterior: Vec<Option<f64>>,
 }
 
 /// A finished calibration.
@@ -92,6 +114,17 @@ pub struct CalibrationRecord {
     pub overall_fitted: Vec<Overall>,
     /// Scores of the held-out observations, by kind and `all` (empty if none held out).
     pub overall_held_out: Vec<Overall>,
+    /// The metrics' forecasts, in `--metric` order (none without `--metric`).
+    pub metrics: Vec<MetricForecast>,
+    /// Runs of the prior predictive ensemble: `predictive_runs` with `--metric`, else 0.
+    pub prior_predictive_runs: u64,
+}
+
+impl CalibrationRecord {
+    /// Every model run the calibration made: the fit's and the predictive ensembles'.
+    pub fn model_runs(&self) -> u64 {
+        self.fit_runs + self.settings.predictive_runs + self.prior_predictive_runs
+    }
 }
 
 /// The default cut-off: the date of the observation two thirds of the way through the dates
@@ -103,7 +136,7 @@ pub fn default_until(observations: &[Observation]) -> Option<NaiveDate> {
     dates.get(k - 1).copied()
 }
 
-/// The model's summary of a value: days and holders (1 or 0) as they are, counts as
+/// The model's summary of a value: days, holders (1 or 0) and metrics as they are, counts as
 /// `ln(1 + count)`.
 fn transform(kind: Kind, value: f64) -> f64 {
     match kind {
@@ -165,11 +198,11 @@ pub struct Prepared {
     start: NaiveDate,
 }
 
-/// Set up the calibration of `inputs` of `loaded` on `observations`.
+/// Set up the calibration of `inputs` of `loaded` on `observations` (resolved to `targets`).
 pub fn prepare(
     loaded: &LoadedScenario,
     inputs: &[Input],
-    observations: &[Observation],
+    (observations, targets): (&[Observation], &[Target]),
     settings: &CalibrateSettings,
 ) -> Result<Prepared> {
     if settings.runs_per_particle == 0 || settings.predictive_runs == 0 {
@@ -209,9 +242,10 @@ pub fn prepare(
     let group: Vec<usize> = fit_index.iter().map(|&i| kind_of(i)).collect();
     let floors: Vec<f64> = fit_index
         .iter()
-        .map(|&i| match observations[i].kind {
-            Kind::Count => COUNT_FLOOR_LOG,
-            Kind::Holder => HOLDER_FLOOR,
+        .map(|&i| match (observations[i].kind, targets.get(i)) {
+            (_, Some(Target::Metric { scale, .. })) => *scale,
+            (Kind::Count, _) => COUNT_FLOOR_LOG,
+            (Kind::Holder, _) => HOLDER_FLOOR,
             _ => DATE_FLOOR_DAYS,
         })
         .collect();
@@ -292,7 +326,7 @@ pub fn run_calibration(
     on_simulation: impl Fn() + Sync,
     on_predictive: impl Fn(u64),
 ) -> Result<CalibrationRecord> {
-    let prepared = prepare(loaded, &inputs, observations, &settings)?;
+    let prepared = prepare(loaded, &inputs, (observations, targets), &settings)?;
     let problem = prepared.problem(&settings.kind_weights);
     let runs = settings.runs_per_particle;
     let simulate = |theta: &[f64], seed: u64| -> Result<Vec<f64>> {
@@ -353,22 +387,58 @@ impl Finished<'_> {
         let posterior = fit.posterior();
         let picks = resample(posterior, settings.predictive_runs, predictive_master);
         on_predictive(settings.predictive_runs);
-        let per_run: Vec<Vec<f64>> = picks
-            .par_iter()
+        let metrics = &settings.metrics;
+        // Run m at particle picks[m] of `generation`: the targets' values and the metrics'.
+        let ensemble = |generation: &Generation, picks: &[usize]| {
+            picks
+                .par_iter()
+                .enumerate()
+                .map(|(m, &j)| {
+                    let record = run_at(
+                        loaded,
+                        &prepared.at(&generation.particles[j].theta),
+                        run_seed(predictive_master, m as u64),
+                        days,
+                    )?;
+                    let values: Vec<f64> = targets
+                        .iter()
+                        .map(|t| model_value(t, &record, days))
+                        .collect();
+                    let forecast: Vec<Option<f64>> = metrics
+                        .iter()
+                        .map(|x| x.evaluate_days(&record, days))
+                        .collect();
+                    Ok((values, forecast))
+                })
+                .collect::<Result<Vec<_>>>()
+        };
+        let (per_run, forecast): (Vec<Vec<f64>>, Vec<Vec<Option<f64>>>) =
+            ensemble(posterior, &picks)?.into_iter().unzip();
+        // With metrics, the prior predictive ensemble on the same seeds, to show what the fit
+        // changed: generation 0 is the prior's draws, with equal weights.
+        let prior_forecast: Vec<Vec<Option<f64>>> = match fit.generations.first() {
+            Some(prior) if !metrics.is_empty() => {
+                let picks = resample(prior, settings.predictive_runs, predictive_master);
+                ensemble(prior, &picks)?
+                    .into_iter()
+                    .map(|(_, f)| f)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let prior_predictive_runs = prior_forecast.len() as u64;
+        let column = |runs: &[Vec<Option<f64>>], k: usize| -> Vec<Option<f64>> {
+            runs.iter().map(|r| r.get(k).copied().flatten()).collect()
+        };
+        let metric_forecasts: Vec<MetricForecast> = metrics
+            .iter()
             .enumerate()
-            .map(|(m, &j)| {
-                let record = run_at(
-                    loaded,
-                    &prepared.at(&posterior.particles[j].theta),
-                    run_seed(predictive_master, m as u64),
-                    days,
-                )?;
-                Ok(targets
-                    .iter()
-                    .map(|t| model_value(t, &record, days))
-                    .collect())
+            .map(|(k, metric)| MetricForecast {
+                metric: metric.clone(),
+                prior: column(&prior_forecast, k),
+                posterior: column(&forecast, k),
             })
-            .collect::<Result<_>>()?;
+            .collect();
         let scored = score_observations(
             observations,
             targets,
@@ -407,6 +477,8 @@ impl Finished<'_> {
             overall_held_out,
             scored,
             settings,
+            metrics: metric_forecasts,
+            prior_predictive_runs,
         })
     }
 }

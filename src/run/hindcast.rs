@@ -114,10 +114,20 @@ pub struct HindcastRecord {
     pub overall: Vec<Overall>,
 }
 
-/// The model's value of `target` in one run: the day it happened (censored at `days`), or
-/// the count at the target's hour.
+/// The model's value of `target` in one run: the day it happened (censored at `days`), the
+/// count at the target's hour, or the metric's value on the run as it stood then. A run in
+/// which a metric has no value (`x / 0`, `fall_day_if` of a place still held) counts as the
+/// target's time for a day (censored there) and as 0 otherwise.
 pub fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
     let t = &record.theatre;
+    if let Target::Metric { spec, hours, .. } = target {
+        let missing = if spec.is_day() {
+            days.min(hours / 24.0)
+        } else {
+            0.0
+        };
+        return spec.evaluate_until(record, days, *hours).unwrap_or(missing);
+    }
     match *target {
         Target::Capture { place, side } => record
             .captures
@@ -177,6 +187,7 @@ pub fn model_value(target: &Target, record: &RunRecord, days: f64) -> f64 {
                 }
             }
         }
+        Target::Metric { .. } => unreachable!("answered above"),
     }
 }
 
@@ -273,6 +284,11 @@ pub fn score_observations(
             .ok_or_else(|| Error::Internal("a hindcast with no runs".into()))?;
         let happened = match target {
             Target::Count { .. } | Target::Holder { .. } => values.len(),
+            Target::Metric { spec, hours, .. } if spec.is_day() => {
+                let cut = days.min(hours / 24.0);
+                values.iter().filter(|v| **v < cut).count()
+            }
+            Target::Metric { .. } => values.len(),
             _ => values.iter().filter(|v| **v < days).count(),
         };
         let mut sorted = values.clone();
@@ -285,7 +301,7 @@ pub fn score_observations(
             date: o.date,
             time: o.time,
             observed,
-            unit: o.kind.unit().to_owned(),
+            unit: target.unit(o.kind).to_owned(),
             source: o.source.clone(),
             line: o.line,
             p_happened: happened as f64 / values.len() as f64,
@@ -301,7 +317,7 @@ pub fn score_observations(
 /// given, or noon of a date given alone: the middle of the day it stands for).
 pub fn observed_value(o: &Observation, start: NaiveDate) -> f64 {
     match (o.kind, o.value) {
-        (Kind::Count, Some(v)) => v,
+        (Kind::Count | Kind::Metric, Some(v)) => v,
         (Kind::Holder, _) => 1.0,
         _ => {
             let (day, width) = o.days_since(start);
@@ -328,7 +344,13 @@ pub fn overall(scored: &[Scored]) -> Vec<Overall> {
         }
     };
     let mut out = Vec::new();
-    for kind in [Kind::Capture, Kind::Instrument, Kind::Count, Kind::Holder] {
+    for kind in [
+        Kind::Capture,
+        Kind::Instrument,
+        Kind::Count,
+        Kind::Holder,
+        Kind::Metric,
+    ] {
         let group: Vec<&Scored> = scored.iter().filter(|s| s.kind == kind.word()).collect();
         if !group.is_empty() {
             out.push(summarise(kind.word(), group, true));

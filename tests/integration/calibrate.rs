@@ -688,3 +688,123 @@ fn generated_twin_experiment_recovers_known_inputs() {
         Some(2.0 / 3.0),
     );
 }
+
+/// Issue 17: an observed file's `metric` row is scored exactly as the same quantity's `count`
+/// row (same model values: median, interval, CRPS), is located at its column when it is wrong,
+/// and is fitted by `calibrate`; `--metric` forecasts a metric on the prior and the posterior
+/// predictive ensembles, and its posterior forecast of `fall_day(goma)` is the predictive
+/// ensemble's value of `capture goma` by anyone, run for run.
+#[test]
+fn metric_rows_are_scored_and_fitted_and_metrics_forecast() {
+    let observed = "kind,subject,detail,date,value,source\n\
+                    capture,goma,,2025-01-27,,a\n\
+                    count,peacekeepers_killed,,2025-01-24,13,b\n\
+                    metric,peacekeepers_killed,,2025-01-24,13,b as a metric\n\
+                    metric,\"holds(m23, sake)\",,2025-01-24,1,c\n\
+                    metric,max(personnel(m23)) / 1000,0.5,2025-01-22,6,d\n";
+    let (dir, file) = temp_file("observed.csv", observed);
+    let out = dir.path().join("hindcast");
+    strife()
+        .args(["hindcast", "scenarios/goma_2025.ron", "--observed"])
+        .arg(&file)
+        .args([
+            "--runs", "8", "--days", "12", "-q", "--plots", "none", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let table = std::fs::read_to_string(out.join("hindcast.csv")).expect("hindcast.csv");
+    let row = |label: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no row {label} in {table}"));
+        line.split(',').map(str::to_owned).collect()
+    };
+    let (count, metric) = (
+        row(",count,peacekeepers_killed,"),
+        row(",metric,peacekeepers_killed,"),
+    );
+    // observed, then median, q05, q25, q75, q95, p_happened, crps (the PIT draws differ).
+    assert_eq!(count[5], metric[5]);
+    assert_eq!(count[7..14], metric[7..14], "{table}");
+    assert_eq!(metric[6], "value");
+    assert_eq!(row("holds(m23")[7], "0/1");
+
+    // A wrong metric is told at its column, with a suggestion.
+    let (bad_dir, bad) = temp_file(
+        "bad.csv",
+        "kind,subject,detail,date,value,source\nmetric,\"holds(m23, sakee)\",,2025-01-24,1,x\n",
+    );
+    strife()
+        .args(["hindcast", "scenarios/goma_2025.ron", "--observed"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(bad_dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.csv:2:20: error: in `holds(m23, sakee)`: unknown place `sakee`",
+        ))
+        .stderr(predicate::str::contains("did you mean `sake`?"));
+
+    let out = dir.path().join("calibrate");
+    strife()
+        .args(["calibrate", "scenarios/goma_2025.ron", "--observed"])
+        .arg(&file)
+        .args(["--until", "2025-01-24", "--input", "states.Rwanda.resolve"])
+        .args(["--particles", "10", "--generations", "1"])
+        .args(["--predictive-runs", "6", "--days", "12", "-q"])
+        .args([
+            "--metric",
+            "fall_day(goma)",
+            "--metric",
+            "holds(m23, goma) @ day 10",
+        ])
+        .args(["--weight", "metric=2", "--plots", "none", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(
+        summary["kind_weights"][4],
+        serde_json::json!(["metric", 2.0])
+    );
+    let roles: Vec<(String, String)> = summary["observations"]
+        .as_array()
+        .expect("observations")
+        .iter()
+        .map(|o| (o["kind"].to_string(), o["role"].to_string()))
+        .collect();
+    assert_eq!(
+        roles
+            .iter()
+            .filter(|(k, r)| k == "\"metric\"" && r == "\"fitted\"")
+            .count(),
+        3
+    );
+    assert_eq!(summary["metrics"][0]["metric"], "fall_day(goma)");
+    for ensemble in ["prior", "posterior"] {
+        assert_eq!(summary["metrics"][1][ensemble]["runs"], 6);
+    }
+    let forecasts = std::fs::read_to_string(out.join("forecasts.csv")).expect("forecasts.csv");
+    assert_eq!(forecasts.lines().count(), 1 + 2 * 2 * 6);
+    let observations = std::fs::read_to_string(out.join("observations.csv")).expect("csv");
+    let capture: Vec<&str> = observations
+        .lines()
+        .find(|l| l.contains(",capture,capture goma,"))
+        .expect("capture row")
+        .split(',')
+        .collect();
+    let mut fall: Vec<f64> = forecasts
+        .lines()
+        .filter(|l| l.starts_with("fall_day(goma),posterior,"))
+        .filter_map(|l| l.rsplit(',').next()?.parse().ok())
+        .collect();
+    fall.sort_by(f64::total_cmp);
+    let median = (fall[2] + fall[3]) / 2.0;
+    let shown: f64 = capture[7].parse().expect("median");
+    assert!((median - shown).abs() < 1e-3, "{median} against {shown}");
+}

@@ -33,6 +33,24 @@ pub fn evaluate(node: &Node, record: &RunRecord, days: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The value of `node` in the run `record` (day limit `days`) as it stood at `hours`: the run
+/// cut there, so that aggregates see the samples up to it, a series is read at it, an `@` time
+/// after it is read at it and `fall_day` is censored at it. `None` before the first sample.
+pub fn evaluate_until(node: &Node, record: &RunRecord, days: f64, hours: f64) -> Option<f64> {
+    let end = record
+        .samples
+        .partition_point(|s| s.hours <= hours + EPS_HOURS);
+    if end == 0 {
+        return None;
+    }
+    let cut = Window {
+        end,
+        limit_hours: hours,
+    };
+    let v = scalar(node, record, days, cut)?;
+    v.is_finite().then_some(v)
+}
+
 fn truth(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
@@ -78,7 +96,8 @@ fn scalar(node: &Node, r: &RunRecord, days: f64, w: Window) -> Option<f64> {
         Node::Const(x) => Some(*x),
         Node::Series(s) => sample_value(s, r, r.samples.get(w.end.checked_sub(1)?)?),
         Node::At(x, time) => {
-            let hours = hours_of(*time, r);
+            // Within a window cut at a time (an observation's), nothing after it is seen.
+            let hours = hours_of(*time, r).min(w.limit_hours);
             let end = r.samples.partition_point(|s| s.hours <= hours + EPS_HOURS);
             if end == 0 {
                 return None;

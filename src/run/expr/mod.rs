@@ -62,6 +62,16 @@ impl MetricSpec {
                 kind: SpecKind::Builtin(metric),
             });
         }
+        Self::parse_expression(trimmed, theatre, politics)
+    }
+
+    /// Parse `trimmed` as an expression (not a built-in name); a misspelt built-in name is told
+    /// as one.
+    fn parse_expression(
+        trimmed: &str,
+        theatre: &Theatre,
+        politics: &Politics,
+    ) -> Result<MetricSpec> {
         let raw = match parse::parse(trimmed) {
             Ok(raw) => raw,
             Err(e) => {
@@ -93,6 +103,68 @@ impl MetricSpec {
         let theatre = crate::sim::build_theatre(&scenario)?;
         let politics = crate::sim::spawn::politics::resolve_politics(&scenario, &theatre)?;
         MetricSpec::parse(text, &theatre, &politics)
+    }
+
+    /// Parse `text` as the metric of an observed file's `metric` row: an expression (a
+    /// built-in name is a value at the end of the run, not at an observed date) whose value is a
+    /// number or 0/1, not a faction or a stance (compare those: `holder(goma) == m23`).
+    pub fn parse_observed(
+        text: &str,
+        theatre: &Theatre,
+        politics: &Politics,
+    ) -> Result<MetricSpec> {
+        let trimmed = text.trim();
+        // An expression wins over a built-in name spelt the same (`peacekeepers_killed`).
+        let spec = match Self::parse_expression(trimmed, theatre, politics) {
+            Ok(spec) => spec,
+            Err(e) => match Metric::parse(trimmed, theatre) {
+                Ok(_) => MetricSpec::parse(trimmed, theatre, politics)?,
+                Err(_) => return Err(e),
+            },
+        };
+        if spec.builtin().is_some() {
+            return Err(located(
+                trimmed,
+                0,
+                "a built-in metric is a value at the end of the run, not at an observed date",
+                Some(
+                    "write it as an expression (docs/METRICS.md), e.g. `fall_day(goma)` or `killed(fardc)`",
+                ),
+            ));
+        }
+        if let Some(category) = spec.category() {
+            return Err(located(
+                trimmed,
+                0,
+                &format!("its value is a {category}, not a number an observation can give"),
+                Some("compare it with one, e.g. `holder(goma) == m23`"),
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// Whether its value is a day since the start (`fall_day`, `fall_day_if`, `first_day`).
+    pub fn is_day(&self) -> bool {
+        fn day(node: &Node) -> bool {
+            match node {
+                Node::FallDay(..) | Node::Agg(check::Agg::FirstDay, _) => true,
+                Node::At(x, _) => day(x),
+                _ => false,
+            }
+        }
+        match &self.kind {
+            SpecKind::Builtin(m) => m.is_censored_day(),
+            SpecKind::Expression(node, _) => day(node),
+        }
+    }
+
+    /// The value in one run (day limit `days`) as it stood at `hours` (see
+    /// [`eval::evaluate_until`]); a built-in metric has its value at the end of the run.
+    pub fn evaluate_until(&self, record: &RunRecord, days: f64, hours: f64) -> Option<f64> {
+        match &self.kind {
+            SpecKind::Builtin(_) => self.evaluate_days(record, days),
+            SpecKind::Expression(node, _) => eval::evaluate_until(node, record, days, hours),
+        }
     }
 
     /// The text as written (trimmed).
