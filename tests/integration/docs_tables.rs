@@ -10,9 +10,8 @@
 //! and the marker's name is one of [`TABLES`], a function that runs the model and returns the
 //! table's lines. `docs_tables_are_current` regenerates every table and compares it with the
 //! page; `STRIFE_UPDATE_DOCS=1` rewrites the pages instead. Hundreds of runs are too slow for a
-//! debug build, so that test runs in release builds only: `.ci/run` runs
-//! `cargo test --release --locked --test integration docs_tables`, and a debug `cargo test`
-//! checks only that every marker names a known table and is closed. The shipped calibrated
+//! debug build, so that test runs in release builds only: the README's test command (`cargo
+//! test --release`, which `.ci/run` runs) runs it, and a debug `cargo test` checks only that every marker names a known table and is closed. The shipped calibrated
 //! what-if of the Goma scenario is checked the same way: re-made by its own command.
 
 use chrono::{Duration, NaiveDate};
@@ -478,7 +477,7 @@ fn docs_table_markers_name_known_tables() {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "hundreds of runs: run in release (`cargo test --release --test integration docs_tables`), as .ci/run does"
+    ignore = "hundreds of runs: run in release (`cargo test --release`, the README's test command)"
 )]
 fn docs_tables_are_current() {
     let update = std::env::var_os("STRIFE_UPDATE_DOCS").is_some();
@@ -536,7 +535,7 @@ fn docs_tables_are_current() {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "a calibration of 6,000 runs: run in release (`cargo test --release --test integration docs_tables`), as .ci/run does"
+    ignore = "a calibration of 6,000 runs: run in release (`cargo test --release`, the README's test command)"
 )]
 fn docs_tables_shipped_goma_calibration_is_what_its_command_makes() {
     let shipped_path = "scenarios/whatif/goma_2025_calibrated.ron";
