@@ -12,8 +12,8 @@ use plotters::prelude::*;
 
 use super::axis::LinearAxis;
 use super::theme::{
-    GRID, HEADER_HEIGHT, INK, LABEL_SIZE, MUTED, PAGE_MARGIN, draw_error, draw_header, fit, font,
-    palette, text,
+    HEADER_HEIGHT, INK, LABEL_SIZE, PAGE_MARGIN, PanelAxes, draw_error, draw_header, fit, font,
+    palette, panel_chart,
 };
 use crate::error::Result;
 use crate::run::calibrate::{CalibrationRecord, posterior_quantiles};
@@ -227,32 +227,19 @@ fn frame<'a, DB: DrawingBackend>(
         caption,
         (WIDTH / COLUMNS as u32).saturating_sub(30),
     );
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, text(LABEL_SIZE, INK))
-        .margin(6)
-        .margin_right(14)
-        .x_label_area_size(42)
-        .y_label_area_size(52)
-        .build_cartesian_2d(x.min..x.max, y.min..y.max)
-        .map_err(draw_error)?;
     let x_label = |v: &f64| x.label(*v);
     let y_label = |v: &f64| y.label(*v);
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .x_labels(5)
-        .y_labels(4)
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .label_style(font(LABEL_SIZE - 3.0).color(&INK))
-        .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
-        .axis_style(MUTED)
-        .draw()
-        .map_err(draw_error)?;
-    Ok(chart)
+    let axes = PanelAxes {
+        x: x.min..x.max,
+        y: y.min..y.max,
+        x_label: &x_label,
+        y_label: &y_label,
+        x_desc,
+        y_desc,
+        y_area: 52,
+        x_grid: true,
+    };
+    panel_chart(area, caption, axes)
 }
 
 /// Weighted histogram of `values` over `BINS` bins from `x0` of `width`, as shares (%).

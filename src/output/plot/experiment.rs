@@ -10,8 +10,8 @@ use plotters::prelude::*;
 
 use super::axis::LinearAxis;
 use super::theme::{
-    GRID, HEADER_HEIGHT, INK, LABEL_SIZE, MUTED, PAGE_MARGIN, draw_error, draw_header, fit, font,
-    palette, text, text_width,
+    HEADER_HEIGHT, INK, LABEL_SIZE, MUTED, PAGE_MARGIN, PanelAxes, draw_error, draw_header, fit,
+    font, palette, panel_chart, text_width,
 };
 use crate::error::Result;
 use crate::run::experiment::{Design, ExperimentRun};
@@ -403,14 +403,6 @@ impl ExperimentChart {
             &p.caption,
             (self.width / self.columns as u32).saturating_sub(30),
         );
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, text(LABEL_SIZE, INK))
-            .margin(6)
-            .margin_right(14)
-            .x_label_area_size(42)
-            .y_label_area_size(y_area)
-            .build_cartesian_2d(x.min..x.max, y.min..y.max)
-            .map_err(draw_error)?;
         let x_label = |v: &f64| x.label(*v);
         let y_label = |v: &f64| y.label(*v);
         let cell_width = (self.width / self.columns as u32).saturating_sub(80);
@@ -420,21 +412,17 @@ impl ExperimentChart {
             &p.y_desc,
             self.panel_height.saturating_sub(60),
         );
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_labels(5)
-            .y_labels(4)
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .label_style(font(LABEL_SIZE - 3.0).color(&INK))
-            .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let axes = PanelAxes {
+            x: x.min..x.max,
+            y: y.min..y.max,
+            x_label: &x_label,
+            y_label: &y_label,
+            x_desc: &x_desc,
+            y_desc: &y_desc,
+            y_area,
+            x_grid: true,
+        };
+        let mut chart = panel_chart(area, caption, axes)?;
         let policies = p.series.len().max(1) as f64;
         for (policy, points) in &p.series {
             let colour = palette(*policy);

@@ -13,8 +13,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::LinearAxis;
 use super::theme::{
-    GRID, HEADER_HEIGHT, INK, LABEL_SIZE, MUTED, PAGE_MARGIN, draw_error, draw_header, fit, font,
-    palette, text,
+    HEADER_HEIGHT, INK, LABEL_SIZE, PAGE_MARGIN, PanelAxes, draw_error, draw_header, fit, font,
+    palette, panel_chart,
 };
 use crate::error::Result;
 use crate::run::hindcast::{HindcastRecord, Scored};
@@ -111,9 +111,9 @@ impl HindcastChart {
                 (a.min(v), b.max(v))
             });
         let pad = ((hi - lo) * 0.08).max(if s.unit == "days" { 0.5 } else { 1.0 });
-        // Counts are never negative, nor are days unless a value is: the axis starts at zero
-        // at the least.
-        let floor = if is_date && lo < 0.0 {
+        // Counts are never negative, nor are days and metrics unless a value is: the axis
+        // starts at zero at the least.
+        let floor = if lo < 0.0 && s.unit != "persons" {
             f64::NEG_INFINITY
         } else {
             0.0
@@ -131,7 +131,6 @@ impl HindcastChart {
         let top = counts.iter().map(|&k| k as f64 / n).fold(0.0, f64::max);
         // A share of runs never exceeds 100%: neither does its axis.
         let y_axis = LinearAxis::new(0.0, (top * 100.0 * 1.15).clamp(1.0, 100.0), 4);
-        let label_font = font(LABEL_SIZE - 3.0);
         let caption = fit(
             &font(LABEL_SIZE),
             &format!("{} · {}", s.label, s.date.format("%-d %b %Y")),
@@ -142,32 +141,19 @@ impl HindcastChart {
         } else {
             s.unit.clone()
         };
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, text(LABEL_SIZE, INK))
-            .margin(6)
-            .margin_right(14)
-            .x_label_area_size(42)
-            .y_label_area_size(46)
-            .build_cartesian_2d(x0..x1, 0.0..y_axis.max)
-            .map_err(draw_error)?;
         let x_label = |v: &f64| axis.label(*v);
         let y_label = |v: &f64| format!("{}%", y_axis.label(*v));
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_labels(5)
-            .y_labels(4)
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .x_desc(x_desc)
-            .y_desc("runs")
-            .label_style(label_font.color(&INK))
-            .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
-            .axis_style(MUTED)
-            .draw()
-            .map_err(draw_error)?;
+        let axes = PanelAxes {
+            x: x0..x1,
+            y: 0.0..y_axis.max,
+            x_label: &x_label,
+            y_label: &y_label,
+            x_desc: &x_desc,
+            y_desc: "runs",
+            y_area: 46,
+            x_grid: false,
+        };
+        let mut chart = panel_chart(area, caption, axes)?;
         let y_top = y_axis.max;
         let band = |[a, b]: [f64; 2], colour: RGBColor| {
             Rectangle::new([(a.max(x0), 0.0), (b.min(x1), y_top)], colour.filled())
