@@ -12,8 +12,8 @@ use plotters::prelude::*;
 
 use super::axis::LinearAxis;
 use super::theme::{
-    HEADER_HEIGHT, INK, LABEL_SIZE, PAGE_MARGIN, PanelAxes, draw_error, draw_header, fit, font,
-    palette, panel_chart,
+    HEADER_HEIGHT, INK, LABEL_SIZE, PAGE_MARGIN, PanelAxes, PanelChart, draw_error, draw_header,
+    fit, font, palette, panel_chart,
 };
 use crate::error::Result;
 use crate::run::calibrate::{CalibrationRecord, posterior_quantiles};
@@ -215,13 +215,7 @@ fn frame<'a, DB: DrawingBackend>(
     x: &LinearAxis,
     y: &LinearAxis,
     (x_desc, y_desc): (&str, &str),
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-> {
+) -> Result<PanelChart<'a, DB>> {
     let caption = fit(
         &font(LABEL_SIZE),
         caption,

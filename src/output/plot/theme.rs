@@ -642,6 +642,69 @@ pub(super) fn draw_cross<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The chart of a panel: f64 coordinates on both axes.
+pub type PanelChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart of one panel in a grid of panels (the hindcast's, the calibration's and the
+/// experiment's): its coordinates and how its axes are labelled.
+pub struct PanelAxes<'f> {
+    /// The x range.
+    pub x: std::ops::Range<f64>,
+    /// The y range.
+    pub y: std::ops::Range<f64>,
+    /// The label of an x tick.
+    pub x_label: &'f dyn Fn(&f64) -> String,
+    /// The label of a y tick.
+    pub y_label: &'f dyn Fn(&f64) -> String,
+    /// What the x axis shows, with its unit.
+    pub x_desc: &'f str,
+    /// What the y axis shows, with its unit.
+    pub y_desc: &'f str,
+    /// Width of the area left of the plot for the y labels and description, pixels.
+    pub y_area: u32,
+    /// Whether vertical grid lines are drawn (not under a histogram's bars).
+    pub x_grid: bool,
+}
+
+/// A panel's chart on `area` under `caption` (already fitted to the panel's width): the same
+/// margins, grid, five x and four y labels, fonts and colours in every grid of panels.
+pub fn panel_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: String,
+    axes: PanelAxes<'_>,
+) -> Result<PanelChart<'a, DB>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, text(LABEL_SIZE, INK))
+        .margin(6)
+        .margin_right(14)
+        .x_label_area_size(42)
+        .y_label_area_size(axes.y_area)
+        .build_cartesian_2d(axes.x, axes.y)
+        .map_err(draw_error)?;
+    let mut mesh = chart.configure_mesh();
+    if !axes.x_grid {
+        mesh.disable_x_mesh();
+    }
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_labels(5)
+        .y_labels(4)
+        .x_label_formatter(axes.x_label)
+        .y_label_formatter(axes.y_label)
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .label_style(font(LABEL_SIZE - 3.0).color(&INK))
+        .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
+        .axis_style(MUTED)
+        .draw()
+        .map_err(draw_error)?;
+    Ok(chart)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,66 +751,4 @@ mod tests {
         assert!(lines[1].ends_with('…'));
         assert!(wrap(&f, "", 100, 2).is_empty());
     }
-}
-
-/// A chart of one panel in a grid of panels (the hindcast's, the calibration's and the
-/// experiment's): its coordinates and how its axes are labelled.
-pub struct PanelAxes<'f> {
-    /// The x range.
-    pub x: std::ops::Range<f64>,
-    /// The y range.
-    pub y: std::ops::Range<f64>,
-    /// The label of an x tick.
-    pub x_label: &'f dyn Fn(&f64) -> String,
-    /// The label of a y tick.
-    pub y_label: &'f dyn Fn(&f64) -> String,
-    /// What the x axis shows, with its unit.
-    pub x_desc: &'f str,
-    /// What the y axis shows, with its unit.
-    pub y_desc: &'f str,
-    /// Width of the area left of the plot for the y labels and description, pixels.
-    pub y_area: u32,
-    /// Whether vertical grid lines are drawn (not under a histogram's bars).
-    pub x_grid: bool,
-}
-
-/// A panel's chart on `area` under `caption` (already fitted to the panel's width): the same
-/// margins, grid, five x and four y labels, fonts and colours in every grid of panels.
-pub fn panel_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    caption: String,
-    axes: PanelAxes<'_>,
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-> {
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, text(LABEL_SIZE, INK))
-        .margin(6)
-        .margin_right(14)
-        .x_label_area_size(42)
-        .y_label_area_size(axes.y_area)
-        .build_cartesian_2d(axes.x, axes.y)
-        .map_err(draw_error)?;
-    let mut mesh = chart.configure_mesh();
-    if !axes.x_grid {
-        mesh.disable_x_mesh();
-    }
-    mesh.light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .x_labels(5)
-        .y_labels(4)
-        .x_label_formatter(axes.x_label)
-        .y_label_formatter(axes.y_label)
-        .x_desc(axes.x_desc)
-        .y_desc(axes.y_desc)
-        .label_style(font(LABEL_SIZE - 3.0).color(&INK))
-        .axis_desc_style(font(LABEL_SIZE - 3.0).color(&INK))
-        .axis_style(MUTED)
-        .draw()
-        .map_err(draw_error)?;
-    Ok(chart)
 }
