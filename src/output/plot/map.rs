@@ -169,6 +169,37 @@ pub(super) fn map(record: &RunRecord) -> MapChart {
     )
 }
 
+/// The theatre map of `record` on day `day` alone: one panel, of the first sample at or after
+/// the start of that day (the last sample if the run ended before it), drawn as the run's map
+/// draws each of its panels. What `strife serve`'s time slider shows.
+pub(super) fn day_map(record: &RunRecord, day: f64) -> MapChart {
+    let samples = &record.samples;
+    let at = samples
+        .iter()
+        .position(|s| s.hours >= day * 24.0 - 1e-9)
+        .or_else(|| samples.len().checked_sub(1));
+    let panels = match at {
+        Some(index) => {
+            let hours = samples[index].hours;
+            let date = record.datetime(hours).format("%-d %b %Y %H:%M");
+            vec![panel_at(
+                record,
+                index,
+                format!("Day {:.0}, {date}", (hours / 24.0).floor()),
+            )]
+        }
+        None => panels(record),
+    };
+    build(
+        &record.theatre,
+        title("Theatre map", record),
+        subtitle(record),
+        panels,
+        "Held by",
+        None,
+    )
+}
+
 /// The theatre map of an ensemble: the faction most likely to hold each place at the end
 /// (routes whose ends are likely held by different sides marked as cut), and the share of
 /// runs in which each place changed hands at least once.
