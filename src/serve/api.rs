@@ -168,7 +168,9 @@ pub fn check(
                 let names: Vec<&str> = presets.iter().map(|p| p.file.as_str()).collect();
                 let best = crate::scenario::load::suggest(name, names.iter().copied());
                 BadRequest::new(match best {
-                    Some(best) => format!("no what-if `{name}` beside the scenario; did you mean `{best}`?"),
+                    Some(best) => {
+                        format!("no what-if `{name}` beside the scenario; did you mean `{best}`?")
+                    }
                     None => format!(
                         "no what-if `{name}` beside the scenario; there are: {}",
                         names.join(", ")

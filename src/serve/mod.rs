@@ -150,7 +150,11 @@ async fn app_js() -> Response {
 
 /// `GET /style.css`.
 async fn style_css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE_CSS).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLE_CSS,
+    )
+        .into_response()
 }
 
 /// `GET /api/scenario`.
@@ -162,12 +166,10 @@ async fn scenario(State(app): State<Shared>) -> Response {
 async fn checked(app: &Shared, body: &Bytes) -> std::result::Result<api::Checked, Response> {
     let request: api::RunRequest = api::parse_body(body).map_err(IntoResponse::into_response)?;
     let app = Arc::clone(app);
-    tokio::task::spawn_blocking(move || {
-        api::check(&request, &app.scenario, &app.presets, app.runs)
-    })
-    .await
-    .map_err(|e| internal(&Error::Internal(format!("checking the request: {e}"))))?
-    .map_err(IntoResponse::into_response)
+    tokio::task::spawn_blocking(move || api::check(&request, &app.scenario, &app.presets, app.runs))
+        .await
+        .map_err(|e| internal(&Error::Internal(format!("checking the request: {e}"))))?
+        .map_err(IntoResponse::into_response)
 }
 
 /// The setting of a checked request.
@@ -292,9 +294,11 @@ struct ClientQuery {
 }
 
 /// Parse a query string; 400 with the reason otherwise.
-fn query(q: std::result::Result<Query<ClientQuery>, axum::extract::rejection::QueryRejection>) -> std::result::Result<ClientQuery, Response> {
-    let Query(q) = q.map_err(|e| BadRequest::new(format!("bad query: {}", e.body_text())).into_response())?;
-    api::check_client(&q.client).map_err(IntoResponse::into_response)?;
+fn query(
+    q: std::result::Result<Query<ClientQuery>, axum::extract::rejection::QueryRejection>,
+) -> std::result::Result<ClientQuery, BadRequest> {
+    let Query(q) = q.map_err(|e| BadRequest::new(format!("bad query: {}", e.body_text())))?;
+    api::check_client(&q.client)?;
     Ok(q)
 }
 
@@ -305,7 +309,7 @@ async fn status(
 ) -> Response {
     let q = match query(q) {
         Ok(q) => q,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let Some(client) = app.existing(&q.client) else {
         return answer(StatusCode::OK, json!({ "job": 0, "status": "idle" }));
@@ -341,7 +345,7 @@ async fn map(
 ) -> Response {
     let q = match query(q) {
         Ok(q) => q,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let current = app
         .existing(&q.client)
@@ -383,7 +387,12 @@ async fn pin(State(app): State<Shared>, body: Bytes) -> Response {
         return BadRequest::new("no finished result to pin yet: wait for the run to end")
             .into_response();
     };
-    let described: Vec<String> = current.setting.overrides.iter().map(ToString::to_string).collect();
+    let described: Vec<String> = current
+        .setting
+        .overrides
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     s.baseline = Some(current);
     s.comparison = None;
     answer(
@@ -407,10 +416,10 @@ async fn whatif(State(app): State<Shared>, body: Bytes) -> Response {
     let saved = tokio::task::spawn_blocking(move || -> Result<Value> {
         let app = worker_app;
         let setting = setting(&app, c);
-        let stem = app
-            .scenario
-            .file_stem()
-            .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
+        let stem = app.scenario.file_stem().map_or_else(
+            || "scenario".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
         let write = |s: &Setting| -> Result<PathBuf> {
             let text = save::whatif_text(
                 &s.base,

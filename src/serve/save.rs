@@ -87,7 +87,9 @@ pub fn save(folder: &Path, stem: &str, text: &str) -> Result<PathBuf> {
     let hash = crate::output::summary::sha256_hex(text.as_bytes());
     let path = folder.join(format!("{stem}-whatif-{}.ron", &hash[..10]));
     match std::fs::symlink_metadata(&path) {
-        Ok(meta) if meta.is_file() && std::fs::read(&path).ok().as_deref() == Some(text.as_bytes()) => {
+        Ok(meta)
+            if meta.is_file() && std::fs::read(&path).ok().as_deref() == Some(text.as_bytes()) =>
+        {
             Ok(path)
         }
         _ => {

@@ -116,7 +116,8 @@ impl Server {
         loop {
             let (status, s) = self.json("GET", &format!("/api/status?client={client}"), &json!({}));
             assert_eq!(status, 200, "{s}");
-            if s["job"] == job && ["done", "failed", "cancelled"].contains(&s["status"].as_str().unwrap_or(""))
+            if s["job"] == job
+                && ["done", "failed", "cancelled"].contains(&s["status"].as_str().unwrap_or(""))
             {
                 return s;
             }
@@ -155,7 +156,15 @@ pub fn p_fall(status: &Value, place: &str) -> f64 {
 /// What `strife run SCENARIO --set SET` says on stderr.
 fn cli_error(scenario: &Path, set: &str) -> String {
     let out = strife()
-        .args(["run", &scenario.display().to_string(), "--set", set, "--days", "1", "-q"])
+        .args([
+            "run",
+            &scenario.display().to_string(),
+            "--set",
+            set,
+            "--days",
+            "1",
+            "-q",
+        ])
         .args(["--plots", "none", "--out"])
         .arg(tempfile::tempdir().expect("dir").path().join("x"))
         .output()
@@ -179,7 +188,11 @@ fn serve_answers_bad_requests_with_400_and_keeps_serving() {
         );
     }
     // Unknown paths.
-    for (method, path) in [("GET", "/nope"), ("POST", "/api/nope"), ("GET", "/api/run/../x")] {
+    for (method, path) in [
+        ("GET", "/nope"),
+        ("POST", "/api/nope"),
+        ("GET", "/api/run/../x"),
+    ] {
         let (status, body) = server.http(method, path, b"");
         assert_eq!(status, 404, "{method} {path}: {body}");
     }
@@ -236,16 +249,28 @@ fn serve_answers_bad_requests_with_400_and_keeps_serving() {
             &json!({ "client": "big", "runs": runs }),
         );
         assert_eq!(status, 400, "{runs}: {answer}");
-        assert!(answer["error"].as_str().unwrap_or("").contains("2000"), "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap_or("").contains("2000"),
+            "{answer}"
+        );
     }
     let huge = vec![b' '; 4 * 1024 * 1024];
     let (status, _) = server.http("POST", "/api/run", &huge);
     assert_eq!(status, 413);
     let many: Vec<String> = (0..600).map(|i| format!("seed={i}")).collect();
-    let (status, _) = server.json("POST", "/api/run", &json!({ "client": "big", "overrides": many }));
+    let (status, _) = server.json(
+        "POST",
+        "/api/run",
+        &json!({ "client": "big", "overrides": many }),
+    );
     assert_eq!(status, 400);
     // Queries.
-    for path in ["/api/status", "/api/status?client=", "/api/map?client=x&day=-1", "/api/map?client=nobody"] {
+    for path in [
+        "/api/status",
+        "/api/status?client=",
+        "/api/map?client=x&day=-1",
+        "/api/map?client=nobody",
+    ] {
         let (status, body) = server.http("GET", path, b"");
         assert_eq!(status, 400, "{path}: {body}");
     }
@@ -267,15 +292,25 @@ fn serve_answers_bad_requests_with_400_and_keeps_serving() {
     let (status, m1) = server.json("GET", &format!("/api/map?client=ok&day={days}"), &json!({}));
     assert_eq!(status, 200, "{m1}");
     assert!(m0["svg"].as_str().is_some_and(|s| s.contains("<svg")));
-    assert_ne!(m0["svg"], m1["svg"], "the map does not change from day 0 to the end");
+    assert_ne!(
+        m0["svg"], m1["svg"],
+        "the map does not change from day 0 to the end"
+    );
     let (status, pinned) = server.json("POST", "/api/pin", &json!({ "client": "ok" }));
     assert_eq!(status, 200, "{pinned}");
     let now = server.run("ok", &["units.rdf_south.personnel=0"], 6);
-    let diffs = now["comparison"]["differences"].as_array().expect("differences");
-    assert!(diffs.iter().any(|d| d["metric"] == "p_fall.goma"), "{diffs:?}");
-    assert!(now["comparison"]["svgs"]["compare_differences"]
-        .as_str()
-        .is_some_and(|s| s.contains("<svg")));
+    let diffs = now["comparison"]["differences"]
+        .as_array()
+        .expect("differences");
+    assert!(
+        diffs.iter().any(|d| d["metric"] == "p_fall.goma"),
+        "{diffs:?}"
+    );
+    assert!(
+        now["comparison"]["svgs"]["compare_differences"]
+            .as_str()
+            .is_some_and(|s| s.contains("<svg"))
+    );
     let (status, saved) = server.json(
         "POST",
         "/api/whatif",
@@ -285,7 +320,12 @@ fn serve_answers_bad_requests_with_400_and_keeps_serving() {
     let file = PathBuf::from(saved["file"].as_str().expect("file"));
     assert!(file.starts_with(server.out.path()), "{file:?}");
     strife().arg("validate").arg(&file).assert().success();
-    assert!(saved["compare"].as_str().expect("compare").starts_with("strife compare "));
+    assert!(
+        saved["compare"]
+            .as_str()
+            .expect("compare")
+            .starts_with("strife compare ")
+    );
     // Saving the same setting again is the same file, not an error.
     let (status, again) = server.json(
         "POST",
@@ -347,13 +387,19 @@ fn serve_handles_concurrent_clients_and_a_reload_storm() {
 #[test]
 fn serve_refuses_bad_flags() {
     strife()
-        .args(["serve", &repo("scenarios/minimal.ron").display().to_string()])
+        .args([
+            "serve",
+            &repo("scenarios/minimal.ron").display().to_string(),
+        ])
         .args(["--runs", "5000", "--port", "0"])
         .assert()
         .failure()
         .code(2);
     strife()
-        .args(["serve", &repo("scenarios/minimal.ron").display().to_string()])
+        .args([
+            "serve",
+            &repo("scenarios/minimal.ron").display().to_string(),
+        ])
         .args(["--host", "not-an-address", "--port", "0"])
         .assert()
         .failure()

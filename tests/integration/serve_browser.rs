@@ -16,7 +16,7 @@ use super::serve::Server;
 use crate::common::{repo, strife};
 
 /// Runs of each ensemble the page asks for (a debug build runs them).
-const RUNS: u64 = 16;
+const RUNS: u64 = 12;
 
 /// chromedriver, stopped when dropped.
 struct Driver(Child);
@@ -42,7 +42,10 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
     }
 }
 
@@ -191,8 +194,17 @@ async fn serve_page_works_in_headless_chromium() {
     // Pin the baseline, change a control: a paired difference appears.
     js(&c, "document.getElementById('pin').click(); return 1;").await;
     let start = Instant::now();
-    while js(&c, "return document.getElementById('pinned').dataset.pinned || '';").await != "1" {
-        assert!(start.elapsed() < Duration::from_secs(30), "pin did not take");
+    while js(
+        &c,
+        "return document.getElementById('pinned').dataset.pinned || '';",
+    )
+    .await
+        != "1"
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "pin did not take"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     set(&c, "#force-rdf", "1").await;
@@ -204,8 +216,15 @@ async fn serve_page_works_in_headless_chromium() {
     )
     .await;
     let diff = diff.as_f64().expect("a paired difference of Goma's fall");
-    assert!(diff > 0.0, "restoring the RDF should raise Goma's fall: {diff}");
-    let forest = js(&c, "return document.querySelectorAll('#chart-compare_differences svg').length;").await;
+    assert!(
+        diff > 0.0,
+        "restoring the RDF should raise Goma's fall: {diff}"
+    );
+    let forest = js(
+        &c,
+        "return document.querySelectorAll('#chart-compare_differences svg').length;",
+    )
+    .await;
     assert_eq!(forest, 1, "no forest plot");
     screenshot(&c, "3-paired").await;
 
@@ -221,14 +240,25 @@ async fn serve_page_works_in_headless_chromium() {
     set(&c, "#day", &last).await;
     let start = Instant::now();
     loop {
-        let shown = js(&c, "return document.getElementById('map').dataset.day || '';").await;
+        let shown = js(
+            &c,
+            "return document.getElementById('map').dataset.day || '';",
+        )
+        .await;
         if shown == last.as_str() {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the map did not move to day {last}");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the map did not move to day {last}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_ne!(map(&c).await, day0, "the map is the same on day 0 and day {last}");
+    assert_ne!(
+        map(&c).await,
+        day0,
+        "the map is the same on day 0 and day {last}"
+    );
     screenshot(&c, "4-map").await;
 
     // Save a what-if: it validates and reproduces the numbers.
@@ -238,30 +268,51 @@ async fn serve_page_works_in_headless_chromium() {
     js(&c, "document.getElementById('save').click(); return 1;").await;
     let start = Instant::now();
     let file = loop {
-        let f = js(&c, "const e = document.getElementById('saved-file'); return e ? e.textContent : '';").await;
+        let f = js(
+            &c,
+            "const e = document.getElementById('saved-file'); return e ? e.textContent : '';",
+        )
+        .await;
         if let Some(f) = f.as_str().filter(|f| !f.is_empty()) {
             break PathBuf::from(f);
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "the what-if was not saved");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the what-if was not saved"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     screenshot(&c, "5-saved").await;
     strife().arg("validate").arg(&file).assert().success();
     let out = tempfile::tempdir().expect("out");
     let run = strife()
-        .args(["run", &file.display().to_string(), "--runs", &RUNS.to_string(), "--json", "-q"])
+        .args([
+            "run",
+            &file.display().to_string(),
+            "--runs",
+            &RUNS.to_string(),
+            "--json",
+            "-q",
+        ])
         .args(["--plots", "none", "--out"])
         .arg(out.path().join("r"))
         .output()
         .expect("strife run");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let summary: Value = serde_json::from_slice(&run.stdout).expect("summary JSON");
     let p = summary["places"]
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["place"] == "goma"))
         .and_then(|p| p["changed_hands"]["p"].as_f64())
         .expect("Goma in the summary");
-    assert_eq!(p, shown, "the saved what-if does not reproduce the page's numbers");
+    assert_eq!(
+        p, shown,
+        "the saved what-if does not reproduce the page's numbers"
+    );
 
     // The console logged nothing.
     let log = c.issue_cmd(BrowserLog).await.expect("browser log");
