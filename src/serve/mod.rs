@@ -6,7 +6,7 @@
 //!
 //! API (JSON): `GET /api/scenario` (the controls), `POST /api/run` (start a computation),
 //! `GET /api/status?client=ID` (its progress, then its result), `GET /api/map?client=ID&day=N`,
-//! `POST /api/pin`, `POST /api/whatif`. A bad request answers 400 with `{"error": …}`, an
+//! `POST /api/pin`, `POST /api/cancel`, `POST /api/whatif`. A bad request answers 400 with `{"error": …}`, an
 //! unknown path 404.
 
 mod api;
@@ -373,6 +373,9 @@ async fn pin(State(app): State<Shared>, body: Bytes) -> Response {
         return e.into_response();
     }
     let Some(client) = app.existing(&r.client) else {
+        if r.pin == Some(false) {
+            return answer(StatusCode::OK, json!({ "pinned": false }));
+        }
         return BadRequest::new("no result yet: run the ensemble first").into_response();
     };
     let Ok(mut s) = client.state.lock() else {
@@ -399,6 +402,27 @@ async fn pin(State(app): State<Shared>, body: Bytes) -> Response {
         StatusCode::OK,
         json!({ "pinned": true, "overrides": described }),
     )
+}
+
+/// `POST /api/cancel {client}`: stop the client's computation (the page sends it as it closes
+/// or reloads).
+async fn cancel(State(app): State<Shared>, body: Bytes) -> Response {
+    let r: api::ClientRequest = match api::parse_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = api::check_client(&r.client) {
+        return e.into_response();
+    }
+    if let Some(client) = app.existing(&r.client) {
+        client.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut s) = client.state.lock()
+            && matches!(s.status, "queued" | "running")
+        {
+            s.status = "cancelled";
+        }
+    }
+    answer(StatusCode::OK, json!({ "cancelled": true }))
 }
 
 /// `POST /api/whatif`: save the request's setting as a what-if in the output folder (and the
@@ -477,6 +501,7 @@ fn router(app: Shared) -> Router {
         .route("/api/status", get(status))
         .route("/api/map", get(map))
         .route("/api/pin", post(pin))
+        .route("/api/cancel", post(cancel))
         .route("/api/whatif", post(whatif))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))

@@ -380,6 +380,17 @@ fn serve_handles_concurrent_clients_and_a_reload_storm() {
     let s = server.wait("storm", last);
     assert_eq!(s["status"], "done", "{s}");
     assert_eq!(s["job"], last);
+    // A closed tab cancels its computation.
+    let (status, started) = server.json(
+        "POST",
+        "/api/run",
+        &json!({ "client": "closed", "runs": 2000 }),
+    );
+    assert_eq!(status, 202, "{started}");
+    let (status, _) = server.json("POST", "/api/cancel", &json!({ "client": "closed" }));
+    assert_eq!(status, 200);
+    let s = server.wait("closed", started["job"].as_u64().expect("job"));
+    assert_eq!(s["status"], "cancelled", "{s}");
     let (status, _) = server.json("GET", "/api/scenario", &json!({}));
     assert_eq!(status, 200);
 }

@@ -4,8 +4,13 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const client = Array.from(crypto.getRandomValues(new Uint8Array(8)),
-  (b) => b.toString(16).padStart(2, "0")).join("");
+// The tab's id, kept across reloads so that a reload's run cancels the one before it.
+const client = sessionStorage.getItem("strife-client") || (() => {
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(8)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  sessionStorage.setItem("strife-client", id);
+  return id;
+})();
 let scenario = null;
 let job = 0;
 let timer = null;
@@ -327,8 +332,12 @@ async function saveWhatif() {
 async function start() {
   const r = await fetch("/api/scenario");
   scenario = await r.json();
+  // A reloaded page starts without a baseline.
+  await post("/api/pin", { client, pin: false });
   buildControls(scenario);
   runNow();
 }
 
+// A closed or reloaded tab stops its computation.
+addEventListener("pagehide", () => navigator.sendBeacon("/api/cancel", JSON.stringify({ client })));
 start();
