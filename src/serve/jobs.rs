@@ -306,11 +306,13 @@ impl Ensemble {
         Ok(record)
     }
 
-    /// The map of `day`: the SVG of the run nearest the median on that day, each place's
-    /// holder in that run with the share of the ensemble's runs in which the same faction holds
-    /// it that day, and that run's events of the day (the single-run view).
-    pub fn map(&self, day: usize) -> Result<Value> {
-        let k = self.median_run(day);
+    /// The map of `day`: the SVG of run `run` (default: the run nearest the median on that
+    /// day), each place's holder in that run with the share of the ensemble's runs in which the
+    /// same faction holds it that day, and that run's events of the day (the single-run view).
+    pub fn map(&self, day: usize, run: Option<usize>) -> Result<Value> {
+        let k = run
+            .filter(|&k| k < self.daily.len())
+            .unwrap_or_else(|| self.median_run(day));
         let record = self.record_of(k as u64)?;
         let svg = map_day_svg(&record, day as f64)?;
         let theatre = &self.record.theatre;
@@ -356,6 +358,7 @@ impl Ensemble {
             "day": day,
             "date": record.datetime(from).format("%-d %b %Y").to_string(),
             "run": k,
+            "median": run.is_none(),
             "seed": record.seed,
             "svg": fluid(svg.as_bytes()),
             "places": places,

@@ -291,6 +291,9 @@ struct ClientQuery {
     client: String,
     #[serde(default)]
     day: Option<usize>,
+    /// A run of the ensemble to show on the map (default: the run nearest the median).
+    #[serde(default)]
+    run: Option<usize>,
 }
 
 /// Parse a query string; 400 with the reason otherwise.
@@ -338,7 +341,8 @@ async fn status(
     answer(StatusCode::OK, out)
 }
 
-/// `GET /api/map?client=ID&day=N`: the map of day N of the client's latest result.
+/// `GET /api/map?client=ID&day=N[&run=K]`: the map of day N of the client's latest result, of
+/// run K or of the run nearest the median that day.
 async fn map(
     State(app): State<Shared>,
     q: std::result::Result<Query<ClientQuery>, axum::extract::rejection::QueryRejection>,
@@ -355,7 +359,16 @@ async fn map(
     };
     let days = current.view["days"].as_u64().unwrap_or(0) as usize;
     let day = q.day.unwrap_or(0).min(days);
-    match tokio::task::spawn_blocking(move || current.map(day)).await {
+    let runs = current.view["runs"].as_u64().unwrap_or(0) as usize;
+    if let Some(run) = q.run.filter(|&r| r >= runs) {
+        return BadRequest::new(format!(
+            "run {run}: the ensemble has runs 0 to {}",
+            runs.saturating_sub(1)
+        ))
+        .into_response();
+    }
+    let run = q.run;
+    match tokio::task::spawn_blocking(move || current.map(day, run)).await {
         Ok(Ok(v)) => answer(StatusCode::OK, v),
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&Error::Internal(e.to_string())),

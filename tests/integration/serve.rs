@@ -296,6 +296,13 @@ fn serve_answers_bad_requests_with_400_and_keeps_serving() {
         m0["svg"], m1["svg"],
         "the map does not change from day 0 to the end"
     );
+    // One run stepped through: its own map and events.
+    let (status, r3) = server.json("GET", "/api/map?client=ok&day=5&run=3", &json!({}));
+    assert_eq!(status, 200, "{r3}");
+    assert_eq!((&r3["run"], &r3["median"]), (&json!(3), &json!(false)));
+    assert!(r3["events"].is_array());
+    let (status, _) = server.json("GET", "/api/map?client=ok&day=5&run=6", &json!({}));
+    assert_eq!(status, 400);
     let (status, pinned) = server.json("POST", "/api/pin", &json!({ "client": "ok" }));
     assert_eq!(status, 200, "{pinned}");
     let now = server.run("ok", &["units.rdf_south.personnel=0"], 6);

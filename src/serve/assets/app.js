@@ -127,6 +127,14 @@ function buildControls(s) {
   $("save").addEventListener("click", saveWhatif);
   $("day").addEventListener("input", () => showMap(Number($("day").value)));
   $("play").addEventListener("click", play);
+  $("run").addEventListener("change", () => showMap(Number($("day").value)));
+  const step = (by) => {
+    const day = Math.min(Number($("day").max), Math.max(0, Number($("day").value) + by));
+    $("day").value = day;
+    showMap(day);
+  };
+  $("prev-day").addEventListener("click", () => step(-1));
+  $("next-day").addEventListener("click", () => step(1));
 }
 
 // The overrides of the page's current setting, in order (a fixed input after its force).
@@ -257,6 +265,8 @@ function show(s) {
     for (const [name, svg] of Object.entries(cmp.svgs)) setSvg(`chart-${name}`, svg);
   }
   $("day").max = res.days;
+  $("run").max = res.runs - 1;
+  if ($("run").value !== "" && Number($("run").value) >= res.runs) $("run").value = "";
   if (Number($("day").value) > res.days) $("day").value = res.days;
   showMap(Number($("day").value));
 }
@@ -269,13 +279,15 @@ async function showMap(day) {
     while (mapWanted !== null) {
       const d = mapWanted;
       mapWanted = null;
-      const r = await fetch(`/api/map?client=${client}&day=${d}`);
+      const run = $("run").value === "" ? "" : `&run=${Number($("run").value)}`;
+      const r = await fetch(`/api/map?client=${client}&day=${d}${run}`);
       const m = await r.json();
       if (!r.ok) { $("map-note").textContent = m.error; continue; }
       $("map").innerHTML = m.svg;
       $("map").dataset.day = String(m.day);
       $("map-date").textContent = `day ${m.day}, ${m.date}`;
-      $("map-note").textContent = `Run ${m.run} (seed ${m.seed}), the run nearest the median on this day; the share is of the runs in which the same faction holds the place that day.`;
+      const which = m.median ? "the run nearest the median on this day" : "chosen above (clear the box for the median run)";
+      $("map-note").textContent = `Run ${m.run} (seed ${m.seed}), ${which}; the share is of the runs in which the same faction holds the place that day.`;
       const body = $("map-places").tBodies[0];
       body.replaceChildren();
       for (const p of m.places) {
