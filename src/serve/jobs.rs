@@ -314,22 +314,31 @@ impl Ensemble {
             .filter(|&k| k < self.daily.len())
             .unwrap_or_else(|| self.median_run(day));
         let record = self.record_of(k as u64)?;
-        let svg = map_day_svg(&record, day as f64)?;
         let theatre = &self.record.theatre;
         let holder_on = |d: &DailyControl, p: usize| -> Option<u16> {
             d.get(day).or(d.last()).and_then(|row| row.get(p)).copied()
         };
-        let places: Vec<Value> = theatre
-            .places
+        let holders: Vec<Option<u16>> = (0..theatre.places.len())
+            .map(|p| self.daily.get(k).and_then(|d| holder_on(d, p)))
+            .collect();
+        let shares: Vec<f64> = holders
             .iter()
             .enumerate()
-            .map(|(p, place)| {
-                let holder = self.daily.get(k).and_then(|d| holder_on(d, p));
+            .map(|(p, &holder)| {
                 let same = self
                     .daily
                     .iter()
                     .filter(|d| holder.is_some() && holder_on(d, p) == holder)
                     .count();
+                same as f64 / self.daily.len().max(1) as f64
+            })
+            .collect();
+        let svg = map_day_svg(&record, day as f64, Some(&shares))?;
+        let places: Vec<Value> = theatre
+            .places
+            .iter()
+            .zip(holders.iter().zip(&shares))
+            .map(|(place, (holder, share))| {
                 let faction = holder
                     .and_then(|f| theatre.factions.get(usize::from(f)))
                     .map(|f| f.name.clone());
@@ -337,7 +346,7 @@ impl Ensemble {
                     "id": place.id,
                     "name": place.name,
                     "holder": faction,
-                    "share": same as f64 / self.daily.len().max(1) as f64,
+                    "share": share,
                 })
             })
             .collect();
