@@ -41,6 +41,8 @@ const STYLE_CSS: &str = include_str!("assets/style.css");
 
 /// Most pages (clients) the server keeps a state for; the least recently used idle one goes.
 const MAX_CLIENTS: usize = 16;
+/// Most maps drawn at once.
+const MAP_SLOTS: usize = 2;
 
 /// What one page has: its latest computation, its result and its pinned baseline.
 #[derive(Default)]
@@ -75,6 +77,8 @@ struct App {
     clients: Mutex<HashMap<String, Arc<Client>>>,
     /// One ensemble at a time on the machine (each uses every core).
     compute: tokio::sync::Semaphore,
+    /// At most [`MAP_SLOTS`] maps drawn at once (each may run one run again).
+    maps: tokio::sync::Semaphore,
     /// Set on Ctrl-C: every computation stops.
     stopping: AtomicBool,
 }
@@ -368,6 +372,9 @@ async fn map(
         .into_response();
     }
     let run = q.run;
+    let Ok(_slot) = app.maps.acquire().await else {
+        return internal(&Error::Internal("the server is stopping".into()));
+    };
     match tokio::task::spawn_blocking(move || current.map(day, run)).await {
         Ok(Ok(v)) => answer(StatusCode::OK, v),
         Ok(Err(e)) => internal(&e),
@@ -559,6 +566,7 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         out,
         clients: Mutex::new(HashMap::new()),
         compute: tokio::sync::Semaphore::new(1),
+        maps: tokio::sync::Semaphore::new(MAP_SLOTS),
         stopping: AtomicBool::new(false),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
