@@ -60,6 +60,9 @@ pub enum Command {
     /// Run an experiment design file: uncertainties sampled over their ranges, policies, seeds;
     /// an experiments × outcomes table, a summary per policy and a report.
     Experiment(ExperimentArgs),
+    /// Explore a scenario in the browser: sliders for its inputs, outcomes of an ensemble
+    /// after each change, the map day by day, paired differences against a pinned baseline.
+    Serve(ServeArgs),
 }
 
 /// Settings of the runs, shared by `run`, `compare` and `sweep`.
@@ -397,6 +400,32 @@ pub struct MergeArgs {
 pub struct MetricsArgs {
     /// A scenario whose places and factions name the metrics.
     pub scenario: Option<PathBuf>,
+}
+
+/// Arguments of `strife serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenario file (.ron), or a what-if.
+    pub scenario: PathBuf,
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8018)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines in, and
+    /// prints a warning.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Runs of each ensemble the page asks for (1 to 2,000).
+    #[arg(long, default_value_t = 200)]
+    pub runs: u64,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder the page saves what-if files to (default: `output/<scenario>-serve`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Arguments of `strife validate`.

@@ -25,6 +25,7 @@ pub mod math;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod tooling;
 

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => strife::commands::calibrate(args, command_line),
         Command::CalibrateStep(args) => strife::commands::calibrate_step(args),
         Command::Experiment(args) => strife::commands::experiment(args, command_line),
+        Command::Serve(args) => strife::commands::serve(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

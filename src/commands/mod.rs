@@ -14,6 +14,7 @@ mod metrics;
 mod out_dir;
 mod run;
 mod sensitivity;
+mod serve;
 mod sweep;
 mod validate;
 
@@ -29,6 +30,7 @@ pub use metrics::metrics;
 pub use out_dir::{default_output_dir, result_dir};
 pub use run::run;
 pub use sensitivity::sensitivity;
+pub use serve::serve;
 pub use sweep::sweep;
 pub use validate::validate;
 

@@ -123,6 +123,17 @@ pub fn ensemble_plots(e: &EnsembleRecord, plots: Plots) -> Result<Vec<(String, V
     render_all(plots, &figures)
 }
 
+/// The theatre map of one run on day `day`, as SVG text: a single panel of the run's state at
+/// the start of that day (control, contested places, cut routes), drawn by the same code as the
+/// run's `map.svg`; with `shares` (each place's share of an ensemble's runs in which the
+/// faction holding it in this run holds it that day), beside it the same map shaded by that
+/// share. `strife serve` shows it under its time slider.
+pub fn map_day_svg(record: &RunRecord, day: f64, shares: Option<&[f64]>) -> Result<String> {
+    ensure_fonts()?;
+    let svg = render_svg(&Figure::Map(map::day_map(record, day, shares)))?;
+    Ok(String::from_utf8_lossy(&svg).into_owned())
+}
+
 /// Every plot of a comparison of scenarios, as `(file name, bytes)`: PNG and SVG of each.
 ///
 /// `ensembles` were run with common random numbers (run `k` of each has the same seed), the

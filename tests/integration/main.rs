@@ -33,6 +33,8 @@ mod scale;
 mod scenario_docs;
 mod scenarios;
 mod sensitivity;
+mod serve;
+mod serve_browser;
 mod shocks;
 mod sides;
 mod states_decide;

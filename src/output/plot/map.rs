@@ -169,6 +169,52 @@ pub(super) fn map(record: &RunRecord) -> MapChart {
     )
 }
 
+/// The theatre map of `record` on day `day` alone: one panel, of the first sample at or after
+/// the start of that day (the last sample if the run ended before it), drawn as the run's map
+/// draws each of its panels. What `strife serve`'s time slider shows.
+///
+/// With `shares` (each place's share of an ensemble's runs in which the faction holding it in
+/// this run holds it on that day), a second panel shades each place by that share.
+pub(super) fn day_map(record: &RunRecord, day: f64, shares: Option<&[f64]>) -> MapChart {
+    let samples = &record.samples;
+    let at = samples
+        .iter()
+        .position(|s| s.hours >= day * 24.0 - 1e-9)
+        .or_else(|| samples.len().checked_sub(1));
+    let panels = match at {
+        Some(index) => {
+            let hours = samples[index].hours;
+            let date = record.datetime(hours).format("%-d %b %Y %H:%M");
+            let panel = panel_at(
+                record,
+                index,
+                format!("Day {:.0}, {date}", (hours / 24.0).floor()),
+            );
+            match shares {
+                Some(shares) => {
+                    let shaded = Panel {
+                        title: "Share of runs in which the same faction holds each place"
+                            .to_owned(),
+                        shade: Some(shares.iter().map(|&s| share_colour(s)).collect()),
+                        ..panel.clone()
+                    };
+                    vec![panel, shaded]
+                }
+                None => vec![panel],
+            }
+        }
+        None => panels(record),
+    };
+    build(
+        &record.theatre,
+        title("Theatre map", record),
+        subtitle(record),
+        panels,
+        "Held by",
+        shares.map(|s| (s.to_vec(), "same holder")),
+    )
+}
+
 /// The theatre map of an ensemble: the faction most likely to hold each place at the end
 /// (routes whose ends are likely held by different sides marked as cut), and the share of
 /// runs in which each place changed hands at least once.
@@ -229,7 +275,7 @@ pub(super) fn ensemble_map(e: &EnsembleRecord) -> MapChart {
         ensemble_subtitle(e, &span(e), "their last state counts as the end"),
         vec![end, changed],
         "Most likely holder",
-        Some(shares),
+        Some((shares, "changed hands")),
     )
 }
 
@@ -241,14 +287,15 @@ fn share_colour(share: f64) -> RGBColor {
         .map_or(SHARE_BINS[SHARE_BINS.len() - 1].2, |b| b.2)
 }
 
-/// The map of `theatre` with `panels`; `shares` when a panel is shaded by share of runs.
+/// The map of `theatre` with `panels`; `shares` when a panel is shaded by share of runs, with
+/// what the share is of (the key's words: "changed hands").
 fn build(
     theatre: &Theatre,
     title: String,
     subtitle: String,
     panels: Vec<Panel>,
     holder_title: &str,
-    shares: Option<Vec<f64>>,
+    shares: Option<(Vec<f64>, &str)>,
 ) -> MapChart {
     let colours = (0..theatre.factions.len())
         .map(|f| theatre_colour(theatre, f))
@@ -270,7 +317,12 @@ fn build(
             Swatch::Dot(7),
         );
     }
-    let map_key = map_key(theatre, &routes, &panels, shares.as_deref());
+    let map_key = map_key(
+        theatre,
+        &routes,
+        &panels,
+        shares.as_ref().map(|(s, what)| (s.as_slice(), *what)),
+    );
     let key_width = faction_key.frame_width().max(map_key.frame_width()) + PAGE_MARGIN;
 
     let projection = Projection::new(theatre);
@@ -402,13 +454,13 @@ fn map_key(
     theatre: &Theatre,
     routes: &[(usize, usize, RouteKind)],
     panels: &[Panel],
-    shares: Option<&[f64]>,
+    shares: Option<(&[f64], &str)>,
 ) -> Key {
     let mut key = Key::new("Map");
-    if shares.is_some() {
+    if let Some((_, what)) = shares {
         for (_, name, colour) in SHARE_BINS {
             key.push(
-                LegendEntry::new(&format!("changed hands: {name}"), colour),
+                LegendEntry::new(&format!("{what}: {name}"), colour),
                 Swatch::Dot(7),
             );
         }
