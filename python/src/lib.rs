@@ -28,6 +28,12 @@ use strife::run::statistic::Stat;
 use strife::run::{RunOptions, RunRecord, run_loaded};
 use strife::scenario::{LoadedScenario, Override, load_with_overrides};
 
+/// mimalloc for the Rust side's allocations, as the `strife` binary has (a run makes many small,
+/// short-lived vectors; docs/PERFORMANCE.md): without it an ensemble in Python was about a
+/// quarter slower than the same runs in the binary. Python's own objects are not affected.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 create_exception!(
     strife,
     StrifeError,
