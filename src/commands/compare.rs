@@ -3,14 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::CompareArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::compare::{comparison_csv, comparison_summary_json, comparison_text};
 use crate::output::ensemble::runs_csv;
 use crate::output::summary::Manifest;
 use crate::output::summary::sha256_hex;
 use crate::output::{report, write};
-use crate::run::ensemble::run_digests_with;
-use crate::run::expr::MetricSpec;
+use crate::run::ensemble::{compare_ensembles, compare_metrics};
 use crate::scenario::{LoadedScenario, load_with_overrides};
 
 use super::{check_days, finish, progress_bar, thread_pool};
@@ -25,33 +24,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
         .iter()
         .map(|path| load_with_overrides(path, &args.run.set))
         .collect::<Result<_>>()?;
-    // Paired differences need the same places and factions, in the same order.
-    let theatres = loaded
-        .iter()
-        .map(|l| crate::sim::build_theatre(&l.central()?))
-        .collect::<Result<Vec<_>>>()?;
-    let ids = |t: &crate::sim::resources::Theatre| {
-        (
-            t.places.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            t.factions.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
-        )
-    };
-    if let Some(other) = theatres.iter().position(|t| ids(t) != ids(&theatres[0])) {
-        return Err(Error::Usage(format!(
-            "{} and {} do not share the same places and factions: compare what-ifs of one theatre",
-            loaded[0].file, loaded[other].file
-        )));
-    }
-    // Each scenario's own names (a what-if may order its actors or states differently).
-    let metrics = loaded
-        .iter()
-        .map(|l| {
-            args.metrics
-                .iter()
-                .map(|m| MetricSpec::for_scenario(m, l))
-                .collect::<Result<Vec<_>>>()
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let metrics = compare_metrics(&loaded, &args.metrics)?;
     let labels = crate::output::compare::unique_labels(&args.scenarios);
     let out = args.output.out.clone().unwrap_or_else(|| {
         let name = crate::output::compare::folder_name(&labels, &args.run.set);
@@ -63,17 +36,11 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<()> {
     let master = args.run.seed.unwrap_or(loaded[0].scenario.seed);
     let pool = thread_pool(args.run.jobs)?;
     let bar = progress_bar(args.runs * loaded.len() as u64, &args.output);
-    let ensembles = loaded
-        .iter()
-        .zip(&metrics)
-        .map(|(l, metrics)| {
-            pool.install(|| {
-                run_digests_with(l, master, 0..args.runs, args.run.days, metrics, || {
-                    bar.inc(1)
-                })
-            })
+    let ensembles = pool.install(|| {
+        compare_ensembles(&loaded, &metrics, master, args.runs, args.run.days, || {
+            bar.inc(1)
         })
-        .collect::<Result<Vec<_>>>()?;
+    })?;
     bar.finish_and_clear();
     let mut manifest = Manifest::new(
         &loaded[0].file,

@@ -116,8 +116,8 @@ pub fn parse_jobs(text: &str) -> Result<usize, String> {
     }
 }
 
-/// A thread pool of `jobs` threads (all cores if `None`).
-fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+/// A thread pool of `jobs` threads (all cores if `None`); `--jobs` out of range is refused.
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     if let Some(jobs) = jobs
         && !(1..=MAX_JOBS).contains(&jobs)
     {
@@ -148,7 +148,7 @@ fn progress_bar(runs: u64, output: &OutputSettings) -> indicatif::ProgressBar {
 }
 
 /// Refuse a `--days` that is not a number of days between 0 and 3650.
-fn check_days(days: Option<f64>) -> Result<()> {
+pub fn check_days(days: Option<f64>) -> Result<()> {
     match days {
         Some(days) if !(days.is_finite() && days > 0.0 && days <= 3650.0) => Err(Error::Usage(
             format!("--days must be a number of days between 0 and 3650, not {days}"),

@@ -89,17 +89,12 @@ pub fn with_format(
     Ok(out)
 }
 
-/// Every output file of one run, as `(file name, bytes)`; `description` is the scenario's, for
-/// the report; `format` and `plots` say which tables and plots to write.
-pub fn run_outputs(
-    record: &RunRecord,
-    manifest: &Manifest,
-    description: &str,
-    (format, plots): (TableFormat, plot::Plots),
-) -> Result<Vec<(String, Vec<u8>)>> {
-    // Issue 20: the tables (and the summary) and the plots are independent: they are built
-    // on rayon's pool side by side, each table a task, and put together in the same order as
-    // before, so the files and their bytes do not depend on the number of threads.
+/// The CSV tables of one run, as `(file name, bytes)`, in the order of its files: forces,
+/// control, casualties, supply, events, civilians, diplomacy, states, escalation, and air
+/// (only for a scenario with air assets). Each table is a task on rayon's pool; the result does
+/// not depend on the number of threads. What `strife run` writes and the Python package
+/// (issue 19) hands to pandas.
+pub fn run_tables(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
     type Table = fn(&RunRecord) -> Result<Vec<u8>>;
     let mut makers: Vec<(&str, Table)> = vec![
         ("forces.csv", tables::forces_csv),
@@ -116,13 +111,26 @@ pub fn run_outputs(
     if !record.theatre.air.is_empty() {
         makers.push(("air.csv", tables::air_csv));
     }
+    makers
+        .into_par_iter()
+        .map(|(name, make)| Ok((name.to_owned(), make(record)?)))
+        .collect()
+}
+
+/// Every output file of one run, as `(file name, bytes)`; `description` is the scenario's, for
+/// the report; `format` and `plots` say which tables and plots to write.
+pub fn run_outputs(
+    record: &RunRecord,
+    manifest: &Manifest,
+    description: &str,
+    (format, plots): (TableFormat, plot::Plots),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    // Issue 20: the tables (and the summary) and the plots are independent: they are built
+    // on rayon's pool side by side, and put together in the same order as before, so the
+    // files and their bytes do not depend on the number of threads.
     let (tables, plotted) = rayon::join(
         || -> Result<_> {
-            let tables = makers
-                .into_par_iter()
-                .map(|(name, make)| Ok((name.to_owned(), make(record)?)))
-                .collect::<Result<Vec<_>>>()?;
-            let mut files = with_format(tables, format)?;
+            let mut files = with_format(run_tables(record)?, format)?;
             files.push(("summary.json".to_owned(), summary::summary_json(record)?));
             Ok(files)
         },

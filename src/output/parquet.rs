@@ -1,7 +1,8 @@
 //! Parquet twins of strife's tables (issue 17), written with the Apache Arrow crates.
 //!
 //! A CSV table becomes a Parquet file with the same rows and typed columns: a column whose cells
-//! are all whole numbers is `Int64`, all numbers `Float64`, all `true`/`false` `Boolean`, and
+//! are all whole numbers is `Int64` (`UInt64` if one is too large for it, as a seed may be), all
+//! numbers `Float64`, all `true`/`false` `Boolean`, and
 //! anything else `Utf8`; an empty cell is null. The values are the CSV's, so the two files of a
 //! result always agree. Files are Snappy-compressed, deterministic (the same table gives the same
 //! bytes), and carry each column's description in the Arrow field metadata (`path`, `unit`).
@@ -13,7 +14,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
 use arrow_schema::{Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -55,6 +58,26 @@ pub fn csv_to_parquet(
     names: Option<&[String]>,
     infos: &[ColumnInfo],
 ) -> Result<Vec<u8>> {
+    let batch = csv_to_batch(csv, names, infos)?;
+    let mut bytes = Vec::new();
+    let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(writer_properties()))
+        .map_err(|e| parquet_error("a table")(&e))?;
+    writer
+        .write(&batch)
+        .map_err(|e| parquet_error("a table")(&e))?;
+    writer.close().map_err(|e| parquet_error("a table")(&e))?;
+    Ok(bytes)
+}
+
+/// The CSV table `csv` as one Arrow record batch with typed columns (see the module
+/// documentation): what [`csv_to_parquet`] writes, and what the Python package hands to pandas
+/// (issue 19), so that a table has the same values whichever way it is read. `names` and
+/// `infos` as for [`csv_to_parquet`].
+pub fn csv_to_batch(
+    csv: &[u8],
+    names: Option<&[String]>,
+    infos: &[ColumnInfo],
+) -> Result<RecordBatch> {
     let err = |e: &dyn std::fmt::Display| Error::Internal(format!("reading a table back: {e}"));
     let mut reader = csv::ReaderBuilder::new().from_reader(csv);
     let header: Vec<String> = reader
@@ -93,16 +116,7 @@ pub fn csv_to_parquet(
         arrays.push(array);
     }
     let schema = Arc::new(Schema::new(fields));
-    let batch =
-        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| parquet_error("a table")(&e))?;
-    let mut bytes = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut bytes, schema, Some(writer_properties()))
-        .map_err(|e| parquet_error("a table")(&e))?;
-    writer
-        .write(&batch)
-        .map_err(|e| parquet_error("a table")(&e))?;
-    writer.close().map_err(|e| parquet_error("a table")(&e))?;
-    Ok(bytes)
+    RecordBatch::try_new(schema, arrays).map_err(|e| parquet_error("a table")(&e))
 }
 
 /// The cells of one column as the narrowest Arrow array that holds them all (see the module
@@ -113,6 +127,11 @@ fn typed_column(cells: &[String]) -> ArrayRef {
     if all(|c| c.parse::<i64>().is_ok()) {
         Arc::new(Int64Array::from_iter(
             cells.iter().map(|c| c.parse::<i64>().ok()),
+        ))
+    } else if all(|c| c.parse::<u64>().is_ok()) {
+        // Seeds above 2^63 (issue 19): whole numbers too large for Int64 stay exact.
+        Arc::new(UInt64Array::from_iter(
+            cells.iter().map(|c| c.parse::<u64>().ok()),
         ))
     } else if all(|c| c.parse::<f64>().is_ok()) {
         Arc::new(Float64Array::from_iter(
@@ -241,5 +260,19 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["INT64", "DOUBLE", "BOOLEAN", "BYTE_ARRAY"]);
         assert_eq!(reader.metadata().file_metadata().num_rows(), 3);
+    }
+
+    /// Issue 19: a seed above 2^63 is a whole number too large for Int64; it stays exact.
+    #[test]
+    fn large_whole_numbers_stay_exact() {
+        let csv = b"seed,n\n18446744073709551615,1\n7,2\n";
+        let batch = csv_to_batch(csv, None, &[]).expect("batch");
+        let kinds: Vec<String> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.data_type().to_string())
+            .collect();
+        assert_eq!(kinds, ["UInt64", "Int64"]);
     }
 }

@@ -235,6 +235,62 @@ pub fn run_digests_with(
     run_digests_streaming(loaded, master, runs, days, metrics, progress, none)
 }
 
+/// The user's `metrics` (built-in names or expressions) read with the names of each of
+/// `loaded`, after checking that the scenarios are what-ifs of one theatre (the same places and
+/// factions in the same order, or paired differences would pair unlike things): the first half
+/// of `strife compare` and of the Python package's `compare` (issue 19), done before any run.
+pub fn compare_metrics(
+    loaded: &[LoadedScenario],
+    metrics: &[String],
+) -> Result<Vec<Vec<crate::run::expr::MetricSpec>>> {
+    // Paired differences need the same places and factions, in the same order.
+    let theatres = loaded
+        .iter()
+        .map(|l| crate::sim::build_theatre(&l.central()?))
+        .collect::<Result<Vec<_>>>()?;
+    let ids = |t: &Theatre| {
+        (
+            t.places.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+            t.factions.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
+        )
+    };
+    if let Some(other) = theatres.iter().position(|t| ids(t) != ids(&theatres[0])) {
+        return Err(Error::Usage(format!(
+            "{} and {} do not share the same places and factions: compare what-ifs of one theatre",
+            loaded[0].file, loaded[other].file
+        )));
+    }
+    // Each scenario's own names (a what-if may order its actors or states differently).
+    loaded
+        .iter()
+        .map(|l| {
+            metrics
+                .iter()
+                .map(|m| crate::run::expr::MetricSpec::for_scenario(m, l))
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect()
+}
+
+/// Ensembles of `runs` runs of each of `loaded` with common random numbers (run `k` of every
+/// scenario has the same seed, from `master`), each keeping its `metrics` (from
+/// [`compare_metrics`]): the runs of `strife compare` and of the Python package's `compare`.
+/// Runs on rayon's current pool; `progress` is called once per finished run.
+pub fn compare_ensembles(
+    loaded: &[LoadedScenario],
+    metrics: &[Vec<crate::run::expr::MetricSpec>],
+    master: u64,
+    runs: u64,
+    days: Option<f64>,
+    progress: impl Fn() + Sync,
+) -> Result<Vec<EnsembleRecord>> {
+    loaded
+        .iter()
+        .zip(metrics)
+        .map(|(l, metrics)| run_digests_with(l, master, 0..runs, days, metrics, &progress))
+        .collect()
+}
+
 /// What an ensemble does with each run's full record besides its digest: `make` turns a record
 /// into a `T` (in parallel, as the run finishes), and `take` receives them in run order.
 pub type PerRun<'a, T> = (

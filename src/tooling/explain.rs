@@ -56,7 +56,7 @@ fn number(x: f64) -> String {
 }
 
 /// A distribution as written in a scenario.
-fn distribution(d: &Distribution) -> String {
+pub fn distribution(d: &Distribution) -> String {
     let bounds = |min: &Option<f64>, max: &Option<f64>| match (min, max) {
         (None, None) => String::new(),
         (lo, hi) => format!(
