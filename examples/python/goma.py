@@ -15,6 +15,7 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 import strife  # noqa: E402
@@ -40,13 +41,14 @@ print(runs[["metric:fall_day.goma", "metric:civilian_deaths"]].describe().round(
 
 # %% A fan chart from the series: M23's personnel, median and the middle 50% and 90% of runs.
 m23 = series[(series.quantity == "personnel") & (series.entity == "m23")]
-by_day = m23.groupby("day").value
+by_day = m23.groupby("datetime").value  # a calendar date for each day of the run
 bands = by_day.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
 fig, ax = plt.subplots(figsize=(7, 4))
 ax.fill_between(bands.index, bands[0.05], bands[0.95], alpha=0.2, color="#d62728", label="90% of runs")
 ax.fill_between(bands.index, bands[0.25], bands[0.75], alpha=0.4, color="#d62728", label="50% of runs")
 ax.plot(bands.index, bands[0.5], color="#d62728", label="median")
-ax.set(xlabel="day", ylabel="personnel", title="M23 / AFC personnel, Goma 2025 (100 runs)")
+ax.set(xlabel="date (2025)", ylabel="personnel (soldiers)", title="M23 / AFC personnel, Goma 2025 (100 runs)")
+ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%-d %b"))
 ax.legend(loc="lower left")
 png = os.path.join(out, "goma_fan.png")
 fig.savefig(png, dpi=100, bbox_inches="tight")
