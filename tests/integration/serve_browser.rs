@@ -259,6 +259,18 @@ async fn serve_page_works_in_headless_chromium() {
         day0,
         "the map is the same on day 0 and day {last}"
     );
+    // Each place's name carries a tooltip: its holder in this run and the share of runs.
+    let tooltip = js(
+        &c,
+        "return [...document.querySelectorAll('#map svg text title')].map(t => t.textContent).join('|');",
+    )
+    .await;
+    assert!(
+        tooltip
+            .as_str()
+            .is_some_and(|t| t.contains("Goma: held by") && t.contains("of runs")),
+        "no tooltip on Goma: {tooltip}"
+    );
     screenshot(&c, "4-map").await;
 
     // Save a what-if: it validates and reproduces the numbers.

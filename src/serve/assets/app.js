@@ -296,9 +296,25 @@ async function showMap(day) {
         body.append(row);
       }
       $("map-events").replaceChildren(...(m.events.length ? m.events.map((e) => el("li", {}, `${e.time}: ${e.text}`)) : [el("li", { class: "muted" }, "nothing logged this day")]));
+      placeTooltips(m);
     }
   } finally {
     mapBusy = false;
+  }
+}
+
+// A tooltip on each place's name in the map: who holds it in this run, the share of runs in
+// which the same faction does, and the run's events of the day that name it.
+function placeTooltips(m) {
+  const byName = new Map(m.places.map((p) => [p.name, p]));
+  for (const text of $("map").querySelectorAll("svg text")) {
+    const p = byName.get(text.textContent.trim());
+    if (!p) continue;
+    const news = m.events.filter((e) => e.text.includes(p.name)).map((e) => `${e.time}: ${e.text}`);
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = [`${p.name}: held by ${p.holder || "no one"} in this run; the same holder in ${pct(p.share)} of runs`, ...news].join("\n");
+    text.append(title);
+    text.style.cursor = "help";
   }
 }
 
