@@ -32,6 +32,8 @@ pub struct Relations {
     allied_mask: Vec<FactionMask>,
     /// For each side, the mask of its factions.
     side_mask: Vec<FactionMask>,
+    /// For each side, the mask of factions hostile to some faction of it (kept with the matrix).
+    hostile_to_side: Vec<FactionMask>,
     /// Bumped at every change, so that caches keyed on relations know to look again.
     pub version: u64,
 }
@@ -60,6 +62,7 @@ impl Relations {
             sides: sides.to_vec(),
             hostile_mask: vec![0; n],
             allied_mask: vec![0; n],
+            hostile_to_side: vec![0; side_count],
             side_mask,
             version: 0,
         };
@@ -79,6 +82,10 @@ impl Relations {
             }
             self.hostile_mask[a] = hostile;
             self.allied_mask[a] = allied;
+        }
+        for (side, &members) in self.side_mask.iter().enumerate() {
+            self.hostile_to_side[side] =
+                factions_in(members, self.n).fold(0, |m, f| m | self.hostile_mask[f]);
         }
     }
 
@@ -118,10 +125,7 @@ impl Relations {
 
     /// Mask of the factions hostile to some faction of `side`.
     pub fn hostile_to_side_mask(&self, side: usize) -> FactionMask {
-        let members = self.side_mask.get(side).copied().unwrap_or(0);
-        (0..self.n.min(64))
-            .filter(|&f| members & ((1 as FactionMask) << f) != 0)
-            .fold(0, |m, f| m | self.hostile_mask[f])
+        self.hostile_to_side.get(side).copied().unwrap_or(0)
     }
 
     /// Whether faction `a` is allied with every faction of `side`: a place `a` holds is a
@@ -138,10 +142,27 @@ impl Relations {
 
     /// Whether some pair among the factions in `mask` is hostile.
     pub fn any_hostile_pair(&self, mask: FactionMask) -> bool {
-        (0..self.n.min(64))
-            .filter(|&f| mask & ((1 as FactionMask) << f) != 0)
-            .any(|f| self.hostile_mask[f] & mask != 0)
+        factions_in(mask, self.n).any(|f| self.hostile_mask[f] & mask != 0)
     }
+}
+
+/// The factions whose bits are set in `mask`, in increasing order, among the first
+/// `min(n, 64)` (the factions the masks describe): one step per set bit, not per faction.
+fn factions_in(mask: FactionMask, n: usize) -> impl Iterator<Item = usize> {
+    let limit = n.min(64);
+    let mut rest = if limit == 0 {
+        0
+    } else {
+        mask & (FactionMask::MAX >> (FactionMask::BITS as usize - limit))
+    };
+    std::iter::from_fn(move || {
+        if rest == 0 {
+            return None;
+        }
+        let f = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        Some(f)
+    })
 }
 
 #[cfg(test)]
@@ -155,6 +176,35 @@ mod tests {
         assert!(r.allied_with_side(1, 0) && !r.allied_with_side(2, 0));
         assert_eq!(r.hostile_to_side_mask(0), 0b100);
         assert!(r.any_hostile_pair(0b101) && !r.any_hostile_pair(0b011));
+    }
+
+    #[test]
+    fn mask_questions_equal_the_matrix() {
+        // Every relation of 4 factions on 3 sides, every mask: the bit-walking answers equal
+        // the plain definitions over the matrix.
+        let mut r = Relations::from_sides(&[0, 1, 1, 2]);
+        let kinds = [Relation::Allied, Relation::Neutral, Relation::Hostile];
+        for code in 0..3usize.pow(6) {
+            let mut c = code;
+            for a in 0..4 {
+                for b in a + 1..4 {
+                    r.set(a, b, kinds[c % 3]);
+                    c /= 3;
+                }
+            }
+            for mask in 0..16u128 {
+                let naive = (0..4).any(|a| {
+                    (0..4).any(|b| mask >> a & 1 == 1 && mask >> b & 1 == 1 && r.hostile(a, b))
+                });
+                assert_eq!(r.any_hostile_pair(mask), naive, "mask {mask:b}");
+            }
+            for side in 0..3 {
+                let naive = (0..4)
+                    .filter(|&b| (0..4).any(|a| r.side_of(a) == side && r.hostile(a, b)))
+                    .fold(0u128, |m, b| m | 1 << b);
+                assert_eq!(r.hostile_to_side_mask(side), naive, "side {side}");
+            }
+        }
     }
 
     #[test]

@@ -25,10 +25,15 @@ pub fn update_control(
     // Deref the resources once, not at every write in the loops below.
     let (control, tallies) = (control.into_inner(), tallies.into_inner());
     let n = theatre.places.len();
-    let mut present = vec![0u64; n];
-    let mut present_factions: Vec<crate::sim::relations::FactionMask> = vec![0; n];
-    let mut personnel = vec![0u32; n];
-    let mut holding_sides = vec![0u64; n];
+    // Who stands where, gathered straight into the map's own vectors (no buffers a tick).
+    for v in [&mut control.present, &mut control.holding] {
+        v.clear();
+        v.resize(n, 0);
+    }
+    control.present_factions.clear();
+    control.present_factions.resize(n, 0);
+    control.personnel.clear();
+    control.personnel.resize(n, 0);
     // Unbroken personnel by faction at each place: who can hold it (buffers kept between ticks).
     holding.resize_with(n, Vec::new);
     for list in holding.iter_mut() {
@@ -42,11 +47,11 @@ pub fn update_control(
         if unit.peacekeeper || strength.personnel == 0 || condition.out_of_the_fight() {
             continue;
         }
-        present[place] |= 1u64 << unit.side;
-        present_factions[place] |= crate::sim::relations::faction_bit(unit.faction);
-        personnel[place] = personnel[place].saturating_add(strength.personnel);
+        control.present[place] |= 1u64 << unit.side;
+        control.present_factions[place] |= crate::sim::relations::faction_bit(unit.faction);
+        control.personnel[place] = control.personnel[place].saturating_add(strength.personnel);
         if !condition.broken {
-            holding_sides[place] |= 1u64 << unit.side;
+            control.holding[place] |= 1u64 << unit.side;
             match holding[place].iter_mut().find(|(f, _)| *f == unit.faction) {
                 Some((_, p)) => *p += u64::from(strength.personnel),
                 None => holding[place].push((unit.faction, u64::from(strength.personnel))),
@@ -59,16 +64,15 @@ pub fn update_control(
         let holder_side = theatre.factions[holder].side;
         let relations = &control.relations;
         // Fighting wherever two factions hostile to each other stand (by default: two sides).
-        let contested = relations.any_hostile_pair(present_factions[place]);
+        let (present, present_factions) = (control.present[place], control.present_factions[place]);
+        let contested = relations.any_hostile_pair(present_factions);
         if contested && !control.contested[place] {
             fighting.write(FightingStarted {
                 place,
-                sides: (0..64)
-                    .filter(|s| present[place] & (1u64 << s) != 0)
-                    .collect(),
+                sides: (0..64).filter(|s| present & (1u64 << s) != 0).collect(),
             });
         }
-        let threatened = present_factions[place] & relations.hostile_mask(holder) != 0;
+        let threatened = present_factions & relations.hostile_mask(holder) != 0;
         let holders = &mut holding[place];
         holders.sort_unstable();
         let mask = holders
@@ -93,9 +97,6 @@ pub fn update_control(
         };
         control.contested[place] = contested;
         control.threatened[place] = threatened;
-        control.present[place] = present[place];
-        control.present_factions[place] = present_factions[place];
-        control.holding[place] = holding_sides[place];
         if let Some(by) = taker
             && by != holder
             && control.ceded[place] != Some(theatre.factions[by].side)
@@ -114,7 +115,6 @@ pub fn update_control(
         }
     }
 
-    control.personnel = personnel;
     for (place, mut controller) in &mut places {
         if controller.faction != control.controller[place.index] {
             controller.faction = control.controller[place.index];
