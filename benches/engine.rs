@@ -7,7 +7,12 @@
 //! - `per_tick/N_units`: the cost of one tick on a synthetic theatre of N units (places = N/10,
 //!   factions = N/40 between 4 and 120), averaged over its first two days; building the world is
 //!   not timed. `per_tick_500_places/N_units`: the same with the places fixed at 500.
+//! - `per_tick_60_days/N_units`: the cost of a tick averaged over a whole 60-day run (1,440
+//!   ticks) of the same synthetic theatres (1,000 and 10,000 units), world built outside the
+//!   timing: the war as it goes on, not only its first days.
 //! - `theatre/5000_units_60_days`: a 120-faction, 500-place, 5,000-unit theatre run for 60 days.
+//! - `theatre/5000_units_command`: the command `strife run big.ron` on that theatre, end to end
+//!   (tables, plots and report written), wall time.
 //!
 //! docs/PERFORMANCE.md records the figures and what the profiles showed.
 
@@ -17,7 +22,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use strife::generate::{GenerateOptions, generate};
+use strife::generate::{GenerateOptions, generate, generate_ron};
 use strife::run::one::Simulation;
 use strife::run::{RunOptions, run_loaded, run_one};
 use strife::scenario::load_scenario;
@@ -87,6 +92,42 @@ fn per_tick(c: &mut Criterion) {
     }
 }
 
+fn per_tick_whole_run(c: &mut Criterion) {
+    // 60 days at hourly ticks. A run that ends early stops ticking (`tick` does nothing once it
+    // has ended), so the synthetic theatres are checked to last the 60 days.
+    const TICKS: u64 = 1_440;
+    let mut group = c.benchmark_group("per_tick_60_days");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(TICKS));
+    for (units, places) in [(1_000, 100), (10_000, 1_000)] {
+        let scenario = synthetic(units, places, 60);
+        let start = || match Simulation::new(
+            &scenario,
+            RunOptions {
+                seed: 1,
+                days: None,
+            },
+        ) {
+            Ok(simulation) => simulation,
+            Err(e) => panic!("{units} units: {e}"),
+        };
+        let mut probe = start();
+        while !probe.tick() {}
+        assert_eq!(probe.ticks(), TICKS, "{units} units: the run ends early");
+        group.bench_function(format!("{units}_units"), |b| {
+            b.iter_batched(
+                start,
+                |mut simulation| {
+                    while !simulation.tick() {}
+                    simulation
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
 fn tick_cost(c: &mut Criterion, group: &str, units: usize, places: usize) {
     const TICKS: u64 = 48;
     let mut group = c.benchmark_group(group);
@@ -139,7 +180,30 @@ fn large_theatre(c: &mut Criterion) {
             .map(|r| r.ticks)
         })
     });
+    // The whole command a user runs on it: the scenario file written once, then `strife run`.
+    let dir = tempfile_dir();
+    let file = dir.join("big.ron");
+    let written = std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| generate_ron(&GenerateOptions::default()).map_err(|e| e.to_string()))
+        .and_then(|text| std::fs::write(&file, text).map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        panic!("writing {}: {e}", file.display());
+    }
+    let out = dir.join("big-out");
+    group.bench_function("5000_units_command", |b| {
+        b.iter(|| {
+            let status = Command::new(env!("CARGO_BIN_EXE_strife"))
+                .arg("run")
+                .arg(&file)
+                .args(["--force", "--quiet", "--out"])
+                .arg(&out)
+                .status();
+            assert!(matches!(status, Ok(s) if s.success()), "the command failed");
+        })
+    });
     group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn tempfile_dir() -> std::path::PathBuf {
@@ -150,5 +214,5 @@ fn tempfile_dir() -> std::path::PathBuf {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-criterion_group!(benches, goma, per_tick, large_theatre);
+criterion_group!(benches, goma, per_tick, per_tick_whole_run, large_theatre);
 criterion_main!(benches);

@@ -271,7 +271,7 @@ pub fn ensemble_summary(e: &EnsembleRecord) -> EnsembleSummary {
                 .enumerate()
                 .map(|(i, d)| {
                     (
-                        d.path.clone(),
+                        d.path.to_string(),
                         column(&|r| r.inputs.get(i).map_or(f64::NAN, |x| x.value)),
                     )
                 })

@@ -272,7 +272,7 @@ pub fn run_report(
     tables.push_str(&inputs_table(
         &s.inputs
             .iter()
-            .map(|d| vec![d.path.clone(), drawn(d.value)])
+            .map(|d| vec![d.path.to_string(), drawn(d.value)])
             .collect::<Vec<_>>(),
         &["uncertain input", "value drawn"],
     ));

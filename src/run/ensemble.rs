@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::daily::DailyRows;
 use super::one::{RunOptions, run_loaded};
 use super::record::RunRecord;
 use crate::error::{Error, Result};
@@ -95,11 +96,11 @@ pub struct RunDigest {
     pub end: String,
     /// Daily series (index = day, from 0; a run that ended between two days has its final
     /// state as one more point): personnel by faction.
-    pub personnel_daily: Vec<Vec<f64>>,
+    pub personnel_daily: DailyRows<u32>,
     /// Daily series: people displaced now (sheltering away from home).
     pub displaced_daily: Vec<f64>,
     /// Daily series: pressure on each state.
-    pub pressure_daily: Vec<Vec<f64>>,
+    pub pressure_daily: DailyRows<f64>,
     /// Values of the metrics users defined (issue 17; [`run_digests_with`]), in the order they
     /// were given; empty when none were (and in shards written before it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -179,12 +180,13 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
             EndReason::SideBroken { .. } => "side_broken",
         }
         .to_owned(),
-        personnel_daily: daily
-            .iter()
-            .map(|s| s.factions.iter().map(|f| f64::from(f.personnel)).collect())
-            .collect(),
+        personnel_daily: DailyRows::from_fn(daily.len(), t.factions.len(), |d, f| {
+            daily[d].factions.get(f).map_or(0, |x| x.personnel)
+        }),
         displaced_daily: daily.iter().map(|s| displaced_now(s)).collect(),
-        pressure_daily: daily.iter().map(|s| s.pressure_on.clone()).collect(),
+        pressure_daily: DailyRows::from_fn(daily.len(), record.politics.states.len(), |d, s| {
+            daily[d].pressure_on.get(s).copied().unwrap_or(0.0)
+        }),
         custom: Vec::new(),
     }
 }
@@ -339,6 +341,8 @@ pub fn run_digests_streaming<T: Send>(
         None => (None, None),
     };
     let statics = std::sync::Mutex::new(None);
+    // Every run draws the same inputs: their paths are kept once, shared by every digest.
+    let paths = std::sync::OnceLock::<Vec<std::sync::Arc<str>>>::new();
     let keep = |k: u64, record: RunRecord| -> Result<(RunDigest, Option<T>)> {
         if k == first
             && let Ok(mut slot) = statics.lock()
@@ -350,6 +354,12 @@ pub fn run_digests_streaming<T: Send>(
             None => None,
         };
         let mut d = digest(k, &record);
+        let shared = paths.get_or_init(|| d.inputs.iter().map(|i| i.path.clone()).collect());
+        for (input, path) in d.inputs.iter_mut().zip(shared) {
+            if input.path == *path {
+                input.path = std::sync::Arc::clone(path);
+            }
+        }
         d.custom = metrics
             .iter()
             .map(|m| match m.builtin() {
@@ -621,7 +631,7 @@ pub fn check_digests(
             )));
         }
         let (places, factions) = (reference.holder_end.len(), reference.killed.len());
-        let states = reference.pressure_daily.first().map_or(0, Vec::len);
+        let states = reference.pressure_daily.width();
         if d.first_capture_day.len() != places
             || d.holder_end.len() != places
             || d.killed.len() != factions
@@ -656,8 +666,8 @@ pub fn check_digests(
         if rows > daily_rows
             || d.displaced_daily.len() != rows
             || d.pressure_daily.len() != rows
-            || d.personnel_daily.iter().any(|r| r.len() != factions)
-            || d.pressure_daily.iter().any(|r| r.len() != states)
+            || (rows > 0 && d.personnel_daily.width() != factions)
+            || (rows > 0 && d.pressure_daily.width() != states)
         {
             return Err(bad(format!(
                 "its daily series are not one row a day (at most {daily_rows}) of {factions} factions and {states} states"
@@ -667,8 +677,7 @@ pub fn check_digests(
             .into_iter()
             .chain(d.inputs.iter().map(|i| i.value))
             .chain(d.displaced_daily.iter().copied())
-            .chain(d.personnel_daily.iter().flatten().copied())
-            .chain(d.pressure_daily.iter().flatten().copied());
+            .chain(d.pressure_daily.rows().flat_map(|r| r.iter()));
         if let Some(x) = counts.into_iter().find(|x| !x.is_finite()) {
             return Err(bad(format!("a value is {x}; every value must be finite")));
         }

@@ -1,6 +1,7 @@
 //! Running scenarios: one (scenario, seed) to a [`RunRecord`], with no I/O.
 
 pub mod calibrate;
+pub mod daily;
 pub mod ensemble;
 pub mod experiment;
 pub mod expr;

@@ -7,7 +7,7 @@ use ron::extensions::Extensions;
 use super::overrides::{Override, apply_overrides};
 use super::schema::Scenario;
 use super::uncertain::{
-    Draw, Num, central_scenario, distributions, extreme_scenario, join_path, sample_scenario,
+    Draw, Num, central_scenario, distributions, extreme_scenario, push_key, sample_scenario,
 };
 use super::validate::{locate_path, unsupported_inputs, validate};
 use super::whatif::{WhatIf, is_whatif};
@@ -402,7 +402,7 @@ pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     if let Ok(tree) = options.from_str::<ron::Value>(source) {
         let mut found = Vec::new();
-        non_finite(&tree, String::new(), &mut found);
+        non_finite(&tree, &mut String::new(), &mut found);
         if !found.is_empty() {
             return Err(Error::Invalid(
                 found
@@ -432,21 +432,23 @@ pub fn parse_scenario(source: &str, file: &str) -> Result<Scenario<Num>> {
 }
 
 /// Every number in a RON tree that is NaN or infinite, with its path and value.
-fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
+fn non_finite(v: &ron::Value, path: &mut String, out: &mut Vec<(String, f64)>) {
+    let len = path.len();
     match v {
         ron::Value::Number(n) => {
             let x = n.into_f64();
             if !x.is_finite() {
-                out.push((path, x));
+                out.push((path.clone(), x));
             }
         }
         ron::Value::Map(map) => {
             for (k, child) in map.iter() {
-                let key = match k {
-                    ron::Value::String(s) => s.clone(),
-                    other => format!("{other:?}"),
-                };
-                non_finite(child, join_path(&path, &key), out);
+                match k {
+                    ron::Value::String(s) => push_key(path, s),
+                    other => push_key(path, &format!("{other:?}")),
+                }
+                non_finite(child, path, out);
+                path.truncate(len);
             }
         }
         ron::Value::Seq(items) => {
@@ -454,16 +456,20 @@ fn non_finite(v: &ron::Value, path: String, out: &mut Vec<(String, f64)>) {
                 // Entries with an id are named by it, as in override paths.
                 let id = match child {
                     ron::Value::Map(m) => m.iter().find_map(|(k, v)| match (k, v) {
-                        (ron::Value::String(k), ron::Value::String(v)) if k == "id" => {
-                            Some(v.clone())
-                        }
+                        (ron::Value::String(k), ron::Value::String(v)) if k == "id" => Some(v),
                         _ => None,
                     }),
                     _ => None,
                 };
-                let child_path =
-                    id.map_or_else(|| format!("{path}[{i}]"), |id| join_path(&path, &id));
-                non_finite(child, child_path, out);
+                match id {
+                    Some(id) => push_key(path, id),
+                    None => {
+                        use std::fmt::Write;
+                        let _ = write!(path, "[{i}]");
+                    }
+                }
+                non_finite(child, path, out);
+                path.truncate(len);
             }
         }
         ron::Value::Option(Some(inner)) => non_finite(inner, path, out),

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::schema::Scenario;
-use super::uncertain::join_path as join;
+use super::uncertain::{push_entry, push_key};
 use super::validate::locate_path;
 use crate::error::Diagnostic;
 
@@ -20,7 +20,7 @@ const FREE_TEXT: [&str; 2] = ["description", "text"];
 pub fn check_text(scenario: &Scenario, source: &str, file: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if let Ok(value) = serde_json::to_value(scenario) {
-        walk(&value, String::new(), &mut |path, text| {
+        walk(&value, &mut String::new(), &mut |path, text| {
             let Some(bad) = text
                 .chars()
                 .find(|&c| forbidden(c, FREE_TEXT.iter().any(|f| path.ends_with(f))))
@@ -55,21 +55,22 @@ fn forbidden(c: char, free: bool) -> bool {
 
 /// Call `visit(path, text)` for every string in `value`; entries of a list are named by their
 /// `id` where they have one (`units.rdf_north.name`), else by index (`routes[3].from`).
-fn walk(value: &Value, path: String, visit: &mut impl FnMut(&str, &str)) {
+fn walk(value: &Value, path: &mut String, visit: &mut impl FnMut(&str, &str)) {
+    let len = path.len();
     match value {
-        Value::String(text) => visit(&path, text),
+        Value::String(text) => visit(path, text),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let child = match item.get("id").and_then(Value::as_str) {
-                    Some(id) => join(&path, id),
-                    None => format!("{path}[{i}]"),
-                };
-                walk(item, child, visit);
+                push_entry(path, i, item);
+                walk(item, path, visit);
+                path.truncate(len);
             }
         }
         Value::Object(fields) => {
             for (key, field) in fields {
-                walk(field, join(&path, key), visit);
+                push_key(path, key);
+                walk(field, path, visit);
+                path.truncate(len);
             }
         }
         _ => {}

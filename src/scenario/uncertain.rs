@@ -417,8 +417,9 @@ fn clamp(x: f64, min: Option<f64>, max: Option<f64>) -> f64 {
 /// One value drawn for an uncertain input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draw {
-    /// Where the input is, e.g. `units.rdf_north.personnel` or `routes[3].km`.
-    pub path: String,
+    /// Where the input is, e.g. `units.rdf_north.personnel` or `routes[3].km` (shared: an
+    /// ensemble keeps one copy of each path for all its runs).
+    pub path: std::sync::Arc<str>,
     /// The value drawn.
     pub value: f64,
 }
@@ -508,7 +509,7 @@ pub fn fixed_scenario(
 pub fn distributions(scenario: &Scenario<Num>) -> Result<Vec<(String, Distribution)>> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| Error::Internal(e.to_string()))?;
     let mut found = Vec::new();
-    walk(&mut tree, String::new(), &mut |path, dist| {
+    walk(&mut tree, &mut String::new(), &mut |path, dist| {
         found.push((path.to_owned(), dist.clone()));
         None
     });
@@ -518,7 +519,7 @@ pub fn distributions(scenario: &Scenario<Num>) -> Result<Vec<(String, Distributi
 fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| Error::Internal(e.to_string()))?;
     let mut draws = Vec::new();
-    walk(&mut tree, String::new(), &mut |path, dist| {
+    walk(&mut tree, &mut String::new(), &mut |path, dist| {
         let value = match pick {
             Pick::Central => dist.central(),
             Pick::Low => dist.extremes().0,
@@ -541,7 +542,7 @@ fn resolve(scenario: &Scenario<Num>, pick: Pick) -> Result<(Scenario, Vec<Draw>)
             }
         };
         draws.push(Draw {
-            path: path.to_owned(),
+            path: path.into(),
             value,
         });
         Some(value)
@@ -568,38 +569,59 @@ fn sample_one(dist: &Distribution, seed: u64, path: &str) -> f64 {
 }
 
 /// Visit every distribution in a JSON tree (object keys in sorted order, arrays in order),
-/// replacing it with the number `visit` returns.
+/// replacing it with the number `visit` returns. `path` is the path of `value`, built in one
+/// buffer as the walk goes down and cut back as it comes up.
 fn walk(
     value: &mut Value,
-    path: String,
+    path: &mut String,
     visit: &mut dyn FnMut(&str, &Distribution) -> Option<f64>,
 ) {
     let is_distribution = value.as_object().is_some_and(|map| {
         map.len() == 1 && map.keys().all(|k| DISTRIBUTIONS.contains(&k.as_str()))
     });
     if is_distribution && let Ok(dist) = serde_json::from_value::<Distribution>(value.clone()) {
-        if let Some(x) = visit(&path, &dist) {
+        if let Some(x) = visit(path, &dist) {
             *value = serde_json::json!(x);
         }
         return;
     }
+    let len = path.len();
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                walk(child, join_path(&path, key), visit);
+                push_key(path, key);
+                walk(child, path, visit);
+                path.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
-                // Entries with an id are named by it: `units.rdf_north`, else `routes[3]`.
-                let child_path = match child.get("id").and_then(Value::as_str) {
-                    Some(id) => join_path(&path, id),
-                    None => format!("{path}[{i}]"),
-                };
-                walk(child, child_path, visit);
+                push_entry(path, i, child);
+                walk(child, path, visit);
+                path.truncate(len);
             }
         }
         _ => {}
+    }
+}
+
+/// Append `key` to `path` as [`join_path`] joins them.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(&super::overrides::quote_key(key));
+}
+
+/// Append the name of entry `i` of a list, `entry`, to `path`: entries with an id are named by
+/// it (`units.rdf_north`), others by their index (`routes[3]`).
+pub(crate) fn push_entry(path: &mut String, i: usize, entry: &Value) {
+    match entry.get("id").and_then(Value::as_str) {
+        Some(id) => push_key(path, id),
+        None => {
+            use std::fmt::Write;
+            let _ = write!(path, "[{i}]");
+        }
     }
 }
 
@@ -937,7 +959,7 @@ mod tests {
         let (_, draws_c) = sample_scenario(&scenario, 2).expect("samples");
         assert_eq!(draws_a, draws_b);
         assert_ne!(draws_a, draws_c);
-        let paths: Vec<&str> = draws_a.iter().map(|d| d.path.as_str()).collect();
+        let paths: Vec<&str> = draws_a.iter().map(|d| &*d.path).collect();
         assert_eq!(paths, ["routes[0].km", "units.reb_column.personnel"]);
         assert_eq!(a.units[0].personnel, draws_a[1].value);
         assert_eq!(

@@ -181,7 +181,10 @@ fn goma_whatif(path: &str, value: &str) -> (tempfile::TempDir, std::path::PathBu
 fn draws_of(path: &Path, k: u64) -> BTreeMap<String, f64> {
     let loaded = load_scenario(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (_, draws) = loaded.resolve(run_seed(7, k)).expect("resolves");
-    draws.into_iter().map(|d| (d.path, d.value)).collect()
+    draws
+        .into_iter()
+        .map(|d| (d.path.to_string(), d.value))
+        .collect()
 }
 
 /// Issue 12: run k of a what-if that adds, removes or changes uncertain inputs draws exactly

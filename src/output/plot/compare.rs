@@ -579,8 +579,14 @@ pub(super) fn fans(labels: &[String], ensembles: &[EnsembleRecord]) -> CompareFa
                 .map(|e| {
                     let members = factions_in(e, &ids);
                     fan(e, &span, |r, day| {
-                        let row = carried(&r.personnel_daily, day)?;
-                        Some(members.iter().filter_map(|&f| row.get(f)).sum())
+                        let row = r.personnel_daily.carried(day)?;
+                        Some(
+                            members
+                                .iter()
+                                .filter_map(|&f| row.get(f))
+                                .map(f64::from)
+                                .sum(),
+                        )
                     })
                 })
                 .collect();
@@ -666,6 +672,7 @@ fn largest_sides(e: &EnsembleRecord) -> Vec<(String, Vec<String>)> {
                         .enumerate()
                         .filter(|(_, f)| f.side == side)
                         .filter_map(|(i, _)| row.get(i))
+                        .map(f64::from)
                         .sum::<f64>()
                 })
                 .collect();

@@ -327,7 +327,10 @@ pub(super) fn forces(e: &EnsembleRecord) -> ForcesFan {
     let mut panels: Vec<FactionPanel> = (0..n)
         .map(|f| {
             let fan = fan(e, &span, |r, day| {
-                carried(&r.personnel_daily, day).and_then(|row| row.get(f).copied())
+                r.personnel_daily
+                    .carried(day)
+                    .and_then(|row| row.get(f))
+                    .map(f64::from)
             });
             let max = fan_max(&fan);
             let name = e
@@ -338,8 +341,8 @@ pub(super) fn forces(e: &EnsembleRecord) -> ForcesFan {
             let never = e
                 .runs
                 .iter()
-                .flat_map(|r| &r.personnel_daily)
-                .all(|row| row.get(f).is_none_or(|&v| v <= 0.0));
+                .flat_map(|r| r.personnel_daily.rows())
+                .all(|row| row.get(f).is_none_or(|v| v == 0));
             FactionPanel {
                 name,
                 colour: theatre_colour(&e.theatre, f),
@@ -539,15 +542,15 @@ fn pressure_panel(e: &EnsembleRecord, span: &Span) -> PressurePanel {
         let pressed = e
             .runs
             .iter()
-            .flat_map(|r| &r.pressure_daily)
-            .any(|row| row.get(index).is_some_and(|&p| p.is_finite() && p > 0.0));
+            .flat_map(|r| r.pressure_daily.rows())
+            .any(|row| row.get(index).is_some_and(|p| p.is_finite() && p > 0.0));
         if !pressed {
             continue;
         }
         let colour = state_colour(&e.theatre, &e.politics, index, &used);
         used.push(colour);
         let fan = fan(e, span, |r, day| {
-            carried(&r.pressure_daily, day).and_then(|row| row.get(index).copied())
+            r.pressure_daily.carried(day).and_then(|row| row.get(index))
         });
         data_max = data_max.max(fan_max(&fan));
         let resolve = resolve(e, index);
@@ -599,7 +602,7 @@ fn resolve(e: &EnsembleRecord, index: usize) -> Option<(f64, String)> {
         .filter_map(|r| {
             r.inputs
                 .iter()
-                .find(|d| d.path == path)
+                .find(|d| *d.path == *path)
                 .map(|d| d.value)
                 .or(state.resolve)
         })
