@@ -298,6 +298,12 @@ pub fn turn_triggers_into_pressure(
     mut cache: Local<DiplomacyCache>,
     mut log: MessageWriter<Logged>,
 ) {
+    let status = &mut *status;
+    if politics.actors.is_empty() && politics.states.is_empty() {
+        // No one to weigh anything or to bear pressure (pressure_on stays empty).
+        status.exits_by_side.iter_mut().for_each(|x| *x = 0.0);
+        return;
+    }
     if !cache.built || politics.is_changed() || theatre.is_changed() {
         cache.build(&politics, &theatre);
     }
@@ -451,7 +457,6 @@ pub fn turn_triggers_into_pressure(
         status.level[actor.index] = attention.level;
         status.pressure_from[actor.index] = pressure;
     }
-    let status = &mut *status;
     status.pressure_on.clear();
     status.pressure_on.resize(politics.states.len(), 0.0);
     for (a, spec) in politics.actors.iter().enumerate() {

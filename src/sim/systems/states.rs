@@ -240,7 +240,7 @@ pub fn decide_state_policies(
     for (tag, mut policy) in &mut states {
         let spec = &politics.states[tag.index];
         let why = &reasons[tag.index];
-        let lag = ticks(spec.decision_lag_days);
+        let lag = || ticks(spec.decision_lag_days);
 
         // An ally stops fighting on the fall of what it came to defend or its partner's rout.
         if !policy.contingents_stopped
@@ -248,7 +248,7 @@ pub fn decide_state_policies(
             && (why.fallen.is_some() || why.routed)
         {
             let since = *policy.stop_since.get_or_insert(clock.tick);
-            if clock.tick >= since + lag {
+            if clock.tick >= since + lag() {
                 policy.contingents_stopped = true;
                 let reason = match why.fallen {
                     Some(p) => format!("the fall of {}", theatre.places[p].name),
@@ -285,7 +285,7 @@ pub fn decide_state_policies(
             .is_some_and(|tolerance| f64::from(killed) >= tolerance);
         if !policy.contingents_withdrawn && (too_many || why.called) {
             let since = *policy.leave_since.get_or_insert(clock.tick);
-            if clock.tick >= since + lag {
+            if clock.tick >= since + lag() {
                 policy.contingents_withdrawn = true;
                 for (u, mut readiness, mut orders, _, strength, ..) in &mut units {
                     if u.contingent.as_deref() == Some(spec.name.as_str()) {
