@@ -95,6 +95,9 @@ pub struct DiplomacyCache {
     lasting: Lasting,
     /// For each state, whether its side holds a place it took.
     holds_taken: Vec<bool>,
+    /// The holders and the number of captures `occupied_millions` and `holds_taken` were
+    /// measured for: they change only with those.
+    occupation_seen: Option<(Vec<usize>, usize)>,
     /// For each state, whether some of its own forces are outside its country.
     forces_abroad: Vec<bool>,
     /// For each state, whether it complies now.
@@ -136,6 +139,7 @@ impl DiplomacyCache {
         self.decay = (f64::NAN, Vec::new());
         self.lasting = Lasting::default();
         self.holds_taken = vec![false; n_states];
+        self.occupation_seen = None;
         self.forces_abroad = vec![false; n_states];
         self.complying = vec![false; n_states];
         self.built = true;
@@ -195,33 +199,39 @@ fn measure_lasting(
         home,
         lasting,
         holds_taken,
+        occupation_seen,
         forces_abroad,
         complying,
         ..
     } = cache;
-    for v in [
-        &mut lasting.occupied_millions,
-        &mut lasting.foreign_thousands,
-    ] {
-        v.clear();
-        v.resize(n_states, 0.0);
+    // Places held by those that took them: measured again only when a place changed hands
+    // (a capture is counted in `capture_ticks`, the only way `taken` grows).
+    let occupation_same = occupation_seen.as_ref().is_some_and(|(holders, captures)| {
+        *holders == control.controller && *captures == tallies.capture_ticks.len()
+    });
+    if !occupation_same {
+        lasting.occupied_millions.clear();
+        lasting.occupied_millions.resize(n_states, 0.0);
+        holds_taken.clear();
+        holds_taken.resize(n_states, false);
+        for (p, place) in theatre.places.iter().enumerate() {
+            let holder = control.controller[p];
+            if !tallies.taken[p][holder] {
+                continue;
+            }
+            for &i in &sponsors[holder] {
+                lasting.occupied_millions[i] += place.population / 1e6;
+                holds_taken[i] = true;
+            }
+        }
+        *occupation_seen = Some((control.controller.clone(), tallies.capture_ticks.len()));
     }
+    lasting.foreign_thousands.clear();
+    lasting.foreign_thousands.resize(n_states, 0.0);
     lasting.displaced_100k = 0.0;
     lasting.peacekeepers_under_fire_thousands = 0.0;
-    for v in [&mut *holds_taken, &mut *forces_abroad] {
-        v.clear();
-        v.resize(n_states, false);
-    }
-    for (p, place) in theatre.places.iter().enumerate() {
-        let holder = control.controller[p];
-        if !tallies.taken[p][holder] {
-            continue;
-        }
-        for &i in &sponsors[holder] {
-            lasting.occupied_millions[i] += place.population / 1e6;
-            holds_taken[i] = true;
-        }
-    }
+    forces_abroad.clear();
+    forces_abroad.resize(n_states, false);
     for (u, readiness, position, strength) in units {
         if *readiness != Readiness::Active || strength.personnel == 0 {
             continue;
