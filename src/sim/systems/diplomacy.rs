@@ -74,6 +74,78 @@ struct Lasting {
     exit_thousands: Vec<f64>,
 }
 
+/// What the diplomacy system reads of the scenario's politics and theatre, which do not change
+/// during a run, worked out once; and its buffers, kept from tick to tick.
+#[derive(Debug, Default)]
+pub struct DiplomacyCache {
+    /// Whether the fixed part has been worked out.
+    built: bool,
+    /// For each faction, the state whose own forces it is (the first that names it), if any.
+    state_of_force: Vec<Option<usize>>,
+    /// For each faction, the states (in order) that answer for the places it holds: those whose
+    /// forces or proxies it is and those held to account for its conduct.
+    sponsors: Vec<Vec<usize>>,
+    /// `home[place * states + state]`: whether the place is in the state's country.
+    home: Vec<bool>,
+    /// For each state, the sides it fights on or answers for ([`state_sides`]).
+    sides: Vec<Vec<usize>>,
+    /// `tick_hours` and each actor's attention kept over one tick, `exp(−decay × dt)`.
+    decay: (f64, Vec<f64>),
+    /// The lasting conditions of this tick.
+    lasting: Lasting,
+    /// For each state, whether its side holds a place it took.
+    holds_taken: Vec<bool>,
+    /// The holders and the number of captures `occupied_millions` and `holds_taken` were
+    /// measured for: they change only with those.
+    occupation_seen: Option<(Vec<usize>, usize)>,
+    /// For each state, whether some of its own forces are outside its country.
+    forces_abroad: Vec<bool>,
+    /// For each state, whether it complies now.
+    complying: Vec<bool>,
+}
+
+impl DiplomacyCache {
+    /// Work out the fixed part from the run's politics and theatre.
+    fn build(&mut self, politics: &Politics, theatre: &Theatre) {
+        let n_states = politics.states.len();
+        let n_factions = theatre.factions.len();
+        self.state_of_force = (0..n_factions)
+            .map(|f| politics.states.iter().position(|s| s.forces.contains(&f)))
+            .collect();
+        self.sponsors = (0..n_factions)
+            .map(|holder| {
+                politics
+                    .states
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, s)| {
+                        s.forces.contains(&holder)
+                            || s.proxies.contains(&holder)
+                            || politics
+                                .faction_pressed
+                                .get(holder)
+                                .is_some_and(|pressed| pressed.contains(i))
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        self.home = theatre
+            .places
+            .iter()
+            .flat_map(|place| politics.states.iter().map(|s| place.country == s.name))
+            .collect();
+        self.sides = state_sides(politics, theatre);
+        self.decay = (f64::NAN, Vec::new());
+        self.lasting = Lasting::default();
+        self.holds_taken = vec![false; n_states];
+        self.occupation_seen = None;
+        self.forces_abroad = vec![false; n_states];
+        self.complying = vec![false; n_states];
+        self.built = true;
+    }
+}
+
 /// Attention gained this tick by an actor: the weighted triggers (jumps) and the lasting
 /// conditions (flows per day × the tick's days), damped by closeness.
 fn attention_gained(
@@ -109,39 +181,57 @@ fn attention_gained(
 
 /// Measure the lasting conditions and which states comply now (their own forces out of the
 /// theatre's foreign ground and nothing their side took still held by their forces or
-/// proxies, or an agreement's withdrawal carried out).
+/// proxies, or an agreement's withdrawal carried out), into the cache's `lasting` and
+/// `complying`.
 fn measure_lasting(
+    cache: &mut DiplomacyCache,
     politics: &Politics,
     theatre: &Theatre,
     control: &ControlMap,
     tallies: &Tallies,
     units: &Query<(&Unit, &Readiness, &Position, &Strength)>,
     places: &Query<&Population>,
-) -> (Lasting, Vec<bool>) {
+) {
     let n_states = politics.states.len();
-    let mut lasting = Lasting {
-        occupied_millions: vec![0.0; n_states],
-        foreign_thousands: vec![0.0; n_states],
-        ..Default::default()
-    };
-    let mut holds_taken = vec![false; n_states];
-    let state_of_force = |f: usize| politics.states.iter().position(|s| s.forces.contains(&f));
-    for (p, place) in theatre.places.iter().enumerate() {
-        let holder = control.controller[p];
-        if !tallies.taken[p][holder] {
-            continue;
+    let DiplomacyCache {
+        state_of_force,
+        sponsors,
+        home,
+        lasting,
+        holds_taken,
+        occupation_seen,
+        forces_abroad,
+        complying,
+        ..
+    } = cache;
+    // Places held by those that took them: measured again only when a place changed hands
+    // (a capture is counted in `capture_ticks`, the only way `taken` grows).
+    let occupation_same = occupation_seen.as_ref().is_some_and(|(holders, captures)| {
+        *holders == control.controller && *captures == tallies.capture_ticks.len()
+    });
+    if !occupation_same {
+        lasting.occupied_millions.clear();
+        lasting.occupied_millions.resize(n_states, 0.0);
+        holds_taken.clear();
+        holds_taken.resize(n_states, false);
+        for (p, place) in theatre.places.iter().enumerate() {
+            let holder = control.controller[p];
+            if !tallies.taken[p][holder] {
+                continue;
+            }
+            for &i in &sponsors[holder] {
+                lasting.occupied_millions[i] += place.population / 1e6;
+                holds_taken[i] = true;
+            }
         }
-        let sponsors = politics.states.iter().enumerate().filter(|(i, s)| {
-            s.forces.contains(&holder)
-                || s.proxies.contains(&holder)
-                || politics.faction_pressed[holder].contains(i)
-        });
-        for (i, _) in sponsors {
-            lasting.occupied_millions[i] += place.population / 1e6;
-            holds_taken[i] = true;
-        }
+        *occupation_seen = Some((control.controller.clone(), tallies.capture_ticks.len()));
     }
-    let mut forces_abroad = vec![false; n_states];
+    lasting.foreign_thousands.clear();
+    lasting.foreign_thousands.resize(n_states, 0.0);
+    lasting.displaced_100k = 0.0;
+    lasting.peacekeepers_under_fire_thousands = 0.0;
+    forces_abroad.clear();
+    forces_abroad.resize(n_states, false);
     for (u, readiness, position, strength) in units {
         if *readiness != Readiness::Active || strength.personnel == 0 {
             continue;
@@ -156,11 +246,11 @@ fn measure_lasting(
         {
             lasting.peacekeepers_under_fire_thousands += f64::from(strength.personnel) / 1000.0;
         }
-        let Some(state) = state_of_force(u.faction) else {
+        let Some(state) = state_of_force.get(u.faction).copied().flatten() else {
             continue;
         };
-        let home = here.is_some_and(|p| theatre.places[p].country == politics.states[state].name);
-        if home {
+        let at_home = here.is_some_and(|p| home[p * n_states + state]);
+        if at_home {
             continue;
         }
         forces_abroad[state] = true;
@@ -170,10 +260,8 @@ fn measure_lasting(
         }
     }
     lasting.displaced_100k = places.iter().map(|p| p.displaced_here).sum::<f64>() / 100_000.0;
-    let complying = (0..n_states)
-        .map(|i| !forces_abroad[i] && !holds_taken[i])
-        .collect();
-    (lasting, complying)
+    complying.clear();
+    complying.extend((0..n_states).map(|i| !forces_abroad[i] && !holds_taken[i]));
 }
 
 /// For each state, the sides it fights on or answers for: those of its forces and proxies and
@@ -217,27 +305,56 @@ pub fn turn_triggers_into_pressure(
     mut actors: Query<(&DiplomaticActor, &mut Attention)>,
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut status: ResMut<PoliticalStatus>,
+    mut cache: Local<DiplomacyCache>,
     mut log: MessageWriter<Logged>,
 ) {
+    let status = &mut *status;
+    if politics.actors.is_empty() && politics.states.is_empty() {
+        // No one to weigh anything or to bear pressure (pressure_on stays empty).
+        status.exits_by_side.iter_mut().for_each(|x| *x = 0.0);
+        return;
+    }
+    if !cache.built || politics.is_changed() || theatre.is_changed() {
+        cache.build(&politics, &theatre);
+    }
     let dt = clock.dt_days();
     let hours = clock.hours_at_end_of_tick();
-    let (mut lasting, complying_now) =
-        measure_lasting(&politics, &theatre, &control, &tallies, &units, &places);
+    measure_lasting(
+        &mut cache, &politics, &theatre, &control, &tallies, &units, &places,
+    );
     // Contingents that stopped fighting or left (decided last tick): news for the actors
     // whose target fights, or answers for a faction, on another side.
-    lasting.exit_thousands = state_sides(&politics, &theatre)
-        .iter()
-        .map(|sides| {
-            status
-                .exits_by_side
-                .iter()
-                .enumerate()
-                .filter(|(side, _)| sides.iter().any(|s| s != side))
-                .map(|(_, x)| x)
-                .sum()
-        })
-        .collect();
+    let DiplomacyCache {
+        sides,
+        decay,
+        lasting,
+        complying: complying_now,
+        ..
+    } = &mut *cache;
+    lasting.exit_thousands.clear();
+    lasting.exit_thousands.extend(sides.iter().map(|sides| {
+        status
+            .exits_by_side
+            .iter()
+            .enumerate()
+            .filter(|(side, _)| sides.iter().any(|s| s != side))
+            .map(|(_, x)| x)
+            .sum::<f64>()
+    }));
     status.exits_by_side.iter_mut().for_each(|x| *x = 0.0);
+    // Each actor's attention kept over a tick: the same for every tick of the run.
+    if decay.0.to_bits() != clock.tick_hours.to_bits() {
+        *decay = (
+            clock.tick_hours,
+            politics
+                .actors
+                .iter()
+                .map(|a| (-a.decay_per_day * dt).exp())
+                .collect(),
+        );
+    }
+    let lasting = &*lasting;
+    let complying_now = &*complying_now;
 
     // Compliance: a deal kept lapses once the state's side takes a place again.
     for (i, spec) in politics.states.iter().enumerate() {
@@ -266,8 +383,8 @@ pub fn turn_triggers_into_pressure(
 
     for (actor, mut attention) in &mut actors {
         let spec = &politics.actors[actor.index];
-        attention.value = attention.value * (-spec.decay_per_day * dt).exp()
-            + attention_gained(&politics, actor.index, &tallies, &lasting, dt);
+        attention.value = attention.value * decay.1[actor.index]
+            + attention_gained(&politics, actor.index, &tallies, lasting, dt);
         // Deliberation: the next step is adopted once attention has stayed at or above its
         // threshold for its deliberation time plus the actor's institutional lag.
         loop {
@@ -350,12 +467,12 @@ pub fn turn_triggers_into_pressure(
         status.level[actor.index] = attention.level;
         status.pressure_from[actor.index] = pressure;
     }
-    let mut on = vec![0.0; politics.states.len()];
+    status.pressure_on.clear();
+    status.pressure_on.resize(politics.states.len(), 0.0);
     for (a, spec) in politics.actors.iter().enumerate() {
-        on[spec.target] += status.pressure_from[a];
+        status.pressure_on[spec.target] += status.pressure_from[a];
     }
     for (state, mut policy) in &mut states {
-        policy.pressure = on[state.index];
+        policy.pressure = status.pressure_on[state.index];
     }
-    status.pressure_on = on;
 }

@@ -96,19 +96,9 @@ pub fn lagged_stance(
 }
 
 /// The share of a faction's strength (its units' personnel plus their losses) broken, out of
-/// the fight or lost: 1 − (personnel of its active, unbroken units in the fight) / strength.
-fn rout_share(faction: usize, units: &StateUnits) -> f64 {
-    let (mut strength, mut fit) = (0u64, 0u64);
-    for (u, readiness, _, casualties, s, _, condition) in units {
-        if u.faction != faction || matches!(*readiness, Readiness::Held | Readiness::Pending { .. })
-        {
-            continue;
-        }
-        strength += u64::from(s.personnel + casualties.total());
-        if *readiness == Readiness::Active && !condition.broken && !condition.out_of_the_fight() {
-            fit += u64::from(s.personnel);
-        }
-    }
+/// the fight or lost: 1 − (personnel of its active, unbroken units in the fight) / strength,
+/// from the two sums `(strength, fit)` over its units that are not held or pending.
+fn rout_share((strength, fit): (u64, u64)) -> f64 {
     if strength == 0 {
         0.0
     } else {
@@ -128,6 +118,20 @@ struct AllyReasons {
     would_intervene: bool,
 }
 
+/// What the states system reads of the units each tick, kept from tick to tick to spare the
+/// allocations.
+#[derive(Default)]
+pub struct StatesScratch {
+    /// Whether each unit (by index) is broken.
+    broken: Vec<bool>,
+    /// Killed of each unit (by index).
+    killed_by_unit: Vec<u32>,
+    /// For each faction, its units' `(strength, fit)` personnel ([`rout_share`]).
+    fight: Vec<(u64, u64)>,
+    /// Every state's reasons to decide this tick.
+    reasons: Vec<AllyReasons>,
+}
+
 /// Let every state decide.
 #[allow(clippy::too_many_arguments)]
 pub fn decide_state_policies(
@@ -142,18 +146,47 @@ pub fn decide_state_policies(
     mut states: Query<(&StateActorTag, &mut StatePolicy)>,
     mut units: StateUnits,
     mut status: ResMut<PoliticalStatus>,
+    mut scratch: Local<StatesScratch>,
     mut log: MessageWriter<Logged>,
 ) {
+    if politics.states.is_empty() {
+        return;
+    }
     let hours = clock.hours_at_end_of_tick();
     let ticks = |days: f64| (days.max(0.0) * 24.0 / clock.tick_hours).round() as u64;
-    let mut broken = vec![false; theatre.unit_names.len()];
-    let mut killed_by_unit = vec![0u32; theatre.unit_names.len()];
-    for (u, _, _, casualties, _, _, condition) in &units {
+    let StatesScratch {
+        broken,
+        killed_by_unit,
+        fight,
+        reasons,
+    } = &mut *scratch;
+    let n_units = theatre.unit_names.len();
+    broken.clear();
+    broken.resize(n_units, false);
+    killed_by_unit.clear();
+    killed_by_unit.resize(n_units, 0);
+    // The partners' strength and fit personnel, in one pass, if any state has a partner.
+    let partners = politics.states.iter().any(|s| s.partner.is_some());
+    fight.clear();
+    fight.resize(if partners { theatre.factions.len() } else { 0 }, (0, 0));
+    for (u, readiness, _, casualties, s, _, condition) in &units {
         broken[u.index] = condition.broken;
         killed_by_unit[u.index] = casualties.killed;
+        if matches!(*readiness, Readiness::Held | Readiness::Pending { .. }) {
+            continue;
+        }
+        if let Some((strength, fit)) = fight.get_mut(u.faction) {
+            *strength += u64::from(s.personnel + casualties.total());
+            if *readiness == Readiness::Active && !condition.broken && !condition.out_of_the_fight()
+            {
+                *fit += u64::from(s.personnel);
+            }
+        }
     }
+    let broken = &*broken;
     // Every ally's reasons, read before any decision changes the world.
-    let reasons: Vec<AllyReasons> = {
+    reasons.clear();
+    {
         let view = View {
             clock: &clock,
             theatre: &theatre,
@@ -164,40 +197,36 @@ pub fn decide_state_policies(
             fired: &fired,
             politics: &politics,
         };
-        politics
-            .states
-            .iter()
-            .enumerate()
-            .map(|(index, spec)| {
-                let side = politics.contingent_units[index]
-                    .iter()
-                    .map(|&u| &theatre.factions[theatre.unit_factions[u]])
-                    .find(|f| f.kind != FactionKind::Peacekeeper)
-                    .map(|f| f.side)
-                    .or_else(|| spec.partner.map(|f| theatre.factions[f].side));
-                AllyReasons {
-                    fallen: side.and_then(|side| {
-                        spec.defends
-                            .iter()
-                            .copied()
-                            .find(|&p| !control.friendly_to_side(p, side))
-                    }),
-                    routed: spec
-                        .partner
-                        .is_some_and(|f| rout_share(f, &units) >= spec.partner_rout_share),
-                    called: spec.leave_when.as_ref().is_some_and(|c| view.holds(c)),
-                    asks: spec
-                        .request_help_when
-                        .as_ref()
-                        .is_some_and(|c| view.holds(c)),
-                    would_intervene: spec
-                        .intervention
-                        .as_ref()
-                        .is_some_and(|i| view.holds(&i.when)),
-                }
-            })
-            .collect()
-    };
+        reasons.extend(politics.states.iter().enumerate().map(|(index, spec)| {
+            let side = politics.contingent_units[index]
+                .iter()
+                .map(|&u| &theatre.factions[theatre.unit_factions[u]])
+                .find(|f| f.kind != FactionKind::Peacekeeper)
+                .map(|f| f.side)
+                .or_else(|| spec.partner.map(|f| theatre.factions[f].side));
+            AllyReasons {
+                fallen: side.and_then(|side| {
+                    spec.defends
+                        .iter()
+                        .copied()
+                        .find(|&p| !control.friendly_to_side(p, side))
+                }),
+                routed: spec.partner.is_some_and(|f| {
+                    rout_share(fight.get(f).copied().unwrap_or((0, 0))) >= spec.partner_rout_share
+                }),
+                called: spec.leave_when.as_ref().is_some_and(|c| view.holds(c)),
+                asks: spec
+                    .request_help_when
+                    .as_ref()
+                    .is_some_and(|c| view.holds(c)),
+                would_intervene: spec
+                    .intervention
+                    .as_ref()
+                    .is_some_and(|i| view.holds(&i.when)),
+            }
+        }));
+    }
+    let reasons = &*reasons;
     // Requests for help, before anyone decides on them.
     for (index, why) in reasons.iter().enumerate() {
         if why.asks && status.help_requested[index].is_none() {
@@ -211,7 +240,7 @@ pub fn decide_state_policies(
     for (tag, mut policy) in &mut states {
         let spec = &politics.states[tag.index];
         let why = &reasons[tag.index];
-        let lag = ticks(spec.decision_lag_days);
+        let lag = || ticks(spec.decision_lag_days);
 
         // An ally stops fighting on the fall of what it came to defend or its partner's rout.
         if !policy.contingents_stopped
@@ -219,7 +248,7 @@ pub fn decide_state_policies(
             && (why.fallen.is_some() || why.routed)
         {
             let since = *policy.stop_since.get_or_insert(clock.tick);
-            if clock.tick >= since + lag {
+            if clock.tick >= since + lag() {
                 policy.contingents_stopped = true;
                 let reason = match why.fallen {
                     Some(p) => format!("the fall of {}", theatre.places[p].name),
@@ -256,7 +285,7 @@ pub fn decide_state_policies(
             .is_some_and(|tolerance| f64::from(killed) >= tolerance);
         if !policy.contingents_withdrawn && (too_many || why.called) {
             let since = *policy.leave_since.get_or_insert(clock.tick);
-            if clock.tick >= since + lag {
+            if clock.tick >= since + lag() {
                 policy.contingents_withdrawn = true;
                 for (u, mut readiness, mut orders, _, strength, ..) in &mut units {
                     if u.contingent.as_deref() == Some(spec.name.as_str()) {
