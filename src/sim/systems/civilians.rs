@@ -78,6 +78,9 @@ struct Flow {
     hours: f64,
     post: Option<usize>,
     abroad: bool,
+    /// The share of those on the road who survive it, with the bits of the death rate it was
+    /// worked out for (kept while the rate stays the same).
+    survive: Option<(u64, f64)>,
 }
 
 /// Where the people of each place would flee to. It depends on which places are fought over
@@ -96,59 +99,93 @@ pub struct FlightPlan {
     /// By place: `None` if not yet worked out, else the factions fled when it was and the
     /// flows.
     destination: Vec<Option<(FactionMask, Vec<Flow>)>>,
+    /// By place: `(room + 1)^mass_exponent`, its weight as a destination before travel, kin
+    /// and fear (worked out again with the destinations when a parameter changes).
+    room: Vec<f64>,
+    /// Places whose change since the last tick can alter destinations (a buffer).
+    changed: Vec<usize>,
+    /// Places within reach of a change (a buffer).
+    reached: Vec<usize>,
 }
 
 impl FlightPlan {
     /// Forget the destinations that what changed since the last tick could alter: all of them
-    /// if a parameter, a holder, a relation or a border changed, else those of places within
-    /// `flight_reach_hours` of a place whose fighting or threat changed or that neighbours a
-    /// change in fighting (its calm depends on fights next door). A flight search never goes
-    /// farther than that reach, and travel times are symmetric, so the others cannot have
-    /// changed.
+    /// if a parameter, a relation or a border changed, else those of places within
+    /// `flight_reach_hours` of a place whose fighting, threat or holder changed or that
+    /// neighbours a change in fighting (its calm depends on fights next door). A flight search
+    /// never goes farther than that reach and only a place it reaches can alter its result
+    /// (by being entered, being calm, or by its holder being feared); travel times are
+    /// symmetric, so the others cannot have changed. The reach is widened by a billionth so
+    /// that sums of the same route times in the other direction, which may differ in the last
+    /// bit, never leave a destination stale.
+    #[allow(clippy::too_many_arguments)]
     fn refresh(
         &mut self,
         theatre: &Theatre,
         control: &ControlMap,
         borders: &[Option<BorderStatus>],
         params: &[f64],
+        h: &HumanCostParams,
+        mass_exponent: f64,
         reach_hours: f64,
+        search: &mut Search,
     ) {
-        let bits: Vec<u64> = params.iter().map(|x| x.to_bits()).collect();
         let (contested, threatened) = (&control.contested, &control.threatened);
         let n = contested.len();
-        if self.params != bits
+        let same_params = self.params.len() == params.len()
+            && self
+                .params
+                .iter()
+                .zip(params)
+                .all(|(a, b)| *a == b.to_bits());
+        if !same_params
             || self.destination.len() != n
-            || self.controller != control.controller
             || self.relations != control.relations.version
             || self.borders != borders
         {
-            self.params = bits;
+            self.params = params.iter().map(|x| x.to_bits()).collect();
             self.relations = control.relations.version;
             self.contested = contested.to_vec();
             self.threatened = threatened.to_vec();
             self.controller = control.controller.clone();
             self.borders = borders.to_vec();
             self.destination = vec![None; n];
+            self.room = theatre
+                .places
+                .iter()
+                .map(|info| (shelter_capacity(h, info).max(0.0) + 1.0).powf(mass_exponent))
+                .collect();
             return;
         }
-        let mut changed = Vec::new();
+        self.changed.clear();
         for p in 0..n {
             let fighting = self.contested[p] != contested[p];
-            if fighting || self.threatened[p] != threatened[p] {
-                changed.push(p);
+            if fighting
+                || self.threatened[p] != threatened[p]
+                || self.controller[p] != control.controller[p]
+            {
+                self.changed.push(p);
             }
             if fighting {
-                changed.extend(theatre.adjacency[p].iter().map(|&(_, q)| q));
+                self.changed
+                    .extend(theatre.adjacency[p].iter().map(|&(_, q)| q));
             }
         }
-        if changed.is_empty() {
+        if self.changed.is_empty() {
             return;
         }
-        for p in within_hours(theatre, &changed, reach_hours) {
+        search.within_hours(
+            theatre,
+            &self.changed,
+            reach_hours * (1.0 + 1e-9),
+            &mut self.reached,
+        );
+        for &p in &self.reached {
             self.destination[p] = None;
         }
         self.contested.copy_from_slice(contested);
         self.threatened.copy_from_slice(threatened);
+        self.controller.copy_from_slice(&control.controller);
     }
 }
 
@@ -172,78 +209,119 @@ fn crossing_post(
     }
 }
 
-/// Every place other than `start` reachable from it within `max_hours` entering only places
-/// for which `can_enter` holds and crossing no closed border post, with its travel time and
-/// the first crossing post on the quickest way to it, in the order reached (nearest first,
-/// ties by place index).
-fn flight_search(
-    theatre: &Theatre,
-    borders: &[Option<BorderStatus>],
-    start: usize,
-    can_enter: impl Fn(usize) -> bool,
-    max_hours: f64,
-) -> Vec<(usize, f64, Option<usize>)> {
-    let n = theatre.places.len();
-    let mut best = vec![f64::INFINITY; n];
-    let mut post: Vec<Option<usize>> = vec![None; n];
-    let mut done = vec![false; n];
-    let mut heap = std::collections::BinaryHeap::new();
-    best[start] = 0.0;
-    heap.push(std::cmp::Reverse((OrderedHours(0.0), start)));
-    let mut reached = Vec::new();
-    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
-        if done[place] || hours > best[place] {
-            continue;
-        }
-        done[place] = true;
-        if place != start {
-            reached.push((place, hours, post[place]));
-        }
-        for &(route, next) in &theatre.adjacency[place] {
-            if done[next] || !can_enter(next) {
-                continue;
-            }
-            let via = match crossing_post(theatre, borders, place, next) {
-                Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
-                Some(p) => post[place].or(Some(p)),
-                None => post[place],
-            };
-            let t = hours + theatre.routes[route].hours();
-            if t < best[next] && t <= max_hours {
-                best[next] = t;
-                post[next] = via;
-                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
-            }
-        }
-    }
-    reached
+/// The arrays of a search over the places, kept between searches: a search resets only the
+/// places it touched, so it costs what it explores rather than the size of the map.
+#[derive(Default)]
+pub struct Search {
+    best: Vec<f64>,
+    post: Vec<Option<usize>>,
+    done: Vec<bool>,
+    /// Places whose entries the last search changed.
+    touched: Vec<usize>,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(OrderedHours, usize)>>,
+    /// What the last flight search reached: place, hours, first crossing post.
+    reached: Vec<(usize, f64, Option<usize>)>,
+    /// Candidate destinations and their weights (a buffer).
+    weighted: Vec<(f64, Flow)>,
 }
 
-/// Places within `max_hours` of any of `starts` by any route (the starts included).
-fn within_hours(theatre: &Theatre, starts: &[usize], max_hours: f64) -> Vec<usize> {
-    let mut best = vec![f64::INFINITY; theatre.places.len()];
-    let mut heap = std::collections::BinaryHeap::new();
-    for &s in starts {
-        if best[s] > 0.0 {
-            best[s] = 0.0;
-            heap.push(std::cmp::Reverse((OrderedHours(0.0), s)));
+impl Search {
+    /// Every place unreached, for a map of `n` places.
+    fn begin(&mut self, n: usize) {
+        if self.best.len() == n {
+            for &p in &self.touched {
+                self.best[p] = f64::INFINITY;
+                self.post[p] = None;
+                self.done[p] = false;
+            }
+        } else {
+            self.best = vec![f64::INFINITY; n];
+            self.post = vec![None; n];
+            self.done = vec![false; n];
         }
+        self.touched.clear();
+        self.heap.clear();
     }
-    let mut reached = Vec::new();
-    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
-        if hours > best[place] {
-            continue;
-        }
-        reached.push(place);
-        for &(route, next) in &theatre.adjacency[place] {
-            let t = hours + theatre.routes[route].hours();
-            if t < best[next] && t <= max_hours {
-                best[next] = t;
-                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+
+    /// Fill `self.reached` with every place other than `start` reachable from it within
+    /// `max_hours` entering only places for which `can_enter` holds and crossing no closed
+    /// border post, with its travel time and the first crossing post on the quickest way to
+    /// it, in the order reached (nearest first, ties by place index).
+    fn flight(
+        &mut self,
+        theatre: &Theatre,
+        borders: &[Option<BorderStatus>],
+        start: usize,
+        can_enter: impl Fn(usize) -> bool,
+        max_hours: f64,
+    ) {
+        self.begin(theatre.places.len());
+        self.reached.clear();
+        self.best[start] = 0.0;
+        self.touched.push(start);
+        self.heap
+            .push(std::cmp::Reverse((OrderedHours(0.0), start)));
+        while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = self.heap.pop() {
+            if self.done[place] || hours > self.best[place] {
+                continue;
+            }
+            self.done[place] = true;
+            if place != start {
+                self.reached.push((place, hours, self.post[place]));
+            }
+            for &(route, next) in &theatre.adjacency[place] {
+                if self.done[next] || !can_enter(next) {
+                    continue;
+                }
+                let via = match crossing_post(theatre, borders, place, next) {
+                    Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
+                    Some(p) => self.post[place].or(Some(p)),
+                    None => self.post[place],
+                };
+                let t = hours + theatre.routes[route].hours();
+                if t < self.best[next] && t <= max_hours {
+                    self.best[next] = t;
+                    self.post[next] = via;
+                    self.touched.push(next);
+                    self.heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+                }
             }
         }
     }
-    reached
+
+    /// Replace `out` with the places within `max_hours` of any of `starts` by any route (the
+    /// starts included).
+    fn within_hours(
+        &mut self,
+        theatre: &Theatre,
+        starts: &[usize],
+        max_hours: f64,
+        out: &mut Vec<usize>,
+    ) {
+        self.begin(theatre.places.len());
+        out.clear();
+        for &s in starts {
+            if self.best[s] > 0.0 {
+                self.best[s] = 0.0;
+                self.touched.push(s);
+                self.heap.push(std::cmp::Reverse((OrderedHours(0.0), s)));
+            }
+        }
+        while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = self.heap.pop() {
+            if hours > self.best[place] {
+                continue;
+            }
+            out.push(place);
+            for &(route, next) in &theatre.adjacency[place] {
+                let t = hours + theatre.routes[route].hours();
+                if t < self.best[next] && t <= max_hours {
+                    self.best[next] = t;
+                    self.touched.push(next);
+                    self.heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+                }
+            }
+        }
+    }
 }
 
 /// Hours with a total order, for the heap.
@@ -367,6 +445,8 @@ pub struct Occupation {
 /// One tick's flight of people from a place along one of its flows.
 struct Move {
     from: usize,
+    /// The index of the flow among those of `from`.
+    index: usize,
     flow: Flow,
     residents: f64,
     displaced: f64,
@@ -384,20 +464,34 @@ struct Guns {
     by_faction: Vec<(usize, f64)>,
 }
 
-/// The strikes the people of each place expect, by place index: explosive-weighted soldiers
-/// of factions hostile to the place's holder (peacekeepers left out) whose units stand within
-/// `reach_km` of it (great circle), plus the air strikes of `air`, and the bit mask of the
-/// factions they come from (docs/MODEL.md, "Civilians").
-pub fn expected_strikes(
+/// The buffers of [`expected_strikes`], kept between ticks.
+#[derive(Default)]
+pub struct Strikes {
+    /// By place: explosive-weighted soldiers by side, in the order the sides were met; only
+    /// the first `used[place]` entries are this tick's.
+    guns: Vec<Vec<Guns>>,
+    used: Vec<usize>,
+    /// By place: the expected strikes and the factions they come from.
+    out: Vec<(f64, FactionMask)>,
+}
+
+/// The strikes the people of each place expect, by place index, into `buffers.out`:
+/// explosive-weighted soldiers of factions hostile to the place's holder (peacekeepers left
+/// out) whose units stand within `reach_km` of it (great circle), plus the air strikes of
+/// `air`, and the bit mask of the factions they come from (docs/MODEL.md, "Civilians").
+fn expected_strikes(
     theatre: &Theatre,
     control: &ControlMap,
     reach_km: f64,
     nearby: &mut Nearby,
     units: &Query<(&Unit, &Position, &Strength, &Readiness)>,
     air: Option<&ExpectedStrikes>,
-) -> Vec<(f64, FactionMask)> {
+    buffers: &mut Strikes,
+) {
     let n = theatre.places.len();
-    let mut out = vec![(0.0, 0 as FactionMask); n];
+    let out = &mut buffers.out;
+    out.clear();
+    out.resize(n, (0.0, 0 as FactionMask));
     if let Some(air) = air {
         for (p, o) in out.iter_mut().enumerate() {
             o.0 += air.air.get(p).copied().unwrap_or(0.0).max(0.0);
@@ -406,7 +500,10 @@ pub fn expected_strikes(
     }
     // Explosive-weighted soldiers by place and side (summed by side, so that a side whose
     // factions are all hostile to a holder adds one sum, as before relations existed).
-    let mut guns: Vec<Vec<Guns>> = (0..n).map(|_| Vec::new()).collect();
+    let (guns, used) = (&mut buffers.guns, &mut buffers.used);
+    guns.resize_with(n, Vec::new);
+    used.clear();
+    used.resize(n, 0);
     let mut any = false;
     for (unit, position, strength, readiness) in units {
         if unit.peacekeeper || *readiness != Readiness::Active || strength.personnel == 0 {
@@ -422,19 +519,28 @@ pub fn expected_strikes(
             Position::Moving { from, .. } => from,
         };
         let weighted = f64::from(strength.personnel) * share;
-        let entry = match guns[at].iter().position(|g| g.side == unit.side) {
-            Some(i) => &mut guns[at][i],
+        let (list, count) = (&mut guns[at], &mut used[at]);
+        let i = match list[..*count].iter().position(|g| g.side == unit.side) {
+            Some(i) => i,
             None => {
-                guns[at].push(Guns {
-                    side: unit.side,
-                    weighted: 0.0,
-                    factions: 0,
-                    by_faction: Vec::new(),
-                });
-                let last = guns[at].len() - 1;
-                &mut guns[at][last]
+                if let Some(g) = list.get_mut(*count) {
+                    g.side = unit.side;
+                    g.weighted = 0.0;
+                    g.factions = 0;
+                    g.by_faction.clear();
+                } else {
+                    list.push(Guns {
+                        side: unit.side,
+                        weighted: 0.0,
+                        factions: 0,
+                        by_faction: Vec::new(),
+                    });
+                }
+                *count += 1;
+                *count - 1
             }
         };
+        let entry = &mut list[i];
         entry.weighted += weighted;
         entry.factions |= faction_bit(unit.faction);
         match entry
@@ -448,7 +554,7 @@ pub fn expected_strikes(
         any = true;
     }
     if !any || reach_km <= 0.0 {
-        return out;
+        return;
     }
     nearby.cover(theatre, reach_km);
     for (p, o) in out.iter_mut().enumerate() {
@@ -457,7 +563,7 @@ pub fn expected_strikes(
             if km > reach_km {
                 continue;
             }
-            for g in &guns[q] {
+            for g in &guns[q][..used[q]] {
                 let h = g.factions & hostile;
                 if h == 0 {
                     continue;
@@ -476,7 +582,6 @@ pub fn expected_strikes(
             }
         }
     }
-    out
 }
 
 /// Whether the holder of `place` is a faction people fleeing `fled` fear: one of them or an
@@ -500,13 +605,15 @@ fn feared_holder(relations: &Relations, holder: usize, fled: FactionMask) -> boo
 /// travel time (times `camp_preference` for a camp or a place abroad), times `kin_preference`
 /// if it shares a kin group with the origin, times `feared_holder_weight` if a faction fled or
 /// an ally of one holds it in the origin's country. The `flight_destinations` largest weights share the people in
-/// proportion (expected values: no random draw).
+/// proportion (expected values: no random draw). `room` holds `(room + 1)^mass_exponent` by
+/// place.
 #[allow(clippy::too_many_arguments)]
 fn destinations(
     theatre: &Theatre,
-    h: &HumanCostParams,
     c: &crate::scenario::params::CivilianParams,
     borders: &[Option<BorderStatus>],
+    room: &[f64],
+    search: &mut Search,
     origin: usize,
     fled: FactionMask,
     calm: &dyn Fn(usize) -> bool,
@@ -514,9 +621,10 @@ fn destinations(
     feared: &dyn Fn(usize, FactionMask) -> bool,
 ) -> Vec<Flow> {
     let from = &theatre.places[origin];
-    let mut weighted: Vec<(f64, Flow)> = Vec::new();
-    for (q, hours, post) in flight_search(theatre, borders, origin, can_enter, c.flight_reach_hours)
-    {
+    search.flight(theatre, borders, origin, can_enter, c.flight_reach_hours);
+    let weighted = &mut search.weighted;
+    weighted.clear();
+    for &(q, hours, post) in &search.reached {
         if !calm(q) {
             continue;
         }
@@ -524,9 +632,7 @@ fn destinations(
         let abroad = info.country != from.country;
         let preferred = info.kind == PlaceKind::Camp || abroad;
         let effective = hours * if preferred { c.camp_preference } else { 1.0 };
-        let room = shelter_capacity(h, info).max(0.0) + 1.0;
-        let mut w =
-            room.powf(c.mass_exponent) * (-effective / c.travel_scale_hours.max(1e-9)).exp();
+        let mut w = room[q] * (-effective / c.travel_scale_hours.max(1e-9)).exp();
         if !abroad && fled != 0 && feared(q, fled) {
             w *= c.feared_holder_weight;
         }
@@ -542,23 +648,73 @@ fn destinations(
                     hours,
                     post,
                     abroad,
+                    survive: None,
                 },
             ));
         }
     }
-    weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.to.cmp(&b.1.to)));
-    weighted.truncate(c.flight_destinations.round().max(0.0) as usize);
+    // The largest weights, ties by place index: a strict order (a place is reached once), so
+    // selecting the first `keep` before sorting them gives the order a full sort would.
+    let order = |a: &(f64, Flow), b: &(f64, Flow)| b.0.total_cmp(&a.0).then(a.1.to.cmp(&b.1.to));
+    let keep = c.flight_destinations.round().max(0.0) as usize;
+    if weighted.len() > keep {
+        if keep > 0 {
+            weighted.select_nth_unstable_by(keep - 1, order);
+        }
+        weighted.truncate(keep);
+    }
+    weighted.sort_by(order);
     let total: f64 = weighted.iter().map(|(w, _)| w).sum();
     if total <= 0.0 {
         return Vec::new();
     }
     weighted
-        .into_iter()
-        .map(|(w, flow)| Flow {
+        .iter()
+        .map(|&(w, flow)| Flow {
             share: w / total,
             ..flow
         })
         .collect()
+}
+
+/// The buffers of [`displace_civilians`], kept between ticks so that a tick allocates
+/// (almost) nothing once a run is under way.
+#[derive(Default)]
+pub struct Buffers {
+    people: Vec<Population>,
+    before: Vec<Population>,
+    taken: Vec<bool>,
+    near_fight: Vec<bool>,
+    soldiers: Vec<f64>,
+    feared: Vec<FactionMask>,
+    borders: Vec<Option<BorderStatus>>,
+    moves: Vec<Move>,
+    demand: Vec<f64>,
+    first: Vec<Option<usize>>,
+    destinations_of: Vec<usize>,
+    moved: Vec<f64>,
+    fleeing: Vec<bool>,
+    strikes: Strikes,
+    search: Search,
+    /// By place: the shares of the displaced and of the settled dying of hardship in a tick,
+    /// each with the bits of the rate it was worked out for (kept while the rate stays the
+    /// same).
+    hardship: Vec<[Option<(u64, f64)>; 2]>,
+    /// The bits of the tick's length in days the shares of `hardship` were worked out for.
+    hardship_dt: u64,
+}
+
+/// `1 − e^(−rate / 10,000 × dt)`, the share dying in a tick at `rate` per 10,000 a day, from
+/// `memo` if it was worked out for the same rate (and the same `dt`, which the caller checks).
+fn death_share(memo: &mut Option<(u64, f64)>, rate: f64, dt: f64) -> f64 {
+    match *memo {
+        Some((bits, share)) if bits == rate.to_bits() => share,
+        _ => {
+            let share = 1.0 - (-rate / 10_000.0 * dt).exp();
+            *memo = Some((rate.to_bits(), share));
+            share
+        }
+    }
 }
 
 /// Move, harm and feed the civilians of every place for one tick.
@@ -575,6 +731,7 @@ pub fn displace_civilians(
     mut plan: Local<FlightPlan>,
     mut holders: Local<Vec<usize>>,
     mut occupation: Local<Occupation>,
+    mut buffers: Local<Buffers>,
     mut nearby: ResMut<Nearby>,
     units: Query<(&Unit, &Position, &Strength, &Readiness)>,
     borders: Option<Res<Borders>>,
@@ -584,18 +741,39 @@ pub fn displace_civilians(
     let h = &params.0.human_cost;
     let dt = clock.dt_days();
     let n = theatre.places.len();
-    let mut people = vec![Population::default(); n];
+    let Buffers {
+        people,
+        before,
+        taken,
+        near_fight,
+        soldiers,
+        feared,
+        borders: border_now,
+        moves,
+        demand,
+        first,
+        destinations_of,
+        moved,
+        fleeing,
+        strikes: strike_buffers,
+        search,
+        hardship,
+        hardship_dt,
+    } = &mut *buffers;
+    people.clear();
+    people.resize(n, Population::default());
     for (place, population) in &places {
         people[place.index] = *population;
     }
-    let before = people.clone();
+    before.clone_from(people);
 
     // A place that changed hands has its supply cut for a while (docs/MODEL.md, "The human
     // cost").
     if holders.len() != n {
         *holders = control.controller.clone();
     }
-    let mut taken = vec![false; n];
+    taken.clear();
+    taken.resize(n, false);
     for (p, pop) in people.iter_mut().enumerate() {
         if holders[p] != control.controller[p] {
             pop.disrupted_days = pop.disrupted_days.max(h.capture_disruption_days);
@@ -624,6 +802,11 @@ pub fn displace_civilians(
 
     // Hardship: excess deaths of the displaced (all of a camp's people count as displaced) and
     // of anyone whose food runs short.
+    if hardship.len() != n || *hardship_dt != dt.to_bits() {
+        hardship.clear();
+        hardship.resize(n, [None; 2]);
+        *hardship_dt = dt.to_bits();
+    }
     for (p, pop) in people.iter_mut().enumerate() {
         let info = &theatre.places[p];
         let camp = info.kind == PlaceKind::Camp;
@@ -634,8 +817,9 @@ pub fn displace_civilians(
             displaced,
             shelter_capacity(h, info),
         );
-        let share = |rate: f64| 1.0 - (-rate / 10_000.0 * dt).exp();
-        let (d_share, s_share) = (share(displaced_rate), share(settled_rate));
+        let [d_memo, s_memo] = &mut hardship[p];
+        let d_share = death_share(d_memo, displaced_rate, dt);
+        let s_share = death_share(s_memo, settled_rate, dt);
         let resident_share = if camp { d_share } else { s_share };
         let deaths_residents = pop.residents * resident_share;
         let deaths_displaced = pop.displaced_here * d_share;
@@ -652,9 +836,12 @@ pub fn displace_civilians(
     let (theatre, control) = (&*theatre, &*control);
     let relations = &control.relations;
     let holder = |p: usize| control.controller[p];
-    let mut near_fight = vec![false; n];
-    let mut soldiers = vec![0.0; n];
-    let mut feared: Vec<FactionMask> = vec![0; n];
+    near_fight.clear();
+    near_fight.resize(n, false);
+    soldiers.clear();
+    soldiers.resize(n, 0.0);
+    feared.clear();
+    feared.resize(n, 0);
     for p in 0..n {
         let hostile = relations.hostile_mask(holder(p));
         let mut next_door = 0.0;
@@ -672,14 +859,16 @@ pub fn displace_civilians(
     }
     // Expected strikes: hostile soldiers in reach, weighted by the explosive share of their
     // fire, and the air strikes the air model expects.
-    let strikes = expected_strikes(
+    expected_strikes(
         theatre,
         control,
         c.strike_reach_km,
         &mut nearby,
         &units,
         strikes_from_air.as_deref(),
+        strike_buffers,
     );
+    let strikes = &strike_buffers.out;
     // Occupation: when each place last changed hands, and the faction that held it at the
     // start.
     let now_hours = clock.hours_at_end_of_tick();
@@ -687,11 +876,12 @@ pub fn displace_civilians(
         occupation.start_holder = control.controller.clone();
         occupation.taken_at = vec![f64::NEG_INFINITY; n];
     }
-    for (at, &was_taken) in occupation.taken_at.iter_mut().zip(&taken) {
+    for (at, &was_taken) in occupation.taken_at.iter_mut().zip(taken.iter()) {
         if was_taken {
             *at = now_hours;
         }
     }
+    let (near_fight, soldiers, feared) = (&*near_fight, &*soldiers, &*feared);
     let rate = |p: usize, pop: &Population| -> (f64, FactionMask) {
         let mut fled: FactionMask = 0;
         let base: f64 = if control.contested[p] {
@@ -735,14 +925,15 @@ pub fn displace_civilians(
         (r, fled)
     };
     let calm = |p: usize| !control.contested[p] && !control.threatened[p] && !near_fight[p];
-    let border_now = match borders.as_deref() {
-        Some(b) if b.status.len() == n => b.status.clone(),
-        _ => theatre.places.iter().map(|p| p.border).collect(),
-    };
+    border_now.clear();
+    match borders.as_deref() {
+        Some(b) if b.status.len() == n => border_now.extend_from_slice(&b.status),
+        _ => border_now.extend(theatre.places.iter().map(|p| p.border)),
+    }
     plan.refresh(
         theatre,
         control,
-        &border_now,
+        border_now,
         &[
             c.near_fight_km,
             c.flight_reach_hours,
@@ -754,9 +945,13 @@ pub fn displace_civilians(
             c.flight_destinations,
             h.host_share,
         ],
+        h,
+        c.mass_exponent,
         c.flight_reach_hours,
+        search,
     );
-    let mut moves = Vec::new();
+    let plan = &mut *plan;
+    moves.clear();
     for p in 0..n {
         let (r, fled) = rate(p, &before[p]);
         if r <= 0.0 || before[p].present() <= 0.0 {
@@ -768,9 +963,10 @@ pub fn displace_civilians(
         if stale {
             let flows = destinations(
                 theatre,
-                h,
                 c,
-                &border_now,
+                border_now,
+                &plan.room,
+                search,
                 p,
                 fled,
                 &calm,
@@ -788,9 +984,10 @@ pub fn displace_civilians(
         } else {
             0.0
         };
-        for flow in flows {
+        for (index, flow) in flows.iter().enumerate() {
             moves.push(Move {
                 from: p,
+                index,
                 flow: *flow,
                 residents: people[p].residents * share * flow.share,
                 displaced: people[p].displaced_here * share * flow.share,
@@ -801,13 +998,14 @@ pub fn displace_civilians(
     }
     // Limited crossings: the people who would cross a post beyond its cap for this tick stay
     // where they are.
-    let mut demand = vec![0.0; n];
-    for m in &moves {
+    demand.clear();
+    demand.resize(n, 0.0);
+    for m in moves.iter() {
         if let Some(post) = m.flow.post {
             demand[post] += m.residents + m.displaced;
         }
     }
-    for m in &mut moves {
+    for m in moves.iter_mut() {
         if let Some(post) = m.flow.post
             && let Some(BorderStatus::Limited(per_day)) = border_now[post]
             && demand[post] > per_day * dt
@@ -817,10 +1015,13 @@ pub fn displace_civilians(
             m.displaced *= allowed;
         }
     }
-    let mut first = vec![None; n];
-    let mut destinations_of = vec![0usize; n];
-    let mut moved = vec![0.0; n];
-    for m in &moves {
+    first.clear();
+    first.resize(n, None);
+    destinations_of.clear();
+    destinations_of.resize(n, 0);
+    moved.clear();
+    moved.resize(n, 0.0);
+    for m in moves.iter() {
         let (p, q) = (m.from, m.flow.to);
         let total = m.residents + m.displaced;
         if total <= 0.0 {
@@ -833,7 +1034,20 @@ pub fn displace_civilians(
         // Deaths on the road: people in flight are displaced, unsheltered, and fed as their
         // place was.
         let (rate, _) = hardship_rates(h, m.hungry, 1.0, 0.0);
-        let survive = (-rate / 10_000.0 * m.flow.hours / 24.0).exp();
+        let memo = plan.destination[p]
+            .as_mut()
+            .and_then(|(_, flows)| flows.get_mut(m.index))
+            .map(|flow| &mut flow.survive);
+        let survive = match memo {
+            Some(Some((bits, survive))) if *bits == rate.to_bits() => *survive,
+            memo => {
+                let survive = (-rate / 10_000.0 * m.flow.hours / 24.0).exp();
+                if let Some(memo) = memo {
+                    *memo = Some((rate.to_bits(), survive));
+                }
+                survive
+            }
+        };
         let died = total * (1.0 - survive);
         people[p].dead += died;
         tallies.tick.civilian_deaths += died;
@@ -876,8 +1090,9 @@ pub fn displace_civilians(
             text,
         });
     }
-    let mut fleeing = vec![false; n];
-    for m in &moves {
+    fleeing.clear();
+    fleeing.resize(n, false);
+    for m in moves.iter() {
         fleeing[m.from] = true;
     }
     for (p, pop) in people.iter_mut().enumerate() {
