@@ -96,28 +96,120 @@ pub struct FlightPlan {
     params: Vec<u64>,
     /// The version of the relations matrix the destinations were worked out under.
     relations: u64,
+    /// The number of the tick being worked out (counted by [`FlightPlan::refresh`]).
+    tick: u64,
+    /// By place: the last tick its fighting, threat or holder changed, or the fighting at a
+    /// neighbour.
+    changed_at: Vec<u64>,
     /// By place: `None` if not yet worked out, else the factions fled when it was and the
-    /// flows.
+    /// flows (worked out from `candidates`).
     destination: Vec<Option<(FactionMask, Vec<Flow>)>>,
-    /// By place: `(room + 1)^mass_exponent`, its weight as a destination before travel, kin
-    /// and fear (worked out again with the destinations when a parameter changes).
+    /// By place: the calm places its flight search reached, if it was made.
+    candidates: Vec<Option<Vec<Candidate>>>,
+    /// By place: the tick its flight search was made, and the places it looked at (the
+    /// places it left from and their neighbours), the only ones whose change can alter it.
+    searched_at: Vec<u64>,
+    looked_at: Vec<Vec<usize>>,
+    /// What the weight of a destination takes from the place alone.
+    weights: Weights,
+}
+
+/// What the weight of a destination takes from the place alone, worked out again with the
+/// destinations when a parameter changes.
+#[derive(Default)]
+struct Weights {
+    /// By place: `(room + 1)^mass_exponent`, its weight before travel, kin and fear.
     room: Vec<f64>,
-    /// Places whose change since the last tick can alter destinations (a buffer).
-    changed: Vec<usize>,
-    /// Places within reach of a change (a buffer).
-    reached: Vec<usize>,
+    /// By place, `words` words: a bit for each of the theatre's kin groups it belongs to.
+    kin: Vec<u64>,
+    words: usize,
+    /// By place: an index for its country (places in the same country have the same).
+    country: Vec<usize>,
+}
+
+/// A calm place a flight search reached: where it is, the hours to it, the first crossing
+/// post on the way, whether it lies abroad, its weight before fear and kin
+/// (`(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`) and whether it shares a kin
+/// group with the origin.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    to: usize,
+    hours: f64,
+    post: Option<usize>,
+    abroad: bool,
+    weight: f64,
+    kin: bool,
+}
+
+impl Weights {
+    fn new(theatre: &Theatre, h: &HumanCostParams, mass_exponent: f64) -> Self {
+        let room = theatre
+            .places
+            .iter()
+            .map(|info| (shelter_capacity(h, info).max(0.0) + 1.0).powf(mass_exponent))
+            .collect();
+        let mut groups: Vec<&str> = Vec::new();
+        let ids: Vec<Vec<usize>> = theatre
+            .places
+            .iter()
+            .map(|info| {
+                info.kin
+                    .iter()
+                    .map(|k| match groups.iter().position(|g| *g == k.as_str()) {
+                        Some(i) => i,
+                        None => {
+                            groups.push(k.as_str());
+                            groups.len() - 1
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let words = groups.len().div_ceil(64);
+        let mut kin = vec![0u64; ids.len() * words];
+        for (p, list) in ids.iter().enumerate() {
+            for &i in list {
+                kin[p * words + i / 64] |= 1 << (i % 64);
+            }
+        }
+        let mut countries: Vec<&str> = Vec::new();
+        let country = theatre
+            .places
+            .iter()
+            .map(
+                |info| match countries.iter().position(|c| *c == info.country.as_str()) {
+                    Some(i) => i,
+                    None => {
+                        countries.push(info.country.as_str());
+                        countries.len() - 1
+                    }
+                },
+            )
+            .collect();
+        Self {
+            room,
+            kin,
+            words,
+            country,
+        }
+    }
+
+    /// Whether places `a` and `b` share a kin group.
+    fn kin(&self, a: usize, b: usize) -> bool {
+        let w = self.words;
+        self.kin[a * w..(a + 1) * w]
+            .iter()
+            .zip(&self.kin[b * w..(b + 1) * w])
+            .any(|(x, y)| x & y != 0)
+    }
 }
 
 impl FlightPlan {
-    /// Forget the destinations that what changed since the last tick could alter: all of them
-    /// if a parameter, a relation or a border changed, else those of places within
-    /// `flight_reach_hours` of a place whose fighting, threat or holder changed or that
-    /// neighbours a change in fighting (its calm depends on fights next door). A flight search
-    /// never goes farther than that reach and only a place it reaches can alter its result
-    /// (by being entered, being calm, or by its holder being feared); travel times are
-    /// symmetric, so the others cannot have changed. The reach is widened by a billionth so
-    /// that sums of the same route times in the other direction, which may differ in the last
-    /// bit, never leave a destination stale.
+    /// Note what changed since the last tick: forget every destination if a parameter, a
+    /// relation or a border changed, else mark the places whose fighting, threat or holder
+    /// changed, and the neighbours of a change in fighting (their calm depends on fights next
+    /// door). A flight search stays valid while no place it looked at changed
+    /// ([`FlightPlan::searched`]): it depends on nothing else.
     #[allow(clippy::too_many_arguments)]
     fn refresh(
         &mut self,
@@ -127,11 +219,10 @@ impl FlightPlan {
         params: &[f64],
         h: &HumanCostParams,
         mass_exponent: f64,
-        reach_hours: f64,
-        search: &mut Search,
     ) {
         let (contested, threatened) = (&control.contested, &control.threatened);
         let n = contested.len();
+        self.tick += 1;
         let same_params = self.params.len() == params.len()
             && self
                 .params
@@ -149,56 +240,55 @@ impl FlightPlan {
             self.threatened = threatened.to_vec();
             self.controller = control.controller.clone();
             self.borders = borders.to_vec();
+            self.changed_at = vec![self.tick; n];
             self.destination = vec![None; n];
-            self.room = theatre
-                .places
-                .iter()
-                .map(|info| (shelter_capacity(h, info).max(0.0) + 1.0).powf(mass_exponent))
-                .collect();
+            self.candidates = vec![None; n];
+            self.searched_at = vec![0; n];
+            self.looked_at.resize_with(n, Vec::new);
+            self.weights = Weights::new(theatre, h, mass_exponent);
             return;
         }
-        self.changed.clear();
         for p in 0..n {
             let fighting = self.contested[p] != contested[p];
             if fighting
                 || self.threatened[p] != threatened[p]
                 || self.controller[p] != control.controller[p]
             {
-                self.changed.push(p);
+                self.changed_at[p] = self.tick;
             }
             if fighting {
-                self.changed
-                    .extend(theatre.adjacency[p].iter().map(|&(_, q)| q));
+                for &(_, q) in &theatre.adjacency[p] {
+                    self.changed_at[q] = self.tick;
+                }
             }
-        }
-        if self.changed.is_empty() {
-            return;
-        }
-        search.within_hours(
-            theatre,
-            &self.changed,
-            reach_hours * (1.0 + 1e-9),
-            &mut self.reached,
-        );
-        for &p in &self.reached {
-            self.destination[p] = None;
         }
         self.contested.copy_from_slice(contested);
         self.threatened.copy_from_slice(threatened);
         self.controller.copy_from_slice(&control.controller);
+    }
+
+    /// Whether the flight search from `place` was made and no place it looked at changed
+    /// since.
+    fn searched(&self, place: usize) -> bool {
+        let at = self.searched_at[place];
+        self.candidates[place].is_some()
+            && self.looked_at[place]
+                .iter()
+                .all(|&q| self.changed_at[q] <= at)
     }
 }
 
 /// The crossing post that governs the route from `a` to `b`, if the route crosses an
 /// international border (its ends lie in different countries) and either end is a post: the
 /// post at `a` if there is one, else the one at `b`.
+/// `country` gives each place an index for its country.
 fn crossing_post(
-    theatre: &Theatre,
+    country: &[usize],
     borders: &[Option<BorderStatus>],
     a: usize,
     b: usize,
 ) -> Option<usize> {
-    if theatre.places[a].country == theatre.places[b].country {
+    if country[a] == country[b] {
         None
     } else if borders[a].is_some() {
         Some(a)
@@ -221,6 +311,10 @@ pub struct Search {
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(OrderedHours, usize)>>,
     /// What the last flight search reached: place, hours, first crossing post.
     reached: Vec<(usize, f64, Option<usize>)>,
+    /// The places the last flight search looked at: those it left from and their neighbours.
+    looked_at: Vec<usize>,
+    /// By place: whether it is in `looked_at`.
+    looked: Vec<bool>,
     /// Candidate destinations and their weights (a buffer).
     weighted: Vec<(f64, Flow)>,
 }
@@ -234,22 +328,29 @@ impl Search {
                 self.post[p] = None;
                 self.done[p] = false;
             }
+            for &p in &self.looked_at {
+                self.looked[p] = false;
+            }
         } else {
             self.best = vec![f64::INFINITY; n];
             self.post = vec![None; n];
             self.done = vec![false; n];
+            self.looked = vec![false; n];
         }
         self.touched.clear();
+        self.looked_at.clear();
         self.heap.clear();
     }
 
     /// Fill `self.reached` with every place other than `start` reachable from it within
     /// `max_hours` entering only places for which `can_enter` holds and crossing no closed
     /// border post, with its travel time and the first crossing post on the quickest way to
-    /// it, in the order reached (nearest first, ties by place index).
+    /// it, in the order reached (nearest first, ties by place index); and `self.looked_at`
+    /// with the places it looked at (left from, or whose entry it weighed).
     fn flight(
         &mut self,
         theatre: &Theatre,
+        country: &[usize],
         borders: &[Option<BorderStatus>],
         start: usize,
         can_enter: impl Fn(usize) -> bool,
@@ -269,11 +370,19 @@ impl Search {
             if place != start {
                 self.reached.push((place, hours, self.post[place]));
             }
+            if !self.looked[place] {
+                self.looked[place] = true;
+                self.looked_at.push(place);
+            }
             for &(route, next) in &theatre.adjacency[place] {
+                if !self.looked[next] {
+                    self.looked[next] = true;
+                    self.looked_at.push(next);
+                }
                 if self.done[next] || !can_enter(next) {
                     continue;
                 }
-                let via = match crossing_post(theatre, borders, place, next) {
+                let via = match crossing_post(country, borders, place, next) {
                     Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
                     Some(p) => self.post[place].or(Some(p)),
                     None => self.post[place],
@@ -282,40 +391,6 @@ impl Search {
                 if t < self.best[next] && t <= max_hours {
                     self.best[next] = t;
                     self.post[next] = via;
-                    self.touched.push(next);
-                    self.heap.push(std::cmp::Reverse((OrderedHours(t), next)));
-                }
-            }
-        }
-    }
-
-    /// Replace `out` with the places within `max_hours` of any of `starts` by any route (the
-    /// starts included).
-    fn within_hours(
-        &mut self,
-        theatre: &Theatre,
-        starts: &[usize],
-        max_hours: f64,
-        out: &mut Vec<usize>,
-    ) {
-        self.begin(theatre.places.len());
-        out.clear();
-        for &s in starts {
-            if self.best[s] > 0.0 {
-                self.best[s] = 0.0;
-                self.touched.push(s);
-                self.heap.push(std::cmp::Reverse((OrderedHours(0.0), s)));
-            }
-        }
-        while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = self.heap.pop() {
-            if hours > self.best[place] {
-                continue;
-            }
-            out.push(place);
-            for &(route, next) in &theatre.adjacency[place] {
-                let t = hours + theatre.routes[route].hours();
-                if t < self.best[next] && t <= max_hours {
-                    self.best[next] = t;
                     self.touched.push(next);
                     self.heap.push(std::cmp::Reverse((OrderedHours(t), next)));
                 }
@@ -598,56 +673,83 @@ fn feared_holder(relations: &Relations, holder: usize, fled: FactionMask) -> boo
     false
 }
 
-/// Where the people of `origin` go, fleeing the factions of the mask `fled` (docs/MODEL.md,
-/// "Civilians"): a gravity (multinomial logit) choice over the calm places reachable within
-/// `flight_reach_hours` through places `can_enter` allows and no closed border. A
-/// destination's weight is `(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` its
-/// travel time (times `camp_preference` for a camp or a place abroad), times `kin_preference`
-/// if it shares a kin group with the origin, times `feared_holder_weight` if a faction fled or
-/// an ally of one holds it in the origin's country. The `flight_destinations` largest weights share the people in
-/// proportion (expected values: no random draw). `room` holds `(room + 1)^mass_exponent` by
-/// place.
+/// The calm places the people of `origin` can flee to (docs/MODEL.md, "Civilians"): those
+/// reachable within `flight_reach_hours` through places `can_enter` allows and no closed
+/// border, in the order reached, into `out`, with their weights before fear and kin: `(room +
+/// 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` the travel time (times
+/// `camp_preference` for a camp or a place abroad). `weights` holds what a weight takes from
+/// the place alone.
 #[allow(clippy::too_many_arguments)]
-fn destinations(
+fn candidates(
     theatre: &Theatre,
     c: &crate::scenario::params::CivilianParams,
     borders: &[Option<BorderStatus>],
-    room: &[f64],
+    weights: &Weights,
     search: &mut Search,
     origin: usize,
-    fled: FactionMask,
     calm: &dyn Fn(usize) -> bool,
     can_enter: &dyn Fn(usize) -> bool,
-    feared: &dyn Fn(usize, FactionMask) -> bool,
-) -> Vec<Flow> {
-    let from = &theatre.places[origin];
-    search.flight(theatre, borders, origin, can_enter, c.flight_reach_hours);
-    let weighted = &mut search.weighted;
-    weighted.clear();
+    out: &mut Vec<Candidate>,
+) {
+    search.flight(
+        theatre,
+        &weights.country,
+        borders,
+        origin,
+        can_enter,
+        c.flight_reach_hours,
+    );
+    out.clear();
     for &(q, hours, post) in &search.reached {
         if !calm(q) {
             continue;
         }
         let info = &theatre.places[q];
-        let abroad = info.country != from.country;
+        let abroad = weights.country[q] != weights.country[origin];
         let preferred = info.kind == PlaceKind::Camp || abroad;
         let effective = hours * if preferred { c.camp_preference } else { 1.0 };
-        let mut w = room[q] * (-effective / c.travel_scale_hours.max(1e-9)).exp();
-        if !abroad && fled != 0 && feared(q, fled) {
+        out.push(Candidate {
+            to: q,
+            hours,
+            post,
+            abroad,
+            weight: weights.room[q] * (-effective / c.travel_scale_hours.max(1e-9)).exp(),
+            kin: weights.kin(origin, q),
+        });
+    }
+}
+
+/// Where the people of a place go, fleeing the factions of the mask `fled`, from the
+/// `candidates` of their place (docs/MODEL.md, "Civilians"): a gravity (multinomial logit)
+/// choice. A destination's weight is its candidate weight, times `feared_holder_weight` if a
+/// faction fled or an ally of one holds it in the origin's country, times `kin_preference` if
+/// it shares a kin group with the origin. The `flight_destinations` largest weights share the
+/// people in proportion (expected values: no random draw).
+fn destinations(
+    c: &crate::scenario::params::CivilianParams,
+    candidates: &[Candidate],
+    fled: FactionMask,
+    feared: &dyn Fn(usize, FactionMask) -> bool,
+    weighted: &mut Vec<(f64, Flow)>,
+) -> Vec<Flow> {
+    weighted.clear();
+    for cand in candidates {
+        let mut w = cand.weight;
+        if !cand.abroad && fled != 0 && feared(cand.to, fled) {
             w *= c.feared_holder_weight;
         }
-        if from.kin.iter().any(|k| info.kin.contains(k)) {
+        if cand.kin {
             w *= c.kin_preference;
         }
         if w > 0.0 && w.is_finite() {
             weighted.push((
                 w,
                 Flow {
-                    to: q,
+                    to: cand.to,
                     share: 0.0,
-                    hours,
-                    post,
-                    abroad,
+                    hours: cand.hours,
+                    post: cand.post,
+                    abroad: cand.abroad,
                     survive: None,
                 },
             ));
@@ -947,8 +1049,6 @@ pub fn displace_civilians(
         ],
         h,
         c.mass_exponent,
-        c.flight_reach_hours,
-        search,
     );
     let plan = &mut *plan;
     moves.clear();
@@ -957,21 +1057,34 @@ pub fn displace_civilians(
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
         }
+        if !plan.searched(p) {
+            let mut found = plan.candidates[p].take().unwrap_or_default();
+            candidates(
+                theatre,
+                c,
+                border_now,
+                &plan.weights,
+                search,
+                p,
+                &calm,
+                &|q| !control.contested[q],
+                &mut found,
+            );
+            plan.candidates[p] = Some(found);
+            plan.searched_at[p] = plan.tick;
+            plan.looked_at[p].clone_from(&search.looked_at);
+            plan.destination[p] = None;
+        }
         let stale = plan.destination[p]
             .as_ref()
             .is_none_or(|(mask, _)| *mask != fled);
         if stale {
             let flows = destinations(
-                theatre,
                 c,
-                border_now,
-                &plan.room,
-                search,
-                p,
+                plan.candidates[p].as_deref().unwrap_or_default(),
                 fled,
-                &calm,
-                &|q| !control.contested[q],
                 &|q, fled| feared_holder(relations, holder(q), fled),
+                &mut search.weighted,
             );
             plan.destination[p] = Some((fled, flows));
         }
