@@ -78,6 +78,9 @@ struct Flow {
     hours: f64,
     post: Option<usize>,
     abroad: bool,
+    /// The share of those on the road who survive it, with the bits of the death rate it was
+    /// worked out for (kept while the rate stays the same).
+    survive: Option<(u64, f64)>,
 }
 
 /// Where the people of each place would flee to. It depends on which places are fought over
@@ -93,75 +96,199 @@ pub struct FlightPlan {
     params: Vec<u64>,
     /// The version of the relations matrix the destinations were worked out under.
     relations: u64,
+    /// The number of the tick being worked out (counted by [`FlightPlan::refresh`]).
+    tick: u64,
+    /// By place: the last tick its fighting, threat or holder changed, or the fighting at a
+    /// neighbour.
+    changed_at: Vec<u64>,
     /// By place: `None` if not yet worked out, else the factions fled when it was and the
-    /// flows.
+    /// flows (worked out from `candidates`).
     destination: Vec<Option<(FactionMask, Vec<Flow>)>>,
+    /// By place: the calm places its flight search reached, if it was made.
+    candidates: Vec<Option<Vec<Candidate>>>,
+    /// By place: the tick its flight search was made, and the places it looked at (the
+    /// places it left from and their neighbours), the only ones whose change can alter it.
+    searched_at: Vec<u64>,
+    looked_at: Vec<Vec<usize>>,
+    /// What the weight of a destination takes from the place alone.
+    weights: Weights,
+}
+
+/// What the weight of a destination takes from the place alone, worked out again with the
+/// destinations when a parameter changes.
+#[derive(Default)]
+struct Weights {
+    /// By place: `(room + 1)^mass_exponent`, its weight before travel, kin and fear.
+    room: Vec<f64>,
+    /// By place, `words` words: a bit for each of the theatre's kin groups it belongs to.
+    kin: Vec<u64>,
+    words: usize,
+    /// By place: an index for its country (places in the same country have the same).
+    country: Vec<usize>,
+}
+
+/// A calm place a flight search reached: where it is, the hours to it, the first crossing
+/// post on the way, whether it lies abroad, its weight before fear and kin
+/// (`(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`) and whether it shares a kin
+/// group with the origin.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    to: usize,
+    hours: f64,
+    post: Option<usize>,
+    abroad: bool,
+    weight: f64,
+    kin: bool,
+}
+
+impl Weights {
+    fn new(theatre: &Theatre, h: &HumanCostParams, mass_exponent: f64) -> Self {
+        let room = theatre
+            .places
+            .iter()
+            .map(|info| (shelter_capacity(h, info).max(0.0) + 1.0).powf(mass_exponent))
+            .collect();
+        let mut groups: Vec<&str> = Vec::new();
+        let ids: Vec<Vec<usize>> = theatre
+            .places
+            .iter()
+            .map(|info| {
+                info.kin
+                    .iter()
+                    .map(|k| match groups.iter().position(|g| *g == k.as_str()) {
+                        Some(i) => i,
+                        None => {
+                            groups.push(k.as_str());
+                            groups.len() - 1
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let words = groups.len().div_ceil(64);
+        let mut kin = vec![0u64; ids.len() * words];
+        for (p, list) in ids.iter().enumerate() {
+            for &i in list {
+                kin[p * words + i / 64] |= 1 << (i % 64);
+            }
+        }
+        let mut countries: Vec<&str> = Vec::new();
+        let country = theatre
+            .places
+            .iter()
+            .map(
+                |info| match countries.iter().position(|c| *c == info.country.as_str()) {
+                    Some(i) => i,
+                    None => {
+                        countries.push(info.country.as_str());
+                        countries.len() - 1
+                    }
+                },
+            )
+            .collect();
+        Self {
+            room,
+            kin,
+            words,
+            country,
+        }
+    }
+
+    /// Whether places `a` and `b` share a kin group.
+    fn kin(&self, a: usize, b: usize) -> bool {
+        let w = self.words;
+        self.kin[a * w..(a + 1) * w]
+            .iter()
+            .zip(&self.kin[b * w..(b + 1) * w])
+            .any(|(x, y)| x & y != 0)
+    }
 }
 
 impl FlightPlan {
-    /// Forget the destinations that what changed since the last tick could alter: all of them
-    /// if a parameter, a holder, a relation or a border changed, else those of places within
-    /// `flight_reach_hours` of a place whose fighting or threat changed or that neighbours a
-    /// change in fighting (its calm depends on fights next door). A flight search never goes
-    /// farther than that reach, and travel times are symmetric, so the others cannot have
-    /// changed.
+    /// Note what changed since the last tick: forget every destination if a parameter, a
+    /// relation or a border changed, else mark the places whose fighting, threat or holder
+    /// changed, and the neighbours of a change in fighting (their calm depends on fights next
+    /// door). A flight search stays valid while no place it looked at changed
+    /// ([`FlightPlan::searched`]): it depends on nothing else.
+    #[allow(clippy::too_many_arguments)]
     fn refresh(
         &mut self,
         theatre: &Theatre,
         control: &ControlMap,
         borders: &[Option<BorderStatus>],
         params: &[f64],
-        reach_hours: f64,
+        h: &HumanCostParams,
+        mass_exponent: f64,
     ) {
-        let bits: Vec<u64> = params.iter().map(|x| x.to_bits()).collect();
         let (contested, threatened) = (&control.contested, &control.threatened);
         let n = contested.len();
-        if self.params != bits
+        self.tick += 1;
+        let same_params = self.params.len() == params.len()
+            && self
+                .params
+                .iter()
+                .zip(params)
+                .all(|(a, b)| *a == b.to_bits());
+        if !same_params
             || self.destination.len() != n
-            || self.controller != control.controller
             || self.relations != control.relations.version
             || self.borders != borders
         {
-            self.params = bits;
+            self.params = params.iter().map(|x| x.to_bits()).collect();
             self.relations = control.relations.version;
             self.contested = contested.to_vec();
             self.threatened = threatened.to_vec();
             self.controller = control.controller.clone();
             self.borders = borders.to_vec();
+            self.changed_at = vec![self.tick; n];
             self.destination = vec![None; n];
+            self.candidates = vec![None; n];
+            self.searched_at = vec![0; n];
+            self.looked_at.resize_with(n, Vec::new);
+            self.weights = Weights::new(theatre, h, mass_exponent);
             return;
         }
-        let mut changed = Vec::new();
         for p in 0..n {
             let fighting = self.contested[p] != contested[p];
-            if fighting || self.threatened[p] != threatened[p] {
-                changed.push(p);
+            if fighting
+                || self.threatened[p] != threatened[p]
+                || self.controller[p] != control.controller[p]
+            {
+                self.changed_at[p] = self.tick;
             }
             if fighting {
-                changed.extend(theatre.adjacency[p].iter().map(|&(_, q)| q));
+                for &(_, q) in &theatre.adjacency[p] {
+                    self.changed_at[q] = self.tick;
+                }
             }
-        }
-        if changed.is_empty() {
-            return;
-        }
-        for p in within_hours(theatre, &changed, reach_hours) {
-            self.destination[p] = None;
         }
         self.contested.copy_from_slice(contested);
         self.threatened.copy_from_slice(threatened);
+        self.controller.copy_from_slice(&control.controller);
+    }
+
+    /// Whether the flight search from `place` was made and no place it looked at changed
+    /// since.
+    fn searched(&self, place: usize) -> bool {
+        let at = self.searched_at[place];
+        self.candidates[place].is_some()
+            && self.looked_at[place]
+                .iter()
+                .all(|&q| self.changed_at[q] <= at)
     }
 }
 
 /// The crossing post that governs the route from `a` to `b`, if the route crosses an
 /// international border (its ends lie in different countries) and either end is a post: the
 /// post at `a` if there is one, else the one at `b`.
+/// `country` gives each place an index for its country.
 fn crossing_post(
-    theatre: &Theatre,
+    country: &[usize],
     borders: &[Option<BorderStatus>],
     a: usize,
     b: usize,
 ) -> Option<usize> {
-    if theatre.places[a].country == theatre.places[b].country {
+    if country[a] == country[b] {
         None
     } else if borders[a].is_some() {
         Some(a)
@@ -172,78 +299,104 @@ fn crossing_post(
     }
 }
 
-/// Every place other than `start` reachable from it within `max_hours` entering only places
-/// for which `can_enter` holds and crossing no closed border post, with its travel time and
-/// the first crossing post on the quickest way to it, in the order reached (nearest first,
-/// ties by place index).
-fn flight_search(
-    theatre: &Theatre,
-    borders: &[Option<BorderStatus>],
-    start: usize,
-    can_enter: impl Fn(usize) -> bool,
-    max_hours: f64,
-) -> Vec<(usize, f64, Option<usize>)> {
-    let n = theatre.places.len();
-    let mut best = vec![f64::INFINITY; n];
-    let mut post: Vec<Option<usize>> = vec![None; n];
-    let mut done = vec![false; n];
-    let mut heap = std::collections::BinaryHeap::new();
-    best[start] = 0.0;
-    heap.push(std::cmp::Reverse((OrderedHours(0.0), start)));
-    let mut reached = Vec::new();
-    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
-        if done[place] || hours > best[place] {
-            continue;
-        }
-        done[place] = true;
-        if place != start {
-            reached.push((place, hours, post[place]));
-        }
-        for &(route, next) in &theatre.adjacency[place] {
-            if done[next] || !can_enter(next) {
-                continue;
-            }
-            let via = match crossing_post(theatre, borders, place, next) {
-                Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
-                Some(p) => post[place].or(Some(p)),
-                None => post[place],
-            };
-            let t = hours + theatre.routes[route].hours();
-            if t < best[next] && t <= max_hours {
-                best[next] = t;
-                post[next] = via;
-                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
-            }
-        }
-    }
-    reached
+/// The arrays of a search over the places, kept between searches: a search resets only the
+/// places it touched, so it costs what it explores rather than the size of the map.
+#[derive(Default)]
+pub struct Search {
+    best: Vec<f64>,
+    post: Vec<Option<usize>>,
+    done: Vec<bool>,
+    /// Places whose entries the last search changed.
+    touched: Vec<usize>,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(OrderedHours, usize)>>,
+    /// What the last flight search reached: place, hours, first crossing post.
+    reached: Vec<(usize, f64, Option<usize>)>,
+    /// The places the last flight search looked at: those it left from and their neighbours.
+    looked_at: Vec<usize>,
+    /// By place: whether it is in `looked_at`.
+    looked: Vec<bool>,
+    /// Candidate destinations and their weights (a buffer).
+    weighted: Vec<(f64, Flow)>,
 }
 
-/// Places within `max_hours` of any of `starts` by any route (the starts included).
-fn within_hours(theatre: &Theatre, starts: &[usize], max_hours: f64) -> Vec<usize> {
-    let mut best = vec![f64::INFINITY; theatre.places.len()];
-    let mut heap = std::collections::BinaryHeap::new();
-    for &s in starts {
-        if best[s] > 0.0 {
-            best[s] = 0.0;
-            heap.push(std::cmp::Reverse((OrderedHours(0.0), s)));
+impl Search {
+    /// Every place unreached, for a map of `n` places.
+    fn begin(&mut self, n: usize) {
+        if self.best.len() == n {
+            for &p in &self.touched {
+                self.best[p] = f64::INFINITY;
+                self.post[p] = None;
+                self.done[p] = false;
+            }
+            for &p in &self.looked_at {
+                self.looked[p] = false;
+            }
+        } else {
+            self.best = vec![f64::INFINITY; n];
+            self.post = vec![None; n];
+            self.done = vec![false; n];
+            self.looked = vec![false; n];
         }
+        self.touched.clear();
+        self.looked_at.clear();
+        self.heap.clear();
     }
-    let mut reached = Vec::new();
-    while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = heap.pop() {
-        if hours > best[place] {
-            continue;
-        }
-        reached.push(place);
-        for &(route, next) in &theatre.adjacency[place] {
-            let t = hours + theatre.routes[route].hours();
-            if t < best[next] && t <= max_hours {
-                best[next] = t;
-                heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+
+    /// Fill `self.reached` with every place other than `start` reachable from it within
+    /// `max_hours` entering only places for which `can_enter` holds and crossing no closed
+    /// border post, with its travel time and the first crossing post on the quickest way to
+    /// it, in the order reached (nearest first, ties by place index); and `self.looked_at`
+    /// with the places it looked at (left from, or whose entry it weighed).
+    fn flight(
+        &mut self,
+        theatre: &Theatre,
+        country: &[usize],
+        borders: &[Option<BorderStatus>],
+        start: usize,
+        can_enter: impl Fn(usize) -> bool,
+        max_hours: f64,
+    ) {
+        self.begin(theatre.places.len());
+        self.reached.clear();
+        self.best[start] = 0.0;
+        self.touched.push(start);
+        self.heap
+            .push(std::cmp::Reverse((OrderedHours(0.0), start)));
+        while let Some(std::cmp::Reverse((OrderedHours(hours), place))) = self.heap.pop() {
+            if self.done[place] || hours > self.best[place] {
+                continue;
+            }
+            self.done[place] = true;
+            if place != start {
+                self.reached.push((place, hours, self.post[place]));
+            }
+            if !self.looked[place] {
+                self.looked[place] = true;
+                self.looked_at.push(place);
+            }
+            for &(route, next) in &theatre.adjacency[place] {
+                if !self.looked[next] {
+                    self.looked[next] = true;
+                    self.looked_at.push(next);
+                }
+                if self.done[next] || !can_enter(next) {
+                    continue;
+                }
+                let via = match crossing_post(country, borders, place, next) {
+                    Some(p) if borders[p] == Some(BorderStatus::Closed) => continue,
+                    Some(p) => self.post[place].or(Some(p)),
+                    None => self.post[place],
+                };
+                let t = hours + theatre.routes[route].hours();
+                if t < self.best[next] && t <= max_hours {
+                    self.best[next] = t;
+                    self.post[next] = via;
+                    self.touched.push(next);
+                    self.heap.push(std::cmp::Reverse((OrderedHours(t), next)));
+                }
             }
         }
     }
-    reached
 }
 
 /// Hours with a total order, for the heap.
@@ -367,6 +520,8 @@ pub struct Occupation {
 /// One tick's flight of people from a place along one of its flows.
 struct Move {
     from: usize,
+    /// The index of the flow among those of `from`.
+    index: usize,
     flow: Flow,
     residents: f64,
     displaced: f64,
@@ -384,20 +539,34 @@ struct Guns {
     by_faction: Vec<(usize, f64)>,
 }
 
-/// The strikes the people of each place expect, by place index: explosive-weighted soldiers
-/// of factions hostile to the place's holder (peacekeepers left out) whose units stand within
-/// `reach_km` of it (great circle), plus the air strikes of `air`, and the bit mask of the
-/// factions they come from (docs/MODEL.md, "Civilians").
-pub fn expected_strikes(
+/// The buffers of [`expected_strikes`], kept between ticks.
+#[derive(Default)]
+pub struct Strikes {
+    /// By place: explosive-weighted soldiers by side, in the order the sides were met; only
+    /// the first `used[place]` entries are this tick's.
+    guns: Vec<Vec<Guns>>,
+    used: Vec<usize>,
+    /// By place: the expected strikes and the factions they come from.
+    out: Vec<(f64, FactionMask)>,
+}
+
+/// The strikes the people of each place expect, by place index, into `buffers.out`:
+/// explosive-weighted soldiers of factions hostile to the place's holder (peacekeepers left
+/// out) whose units stand within `reach_km` of it (great circle), plus the air strikes of
+/// `air`, and the bit mask of the factions they come from (docs/MODEL.md, "Civilians").
+fn expected_strikes(
     theatre: &Theatre,
     control: &ControlMap,
     reach_km: f64,
     nearby: &mut Nearby,
     units: &Query<(&Unit, &Position, &Strength, &Readiness)>,
     air: Option<&ExpectedStrikes>,
-) -> Vec<(f64, FactionMask)> {
+    buffers: &mut Strikes,
+) {
     let n = theatre.places.len();
-    let mut out = vec![(0.0, 0 as FactionMask); n];
+    let out = &mut buffers.out;
+    out.clear();
+    out.resize(n, (0.0, 0 as FactionMask));
     if let Some(air) = air {
         for (p, o) in out.iter_mut().enumerate() {
             o.0 += air.air.get(p).copied().unwrap_or(0.0).max(0.0);
@@ -406,7 +575,10 @@ pub fn expected_strikes(
     }
     // Explosive-weighted soldiers by place and side (summed by side, so that a side whose
     // factions are all hostile to a holder adds one sum, as before relations existed).
-    let mut guns: Vec<Vec<Guns>> = (0..n).map(|_| Vec::new()).collect();
+    let (guns, used) = (&mut buffers.guns, &mut buffers.used);
+    guns.resize_with(n, Vec::new);
+    used.clear();
+    used.resize(n, 0);
     let mut any = false;
     for (unit, position, strength, readiness) in units {
         if unit.peacekeeper || *readiness != Readiness::Active || strength.personnel == 0 {
@@ -422,19 +594,28 @@ pub fn expected_strikes(
             Position::Moving { from, .. } => from,
         };
         let weighted = f64::from(strength.personnel) * share;
-        let entry = match guns[at].iter().position(|g| g.side == unit.side) {
-            Some(i) => &mut guns[at][i],
+        let (list, count) = (&mut guns[at], &mut used[at]);
+        let i = match list[..*count].iter().position(|g| g.side == unit.side) {
+            Some(i) => i,
             None => {
-                guns[at].push(Guns {
-                    side: unit.side,
-                    weighted: 0.0,
-                    factions: 0,
-                    by_faction: Vec::new(),
-                });
-                let last = guns[at].len() - 1;
-                &mut guns[at][last]
+                if let Some(g) = list.get_mut(*count) {
+                    g.side = unit.side;
+                    g.weighted = 0.0;
+                    g.factions = 0;
+                    g.by_faction.clear();
+                } else {
+                    list.push(Guns {
+                        side: unit.side,
+                        weighted: 0.0,
+                        factions: 0,
+                        by_faction: Vec::new(),
+                    });
+                }
+                *count += 1;
+                *count - 1
             }
         };
+        let entry = &mut list[i];
         entry.weighted += weighted;
         entry.factions |= faction_bit(unit.faction);
         match entry
@@ -448,7 +629,7 @@ pub fn expected_strikes(
         any = true;
     }
     if !any || reach_km <= 0.0 {
-        return out;
+        return;
     }
     nearby.cover(theatre, reach_km);
     for (p, o) in out.iter_mut().enumerate() {
@@ -457,7 +638,7 @@ pub fn expected_strikes(
             if km > reach_km {
                 continue;
             }
-            for g in &guns[q] {
+            for g in &guns[q][..used[q]] {
                 let h = g.factions & hostile;
                 if h == 0 {
                     continue;
@@ -476,7 +657,6 @@ pub fn expected_strikes(
             }
         }
     }
-    out
 }
 
 /// Whether the holder of `place` is a faction people fleeing `fled` fear: one of them or an
@@ -493,72 +673,150 @@ fn feared_holder(relations: &Relations, holder: usize, fled: FactionMask) -> boo
     false
 }
 
-/// Where the people of `origin` go, fleeing the factions of the mask `fled` (docs/MODEL.md,
-/// "Civilians"): a gravity (multinomial logit) choice over the calm places reachable within
-/// `flight_reach_hours` through places `can_enter` allows and no closed border. A
-/// destination's weight is `(room + 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` its
-/// travel time (times `camp_preference` for a camp or a place abroad), times `kin_preference`
-/// if it shares a kin group with the origin, times `feared_holder_weight` if a faction fled or
-/// an ally of one holds it in the origin's country. The `flight_destinations` largest weights share the people in
-/// proportion (expected values: no random draw).
+/// The calm places the people of `origin` can flee to (docs/MODEL.md, "Civilians"): those
+/// reachable within `flight_reach_hours` through places `can_enter` allows and no closed
+/// border, in the order reached, into `out`, with their weights before fear and kin: `(room +
+/// 1)^mass_exponent × e^(−h / travel_scale_hours)`, `h` the travel time (times
+/// `camp_preference` for a camp or a place abroad). `weights` holds what a weight takes from
+/// the place alone.
 #[allow(clippy::too_many_arguments)]
-fn destinations(
+fn candidates(
     theatre: &Theatre,
-    h: &HumanCostParams,
     c: &crate::scenario::params::CivilianParams,
     borders: &[Option<BorderStatus>],
+    weights: &Weights,
+    search: &mut Search,
     origin: usize,
-    fled: FactionMask,
     calm: &dyn Fn(usize) -> bool,
     can_enter: &dyn Fn(usize) -> bool,
-    feared: &dyn Fn(usize, FactionMask) -> bool,
-) -> Vec<Flow> {
-    let from = &theatre.places[origin];
-    let mut weighted: Vec<(f64, Flow)> = Vec::new();
-    for (q, hours, post) in flight_search(theatre, borders, origin, can_enter, c.flight_reach_hours)
-    {
+    out: &mut Vec<Candidate>,
+) {
+    search.flight(
+        theatre,
+        &weights.country,
+        borders,
+        origin,
+        can_enter,
+        c.flight_reach_hours,
+    );
+    out.clear();
+    for &(q, hours, post) in &search.reached {
         if !calm(q) {
             continue;
         }
         let info = &theatre.places[q];
-        let abroad = info.country != from.country;
+        let abroad = weights.country[q] != weights.country[origin];
         let preferred = info.kind == PlaceKind::Camp || abroad;
         let effective = hours * if preferred { c.camp_preference } else { 1.0 };
-        let room = shelter_capacity(h, info).max(0.0) + 1.0;
-        let mut w =
-            room.powf(c.mass_exponent) * (-effective / c.travel_scale_hours.max(1e-9)).exp();
-        if !abroad && fled != 0 && feared(q, fled) {
+        out.push(Candidate {
+            to: q,
+            hours,
+            post,
+            abroad,
+            weight: weights.room[q] * (-effective / c.travel_scale_hours.max(1e-9)).exp(),
+            kin: weights.kin(origin, q),
+        });
+    }
+}
+
+/// Where the people of a place go, fleeing the factions of the mask `fled`, from the
+/// `candidates` of their place (docs/MODEL.md, "Civilians"): a gravity (multinomial logit)
+/// choice. A destination's weight is its candidate weight, times `feared_holder_weight` if a
+/// faction fled or an ally of one holds it in the origin's country, times `kin_preference` if
+/// it shares a kin group with the origin. The `flight_destinations` largest weights share the
+/// people in proportion (expected values: no random draw).
+fn destinations(
+    c: &crate::scenario::params::CivilianParams,
+    candidates: &[Candidate],
+    fled: FactionMask,
+    feared: &dyn Fn(usize, FactionMask) -> bool,
+    weighted: &mut Vec<(f64, Flow)>,
+) -> Vec<Flow> {
+    weighted.clear();
+    for cand in candidates {
+        let mut w = cand.weight;
+        if !cand.abroad && fled != 0 && feared(cand.to, fled) {
             w *= c.feared_holder_weight;
         }
-        if from.kin.iter().any(|k| info.kin.contains(k)) {
+        if cand.kin {
             w *= c.kin_preference;
         }
         if w > 0.0 && w.is_finite() {
             weighted.push((
                 w,
                 Flow {
-                    to: q,
+                    to: cand.to,
                     share: 0.0,
-                    hours,
-                    post,
-                    abroad,
+                    hours: cand.hours,
+                    post: cand.post,
+                    abroad: cand.abroad,
+                    survive: None,
                 },
             ));
         }
     }
-    weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.to.cmp(&b.1.to)));
-    weighted.truncate(c.flight_destinations.round().max(0.0) as usize);
+    // The largest weights, ties by place index: a strict order (a place is reached once), so
+    // selecting the first `keep` before sorting them gives the order a full sort would.
+    let order = |a: &(f64, Flow), b: &(f64, Flow)| b.0.total_cmp(&a.0).then(a.1.to.cmp(&b.1.to));
+    let keep = c.flight_destinations.round().max(0.0) as usize;
+    if weighted.len() > keep {
+        if keep > 0 {
+            weighted.select_nth_unstable_by(keep - 1, order);
+        }
+        weighted.truncate(keep);
+    }
+    weighted.sort_by(order);
     let total: f64 = weighted.iter().map(|(w, _)| w).sum();
     if total <= 0.0 {
         return Vec::new();
     }
     weighted
-        .into_iter()
-        .map(|(w, flow)| Flow {
+        .iter()
+        .map(|&(w, flow)| Flow {
             share: w / total,
             ..flow
         })
         .collect()
+}
+
+/// The buffers of [`displace_civilians`], kept between ticks so that a tick allocates
+/// (almost) nothing once a run is under way.
+#[derive(Default)]
+pub struct Buffers {
+    people: Vec<Population>,
+    before: Vec<Population>,
+    taken: Vec<bool>,
+    near_fight: Vec<bool>,
+    soldiers: Vec<f64>,
+    feared: Vec<FactionMask>,
+    borders: Vec<Option<BorderStatus>>,
+    moves: Vec<Move>,
+    demand: Vec<f64>,
+    first: Vec<Option<usize>>,
+    destinations_of: Vec<usize>,
+    moved: Vec<f64>,
+    fleeing: Vec<bool>,
+    strikes: Strikes,
+    search: Search,
+    /// By place: the shares of the displaced and of the settled dying of hardship in a tick,
+    /// each with the bits of the rate it was worked out for (kept while the rate stays the
+    /// same).
+    hardship: Vec<[Option<(u64, f64)>; 2]>,
+    /// The bits of the tick's length in days the shares of `hardship` were worked out for.
+    hardship_dt: u64,
+}
+
+/// `1 − e^(−rate / 10,000 × dt)`, the share dying in a tick at `rate` per 10,000 a day, from
+/// `memo` if it was worked out for the same rate (and the same `dt`, which the caller checks).
+fn death_share(memo: &mut Option<(u64, f64)>, rate: f64, dt: f64) -> f64 {
+    match *memo {
+        Some((bits, share)) if bits == rate.to_bits() => share,
+        _ => {
+            let share = 1.0 - (-rate / 10_000.0 * dt).exp();
+            *memo = Some((rate.to_bits(), share));
+            share
+        }
+    }
 }
 
 /// Move, harm and feed the civilians of every place for one tick.
@@ -575,6 +833,7 @@ pub fn displace_civilians(
     mut plan: Local<FlightPlan>,
     mut holders: Local<Vec<usize>>,
     mut occupation: Local<Occupation>,
+    mut buffers: Local<Buffers>,
     mut nearby: ResMut<Nearby>,
     units: Query<(&Unit, &Position, &Strength, &Readiness)>,
     borders: Option<Res<Borders>>,
@@ -584,18 +843,39 @@ pub fn displace_civilians(
     let h = &params.0.human_cost;
     let dt = clock.dt_days();
     let n = theatre.places.len();
-    let mut people = vec![Population::default(); n];
+    let Buffers {
+        people,
+        before,
+        taken,
+        near_fight,
+        soldiers,
+        feared,
+        borders: border_now,
+        moves,
+        demand,
+        first,
+        destinations_of,
+        moved,
+        fleeing,
+        strikes: strike_buffers,
+        search,
+        hardship,
+        hardship_dt,
+    } = &mut *buffers;
+    people.clear();
+    people.resize(n, Population::default());
     for (place, population) in &places {
         people[place.index] = *population;
     }
-    let before = people.clone();
+    before.clone_from(people);
 
     // A place that changed hands has its supply cut for a while (docs/MODEL.md, "The human
     // cost").
     if holders.len() != n {
         *holders = control.controller.clone();
     }
-    let mut taken = vec![false; n];
+    taken.clear();
+    taken.resize(n, false);
     for (p, pop) in people.iter_mut().enumerate() {
         if holders[p] != control.controller[p] {
             pop.disrupted_days = pop.disrupted_days.max(h.capture_disruption_days);
@@ -624,6 +904,11 @@ pub fn displace_civilians(
 
     // Hardship: excess deaths of the displaced (all of a camp's people count as displaced) and
     // of anyone whose food runs short.
+    if hardship.len() != n || *hardship_dt != dt.to_bits() {
+        hardship.clear();
+        hardship.resize(n, [None; 2]);
+        *hardship_dt = dt.to_bits();
+    }
     for (p, pop) in people.iter_mut().enumerate() {
         let info = &theatre.places[p];
         let camp = info.kind == PlaceKind::Camp;
@@ -634,8 +919,9 @@ pub fn displace_civilians(
             displaced,
             shelter_capacity(h, info),
         );
-        let share = |rate: f64| 1.0 - (-rate / 10_000.0 * dt).exp();
-        let (d_share, s_share) = (share(displaced_rate), share(settled_rate));
+        let [d_memo, s_memo] = &mut hardship[p];
+        let d_share = death_share(d_memo, displaced_rate, dt);
+        let s_share = death_share(s_memo, settled_rate, dt);
         let resident_share = if camp { d_share } else { s_share };
         let deaths_residents = pop.residents * resident_share;
         let deaths_displaced = pop.displaced_here * d_share;
@@ -652,9 +938,12 @@ pub fn displace_civilians(
     let (theatre, control) = (&*theatre, &*control);
     let relations = &control.relations;
     let holder = |p: usize| control.controller[p];
-    let mut near_fight = vec![false; n];
-    let mut soldiers = vec![0.0; n];
-    let mut feared: Vec<FactionMask> = vec![0; n];
+    near_fight.clear();
+    near_fight.resize(n, false);
+    soldiers.clear();
+    soldiers.resize(n, 0.0);
+    feared.clear();
+    feared.resize(n, 0);
     for p in 0..n {
         let hostile = relations.hostile_mask(holder(p));
         let mut next_door = 0.0;
@@ -672,14 +961,16 @@ pub fn displace_civilians(
     }
     // Expected strikes: hostile soldiers in reach, weighted by the explosive share of their
     // fire, and the air strikes the air model expects.
-    let strikes = expected_strikes(
+    expected_strikes(
         theatre,
         control,
         c.strike_reach_km,
         &mut nearby,
         &units,
         strikes_from_air.as_deref(),
+        strike_buffers,
     );
+    let strikes = &strike_buffers.out;
     // Occupation: when each place last changed hands, and the faction that held it at the
     // start.
     let now_hours = clock.hours_at_end_of_tick();
@@ -687,11 +978,12 @@ pub fn displace_civilians(
         occupation.start_holder = control.controller.clone();
         occupation.taken_at = vec![f64::NEG_INFINITY; n];
     }
-    for (at, &was_taken) in occupation.taken_at.iter_mut().zip(&taken) {
+    for (at, &was_taken) in occupation.taken_at.iter_mut().zip(taken.iter()) {
         if was_taken {
             *at = now_hours;
         }
     }
+    let (near_fight, soldiers, feared) = (&*near_fight, &*soldiers, &*feared);
     let rate = |p: usize, pop: &Population| -> (f64, FactionMask) {
         let mut fled: FactionMask = 0;
         let base: f64 = if control.contested[p] {
@@ -735,14 +1027,15 @@ pub fn displace_civilians(
         (r, fled)
     };
     let calm = |p: usize| !control.contested[p] && !control.threatened[p] && !near_fight[p];
-    let border_now = match borders.as_deref() {
-        Some(b) if b.status.len() == n => b.status.clone(),
-        _ => theatre.places.iter().map(|p| p.border).collect(),
-    };
+    border_now.clear();
+    match borders.as_deref() {
+        Some(b) if b.status.len() == n => border_now.extend_from_slice(&b.status),
+        _ => border_now.extend(theatre.places.iter().map(|p| p.border)),
+    }
     plan.refresh(
         theatre,
         control,
-        &border_now,
+        border_now,
         &[
             c.near_fight_km,
             c.flight_reach_hours,
@@ -754,28 +1047,44 @@ pub fn displace_civilians(
             c.flight_destinations,
             h.host_share,
         ],
-        c.flight_reach_hours,
+        h,
+        c.mass_exponent,
     );
-    let mut moves = Vec::new();
+    let plan = &mut *plan;
+    moves.clear();
     for p in 0..n {
         let (r, fled) = rate(p, &before[p]);
         if r <= 0.0 || before[p].present() <= 0.0 {
             continue;
+        }
+        if !plan.searched(p) {
+            let mut found = plan.candidates[p].take().unwrap_or_default();
+            candidates(
+                theatre,
+                c,
+                border_now,
+                &plan.weights,
+                search,
+                p,
+                &calm,
+                &|q| !control.contested[q],
+                &mut found,
+            );
+            plan.candidates[p] = Some(found);
+            plan.searched_at[p] = plan.tick;
+            plan.looked_at[p].clone_from(&search.looked_at);
+            plan.destination[p] = None;
         }
         let stale = plan.destination[p]
             .as_ref()
             .is_none_or(|(mask, _)| *mask != fled);
         if stale {
             let flows = destinations(
-                theatre,
-                h,
                 c,
-                &border_now,
-                p,
+                plan.candidates[p].as_deref().unwrap_or_default(),
                 fled,
-                &calm,
-                &|q| !control.contested[q],
                 &|q, fled| feared_holder(relations, holder(q), fled),
+                &mut search.weighted,
             );
             plan.destination[p] = Some((fled, flows));
         }
@@ -788,9 +1097,10 @@ pub fn displace_civilians(
         } else {
             0.0
         };
-        for flow in flows {
+        for (index, flow) in flows.iter().enumerate() {
             moves.push(Move {
                 from: p,
+                index,
                 flow: *flow,
                 residents: people[p].residents * share * flow.share,
                 displaced: people[p].displaced_here * share * flow.share,
@@ -801,13 +1111,14 @@ pub fn displace_civilians(
     }
     // Limited crossings: the people who would cross a post beyond its cap for this tick stay
     // where they are.
-    let mut demand = vec![0.0; n];
-    for m in &moves {
+    demand.clear();
+    demand.resize(n, 0.0);
+    for m in moves.iter() {
         if let Some(post) = m.flow.post {
             demand[post] += m.residents + m.displaced;
         }
     }
-    for m in &mut moves {
+    for m in moves.iter_mut() {
         if let Some(post) = m.flow.post
             && let Some(BorderStatus::Limited(per_day)) = border_now[post]
             && demand[post] > per_day * dt
@@ -817,10 +1128,13 @@ pub fn displace_civilians(
             m.displaced *= allowed;
         }
     }
-    let mut first = vec![None; n];
-    let mut destinations_of = vec![0usize; n];
-    let mut moved = vec![0.0; n];
-    for m in &moves {
+    first.clear();
+    first.resize(n, None);
+    destinations_of.clear();
+    destinations_of.resize(n, 0);
+    moved.clear();
+    moved.resize(n, 0.0);
+    for m in moves.iter() {
         let (p, q) = (m.from, m.flow.to);
         let total = m.residents + m.displaced;
         if total <= 0.0 {
@@ -833,7 +1147,20 @@ pub fn displace_civilians(
         // Deaths on the road: people in flight are displaced, unsheltered, and fed as their
         // place was.
         let (rate, _) = hardship_rates(h, m.hungry, 1.0, 0.0);
-        let survive = (-rate / 10_000.0 * m.flow.hours / 24.0).exp();
+        let memo = plan.destination[p]
+            .as_mut()
+            .and_then(|(_, flows)| flows.get_mut(m.index))
+            .map(|flow| &mut flow.survive);
+        let survive = match memo {
+            Some(Some((bits, survive))) if *bits == rate.to_bits() => *survive,
+            memo => {
+                let survive = (-rate / 10_000.0 * m.flow.hours / 24.0).exp();
+                if let Some(memo) = memo {
+                    *memo = Some((rate.to_bits(), survive));
+                }
+                survive
+            }
+        };
         let died = total * (1.0 - survive);
         people[p].dead += died;
         tallies.tick.civilian_deaths += died;
@@ -876,8 +1203,9 @@ pub fn displace_civilians(
             text,
         });
     }
-    let mut fleeing = vec![false; n];
-    for m in &moves {
+    fleeing.clear();
+    fleeing.resize(n, false);
+    for m in moves.iter() {
         fleeing[m.from] = true;
     }
     for (p, pop) in people.iter_mut().enumerate() {
