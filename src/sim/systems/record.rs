@@ -188,11 +188,21 @@ pub fn record_tick(
             by: m.by,
         });
     }
+    // Which units are on the move, looked up once a tick and only when some unit broke.
+    let mut moving: Vec<bool> = Vec::new();
     for m in messages.broke.read() {
-        let moving = positions
-            .iter()
-            .any(|(u, p)| u.index == m.unit && matches!(p, Position::Moving { .. }));
-        let where_ = if moving { "near" } else { "at" };
+        if moving.is_empty() {
+            moving = vec![false; t.unit_names.len()];
+            for (u, p) in &positions {
+                if matches!(p, Position::Moving { .. })
+                    && let Some(flag) = moving.get_mut(u.index)
+                {
+                    *flag = true;
+                }
+            }
+        }
+        let on_the_move = moving.get(m.unit).copied().unwrap_or(false);
+        let where_ = if on_the_move { "near" } else { "at" };
         let text = if m.dissolved {
             format!(
                 "{} breaks {where_} {} and dissolves: its {} personnel disperse",
