@@ -17,29 +17,45 @@ use crate::sim::systems::command::Command;
 pub fn fire_events(world: &mut World) {
     let due = {
         let politics = world.resource::<Politics>();
-        let mut fired = world.resource::<EventsFired>().clone();
+        let before = world.resource::<EventsFired>();
         let clock = world.resource::<Clock>();
+        let (theatre, control, tallies) = (
+            world.resource::<Theatre>(),
+            world.resource::<ControlMap>(),
+            world.resource::<Tallies>(),
+        );
+        let (status, ceasefires) = (
+            world.resource::<PoliticalStatus>(),
+            world.resource::<Ceasefires>(),
+        );
+        // The record of fired events, copied only when one fires this tick (an event's
+        // condition may name one fired earlier in the same tick, so it reads the copy).
+        let mut fired: Option<EventsFired> = None;
         let mut due = Vec::new();
         for (i, event) in politics.events.iter().enumerate() {
-            if fired.at[i].is_some() {
+            let now = fired.as_ref().unwrap_or(before);
+            if now.at[i].is_some() {
                 continue;
             }
             let view = View {
                 clock,
-                theatre: world.resource::<Theatre>(),
-                control: world.resource::<ControlMap>(),
-                tallies: world.resource::<Tallies>(),
-                status: world.resource::<PoliticalStatus>(),
-                ceasefires: world.resource::<Ceasefires>(),
-                fired: &fired,
+                theatre,
+                control,
+                tallies,
+                status,
+                ceasefires,
+                fired: now,
                 politics,
             };
             if view.holds(&event.when) {
-                fired.at[i] = Some(clock.hours_at_end_of_tick());
+                fired.get_or_insert_with(|| before.clone()).at[i] =
+                    Some(clock.hours_at_end_of_tick());
                 due.push((i, event.text.clone(), event.actions.clone()));
             }
         }
-        world.insert_resource(fired);
+        if let Some(fired) = fired {
+            world.insert_resource(fired);
+        }
         due
     };
     for (_, text, actions) in due {
