@@ -365,6 +365,8 @@ pub fn direct_campaigns(
     command.started = true;
     let mut short = std::mem::take(&mut command.short);
     let reach = p.commit_reach_hours;
+    let mut within_reach: HashMap<(usize, usize, usize), bool, foldhash::fast::FixedState> =
+        HashMap::default();
     for (unit, readiness, position, mut orders, condition, strength, morale, supply) in &mut units {
         let side = unit.side;
         if *readiness != Readiness::Active
@@ -414,13 +416,25 @@ pub fn direct_campaigns(
                     continue;
                 }
                 let held = |q: usize| control.friendly_to_side(q, side);
+                // The side's groups are the keys from (side, 0) to (side, last place), in
+                // the map's order; whether a staging place is within reach is asked once per
+                // (side, place, staging place) in the tick (control does not change in it).
+                let first = GroupKey { side, target: 0 };
+                let last = GroupKey {
+                    side,
+                    target: usize::MAX,
+                };
                 let found = short
-                    .iter()
-                    .filter(|(k, (_, lack))| k.side == side && *lack > 0.0)
+                    .range(first..=last)
+                    .filter(|(_, (_, lack))| *lack > 0.0)
                     .map(|(k, (staging, _))| (*k, *staging))
                     .find(|&(_, staging)| {
                         staging == here
-                            || nearest(&theatre, here, held, |q| q == staging, reach).is_some()
+                            || *within_reach
+                                .entry((side, here, staging))
+                                .or_insert_with(|| {
+                                    nearest(&theatre, here, held, |q| q == staging, reach).is_some()
+                                })
                     });
                 if let Some((key, staging)) = found {
                     let power = combat_power(&theatre, &params.0, unit, strength, morale, supply);

@@ -41,6 +41,7 @@ pub fn issue_orders(
     mut surrendered: MessageWriter<UnitSurrendered>,
     mut memo: Local<PathMemo>,
     mut crossings: Local<Crossings>,
+    mut scratch: Local<GroupScratch>,
 ) {
     let reach = params.0.movement.reserve_reach_hours;
     memo.start_tick(
@@ -50,11 +51,21 @@ pub fn issue_orders(
         reach,
     );
     let assaults = if params.0.command.enabled && !ceasefires.in_force() {
-        let groups = assault_groups(&theatre, &control, &params, &command, &mut memo, &units);
-        let defence = defence_at(&theatre, &params, &groups, &units);
+        let scratch = &mut *scratch;
+        let groups = assault_groups(
+            &theatre, &control, &params, &command, &mut memo, scratch, &units,
+        );
+        defence_at(&theatre, &params, &groups, scratch, &units);
+        let sides = theatre.sides.len();
+        let defence = &scratch.defence;
         command.decide_assaults(
             &groups,
-            |k| defence.get(&(k.target, k.side)).copied().unwrap_or(0.0),
+            |k| {
+                defence
+                    .get(k.target * sides + k.side)
+                    .copied()
+                    .unwrap_or(0.0)
+            },
             &params.0.command,
             &clock,
             &theatre,
@@ -65,6 +76,16 @@ pub fn issue_orders(
         command.short.clear();
         BTreeMap::new()
     };
+    // By place: the sides whose assault group against it does not go in this tick.
+    let held_back = &mut scratch.held_back;
+    held_back.clear();
+    held_back.resize(theatre.places.len(), 0);
+    for (key, _) in assaults.iter().filter(|(_, go)| !**go) {
+        if let Some(mask) = held_back.get_mut(key.target) {
+            *mask |= 1 << key.side;
+        }
+    }
+    let held_back = &scratch.held_back;
     let mut set_out =
         |position: &mut Position, side: usize, personnel: u32, here: usize, step: Step| {
             let cap = theatre.routes[step.route].crossing_per_day;
@@ -165,11 +186,7 @@ pub fn issue_orders(
             )
             .filter(|step| {
                 // Into a defended place only with its group (no decision: not an assault).
-                let key = GroupKey {
-                    side,
-                    target: step.next,
-                };
-                assaults.get(&key).copied().unwrap_or(true)
+                held_back.get(step.next).copied().unwrap_or(0) & (1 << side) == 0
             }),
             Posture::Reserve => {
                 if control.friendly_to_side(here, side) && control.hostile_to_side(here, side) {
@@ -276,21 +293,28 @@ fn assault_groups(
     params: &SimParams,
     command: &Command,
     memo: &mut PathMemo,
+    scratch: &mut GroupScratch,
     units: &OrderedUnits,
 ) -> BTreeMap<GroupKey, Group> {
+    let (places, sides) = (theatre.places.len(), theatre.sides.len());
     let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
     // Attackers by (side, the objective they head for); in each group, first the members
     // whose objective is its target.
-    let mut heading: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    let mut staged: Vec<(usize, usize, usize)> = Vec::new();
+    let heading = &mut scratch.heading;
+    heading.clear();
+    heading.resize(sides * places, 0);
+    let staged = &mut scratch.staged;
+    staged.clear();
     // Sides with units at each place, and with unbroken units (the map of control is last
     // tick's, and empty before the first).
-    let mut present: HashMap<usize, (u64, u64), FixedState> = HashMap::default();
+    let present = &mut scratch.present;
+    present.clear();
+    present.resize(places, (0, 0));
     for (unit, readiness, position, _, condition, ..) in units {
         if let (Readiness::Active, Position::At(here)) = (*readiness, *position)
             && !unit.peacekeeper
+            && let Some(at) = present.get_mut(here)
         {
-            let at = present.entry(here).or_default();
             at.0 |= 1 << unit.side;
             if !condition.broken && !condition.out_of_the_fight() {
                 at.1 |= 1 << unit.side;
@@ -313,8 +337,8 @@ fn assault_groups(
             .iter()
             .copied()
             .find(|&o| !control.friendly_to_side(o, side) && control.ceded[o] != Some(side));
-        if let Some(o) = objective {
-            *heading.entry((side, o)).or_default() += 1;
+        if let Some(count) = objective.and_then(|o| heading.get_mut(side * places + o)) {
+            *count += 1;
         }
         let Position::At(here) = *position else {
             continue;
@@ -326,7 +350,7 @@ fn assault_groups(
             continue;
         };
         let target = step.next;
-        let (sides_at, holding_at) = present.get(&target).copied().unwrap_or_default();
+        let (sides_at, holding_at) = present.get(target).copied().unwrap_or_default();
         if sides_at & !(1 << side) == 0 || holding_at & (1 << side) != 0 {
             continue;
         }
@@ -349,26 +373,53 @@ fn assault_groups(
     }
     // `coming` counted the members heading for the target; it becomes the others.
     for (key, g) in groups.iter_mut() {
-        let all = heading.get(&(key.side, key.target)).copied().unwrap_or(0);
+        let all = heading
+            .get(key.side * places + key.target)
+            .copied()
+            .unwrap_or(0);
         g.coming = all.saturating_sub(g.coming);
     }
     groups
 }
 
-/// The power standing against each group: by (target place, attacking side), the combat power
-/// of the unbroken units of every other side at the target.
+/// Buffers [`issue_orders`] reuses from tick to tick to form the assault groups and weigh
+/// the defence against them (dense, by place or by place and side).
+#[derive(Default)]
+pub struct GroupScratch {
+    /// By place: the sides with units there, and those with unbroken units.
+    present: Vec<(u64, u64)>,
+    /// By side × places + place: the side's attackers heading for that place.
+    heading: Vec<usize>,
+    /// (side, target, staging place) already counted as a staging place.
+    staged: Vec<(usize, usize, usize)>,
+    /// By place: the sides with an assault group against it.
+    targeted: Vec<u64>,
+    /// By target place × sides + attacking side: the power standing against the group.
+    defence: Vec<f64>,
+    /// By place: the sides whose assault group against it is held back this tick.
+    held_back: Vec<u64>,
+}
+
+/// The power standing against each group, into `scratch.defence`: by (target place, attacking
+/// side), the combat power of the unbroken units of every other side at the target.
 fn defence_at(
     theatre: &Theatre,
     params: &SimParams,
     groups: &BTreeMap<GroupKey, Group>,
+    scratch: &mut GroupScratch,
     units: &OrderedUnits,
-) -> HashMap<(usize, usize), f64, FixedState> {
-    let mut defence: HashMap<(usize, usize), f64, FixedState> = HashMap::default();
+) {
+    let (places, sides) = (theatre.places.len(), theatre.sides.len());
+    let (targeted, defence) = (&mut scratch.targeted, &mut scratch.defence);
+    targeted.clear();
+    targeted.resize(places, 0);
+    defence.clear();
+    defence.resize(places * sides, 0.0);
     if groups.is_empty() {
-        return defence;
+        return;
     }
     for key in groups.keys() {
-        defence.insert((key.target, key.side), 0.0);
+        targeted[key.target] |= 1 << key.side;
     }
     for (unit, readiness, position, _, condition, strength, _, morale, supply) in units {
         let (Readiness::Active, Position::At(here)) = (*readiness, *position) else {
@@ -377,17 +428,18 @@ fn defence_at(
         if condition.broken || condition.out_of_the_fight() {
             continue;
         }
+        let mut against = targeted.get(here).copied().unwrap_or(0) & !(1 << unit.side);
+        if against == 0 {
+            continue;
+        }
         let power = combat_power(theatre, &params.0, unit, strength, morale, supply);
-        for key in groups
-            .keys()
-            .filter(|k| k.target == here && k.side != unit.side)
-        {
-            if let Some(d) = defence.get_mut(&(key.target, key.side)) {
-                *d += power;
-            }
+        // The groups against this place of every other side, in increasing side order.
+        while against != 0 {
+            let side = against.trailing_zeros() as usize;
+            against &= against - 1;
+            defence[here * sides + side] += power;
         }
     }
-    defence
 }
 
 /// What each side's boats on each route with limited means to cross can still carry: a

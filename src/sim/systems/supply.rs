@@ -26,6 +26,12 @@ pub struct SupplyCache {
     reached_by_side: Vec<Vec<bool>>,
     /// Demand drawn on each source at each place this tick.
     demand: Demand,
+    /// This tick's scratch: the (source, faction) pairs withheld by a withdrawn sponsor
+    /// (empty when none is), each unit's source and width (by unit index), and the demand on
+    /// each source.
+    withheld: Vec<bool>,
+    best: Vec<Option<(usize, f64)>>,
+    source_demand: Vec<f64>,
     /// Holders, the factions present at each place and the relations' version when last
     /// looked at.
     seen: (
@@ -245,23 +251,41 @@ pub fn distribute_supply(
         }
     }
 
-    // A sponsor that has withdrawn no longer lets its proxies draw on sources in its country.
-    let withdrawn: Vec<usize> = (0..politics.states.len())
-        .filter(|&s| status.stance[s] == Stance::Withdraw)
-        .collect();
+    // A sponsor that has withdrawn no longer lets its proxies draw on sources in its country:
+    // which (source, faction) pairs are withheld, by source × factions + faction, worked out
+    // once per tick (names compared per source, not per unit).
+    let cache = &mut *cache;
+    let factions = theatre.factions.len();
+    cache.withheld.clear();
+    for (s, spec) in politics.states.iter().enumerate() {
+        if status.stance.get(s) != Some(&Stance::Withdraw) {
+            continue;
+        }
+        if cache.withheld.is_empty() {
+            cache
+                .withheld
+                .resize(theatre.sources.len() * factions, false);
+        }
+        for (i, source) in theatre.sources.iter().enumerate() {
+            if theatre.places[source.place].country == spec.name {
+                for &f in spec.proxies.iter().filter(|&&f| f < factions) {
+                    cache.withheld[i * factions + f] = true;
+                }
+            }
+        }
+    }
+    let withheld_pairs = &cache.withheld;
     let withheld = |source: usize, faction: usize| {
-        let country = &theatre.places[theatre.sources[source].place].country;
-        withdrawn.iter().any(|&s| {
-            let spec = &politics.states[s];
-            spec.name == *country && spec.proxies.contains(&faction)
-        })
+        withheld_pairs
+            .get(source * factions + faction)
+            .copied()
+            .unwrap_or(false)
     };
     // Each unit draws on the widest source that reaches it (the first, on ties); demands are
     // summed per source and per (source, place) so that throughput and route capacity are
     // shared.
     let demand_of =
         |s: &Strength| s.personnel as f64 * supply.consumption_kg_per_person_day / 1000.0;
-    let cache = &mut *cache;
     let (widths, demands) = (&cache.widths, &mut cache.demand);
     let best_source = |faction: usize, place: usize| -> Option<(usize, f64)> {
         theatre.faction_sources[faction]
@@ -276,8 +300,12 @@ pub fn distribute_supply(
                 _ => Some((i, w)),
             })
     };
-    let mut best = vec![None; theatre.unit_names.len()];
-    let mut source_demand = vec![0.0; theatre.sources.len()];
+    let best = &mut cache.best;
+    best.clear();
+    best.resize(theatre.unit_names.len(), None);
+    let source_demand = &mut cache.source_demand;
+    source_demand.clear();
+    source_demand.resize(theatre.sources.len(), 0.0);
     for (unit, readiness, position, strength, _) in &units {
         if let (Readiness::Active, Position::At(place)) = (*readiness, *position) {
             best[unit.index] = best_source(unit.faction, place);
