@@ -268,11 +268,21 @@ pub fn update_morale(
             .iter()
             .map(|(u, r, _, o, _, _, _, cond, _)| (u.index, commander_status(*r, cond, o))),
     );
+    // The active units of each commander gone since the last look, counted in one pass.
+    let mut shaken_of = Vec::new();
+    if led.newly_gone.contains(&true) {
+        shaken_of.resize(led.newly_gone.len(), 0usize);
+        for (u, r, ..) in &units {
+            if let Some(c) = u.commander
+                && *r == Readiness::Active
+                && led.newly_gone.get(c) == Some(&true)
+            {
+                shaken_of[c] += 1;
+            }
+        }
+    }
     for (commander, _) in led.newly_gone.iter().enumerate().filter(|(_, g)| **g) {
-        let shaken = units
-            .iter()
-            .filter(|(u, r, ..)| u.commander == Some(commander) && **r == Readiness::Active)
-            .count();
+        let shaken = shaken_of[commander];
         if shaken > 0 {
             log.write(Logged {
                 kind: EventKind::Rout,
