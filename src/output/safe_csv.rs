@@ -28,11 +28,26 @@ impl CsvWriter {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.0.write_record(
-            record
-                .into_iter()
-                .map(|cell| neutralise(cell.as_ref()).into_owned()),
-        )
+        for cell in record {
+            self.0.write_field(neutralise(cell.as_ref()))?;
+        }
+        self.end_record()
+    }
+
+    /// Write one cell of the current record, neutralised (see the module documentation).
+    pub fn write_field(&mut self, cell: &[u8]) -> csv::Result<()> {
+        self.0.write_field(neutralise(cell))
+    }
+
+    /// Write one cell of the current record as it is: only for text that cannot begin a
+    /// formula (numbers strife formats itself, `true`/`false`).
+    pub fn write_plain_field(&mut self, cell: &[u8]) -> csv::Result<()> {
+        self.0.write_field(cell)
+    }
+
+    /// End the current record (after [`Self::write_field`]s).
+    pub fn end_record(&mut self) -> csv::Result<()> {
+        self.0.write_record(std::iter::empty::<&[u8]>())
     }
 
     /// The table's bytes.
@@ -49,8 +64,8 @@ pub fn neutralise(cell: &[u8]) -> Cow<'_, [u8]> {
         cell.first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     );
-    let number = std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok());
-    if risky && !number {
+    // Parsed only when risky: most cells are not.
+    if risky && !std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok()) {
         let mut safe = Vec::with_capacity(cell.len() + 1);
         safe.push(b'\'');
         safe.extend_from_slice(cell);

@@ -1,6 +1,7 @@
 //! Tidy CSV tables of a run, returned as bytes (the caller decides where they go).
 
 use crate::error::{Error, Result};
+use crate::output::safe_csv::CsvWriter;
 use crate::run::RunRecord;
 use crate::sim::resources::Sample;
 
@@ -42,6 +43,25 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Empty => String::new(),
         }
+    }
+
+    /// Write the cell as the CSV writes it (the same text as [`Self::csv`]) into the table,
+    /// using `buf` for the number's text.
+    fn write_csv(&self, w: &mut CsvWriter, buf: &mut String) -> csv::Result<()> {
+        use std::fmt::Write;
+        buf.clear();
+        // Writing into a String cannot fail.
+        let _ = match self {
+            Cell::Count(n) => write!(buf, "{n}"),
+            Cell::Num(x) => write!(buf, "{x:.3}"),
+            Cell::People(x) => write!(buf, "{:.0}", x.max(0.0)),
+            Cell::Flag(b) => write!(buf, "{b}"),
+            // Labels can begin a formula: neutralised.
+            Cell::Text(t) => return w.write_field(t.as_bytes()),
+            Cell::Empty => Ok(()),
+        };
+        // Numbers and flags never read as formulas (a leading `-` starts a number).
+        w.write_plain_field(buf.as_bytes())
     }
 
     /// The cell's number, if it has one: a count or quantity at full precision, people as
@@ -88,18 +108,25 @@ impl SampleTable<'_> {
 
     /// The table as CSV: `day`, `datetime`, the key column, then the value columns.
     pub fn csv(&self, record: &RunRecord) -> Result<Vec<u8>> {
-        let mut w = crate::output::safe_csv::CsvWriter::new();
+        let mut w = CsvWriter::new();
         let mut header = vec!["day", "datetime"];
         header.extend(self.key);
         header.extend(&self.columns);
         w.write_record(&header).map_err(csv_error)?;
+        let mut buf = String::new();
         for sample in &record.samples {
             let time = [day(sample.hours), datetime(record, sample.hours)];
             for (entity, cells) in self.rows(sample) {
-                let key = self.key.map(|_| entity);
-                let cells = cells.iter().map(Cell::csv);
-                w.write_record(time.iter().cloned().chain(key).chain(cells))
-                    .map_err(csv_error)?;
+                for t in &time {
+                    w.write_field(t.as_bytes()).map_err(csv_error)?;
+                }
+                if self.key.is_some() {
+                    w.write_field(entity.as_bytes()).map_err(csv_error)?;
+                }
+                for cell in &cells {
+                    cell.write_csv(&mut w, &mut buf).map_err(csv_error)?;
+                }
+                w.end_record().map_err(csv_error)?;
             }
         }
         w.into_inner().map_err(csv_error)
@@ -154,7 +181,7 @@ fn per_faction<'a>(
 
 /// A table of plain rows.
 fn plain(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = crate::output::safe_csv::CsvWriter::new();
+    let mut w = CsvWriter::new();
     w.write_record(header).map_err(csv_error)?;
     for row in rows {
         w.write_record(&row).map_err(csv_error)?;
