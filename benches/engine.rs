@@ -92,6 +92,18 @@ fn per_tick(c: &mut Criterion) {
     }
 }
 
+/// The world of a synthetic theatre of `units` units built, seed 1, before its first tick.
+fn started(scenario: &strife::scenario::Scenario, units: usize) -> Simulation {
+    let options = RunOptions {
+        seed: 1,
+        days: None,
+    };
+    match Simulation::new(scenario, options) {
+        Ok(simulation) => simulation,
+        Err(e) => panic!("{units} units: {e}"),
+    }
+}
+
 fn per_tick_whole_run(c: &mut Criterion) {
     // 60 days at hourly ticks. A run that ends early stops ticking (`tick` does nothing once it
     // has ended), so the synthetic theatres are checked to last the 60 days.
@@ -101,16 +113,7 @@ fn per_tick_whole_run(c: &mut Criterion) {
     group.throughput(Throughput::Elements(TICKS));
     for (units, places) in [(1_000, 100), (10_000, 1_000)] {
         let scenario = synthetic(units, places, 60);
-        let start = || match Simulation::new(
-            &scenario,
-            RunOptions {
-                seed: 1,
-                days: None,
-            },
-        ) {
-            Ok(simulation) => simulation,
-            Err(e) => panic!("{units} units: {e}"),
-        };
+        let start = || started(&scenario, units);
         let mut probe = start();
         while !probe.tick() {}
         assert_eq!(probe.ticks(), TICKS, "{units} units: the run ends early");
@@ -137,16 +140,7 @@ fn tick_cost(c: &mut Criterion, group: &str, units: usize, places: usize) {
         let scenario = synthetic(units, places, 60);
         group.bench_function(format!("{units}_units"), |b| {
             b.iter_batched(
-                || match Simulation::new(
-                    &scenario,
-                    RunOptions {
-                        seed: 1,
-                        days: None,
-                    },
-                ) {
-                    Ok(simulation) => simulation,
-                    Err(e) => panic!("{units} units: {e}"),
-                },
+                || started(&scenario, units),
                 |mut simulation| {
                     for _ in 0..TICKS {
                         simulation.tick();

@@ -265,7 +265,7 @@ pub fn check_scenario(scenario: &Scenario<Num>, source: &str, file: &str) -> Res
     for (path, dist) in &inputs {
         if let Err(why) = dist.check() {
             let mut d = Diagnostic::new(file, format!("`{path}`: {why}"));
-            if let Some((line, col)) = locate_path(source, &path) {
+            if let Some((line, col)) = locate_path(source, path) {
                 d = d.at(source, line, col);
             }
             problems.push(d);

@@ -539,7 +539,7 @@ struct Guns {
     by_faction: Vec<(usize, f64)>,
 }
 
-/// The buffers of [`expected_strikes`], kept between ticks.
+/// The buffers of `expected_strikes`, kept between ticks.
 #[derive(Default)]
 pub struct Strikes {
     /// By place: explosive-weighted soldiers by side, in the order the sides were met; only
