@@ -23,7 +23,7 @@ use crate::analysis::observed::{Kind, Observation, Target};
 use crate::error::{Error, Result};
 use crate::run::expr::MetricSpec;
 use crate::scenario::uncertain::{derive_seed, fixed_scenario};
-use crate::scenario::{Distribution, LoadedScenario, validate};
+use crate::scenario::{Distribution, LoadedScenario, validate_values};
 
 /// The kinds of observation, in the order of their weights.
 pub const KINDS: [Kind; 5] = [
@@ -153,7 +153,7 @@ fn run_at(
     days: f64,
 ) -> Result<super::record::RunRecord> {
     let (scenario, draws) = fixed_scenario(&loaded.scenario, seed, at)?;
-    validate(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
+    validate_values(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
         for p in &mut problems {
             let values: Vec<String> = at.iter().map(|(p, x)| format!("{p}={x}")).collect();
             p.message = format!("with {}: {}", values.join(", "), p.message);

@@ -30,7 +30,7 @@ use crate::scenario::load::{read_text, suggest, syntax_help, syntax_message};
 use crate::scenario::overrides::apply_overrides;
 use crate::scenario::uncertain::fixed_scenario;
 use crate::scenario::validate::line_col;
-use crate::scenario::{LoadedScenario, Override, load_with_overrides, validate};
+use crate::scenario::{LoadedScenario, Override, load_with_overrides, validate_values};
 use crate::sim::politics::Politics;
 use crate::sim::resources::Theatre;
 
@@ -818,7 +818,7 @@ impl Design {
             .collect();
         let loaded = &self.scenarios[p];
         let (scenario, draws) = fixed_scenario(&loaded.scenario, seed, &at)?;
-        validate(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
+        validate_values(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
             for d in &mut problems {
                 d.message = format!(
                     "at design point {e}, policy `{}`: {}",

@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::scenario::load::{check_scenario, suggest};
 use crate::scenario::overrides::apply_overrides;
 use crate::scenario::uncertain::{derive_seed, design_scenario, distributions};
-use crate::scenario::{Distribution, LoadedScenario, Override, validate};
+use crate::scenario::{Distribution, LoadedScenario, Override, validate_values};
 
 /// Most model runs one analysis may ask for: the bound of every command.
 pub const MAX_EVALUATIONS: u64 = super::MAX_RUNS;
@@ -306,7 +306,7 @@ pub fn run_sensitivity(
             .map(|(f, u)| (f.path.clone(), *u))
             .collect();
         let (scenario, _) = design_scenario(&loaded.scenario, &at)?;
-        validate(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
+        validate_values(&scenario, &loaded.source, &loaded.file).map_err(|mut problems| {
             for p in &mut problems {
                 p.message = format!("at design point {}: {}", e / replicates, p.message);
             }

@@ -9,7 +9,7 @@ use super::schema::Scenario;
 use super::uncertain::{
     Draw, Num, central_scenario, distributions, extreme_scenario, push_key, sample_scenario,
 };
-use super::validate::{locate_path, unsupported_inputs, validate};
+use super::validate::{locate_path, unsupported_inputs, validate, validate_values};
 use super::whatif::{WhatIf, is_whatif};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::summary::sha256_hex;
@@ -241,7 +241,7 @@ impl LoadedScenario {
     /// values drawn. A draw that makes the scenario invalid is reported with its path.
     pub fn resolve(&self, seed: u64) -> Result<(Scenario, Vec<Draw>)> {
         let (scenario, draws) = sample_scenario(&self.scenario, seed)?;
-        validate(&scenario, &self.source, &self.file).map_err(|mut problems| {
+        validate_values(&scenario, &self.source, &self.file).map_err(|mut problems| {
             for p in &mut problems {
                 p.message = format!("with the values drawn for seed {seed}: {}", p.message);
             }

@@ -16,4 +16,4 @@ pub use params::Params;
 pub use politics::*;
 pub use schema::*;
 pub use uncertain::{Distribution, Draw, Num};
-pub use validate::validate;
+pub use validate::{validate, validate_values};

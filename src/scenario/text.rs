@@ -89,4 +89,24 @@ mod tests {
         assert!(forbidden('\u{202E}', true));
         assert!(!forbidden('é', false));
     }
+
+    /// `validate_values` skips the text (it serves scenarios whose strings were checked) but
+    /// keeps every other check.
+    #[test]
+    fn validate_values_skips_the_text_only() {
+        use crate::scenario::{load_scenario, validate, validate_values};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.ron");
+        let loaded = load_scenario(&path).expect("the minimal scenario loads");
+        let mut scenario = loaded.central().expect("its central scenario");
+        let (source, file) = (loaded.source.as_str(), loaded.file.as_str());
+        assert!(validate(&scenario, source, file).is_ok());
+        assert!(validate_values(&scenario, source, file).is_ok());
+        scenario.factions[0].name.push('\u{1b}');
+        let problems = validate(&scenario, source, file).expect_err("a control character");
+        assert!(problems[0].message.contains("control character"));
+        assert!(validate_values(&scenario, source, file).is_ok());
+        scenario.units[0].personnel = -5.0;
+        let problems = validate_values(&scenario, source, file).expect_err("negative personnel");
+        assert!(problems.iter().any(|p| p.message.contains("personnel")));
+    }
 }
