@@ -101,6 +101,8 @@ pub struct FlightPlan {
     /// By place: the last tick its fighting, threat or holder changed, or the fighting at a
     /// neighbour.
     changed_at: Vec<u64>,
+    /// The largest of `changed_at`: a search made since changed nothing it looked at.
+    last_change: u64,
     /// By place: `None` if not yet worked out, else the factions fled when it was and the
     /// flows (worked out from `candidates`).
     destination: Vec<Option<(FactionMask, Vec<Flow>)>>,
@@ -241,6 +243,7 @@ impl FlightPlan {
             self.controller = control.controller.clone();
             self.borders = borders.to_vec();
             self.changed_at = vec![self.tick; n];
+            self.last_change = self.tick;
             self.destination = vec![None; n];
             self.candidates = vec![None; n];
             self.searched_at = vec![0; n];
@@ -255,6 +258,7 @@ impl FlightPlan {
                 || self.controller[p] != control.controller[p]
             {
                 self.changed_at[p] = self.tick;
+                self.last_change = self.tick;
             }
             if fighting {
                 for &(_, q) in &theatre.adjacency[p] {
@@ -272,9 +276,10 @@ impl FlightPlan {
     fn searched(&self, place: usize) -> bool {
         let at = self.searched_at[place];
         self.candidates[place].is_some()
-            && self.looked_at[place]
-                .iter()
-                .all(|&q| self.changed_at[q] <= at)
+            && (self.last_change <= at
+                || self.looked_at[place]
+                    .iter()
+                    .all(|&q| self.changed_at[q] <= at))
     }
 }
 
@@ -532,11 +537,22 @@ struct Move {
 }
 
 /// Explosive-weighted soldiers of one side at a place, with the factions behind the sum.
+#[derive(Debug, Clone, PartialEq)]
 struct Guns {
     side: usize,
     weighted: f64,
     factions: FactionMask,
     by_faction: Vec<(usize, f64)>,
+}
+
+impl Guns {
+    /// Become a copy of `other`, reusing this entry's list of factions.
+    fn copy_from(&mut self, other: &Guns) {
+        self.side = other.side;
+        self.weighted = other.weighted;
+        self.factions = other.factions;
+        self.by_faction.clone_from(&other.by_faction);
+    }
 }
 
 /// The buffers of `expected_strikes`, kept between ticks.
@@ -546,6 +562,20 @@ pub struct Strikes {
     /// the first `used[place]` entries are this tick's.
     guns: Vec<Vec<Guns>>,
     used: Vec<usize>,
+    /// By place: the guns `out` was last worked out from (the first `used` entries of `guns`
+    /// then).
+    last_guns: Vec<Vec<Guns>>,
+    /// By place: whether its guns differ from `last_guns` this tick.
+    dirty: Vec<bool>,
+    /// By place: the holder, and the bits of the air strikes and the mask of their factions,
+    /// `out` was last worked out for.
+    last_holder: Vec<usize>,
+    last_air: Vec<(u64, FactionMask)>,
+    /// The air model's strikes and their factions as they were at the last tick.
+    air_then: (Vec<f64>, Vec<FactionMask>),
+    /// The relations version and the bits of the reach `out` was last worked out for; `None`
+    /// if `out` must be worked out again for every place.
+    last_key: Option<(u64, u64)>,
     /// By place: the expected strikes and the factions they come from.
     out: Vec<(f64, FactionMask)>,
 }
@@ -564,15 +594,6 @@ fn expected_strikes(
     buffers: &mut Strikes,
 ) {
     let n = theatre.places.len();
-    let out = &mut buffers.out;
-    out.clear();
-    out.resize(n, (0.0, 0 as FactionMask));
-    if let Some(air) = air {
-        for (p, o) in out.iter_mut().enumerate() {
-            o.0 += air.air.get(p).copied().unwrap_or(0.0).max(0.0);
-            o.1 |= air.air_factions.get(p).copied().unwrap_or(0);
-        }
-    }
     // Explosive-weighted soldiers by place and side (summed by side, so that a side whose
     // factions are all hostile to a holder adds one sum, as before relations existed).
     let (guns, used) = (&mut buffers.guns, &mut buffers.used);
@@ -628,11 +649,94 @@ fn expected_strikes(
         }
         any = true;
     }
+    let air_at = |p: usize| -> (f64, FactionMask) {
+        match air {
+            Some(air) => (
+                air.air.get(p).copied().unwrap_or(0.0).max(0.0),
+                air.air_factions.get(p).copied().unwrap_or(0),
+            ),
+            None => (0.0, 0),
+        }
+    };
+    let out = &mut buffers.out;
     if !any || reach_km <= 0.0 {
+        out.clear();
+        out.extend((0..n).map(|p| {
+            let (strikes, sides) = air_at(p);
+            (0.0 + strikes, sides)
+        }));
+        buffers.last_key = None;
+        return;
+    }
+    // Work out again only the places whose holder or air strikes changed, or with a place in
+    // reach whose guns changed: the others would get the same sums in the same order (the
+    // factions hostile to a holder change only with it or with the relations' version).
+    let key = (control.relations.version, reach_km.to_bits());
+    let all = buffers.last_key != Some(key) || out.len() != n || buffers.last_guns.len() != n;
+    if all {
+        buffers.last_guns.resize_with(n, Vec::new);
+        buffers.last_holder.clone_from(&control.controller);
+        buffers.last_air.clear();
+        buffers.last_air.resize(n, (0, 0));
+        out.clear();
+        out.resize(n, (0.0, 0));
+    }
+    let dirty = &mut buffers.dirty;
+    dirty.clear();
+    dirty.resize(n, false);
+    let mut any_dirty = false;
+    for q in 0..n {
+        let now = &guns[q][..used[q]];
+        let last = &mut buffers.last_guns[q];
+        if all || last.as_slice() != now {
+            dirty[q] = true;
+            any_dirty = true;
+            last.truncate(now.len());
+            for (i, g) in now.iter().enumerate() {
+                match last.get_mut(i) {
+                    Some(l) => l.copy_from(g),
+                    None => last.push(g.clone()),
+                }
+            }
+        }
+    }
+    let (air_now, air_factions_now): (&[f64], &[FactionMask]) = match air {
+        Some(air) => (&air.air, &air.air_factions),
+        None => (&[], &[]),
+    };
+    let same_air = buffers.air_then.0 == air_now && buffers.air_then.1 == air_factions_now;
+    if !same_air {
+        buffers.air_then.0.clear();
+        buffers.air_then.0.extend_from_slice(air_now);
+        buffers.air_then.1.clear();
+        buffers.air_then.1.extend_from_slice(air_factions_now);
+    }
+    if !all && !any_dirty && same_air && buffers.last_holder == control.controller {
         return;
     }
     nearby.cover(theatre, reach_km);
     for (p, o) in out.iter_mut().enumerate() {
+        let (strikes, sides) = air_at(p);
+        let air_key = (strikes.to_bits(), sides);
+        let mut redo = all
+            || buffers.last_holder[p] != control.controller[p]
+            || buffers.last_air[p] != air_key;
+        if !redo && any_dirty {
+            redo = nearby
+                .around(p)
+                .iter()
+                .any(|&(q, km)| km <= reach_km && dirty[q]);
+        }
+        if !redo {
+            continue;
+        }
+        buffers.last_holder[p] = control.controller[p];
+        buffers.last_air[p] = air_key;
+        *o = (0.0, 0);
+        if air.is_some() {
+            o.0 += strikes;
+            o.1 |= sides;
+        }
         let hostile = control.relations.hostile_mask(control.controller[p]);
         for &(q, km) in nearby.around(p) {
             if km > reach_km {
@@ -657,6 +761,7 @@ fn expected_strikes(
             }
         }
     }
+    buffers.last_key = Some(key);
 }
 
 /// Whether the holder of `place` is a faction people fleeing `fled` fear: one of them or an
