@@ -7,8 +7,10 @@ use crate::output::write::print_stdout;
 use crate::cli::{OutputSettings, RunArgs};
 use crate::error::{Error, Result};
 use crate::output::TableFormat;
-use crate::output::ensemble::{ensemble_summary_json, ensemble_text, runs_columns, runs_csv};
-use crate::output::parquet::{columns_csv, csv_to_parquet};
+use crate::output::ensemble::{
+    ensemble_summary_json, ensemble_text, runs_columns, runs_csv, runs_csv_to,
+};
+use crate::output::parquet::{columns_csv, csv_to_parquet_from};
 use crate::output::series::{SeriesWriter, run_batch};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
@@ -100,7 +102,7 @@ fn run_ensemble_command(
 /// Write an ensemble's files (and print its summary): the same for one machine and for merged
 /// shards.
 pub(super) fn write_ensemble(
-    claim: write::Claim,
+    mut claim: write::Claim,
     out: &Path,
     ensemble: &EnsembleRecord,
     loaded: &LoadedScenario,
@@ -111,18 +113,11 @@ pub(super) fn write_ensemble(
         Manifest::of_scenario(loaded, ensemble.master_seed, ensemble.days, command_line);
     manifest.runs = Some(ensemble.runs.len() as u64);
     manifest.one_machine_command = one_machine_command;
-    let runs = runs_csv(ensemble)?;
-    let (names, infos) = runs_columns(ensemble);
-    let mut files = vec![
-        (
-            "runs.parquet".to_owned(),
-            csv_to_parquet(&runs, Some(&names), &infos)?,
-        ),
-        ("columns.csv".to_owned(), columns_csv(&names, &infos)?),
-    ];
-    if format != TableFormat::Parquet {
-        files.insert(0, ("runs.csv".to_owned(), runs));
-    }
+    write_runs_table(&mut claim, ensemble, format)?;
+    let mut files = vec![("columns.csv".to_owned(), {
+        let (names, infos) = runs_columns(ensemble);
+        columns_csv(&names, &infos)?
+    })];
     files.extend([
         ("summary.json".to_owned(), ensemble_summary_json(ensemble)?),
         ("manifest.json".to_owned(), manifest.to_json()?),
@@ -135,6 +130,36 @@ pub(super) fn write_ensemble(
     finish(output, &files, out, written.len(), || {
         ensemble_text(ensemble)
     })
+}
+
+/// Write an ensemble's `runs.csv` (unless `format` is Parquet only) and `runs.parquet` straight
+/// into the claimed folder: the CSV row by row, the Parquet twin read back from it (issue 20,
+/// "memory of an ensemble": neither table is held whole in memory beside the runs).
+fn write_runs_table(
+    claim: &mut write::Claim,
+    ensemble: &EnsembleRecord,
+    format: TableFormat,
+) -> Result<()> {
+    use std::io::Write as _;
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    let (names, infos) = runs_columns(ensemble);
+    let parquet_path = claim.stream_file("runs.parquet")?;
+    let parquet = std::fs::File::create(&parquet_path).map_err(write_error(&parquet_path))?;
+    let mut parquet = std::io::BufWriter::new(parquet);
+    if format == TableFormat::Parquet {
+        let runs = runs_csv(ensemble)?;
+        csv_to_parquet_from(|| Ok(runs.as_slice()), Some(&names), &infos, &mut parquet)?;
+    } else {
+        let csv_path = claim.stream_file("runs.csv")?;
+        let csv = std::fs::File::create(&csv_path).map_err(write_error(&csv_path))?;
+        drop(runs_csv_to(ensemble, csv)?);
+        let open = || std::fs::File::open(&csv_path).map(std::io::BufReader::new);
+        csv_to_parquet_from(open, Some(&names), &infos, &mut parquet)?;
+    }
+    parquet.flush().map_err(write_error(&parquet_path))
 }
 
 /// `strife run --runs N --shard I/N`: run one block of the ensemble and write `shard.json`.

@@ -97,9 +97,15 @@ pub fn runs_columns(e: &EnsembleRecord) -> (Vec<String>, Vec<ColumnInfo>) {
 /// faction, and the run's totals (civilians dead, of them killed by fire, wounded; soldiers
 /// killed and wounded).
 pub fn runs_csv(e: &EnsembleRecord) -> Result<Vec<u8>> {
+    runs_csv_to(e, Vec::new())
+}
+
+/// [`runs_csv`] written to `out` row by row (a file: the table of a large ensemble is never
+/// held whole), returning `out`.
+pub fn runs_csv_to<W: std::io::Write>(e: &EnsembleRecord, out: W) -> Result<W> {
     let header: Vec<String> = runs_header(e).into_iter().map(|(name, _)| name).collect();
     let t = &e.theatre;
-    let mut w = crate::output::safe_csv::CsvWriter::new();
+    let mut w = crate::output::safe_csv::CsvWriter::to(out);
     w.write_record(&header).map_err(csv_error)?;
     for r in &e.runs {
         let mut row: Vec<String> = vec![r.run.to_string(), r.seed.to_string()];

@@ -14,9 +14,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, UInt64Builder,
 };
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -58,15 +59,27 @@ pub fn csv_to_parquet(
     names: Option<&[String]>,
     infos: &[ColumnInfo],
 ) -> Result<Vec<u8>> {
-    let batch = csv_to_batch(csv, names, infos)?;
     let mut bytes = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(writer_properties()))
+    csv_to_parquet_from(|| Ok(csv), names, infos, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`csv_to_parquet`] for a table read twice from `open` (a file, so that a large table is
+/// never held whole in memory), its Parquet bytes written to `out`.
+pub fn csv_to_parquet_from<R: std::io::Read, W: std::io::Write + Send>(
+    open: impl Fn() -> std::io::Result<R>,
+    names: Option<&[String]>,
+    infos: &[ColumnInfo],
+    out: W,
+) -> Result<()> {
+    let batch = csv_to_batch_from(open, names, infos)?;
+    let mut writer = ArrowWriter::try_new(out, batch.schema(), Some(writer_properties()))
         .map_err(|e| parquet_error("a table")(&e))?;
     writer
         .write(&batch)
         .map_err(|e| parquet_error("a table")(&e))?;
     writer.close().map_err(|e| parquet_error("a table")(&e))?;
-    Ok(bytes)
+    Ok(())
 }
 
 /// The CSV table `csv` as one Arrow record batch with typed columns (see the module
@@ -78,21 +91,106 @@ pub fn csv_to_batch(
     names: Option<&[String]>,
     infos: &[ColumnInfo],
 ) -> Result<RecordBatch> {
+    csv_to_batch_from(|| Ok(csv), names, infos)
+}
+
+/// What the cells of one column seen so far all are (see [`Builder::of`]).
+#[derive(Debug, Clone, Copy)]
+struct Kinds {
+    present: bool,
+    int: bool,
+    unsigned: bool,
+    float: bool,
+    boolean: bool,
+}
+
+impl Kinds {
+    fn see(&mut self, c: &str) {
+        if c.is_empty() {
+            return;
+        }
+        self.present = true;
+        self.int = self.int && c.parse::<i64>().is_ok();
+        self.unsigned = self.unsigned && c.parse::<u64>().is_ok();
+        self.float = self.float && c.parse::<f64>().is_ok();
+        self.boolean = self.boolean && (c == "true" || c == "false");
+    }
+}
+
+/// A column being built, of the type its cells call for.
+enum Builder {
+    Int(Int64Builder),
+    Unsigned(UInt64Builder),
+    Float(Float64Builder),
+    Boolean(BooleanBuilder),
+    Text(StringBuilder),
+}
+
+impl Builder {
+    /// The narrowest type that holds every cell (see the module documentation): whole numbers
+    /// `Int64` (`UInt64` when one is too large for it), numbers `Float64`, `true`/`false`
+    /// `Boolean`, anything else (or a column of empty cells only) `Utf8`.
+    fn of(k: Kinds, rows: usize) -> Self {
+        if k.present && k.int {
+            Self::Int(Int64Builder::with_capacity(rows))
+        } else if k.present && k.unsigned {
+            // Seeds above 2^63 (issue 19): whole numbers too large for Int64 stay exact.
+            Self::Unsigned(UInt64Builder::with_capacity(rows))
+        } else if k.present && k.float {
+            Self::Float(Float64Builder::with_capacity(rows))
+        } else if k.present && k.boolean {
+            Self::Boolean(BooleanBuilder::with_capacity(rows))
+        } else {
+            Self::Text(StringBuilder::new())
+        }
+    }
+
+    /// Add a cell; empty cells are null.
+    fn push(&mut self, c: &str) {
+        match self {
+            Self::Int(b) => b.append_option(c.parse::<i64>().ok()),
+            Self::Unsigned(b) => b.append_option(c.parse::<u64>().ok()),
+            Self::Float(b) => b.append_option(c.parse::<f64>().ok()),
+            Self::Boolean(b) => b.append_option(match c {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }),
+            Self::Text(b) => b.append_option((!c.is_empty()).then_some(c)),
+        }
+    }
+
+    fn finish(self) -> ArrayRef {
+        match self {
+            Self::Int(mut b) => Arc::new(b.finish()),
+            Self::Unsigned(mut b) => Arc::new(b.finish()),
+            Self::Float(mut b) => Arc::new(b.finish()),
+            Self::Boolean(mut b) => Arc::new(b.finish()),
+            Self::Text(mut b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// [`csv_to_batch`] for a table read from `open`, twice: once to learn each column's type, once
+/// to build the columns. No cell is held as text (issue 20, "memory of an ensemble": a cell of
+/// its own per value was most of an ensemble's memory while `runs.parquet` was written).
+pub fn csv_to_batch_from<R: std::io::Read>(
+    open: impl Fn() -> std::io::Result<R>,
+    names: Option<&[String]>,
+    infos: &[ColumnInfo],
+) -> Result<RecordBatch> {
     let err = |e: &dyn std::fmt::Display| Error::Internal(format!("reading a table back: {e}"));
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv);
-    let header: Vec<String> = reader
+    let reader = |pass: &str| -> Result<csv::Reader<R>> {
+        let source = open().map_err(|e| err(&format!("{pass}: {e}")))?;
+        Ok(csv::ReaderBuilder::new().from_reader(source))
+    };
+    let mut first = reader("first pass")?;
+    let header: Vec<String> = first
         .headers()
         .map_err(|e| err(&e))?
         .iter()
         .map(str::to_owned)
         .collect();
-    let mut columns: Vec<Vec<String>> = vec![Vec::new(); header.len()];
-    for record in reader.records() {
-        let record = record.map_err(|e| err(&e))?;
-        for (column, cell) in columns.iter_mut().zip(record.iter()) {
-            column.push(cell.to_owned());
-        }
-    }
     let names = names.unwrap_or(&header);
     if names.len() != header.len() {
         return Err(Error::Internal(format!(
@@ -101,10 +199,41 @@ pub fn csv_to_batch(
             header.len()
         )));
     }
+    let all = Kinds {
+        present: false,
+        int: true,
+        unsigned: true,
+        float: true,
+        boolean: true,
+    };
+    let mut kinds = vec![all; header.len()];
+    let mut rows = 0;
+    let mut record = csv::StringRecord::new();
+    while first.read_record(&mut record).map_err(|e| err(&e))? {
+        for (kind, cell) in kinds.iter_mut().zip(record.iter()) {
+            kind.see(cell);
+        }
+        rows += 1;
+    }
+    drop(first);
+    let mut builders: Vec<Builder> = kinds.iter().map(|&k| Builder::of(k, rows)).collect();
+    let mut second = reader("second pass")?;
+    let mut read = 0;
+    while second.read_record(&mut record).map_err(|e| err(&e))? {
+        for (builder, cell) in builders.iter_mut().zip(record.iter()) {
+            builder.push(cell);
+        }
+        read += 1;
+    }
+    if read != rows {
+        return Err(err(&format!(
+            "the table changed between two reads ({rows} then {read} rows)"
+        )));
+    }
     let mut fields = Vec::with_capacity(header.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
-    for (i, (name, cells)) in names.iter().zip(&columns).enumerate() {
-        let array = typed_column(cells);
+    for (i, (name, builder)) in names.iter().zip(builders).enumerate() {
+        let array = builder.finish();
         let mut field = Field::new(name, array.data_type().clone(), true);
         if let Some(info) = infos.get(i) {
             field = field.with_metadata(HashMap::from([
@@ -117,39 +246,6 @@ pub fn csv_to_batch(
     }
     let schema = Arc::new(Schema::new(fields));
     RecordBatch::try_new(schema, arrays).map_err(|e| parquet_error("a table")(&e))
-}
-
-/// The cells of one column as the narrowest Arrow array that holds them all (see the module
-/// documentation); empty cells are null.
-fn typed_column(cells: &[String]) -> ArrayRef {
-    let present = || cells.iter().filter(|c| !c.is_empty());
-    let all = |ok: fn(&str) -> bool| present().all(|c| ok(c)) && present().next().is_some();
-    if all(|c| c.parse::<i64>().is_ok()) {
-        Arc::new(Int64Array::from_iter(
-            cells.iter().map(|c| c.parse::<i64>().ok()),
-        ))
-    } else if all(|c| c.parse::<u64>().is_ok()) {
-        // Seeds above 2^63 (issue 19): whole numbers too large for Int64 stay exact.
-        Arc::new(UInt64Array::from_iter(
-            cells.iter().map(|c| c.parse::<u64>().ok()),
-        ))
-    } else if all(|c| c.parse::<f64>().is_ok()) {
-        Arc::new(Float64Array::from_iter(
-            cells.iter().map(|c| c.parse::<f64>().ok()),
-        ))
-    } else if all(|c| c == "true" || c == "false") {
-        Arc::new(BooleanArray::from_iter(cells.iter().map(
-            |c| match c.as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
-        )))
-    } else {
-        Arc::new(StringArray::from_iter(
-            cells.iter().map(|c| (!c.is_empty()).then_some(c.as_str())),
-        ))
-    }
 }
 
 /// Safe identifiers for column names, in order: lower case ASCII letters, digits and `_`; a

@@ -7,8 +7,9 @@
 
 use std::borrow::Cow;
 
-/// A CSV writer into memory whose text cells cannot be turned into spreadsheet formulas.
-pub struct CsvWriter(csv::Writer<Vec<u8>>);
+/// A CSV writer (into memory unless made with [`CsvWriter::to`]) whose text cells cannot be
+/// turned into spreadsheet formulas.
+pub struct CsvWriter<W: std::io::Write = Vec<u8>>(csv::Writer<W>);
 
 impl Default for CsvWriter {
     fn default() -> Self {
@@ -20,6 +21,13 @@ impl CsvWriter {
     /// An empty table.
     pub fn new() -> Self {
         Self(csv::Writer::from_writer(Vec::new()))
+    }
+}
+
+impl<W: std::io::Write> CsvWriter<W> {
+    /// A table written to `out` as it is made (a file, for a table too large to hold).
+    pub fn to(out: W) -> Self {
+        Self(csv::Writer::from_writer(out))
     }
 
     /// Write one record, neutralising each cell (see the module documentation).
@@ -50,8 +58,8 @@ impl CsvWriter {
         self.0.write_record(std::iter::empty::<&[u8]>())
     }
 
-    /// The table's bytes.
-    pub fn into_inner(self) -> csv::Result<Vec<u8>> {
+    /// The table's bytes (or where they went), everything written.
+    pub fn into_inner(self) -> csv::Result<W> {
         self.0
             .into_inner()
             .map_err(|e| csv::Error::from(e.into_error()))

@@ -14,6 +14,13 @@ pub trait DailyValue: Copy + PartialEq + std::fmt::Debug {
     fn is_zero(self) -> bool;
     /// Zero.
     fn zero() -> Self;
+    /// The value the stored offsets of a column count from, given the column's values: a
+    /// count's least, so that a column of large counts that vary little is stored in few bytes.
+    fn base(column: impl Iterator<Item = Self>) -> Self;
+    /// The value as an offset from `base` (exact: `from_offset(base, offset(x, base)) == x`).
+    fn offset(self, base: Self) -> u64;
+    /// The value at `offset` from `base`.
+    fn from_offset(base: Self, offset: u64) -> Self;
 }
 
 impl DailyValue for f64 {
@@ -28,6 +35,15 @@ impl DailyValue for f64 {
     }
     fn zero() -> Self {
         0.0
+    }
+    fn base(_: impl Iterator<Item = Self>) -> Self {
+        0.0
+    }
+    fn offset(self, _: Self) -> u64 {
+        self.to_bits()
+    }
+    fn from_offset(_: Self, offset: u64) -> Self {
+        f64::from_bits(offset)
     }
 }
 
@@ -44,12 +60,24 @@ impl DailyValue for u32 {
     fn zero() -> Self {
         0
     }
+    fn base(column: impl Iterator<Item = Self>) -> Self {
+        column.min().unwrap_or(0)
+    }
+    fn offset(self, base: Self) -> u64 {
+        u64::from(self - base)
+    }
+    fn from_offset(base: Self, offset: u64) -> Self {
+        base + offset as u32
+    }
 }
 
 /// Rows of equal width, one a day (row `d` is day `d`). Only the columns that are not zero on
-/// every day are stored, in one row-major vector. In a shard it is written as the plain rows
-/// (`[[…], …]`, real numbers), so shards keep their format.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// every day are stored, in one row-major vector of bytes: each value as its offset from its
+/// column's base (see [`DailyValue::base`]) in as few bytes as the largest offset needs (1, 2, 4
+/// or 8), so that a faction's personnel, thousands that change by hundreds, takes two bytes a
+/// day, not four (issue 20). In a shard it is written as the plain rows (`[[…], …]`, real
+/// numbers), so shards keep their format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(
     try_from = "Vec<Vec<f64>>",
     into = "Vec<Vec<f64>>",
@@ -62,8 +90,25 @@ pub struct DailyRows<T> {
     width: usize,
     /// The stored columns, in increasing order.
     kept: Vec<u32>,
-    /// The stored columns' values, row after row.
-    values: Vec<T>,
+    /// Each stored column's base.
+    base: Vec<T>,
+    /// Bytes of each stored value.
+    size: usize,
+    /// The stored columns' offsets from their bases, row after row, `size` bytes each,
+    /// little-endian.
+    bytes: Vec<u8>,
+}
+
+impl<T: DailyValue> PartialEq for DailyRows<T> {
+    /// The same rows of the same values, however they are stored.
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+            && self.width == other.width
+            && self
+                .rows()
+                .zip(other.rows())
+                .all(|(a, b)| a.iter().eq(b.iter()))
+    }
 }
 
 impl<T: DailyValue> Default for DailyRows<T> {
@@ -72,7 +117,9 @@ impl<T: DailyValue> Default for DailyRows<T> {
             rows: 0,
             width: 0,
             kept: Vec::new(),
-            values: Vec::new(),
+            base: Vec::new(),
+            size: 1,
+            bytes: Vec::new(),
         }
     }
 }
@@ -82,7 +129,9 @@ impl<T: DailyValue> Default for DailyRows<T> {
 pub struct Row<'a, T> {
     width: usize,
     kept: &'a [u32],
-    values: &'a [T],
+    base: &'a [T],
+    size: usize,
+    bytes: &'a [u8],
 }
 
 impl<'a, T: DailyValue> Row<'a, T> {
@@ -95,7 +144,11 @@ impl<'a, T: DailyValue> Row<'a, T> {
             u32::try_from(column)
                 .ok()
                 .and_then(|c| self.kept.binary_search(&c).ok())
-                .map_or_else(T::zero, |k| self.values[k]),
+                .map_or_else(T::zero, |k| {
+                    let mut le = [0; 8];
+                    le[..self.size].copy_from_slice(&self.bytes[k * self.size..][..self.size]);
+                    T::from_offset(self.base[k], u64::from_le_bytes(le))
+                }),
         )
     }
 
@@ -122,15 +175,34 @@ impl<T: DailyValue> DailyRows<T> {
             .filter(|&c| (0..rows).any(|r| !value(r, c).is_zero()))
             .filter_map(|c| u32::try_from(c).ok())
             .collect();
-        let mut values = Vec::with_capacity(rows * kept.len());
+        let base: Vec<T> = kept
+            .iter()
+            .map(|&c| T::base((0..rows).map(|r| value(r, c as usize))))
+            .collect();
+        let widest = (0..rows)
+            .flat_map(|r| kept.iter().zip(&base).map(move |(&c, &b)| (r, c, b)))
+            .map(|(r, c, b)| value(r, c as usize).offset(b))
+            .max()
+            .unwrap_or(0);
+        let size = match widest {
+            0..=0xff => 1,
+            0x100..=0xffff => 2,
+            0x1_0000..=0xffff_ffff => 4,
+            _ => 8,
+        };
+        let mut bytes = Vec::with_capacity(rows * kept.len() * size);
         for r in 0..rows {
-            values.extend(kept.iter().map(|&c| value(r, c as usize)));
+            for (&c, &b) in kept.iter().zip(&base) {
+                bytes.extend_from_slice(&value(r, c as usize).offset(b).to_le_bytes()[..size]);
+            }
         }
         Self {
             rows,
             width,
             kept,
-            values,
+            base,
+            size,
+            bytes,
         }
     }
 
@@ -152,11 +224,13 @@ impl<T: DailyValue> DailyRows<T> {
     /// Row `day`, if there is one.
     pub fn row(&self, day: usize) -> Option<Row<'_, T>> {
         (day < self.rows).then(|| {
-            let k = self.kept.len();
+            let k = self.kept.len() * self.size;
             Row {
                 width: self.width,
                 kept: &self.kept,
-                values: &self.values[day * k..(day + 1) * k],
+                base: &self.base,
+                size: self.size,
+                bytes: &self.bytes[day * k..(day + 1) * k],
             }
         })
     }
@@ -181,7 +255,7 @@ impl<T: DailyValue> DailyRows<T> {
     pub fn truncate(&mut self, rows: usize) {
         if rows < self.rows {
             self.rows = rows;
-            self.values.truncate(rows * self.kept.len());
+            self.bytes.truncate(rows * self.kept.len() * self.size);
         }
     }
 
@@ -240,6 +314,7 @@ mod tests {
         let series = DailyRows::<f64>::try_from(plain.clone()).expect("equal rows");
         // Column 0 is zero every day and is not stored; -0.0 is kept (it reads back).
         assert_eq!(series.kept, vec![1, 2, 3]);
+        assert_eq!(series.size, 8);
         assert_eq!(Vec::<Vec<f64>>::from(series.clone()), plain);
         let back: Vec<Vec<f64>> = series.clone().into();
         assert!(back[0][3].is_sign_negative());
@@ -259,6 +334,18 @@ mod tests {
         assert_eq!(json, "[[0.0,1.0,2.0],[10.0,11.0,12.0]]");
         let back: DailyRows<u32> = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, series);
+        // Counts are kept as offsets from each column's least, in as few bytes as they need.
+        let wide =
+            DailyRows::<u32>::from_fn(3, 3, |r, c| [9200, 70_000, 1000][c] - (r * 300) as u32);
+        assert_eq!((wide.size, wide.bytes.len()), (2, 3 * 3 * 2));
+        assert_eq!(
+            Vec::<Vec<f64>>::from(wide),
+            vec![
+                vec![9200.0, 70_000.0, 1000.0],
+                vec![8900.0, 69_700.0, 700.0],
+                vec![8600.0, 69_400.0, 400.0]
+            ]
+        );
         for bad in ["[[1.0],[1.0,2.0]]", "[[1.5]]", "[[-1.0]]"] {
             assert!(
                 serde_json::from_str::<DailyRows<u32>>(bad).is_err(),

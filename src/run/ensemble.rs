@@ -53,7 +53,7 @@ pub struct RunDigest {
     /// Its seed.
     pub seed: u64,
     /// Values drawn for the uncertain inputs.
-    pub inputs: Vec<Draw>,
+    pub inputs: DrawnInputs,
     /// Day each place first changed hands, if it did.
     pub first_capture_day: Vec<Option<f64>>,
     /// Faction holding each place at the end.
@@ -107,6 +107,105 @@ pub struct RunDigest {
     pub custom: Vec<Option<f64>>,
 }
 
+/// The values drawn for a run's uncertain inputs. Every run of an ensemble draws the same
+/// inputs, so their paths are one list shared by all its runs and each run keeps only its
+/// values (issue 20, "memory of an ensemble"). In a shard it is written as before, a list of
+/// `{"path": …, "value": …}`, so shards keep their format.
+#[derive(Debug, Clone, Default)]
+pub struct DrawnInputs {
+    /// Where each input is, shared.
+    paths: std::sync::Arc<[std::sync::Arc<str>]>,
+    /// The value drawn for each.
+    values: Vec<f64>,
+}
+
+/// One of [`DrawnInputs`]: where the input is and the value drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drawn<'a> {
+    /// Where the input is, e.g. `units.rdf_north.personnel`.
+    pub path: &'a str,
+    /// The value drawn.
+    pub value: f64,
+}
+
+impl DrawnInputs {
+    /// The inputs of `draws`, in order.
+    pub fn new(draws: &[Draw]) -> Self {
+        Self {
+            paths: draws
+                .iter()
+                .map(|d| std::sync::Arc::clone(&d.path))
+                .collect(),
+            values: draws.iter().map(|d| d.value).collect(),
+        }
+    }
+
+    /// Number of inputs.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Input `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<Drawn<'_>> {
+        Some(Drawn {
+            path: self.paths.get(i)?,
+            value: *self.values.get(i)?,
+        })
+    }
+
+    /// Every input, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Drawn<'_>> + '_ {
+        self.paths
+            .iter()
+            .zip(&self.values)
+            .map(|(path, &value)| Drawn { path, value })
+    }
+
+    /// The paths, in order.
+    pub fn paths(&self) -> &[std::sync::Arc<str>] {
+        &self.paths
+    }
+
+    /// Use `paths` (those of another run) if they are these inputs' paths, so that the runs of an
+    /// ensemble keep one list between them.
+    pub fn share(&mut self, paths: &std::sync::Arc<[std::sync::Arc<str>]>) {
+        if !std::sync::Arc::ptr_eq(&self.paths, paths) && self.paths[..] == paths[..] {
+            self.paths = std::sync::Arc::clone(paths);
+        }
+    }
+}
+
+impl PartialEq for DrawnInputs {
+    fn eq(&self, other: &Self) -> bool {
+        self.paths[..] == other.paths[..] && self.values == other.values
+    }
+}
+
+impl Serialize for DrawnInputs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.paths
+                .iter()
+                .zip(&self.values)
+                .map(|(path, &value)| Draw {
+                    path: std::sync::Arc::clone(path),
+                    value,
+                }),
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for DrawnInputs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Self::new(&Vec::<Draw>::deserialize(d)?))
+    }
+}
+
 /// Reduce a run's record to its digest.
 pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
     let t = &record.theatre;
@@ -148,7 +247,7 @@ pub fn digest(run: u64, record: &RunRecord) -> RunDigest {
     RunDigest {
         run,
         seed: record.seed,
-        inputs: record.inputs.clone(),
+        inputs: DrawnInputs::new(&record.inputs),
         first_capture_day,
         holder_end: record.final_control().to_vec(),
         killed,
@@ -342,7 +441,7 @@ pub fn run_digests_streaming<T: Send>(
     };
     let statics = std::sync::Mutex::new(None);
     // Every run draws the same inputs: their paths are kept once, shared by every digest.
-    let paths = std::sync::OnceLock::<Vec<std::sync::Arc<str>>>::new();
+    let paths = std::sync::OnceLock::<std::sync::Arc<[std::sync::Arc<str>]>>::new();
     let keep = |k: u64, record: RunRecord| -> Result<(RunDigest, Option<T>)> {
         if k == first
             && let Ok(mut slot) = statics.lock()
@@ -354,12 +453,8 @@ pub fn run_digests_streaming<T: Send>(
             None => None,
         };
         let mut d = digest(k, &record);
-        let shared = paths.get_or_init(|| d.inputs.iter().map(|i| i.path.clone()).collect());
-        for (input, path) in d.inputs.iter_mut().zip(shared) {
-            if input.path == *path {
-                input.path = std::sync::Arc::clone(path);
-            }
-        }
+        d.inputs
+            .share(paths.get_or_init(|| std::sync::Arc::clone(&d.inputs.paths)));
         d.custom = metrics
             .iter()
             .map(|m| match m.builtin() {
@@ -369,9 +464,12 @@ pub fn run_digests_streaming<T: Send>(
             .collect();
         Ok((d, made))
     };
+    // With `per_run`, a few runs per thread at a time; without, more (fewer waits at the end of
+    // a block), but not all at once: a block's results are held twice while they are moved into
+    // `digests` (issue 20, "memory of an ensemble").
     let block = match make {
         Some(_) => streaming_block(),
-        None => runs.end.saturating_sub(runs.start).max(1),
+        None => 64 * streaming_block(),
     };
     let mut digests = Vec::with_capacity(runs.end.saturating_sub(runs.start) as usize);
     for block in blocks(runs.clone(), block) {
@@ -622,7 +720,7 @@ pub fn check_digests(
                 s.shard.index, s.shard.count, d.run
             ))
         };
-        let paths = |r: &RunDigest| r.inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>();
+        let paths = |r: &RunDigest| r.inputs.paths().to_vec();
         if paths(d) != paths(reference) {
             return Err(bad(format!(
                 "its uncertain inputs ({}) are not the scenario's ({})",

@@ -602,7 +602,7 @@ fn resolve(e: &EnsembleRecord, index: usize) -> Option<(f64, String)> {
         .filter_map(|r| {
             r.inputs
                 .iter()
-                .find(|d| *d.path == *path)
+                .find(|d| d.path == path)
                 .map(|d| d.value)
                 .or(state.resolve)
         })
