@@ -6,9 +6,11 @@
 //! negative ones included, are written as they are.
 
 use std::borrow::Cow;
+use std::io::Write;
 
-/// A CSV writer into memory whose text cells cannot be turned into spreadsheet formulas.
-pub struct CsvWriter(csv::Writer<Vec<u8>>);
+/// A CSV writer (into memory unless told otherwise) whose text cells cannot be turned into
+/// spreadsheet formulas.
+pub struct CsvWriter<W: Write = Vec<u8>>(csv::Writer<W>);
 
 impl Default for CsvWriter {
     fn default() -> Self {
@@ -20,6 +22,18 @@ impl CsvWriter {
     /// An empty table.
     pub fn new() -> Self {
         Self(csv::Writer::from_writer(Vec::new()))
+    }
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// A table written to `out` through a buffer of `capacity` bytes (the same bytes as
+    /// [`CsvWriter::new`] builds in memory).
+    pub fn with_writer(out: W, capacity: usize) -> Self {
+        Self(
+            csv::WriterBuilder::new()
+                .buffer_capacity(capacity)
+                .from_writer(out),
+        )
     }
 
     /// Write one record, neutralising each cell (see the module documentation).
@@ -50,8 +64,8 @@ impl CsvWriter {
         self.0.write_record(std::iter::empty::<&[u8]>())
     }
 
-    /// The table's bytes.
-    pub fn into_inner(self) -> csv::Result<Vec<u8>> {
+    /// The table's bytes (or the writer it was written to), everything flushed.
+    pub fn into_inner(self) -> csv::Result<W> {
         self.0
             .into_inner()
             .map_err(|e| csv::Error::from(e.into_error()))
