@@ -14,7 +14,7 @@ use crate::output::parquet::{columns_csv, csv_to_parquet_from};
 use crate::output::series::{SeriesWriter, run_batch};
 use crate::output::summary::sha256_hex;
 use crate::output::summary::{Manifest, text_summary};
-use crate::output::{report, run_outputs, write};
+use crate::output::{report, run_outputs_into, write};
 use crate::run::RunRecord;
 use crate::run::ensemble::run_digests;
 use crate::run::ensemble::{EnsembleRecord, SHARD_FORMAT, Shard, ShardFile, digest};
@@ -35,7 +35,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
     if let Some(runs) = args.runs {
         return run_ensemble_command(args, &loaded, runs, command_line);
     }
-    let (out, claim) = claim_output(&args.output, &args.scenario, &args.run.set, "run")?;
+    let (out, mut claim) = claim_output(&args.output, &args.scenario, &args.run.set, "run")?;
     let seed = args.run.seed.unwrap_or(loaded.scenario.seed);
     let days = args.run.days.unwrap_or(loaded.scenario.duration_days);
     let record = run_loaded(
@@ -46,11 +46,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<()> {
         },
     )?;
     let manifest = Manifest::of_scenario(&loaded, seed, days, command_line);
-    let files = run_outputs(
+    let files = run_outputs_into(
         &record,
         &manifest,
         &loaded.scenario.description,
         (args.format, args.output.plots),
+        &mut claim,
     )?;
     let written = claim.write(&files)?;
     finish(&args.output, &files, &out, written.len(), || {

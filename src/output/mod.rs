@@ -117,20 +117,137 @@ pub fn run_tables(record: &RunRecord) -> Result<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
+/// `work` applied to each of `jobs` on rayon's current pool, the costliest first: each job is
+/// started in the order of its estimated `cost` (highest first; ties in the given order), so
+/// that on few cores the last job to finish is a small one. The results come back in the
+/// order of `jobs`.
+pub(crate) fn costliest_first<J: Send, R: Send>(
+    jobs: Vec<(u64, J)>,
+    work: impl Fn(J) -> R + Sync,
+) -> Vec<R> {
+    let mut results: Vec<Option<R>> = jobs.iter().map(|_| None).collect();
+    let mut started: Vec<(u64, J, &mut Option<R>)> = jobs
+        .into_iter()
+        .zip(results.iter_mut())
+        .map(|((cost, job), slot)| (cost, job, slot))
+        .collect();
+    started.sort_by_key(|(cost, _, _)| std::cmp::Reverse(*cost));
+    let work = &work;
+    rayon::scope_fifo(|scope| {
+        for (_, job, slot) in started {
+            scope.spawn_fifo(move |_| *slot = Some(work(job)));
+        }
+    });
+    // Every slot is filled: the scope waits for all of its tasks.
+    results.into_iter().flatten().collect()
+}
+
+/// The CSV tables of one run, written as [`run_tables`] makes them: each per-sample table
+/// ([`tables::sample_tables`], tens of MB each on a large theatre) streamed into `claim`'s
+/// staging folder as it is made, through a buffer, never held whole in memory; the others
+/// returned as `(file name, bytes)`. Each table is a task on rayon's pool.
+fn stream_run_tables(
+    record: &RunRecord,
+    claim: &mut write::Claim,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let makers = tables::sample_table_makers(record);
+    let mut streams = Vec::with_capacity(makers.len());
+    for make in makers {
+        let table = make(record);
+        let name = format!("{}.csv", table.name);
+        // The cost of a table: its cells.
+        let entities = record.samples.first().map_or(0, |s| table.rows(s).len());
+        let cost = (entities * (table.columns.len() + 3)) as u64;
+        streams.push((cost, (make, claim.stream_file(&name)?)));
+    }
+    let (streamed, kept) = rayon::join(
+        || {
+            costliest_first(streams, |(make, path)| stream_table(record, make, &path))
+                .into_iter()
+                .collect::<Result<()>>()
+        },
+        || -> Result<Vec<(String, Vec<u8>)>> {
+            Ok(vec![
+                ("casualties.csv".to_owned(), tables::casualties_csv(record)?),
+                ("events.csv".to_owned(), tables::events_csv(record)?),
+            ])
+        },
+    );
+    streamed?;
+    kept
+}
+
+/// Write the table `make` makes of `record` as CSV to a new file at `path`.
+fn stream_table(
+    record: &RunRecord,
+    make: tables::TableMaker,
+    path: &std::path::Path,
+) -> Result<()> {
+    let failed = |e: csv::Error| {
+        let source = match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            other => std::io::Error::other(format!("{other:?}")),
+        };
+        crate::error::Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    };
+    let file = std::fs::File::create(path).map_err(|source| crate::error::Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let out = safe_csv::CsvWriter::with_writer(file, 1 << 16);
+    make(record)
+        .write_csv(record, out)
+        .and_then(safe_csv::CsvWriter::into_inner)
+        .map_err(failed)?;
+    Ok(())
+}
+
 /// Every output file of one run, as `(file name, bytes)`; `description` is the scenario's, for
 /// the report; `format` and `plots` say which tables and plots to write.
 pub fn run_outputs(
     record: &RunRecord,
     manifest: &Manifest,
     description: &str,
+    settings: (TableFormat, plot::Plots),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    outputs(record, manifest, description, settings, None)
+}
+
+/// The output files of one run for `claim`: the same files as [`run_outputs`], byte for
+/// byte, but with CSV tables only, the per-sample tables are streamed into the claim's staging
+/// folder (see [`write::Claim::stream_file`]) and left out of what is returned.
+pub fn run_outputs_into(
+    record: &RunRecord,
+    manifest: &Manifest,
+    description: &str,
+    settings: (TableFormat, plot::Plots),
+    claim: &mut write::Claim,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    outputs(record, manifest, description, settings, Some(claim))
+}
+
+fn outputs(
+    record: &RunRecord,
+    manifest: &Manifest,
+    description: &str,
     (format, plots): (TableFormat, plot::Plots),
+    claim: Option<&mut write::Claim>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     // Issue 20: the tables (and the summary) and the plots are independent: they are built
     // on rayon's pool side by side, and put together in the same order as before, so the
     // files and their bytes do not depend on the number of threads.
     let (tables, plotted) = rayon::join(
         || -> Result<_> {
-            let mut files = with_format(run_tables(record)?, format)?;
+            let mut files = match claim {
+                // Issue 20: the large tables go straight to their files (100 MB held in
+                // memory and copied as it grew, then written after everything else, on a
+                // 5,000-unit theatre).
+                Some(claim) if format == TableFormat::Csv => stream_run_tables(record, claim)?,
+                _ => with_format(run_tables(record)?, format)?,
+            };
             files.push(("summary.json".to_owned(), summary::summary_json(record)?));
             Ok(files)
         },

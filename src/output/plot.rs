@@ -46,7 +46,6 @@ use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use plotters::backend::RGBPixel;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::run::RunRecord;
@@ -351,15 +350,26 @@ fn render_all(plots: Plots, figures: &[(&str, Figure)]) -> Result<Vec<(String, V
             png.into_iter().chain(svg)
         })
         .collect();
-    jobs.into_par_iter()
-        .map(|(stem, figure, png)| {
-            if png {
-                Ok((format!("{stem}.png"), render_png(figure)?))
-            } else {
-                Ok((format!("{stem}.svg"), render_svg(figure)?))
-            }
+    // Issue 20: the largest drawings are started first (a PNG costs about its pixels, an SVG
+    // less), so that the last to finish is a small one: the 1200 × 15,150 control timeline of a
+    // 5,000-unit theatre, started late, was the whole command's tail.
+    let jobs = jobs
+        .into_iter()
+        .map(|job| {
+            let (width, height) = job.1.size();
+            let pixels = u64::from(width) * u64::from(height);
+            (if job.2 { pixels } else { pixels / 2 }, job)
         })
-        .collect()
+        .collect();
+    crate::output::costliest_first(jobs, |(stem, figure, png)| {
+        if png {
+            Ok((format!("{stem}.png"), render_png(figure)?))
+        } else {
+            Ok((format!("{stem}.svg"), render_svg(figure)?))
+        }
+    })
+    .into_iter()
+    .collect()
 }
 
 /// One figure, ready to draw on any backend.

@@ -6,10 +6,11 @@
 //! negative ones included, are written as they are.
 
 use std::borrow::Cow;
+use std::io::Write;
 
-/// A CSV writer (into memory unless made with [`CsvWriter::to`]) whose text cells cannot be
-/// turned into spreadsheet formulas.
-pub struct CsvWriter<W: std::io::Write = Vec<u8>>(csv::Writer<W>);
+/// A CSV writer (into memory unless told otherwise) whose text cells cannot be turned into
+/// spreadsheet formulas.
+pub struct CsvWriter<W: Write = Vec<u8>>(csv::Writer<W>);
 
 impl Default for CsvWriter {
     fn default() -> Self {
@@ -24,10 +25,21 @@ impl CsvWriter {
     }
 }
 
-impl<W: std::io::Write> CsvWriter<W> {
-    /// A table written to `out` as it is made (a file, for a table too large to hold).
+impl<W: Write> CsvWriter<W> {
+    /// A table written to `out` as it is made (a file, for a table too large to hold), through
+    /// csv's default buffer of 8 KiB.
     pub fn to(out: W) -> Self {
-        Self(csv::Writer::from_writer(out))
+        Self::with_writer(out, 8 * 1024)
+    }
+
+    /// A table written to `out` through a buffer of `capacity` bytes (the same bytes as
+    /// [`CsvWriter::new`] builds in memory).
+    pub fn with_writer(out: W, capacity: usize) -> Self {
+        Self(
+            csv::WriterBuilder::new()
+                .buffer_capacity(capacity)
+                .from_writer(out),
+        )
     }
 
     /// Write one record, neutralising each cell (see the module documentation).
@@ -58,7 +70,7 @@ impl<W: std::io::Write> CsvWriter<W> {
         self.0.write_record(std::iter::empty::<&[u8]>())
     }
 
-    /// The table's bytes (or where they went), everything written.
+    /// The table's bytes (or the writer it was written to), everything flushed.
     pub fn into_inner(self) -> csv::Result<W> {
         self.0
             .into_inner()

@@ -47,14 +47,26 @@ impl Cell {
 
     /// Write the cell as the CSV writes it (the same text as [`Self::csv`]) into the table,
     /// using `buf` for the number's text.
-    fn write_csv(&self, w: &mut CsvWriter, buf: &mut String) -> csv::Result<()> {
+    fn write_csv<W: std::io::Write>(
+        &self,
+        w: &mut CsvWriter<W>,
+        buf: &mut String,
+    ) -> csv::Result<()> {
         use std::fmt::Write;
         buf.clear();
         // Writing into a String cannot fail.
         let _ = match self {
             Cell::Count(n) => write!(buf, "{n}"),
-            Cell::Num(x) => write!(buf, "{x:.3}"),
-            Cell::People(x) => write!(buf, "{:.0}", x.max(0.0)),
+            // Issue 20: the same text as `{x:.3}` and `{:.0}`, without the formatter's
+            // general (and slow) exact float printing.
+            Cell::Num(x) => {
+                fixed(buf, *x, 3);
+                Ok(())
+            }
+            Cell::People(x) => {
+                fixed(buf, x.max(0.0), 0);
+                Ok(())
+            }
             Cell::Flag(b) => write!(buf, "{b}"),
             // Labels can begin a formula: neutralised.
             Cell::Text(t) => return w.write_field(t.as_bytes()),
@@ -108,28 +120,39 @@ impl SampleTable<'_> {
 
     /// The table as CSV: `day`, `datetime`, the key column, then the value columns.
     pub fn csv(&self, record: &RunRecord) -> Result<Vec<u8>> {
-        let mut w = CsvWriter::new();
+        self.write_csv(record, CsvWriter::new())
+            .and_then(CsvWriter::into_inner)
+            .map_err(csv_error)
+    }
+
+    /// Write the table as CSV (the bytes of [`Self::csv`]) into `w`, and hand `w` back
+    /// unflushed.
+    pub fn write_csv<W: std::io::Write>(
+        &self,
+        record: &RunRecord,
+        mut w: CsvWriter<W>,
+    ) -> csv::Result<CsvWriter<W>> {
         let mut header = vec!["day", "datetime"];
         header.extend(self.key);
         header.extend(&self.columns);
-        w.write_record(&header).map_err(csv_error)?;
+        w.write_record(&header)?;
         let mut buf = String::new();
         for sample in &record.samples {
             let time = [day(sample.hours), datetime(record, sample.hours)];
             for (entity, cells) in self.rows(sample) {
                 for t in &time {
-                    w.write_field(t.as_bytes()).map_err(csv_error)?;
+                    w.write_field(t.as_bytes())?;
                 }
                 if self.key.is_some() {
-                    w.write_field(entity.as_bytes()).map_err(csv_error)?;
+                    w.write_field(entity.as_bytes())?;
                 }
                 for cell in &cells {
-                    cell.write_csv(&mut w, &mut buf).map_err(csv_error)?;
+                    cell.write_csv(&mut w, &mut buf)?;
                 }
-                w.end_record().map_err(csv_error)?;
+                w.end_record()?;
             }
         }
-        w.into_inner().map_err(csv_error)
+        Ok(w)
     }
 }
 
@@ -141,19 +164,31 @@ pub fn datetime(record: &RunRecord, hours: f64) -> String {
 /// Every per-sample table of a run, in the order of its files: forces, air (only with air
 /// assets), control, supply, civilians, diplomacy, states, escalation.
 pub fn sample_tables(record: &RunRecord) -> Vec<SampleTable<'_>> {
-    let mut tables = vec![forces(record)];
+    sample_table_makers(record)
+        .into_iter()
+        .map(|make| make(record))
+        .collect()
+}
+
+/// What makes a per-sample table of a run.
+pub type TableMaker = for<'a> fn(&'a RunRecord) -> SampleTable<'a>;
+
+/// What makes each table of [`sample_tables`], in the same order (a maker can be sent to
+/// another thread; a table cannot).
+pub fn sample_table_makers(record: &RunRecord) -> Vec<TableMaker> {
+    let mut makers: Vec<TableMaker> = vec![forces];
     if !record.theatre.air.is_empty() {
-        tables.push(air(record));
+        makers.push(air);
     }
-    tables.extend([
-        control(record),
-        supply(record),
-        civilians(record),
-        diplomacy(record),
-        states(record),
-        escalation(record),
+    makers.extend([
+        control as TableMaker,
+        supply,
+        civilians,
+        diplomacy,
+        states,
+        escalation,
     ]);
-    tables
+    makers
 }
 
 /// A table with a row per sample and faction: `row` gives the faction's cells.
@@ -187,6 +222,72 @@ fn plain(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec
         w.write_record(&row).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
+}
+
+/// Append `x` with `decimals` decimals (0 to 3) to `out`: the same text as
+/// `format!("{x:.decimals$}")`, which rounds the exact binary value half to even and keeps the
+/// sign of a negative number that rounds to zero (`-0.000`). Done with integers for finite values
+/// under 10^15; anything else goes to the formatter.
+fn fixed(out: &mut String, x: f64, decimals: usize) {
+    const SCALE: [u64; 4] = [1, 10, 100, 1000];
+    let Some(&scale) = SCALE
+        .get(decimals)
+        .filter(|_| x.is_finite() && x.abs() < 1e15)
+    else {
+        use std::fmt::Write;
+        let _ = write!(out, "{x:.decimals$}");
+        return;
+    };
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    // x = mantissa × 2^exponent, exactly.
+    let (mantissa, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    // Below 10^15 < 2^52 the exponent is negative; the scaled mantissa is below 2^63.
+    let scaled = u128::from(mantissa) * u128::from(scale);
+    let shift = (-exponent).max(0) as u32;
+    let rounded = if shift == 0 {
+        scaled
+    } else if shift >= 127 {
+        // Below a half: rounds to zero.
+        0
+    } else {
+        let whole = scaled >> shift;
+        let rest = scaled - (whole << shift);
+        let half = 1u128 << (shift - 1);
+        if rest > half || (rest == half && whole & 1 == 1) {
+            whole + 1
+        } else {
+            whole
+        }
+    };
+    let rounded = rounded as u64;
+    if bits >> 63 == 1 {
+        out.push('-');
+    }
+    push_digits(out, rounded / scale, 1);
+    if decimals > 0 {
+        out.push('.');
+        push_digits(out, rounded % scale, decimals);
+    }
+}
+
+/// Append `n` in decimal to `out`, padded with zeros to at least `width` digits.
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 || digits.len() - start < width {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
 }
 
 fn num(x: f64) -> String {
@@ -546,4 +647,71 @@ pub fn events_csv(record: &RunRecord) -> Result<Vec<u8>> {
             ]
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    /// `fixed` writes what `format!` writes, for 0 and 3 decimals: ties (k/16), values a hair
+    /// off a rounding boundary, negatives, zeros, subnormals, large values, and random bits.
+    #[test]
+    fn fixed_matches_the_formatter() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            0.0005,
+            -0.0005,
+            0.0015,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            999.9995,
+            999_999_999_999_999.9,
+            1e15,
+            -1e15,
+            4.5e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for k in -20_000..20_000 {
+            let tie = f64::from(k) / 16.0;
+            let step = f64::from(k) / 2000.0;
+            values.extend([
+                tie,
+                tie / 1000.0,
+                step,
+                f64::from_bits(step.to_bits() + 1),
+                f64::from_bits(step.to_bits().saturating_sub(1)),
+            ]);
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let scale = 10f64.powi((state % 19) as i32 - 4);
+            values.push(f64::from_bits(state));
+            values.push((state >> 11) as f64 / (1u64 << 53) as f64 * scale);
+            values.push(-((state >> 11) as f64) / (1u64 << 53) as f64 * scale);
+        }
+        let mut out = String::new();
+        for x in values {
+            for decimals in [0, 3] {
+                out.clear();
+                fixed(&mut out, x, decimals);
+                assert_eq!(
+                    out,
+                    format!("{x:.decimals$}"),
+                    "{x:e} with {decimals} decimals"
+                );
+            }
+        }
+    }
 }
